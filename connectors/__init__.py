@@ -1,0 +1,55 @@
+"""Facteur's mail connectors: SMTP, IMAP and Gmail, with password or OAuth 2.0 — a library usable on its own.
+
+>>> from connectors import create_connector
+>>> smtp = create_connector("smtp", {"host": "smtp.example.com", "port": 587, "username": "me@example.com",
+...                                  "password": "...", "use_tls": True})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .base import BaseConnector
+from .exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectionError,
+    ConnectorError,
+    MessageError,
+)
+
+__all__ = [
+    "AuthenticationError",
+    "BaseConnector",
+    "ConfigurationError",
+    "ConnectionError",
+    "ConnectorError",
+    "MessageError",
+    "CONNECTOR_KINDS",
+    "create_connector",
+]
+
+CONNECTOR_KINDS = ("smtp", "imap", "gmail", "gmail_imap")
+
+
+def create_connector(kind: str, config: Mapping[str, Any] | None = None) -> Any:
+    """A connector of ``kind`` ("smtp", "imap", "gmail" or "gmail_imap") from a config dict.
+
+    With no config (or an empty one), the guide's environment variables are read (SMTP_*, IMAP_*, GMAIL_*).
+    """
+    from .messaging.imap import GmailIMAPConnector, IMAPConnector
+    from .messaging.smtp import GmailConnector, SMTPConnector
+
+    classes: dict[str, type[BaseConnector]] = {
+        "smtp": SMTPConnector,
+        "imap": IMAPConnector,
+        "gmail": GmailConnector,
+        "gmail_imap": GmailIMAPConnector,
+    }
+    key = kind.strip().lower() if isinstance(kind, str) else kind
+    if key not in classes:
+        raise ConfigurationError(
+            f"Unknown connector type {kind!r}: choose one of {', '.join(repr(k) for k in CONNECTOR_KINDS)}", "type"
+        )
+    return classes[key](config)

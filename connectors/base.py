@@ -1,0 +1,89 @@
+"""What every connector shares: configuration, credentials, and connect/disconnect/connection()."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar, Literal
+
+from .config import Preset, ServerConfig, config_from_env, parse_config
+from .credentials import CredentialsProvider, OAuthCredentials, StaticCredentials
+from .exceptions import ConfigurationError, redact
+
+log = logging.getLogger(__name__)
+
+
+class BaseConnector(ABC):
+    """A blocking connection to one mail server. Not thread-safe: use one connector per thread."""
+
+    protocol: ClassVar[Literal["smtp", "imap"]]
+    preset: ClassVar[Preset | None] = None
+    env_kind: ClassVar[str]
+
+    def __init__(self, config: Mapping[str, Any] | ServerConfig | None = None) -> None:
+        if config is None or (isinstance(config, Mapping) and not config):
+            config = config_from_env(self.env_kind)
+        self.config = config if isinstance(config, ServerConfig) else parse_config(config, self.protocol, self.preset)
+        self.credentials = self._make_credentials(self.config)
+
+    @staticmethod
+    def _make_credentials(config: ServerConfig) -> CredentialsProvider:
+        if config.credentials is not None:
+            return config.credentials
+        if config.use_oauth:
+            from .messaging.oauth_utils import OAuth2Manager  # google-auth is only loaded when OAuth is used
+
+            assert config.oauth is not None
+            return OAuthCredentials(OAuth2Manager.from_settings(config.oauth, timeout=config.timeout))
+        if config.password is None:
+            raise ConfigurationError("Configuration field 'password' is required", "password")
+        return StaticCredentials(config.password)
+
+    def __repr__(self) -> str:
+        state = "connected" if self.is_connected() else "disconnected"
+        auth = "oauth" if self.config.use_oauth else "password"
+        return f"<{type(self).__name__} {self.config.username}@{self.config.address} {auth} {state}>"
+
+    def _secrets(self) -> list[str | None]:
+        """Secrets that must never appear in an error message (see :func:`redact`)."""
+        secrets: list[str | None] = [self.config.password]
+        if self.config.oauth is not None:
+            secrets += [
+                self.config.oauth.refresh_token,
+                self.config.oauth.access_token,
+                self.config.oauth.client_secret,
+            ]
+        return secrets
+
+    def _scrub(self, text: str, *extra: str | None) -> str:
+        return redact(text, [*self._secrets(), *extra])
+
+    @abstractmethod
+    def connect(self) -> None:
+        """Open the connection, negotiate TLS and authenticate."""
+
+    @abstractmethod
+    def disconnect(self) -> None:
+        """Close the connection politely; never raises."""
+
+    @abstractmethod
+    def is_connected(self) -> bool:
+        """Whether a connection is open (no network round trip)."""
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """``with connector.connection():`` connects, and always disconnects, even on error."""
+        self.connect()
+        try:
+            yield self
+        finally:
+            self.disconnect()
+
+    def __enter__(self) -> Any:
+        self.connect()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.disconnect()

@@ -1,0 +1,165 @@
+"""Building outgoing messages with the stdlib ``email`` package (``policy.default``).
+
+Header values are checked for CR/LF before anything is built (no header injection), attachments are size-checked
+before any connection, and non-ASCII subjects, names and file names are encoded as the RFCs require.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import MessageError, MessageTooLargeError
+from .html_text import html_to_text
+
+__all__ = ["Attachment", "AttachmentSpec", "build_message", "parse_recipients", "check_header_value"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    content_type: str
+
+
+# A path, or a dict {"filename", "data", "content_type"?}, or a (filename, data[, content_type]) tuple.
+AttachmentSpec = str | os.PathLike[str] | Mapping[str, Any] | tuple[Any, ...] | Attachment
+
+
+def check_header_value(name: str, value: str) -> str:
+    if any(ch in value for ch in "\r\n\x00"):
+        raise MessageError(f"The {name} contains a line break, which is not allowed in a mail header")
+    return value
+
+
+def parse_recipients(field: str, values: str | Sequence[str] | None) -> list[Address]:
+    """Addresses from a list of strings (each "Name <addr>" or "addr"), or one comma-separated string."""
+    if not values:
+        return []
+    items = [values] if isinstance(values, str) else list(values)
+    addresses: list[Address] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise MessageError(f"{field}: each recipient must be a string, not {type(item).__name__}")
+        check_header_value(f"{field} address {item!r}", item)
+        for name, addr in getaddresses([item]):
+            if not addr or "@" not in addr:
+                raise MessageError(f"{field}: {item!r} is not a valid e-mail address")
+            local, _, domain = addr.rpartition("@")
+            if not local or not domain or any(ch.isspace() for ch in addr):
+                raise MessageError(f"{field}: {item!r} is not a valid e-mail address")
+            try:
+                addresses.append(Address(display_name=name, username=local, domain=domain))
+            except (ValueError, IndexError) as exc:
+                raise MessageError(f"{field}: {item!r} is not a valid e-mail address ({exc})") from None
+    return addresses
+
+
+def load_attachment(spec: AttachmentSpec, max_size: int) -> Attachment:
+    """Read one attachment, refusing directories, unreadable files and anything over ``max_size`` bytes."""
+    if isinstance(spec, Attachment):
+        attachment = spec
+    elif isinstance(spec, str | os.PathLike):
+        path = Path(spec)
+        if path.is_dir():
+            raise MessageError(f"Cannot attach {str(path)!r}: it is a directory")
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise MessageError(f"Cannot attach {str(path)!r}: {exc.strerror}") from None
+        if max_size and size > max_size:
+            raise MessageTooLargeError(
+                f"Attachment {path.name!r} is {size / 1048576:.1f} MB, over the {max_size / 1048576:.0f} MB limit"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MessageError(f"Cannot read attachment {str(path)!r}: {exc.strerror}") from None
+        attachment = Attachment(path.name, data, mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+    elif isinstance(spec, Mapping):
+        if "data" not in spec or "filename" not in spec:
+            raise MessageError("An attachment dict needs 'filename' and 'data'")
+        data = spec["data"].encode() if isinstance(spec["data"], str) else bytes(spec["data"])
+        name = str(spec["filename"])
+        ctype = spec.get("content_type") or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        attachment = Attachment(name, data, str(ctype))
+    elif isinstance(spec, tuple) and len(spec) in (2, 3):
+        name, data = str(spec[0]), spec[1]
+        ctype = spec[2] if len(spec) == 3 else mimetypes.guess_type(name)[0] or "application/octet-stream"
+        attachment = Attachment(name, data.encode() if isinstance(data, str) else bytes(data), str(ctype))
+    else:
+        raise MessageError(f"Unsupported attachment {spec!r}: give a path, a dict or a (name, data) tuple")
+    check_header_value("attachment name", attachment.filename)
+    if max_size and len(attachment.data) > max_size:
+        raise MessageTooLargeError(
+            f"Attachment {attachment.filename!r} is {len(attachment.data) / 1048576:.1f} MB, over the "
+            f"{max_size / 1048576:.0f} MB limit"
+        )
+    return attachment
+
+
+def build_message(
+    *,
+    subject: str,
+    sender: Address,
+    to: Sequence[Address],
+    body: str | None,
+    html_body: str | None = None,
+    cc: Sequence[Address] = (),
+    reply_to: Sequence[Address] = (),
+    attachments: Iterable[Attachment] = (),
+    in_reply_to: str | None = None,
+    references: str | Sequence[str] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    date: Any = None,
+) -> EmailMessage:
+    """An RFC 5322 message: text, or multipart/alternative with HTML, in multipart/mixed with attachments."""
+    check_header_value("subject", subject)
+    msg = EmailMessage(policy=policy.default)
+    msg["Subject"] = subject
+    msg["From"] = sender
+    if to:
+        msg["To"] = list(to)
+    if cc:
+        msg["Cc"] = list(cc)
+    if reply_to:
+        msg["Reply-To"] = list(reply_to)
+    msg["Date"] = format_datetime(date) if date is not None else format_datetime(dt.datetime.now(dt.UTC).astimezone())
+    msg["Message-ID"] = make_msgid(domain=sender.domain or None)
+    if in_reply_to:
+        msg["In-Reply-To"] = check_header_value("In-Reply-To", in_reply_to)
+    if references:
+        refs = references if isinstance(references, str) else " ".join(references)
+        msg["References"] = check_header_value("References", refs)
+    for name, value in (extra_headers or {}).items():
+        check_header_value(f"header name {name!r}", name)
+        if not name or any(ch in name for ch in ": \t") or not name.isascii():
+            raise MessageError(f"{name!r} is not a valid header name")
+        msg[name] = check_header_value(f"{name} header", value)
+    msg["MIME-Version"] = "1.0"
+
+    text = body if body is not None else (html_to_text(html_body) if html_body else "")
+    msg.set_content(text, subtype="plain", cte=_text_cte(text))
+    if html_body:
+        msg.add_alternative(html_body, subtype="html", cte=_text_cte(html_body))
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        if not subtype or maintype == "multipart":
+            maintype, subtype = "application", "octet-stream"
+        # policy.default writes non-ASCII names as RFC 2231 parameters (filename*=utf-8''...).
+        msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    return msg
+
+
+def _text_cte(text: str) -> str:
+    # 8bit would need 8BITMIME end to end; quoted-printable is readable and safe everywhere.
+    return "7bit" if text.isascii() and all(len(line) < 900 for line in text.splitlines()) else "quoted-printable"

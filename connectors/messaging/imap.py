@@ -1,0 +1,528 @@
+"""Reading and managing mail over IMAP, built on IMAPClient; and Gmail's preset and extensions.
+
+Ids are IMAP UIDs as strings (the guide's ``"123"``), valid in the mailbox selected when they were obtained.
+Optional server features (MOVE, UIDPLUS, SPECIAL-USE, X-GM-EXT-1) are detected from CAPABILITY, never assumed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import imaplib
+import logging
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+from imapclient import IMAPClient
+from imapclient import exceptions as imap_errors
+
+from ..base import BaseConnector
+from ..config import GMAIL_IMAP, Preset, ServerConfig
+from ..exceptions import (
+    AuthenticationError,
+    ConnectionError,
+    ConnectorError,
+    InsecureConnectionError,
+    MailboxNotFoundError,
+    MessageError,
+)
+from .imap_support import (
+    DELETED,
+    FALLBACK_NAMES,
+    FLAGGED,
+    SEEN,
+    FolderInfo,
+    folder_from_listing,
+    message_dict,
+    parse_ids,
+)
+from .mime import parse_message
+from .transport import make_ssl_context, network_error
+
+__all__ = ["IMAPConnector", "GmailIMAPConnector", "FolderInfo"]
+
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[[ServerConfig, ssl.SSLContext | None], IMAPClient]
+# Enough messages per FETCH to amortise the round trip, few enough that one reply stays a few MB.
+_FETCH_BATCH = 100
+
+
+def default_client_factory(config: ServerConfig, context: ssl.SSLContext | None) -> IMAPClient:
+    return IMAPClient(
+        config.host, port=config.port, use_uid=True, ssl=config.use_ssl, ssl_context=context, timeout=config.timeout
+    )
+
+
+class IMAPConnector(BaseConnector):
+    """One IMAP session. ``client_factory`` lets tests put a proxy or a scripted server behind it."""
+
+    protocol = "imap"
+    env_kind = "imap"
+
+    def __init__(self, config: Any = None, *, client_factory: ClientFactory | None = None) -> None:
+        super().__init__(config)
+        self._factory = client_factory or default_client_factory
+        self._client: IMAPClient | None = None
+        self._selected: str | None = None
+        self._folders: list[FolderInfo] | None = None
+
+    # -- connection -----------------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> IMAPClient:
+        """The underlying IMAPClient, for what the guide's API does not cover (the sync engine uses it)."""
+        if self._client is None:
+            raise ConnectionError(
+                f"Not connected to IMAP server {self.config.address}: call connect() first",
+                self.config.host,
+                self.config.port,
+            )
+        return self._client
+
+    def is_connected(self) -> bool:
+        return self._client is not None
+
+    def connect(self) -> None:
+        if self._client is not None:
+            return
+        cfg = self.config
+        context = make_ssl_context(cfg) if cfg.use_ssl or cfg.use_tls else None
+        try:
+            client = self._factory(cfg, context)
+        except (OSError, imaplib.IMAP4.error, imap_errors.IMAPClientError) as exc:
+            raise self._error(exc, "connect") from None
+        try:
+            if cfg.use_tls and not cfg.use_ssl:
+                if b"STARTTLS" not in client.capabilities():
+                    raise InsecureConnectionError(
+                        f"IMAP server {cfg.address} does not offer STARTTLS; refusing to continue without encryption",
+                        cfg.host,
+                        cfg.port,
+                    )
+                client.starttls(context)
+            if not (cfg.use_ssl or cfg.use_tls) and not cfg.allow_insecure_auth:
+                raise InsecureConnectionError(
+                    f"Refusing to send credentials for {cfg.username} to {cfg.address} over an unencrypted "
+                    "connection (enable use_ssl or use_tls; allow_insecure_auth=True overrides)",
+                    cfg.host,
+                    cfg.port,
+                )
+            self._login(client)
+        except BaseException as exc:
+            _quietly_logout(client)
+            if isinstance(exc, ConnectorError):
+                raise
+            if isinstance(exc, OSError | imaplib.IMAP4.error | imap_errors.IMAPClientError):
+                raise self._error(exc, "connect") from None
+            raise
+        self._client = client
+        self._selected = None
+        self._folders = None
+        log.info("Connected to IMAP %s as %s", cfg.address, cfg.username)
+
+    def _login(self, client: IMAPClient) -> None:
+        cfg = self.config
+        if not cfg.use_oauth:
+            password = self.credentials.password(cfg.username, cfg.host)
+            try:
+                client.login(cfg.username, password)
+            except imap_errors.LoginError as exc:
+                raise AuthenticationError(
+                    f"Authentication failed for {cfg.username} on {cfg.address}: {self._scrub(str(exc), password)}",
+                    cfg.username,
+                    cfg.host,
+                ) from None
+            return
+        if b"AUTH=XOAUTH2" not in client.capabilities():
+            log.warning("%s does not advertise AUTH=XOAUTH2; trying it anyway", cfg.address)
+        last = ""
+        for attempt in range(2):
+            token = self.credentials.access_token(cfg.username, force_refresh=attempt > 0)
+            try:
+                client.oauth2_login(cfg.username, token)
+                return
+            except imap_errors.LoginError as exc:
+                last = self._scrub(str(exc), token)
+        raise AuthenticationError(
+            f"Authentication failed for {cfg.username} on {cfg.address} with OAuth 2.0 even after refreshing the "
+            f"access token: {last}",
+            cfg.username,
+            cfg.host,
+        )
+
+    def disconnect(self) -> None:
+        client, self._client = self._client, None
+        self._selected = None
+        if client is not None:
+            _quietly_logout(client)
+
+    def _error(self, exc: BaseException, what: str) -> ConnectorError:
+        """Translate an IMAPClient/imaplib/socket failure during ``what``."""
+        if isinstance(exc, ConnectorError):
+            return exc
+        if isinstance(exc, imaplib.IMAP4.abort | OSError | EOFError):
+            # The session is unusable: forget it so the next call reconnects cleanly.
+            dead, self._client = self._client, None
+            self._selected = None
+            if dead is not None:
+                _quietly_close(dead)
+            if isinstance(exc, imaplib.IMAP4.abort) and not isinstance(exc, OSError):
+                return ConnectionError(
+                    f"The IMAP server {self.config.address} closed the connection during {what}",
+                    self.config.host,
+                    self.config.port,
+                )
+            return network_error(exc, self.config, "IMAP")
+        return MessageError(f"The IMAP server {self.config.address} refused {what}: {self._scrub(str(exc))}")
+
+    @contextmanager
+    def _command(self, what: str) -> Iterator[IMAPClient]:
+        client = self.client
+        try:
+            yield client
+        except ConnectorError:
+            raise
+        except (OSError, EOFError, imaplib.IMAP4.error, imap_errors.IMAPClientError) as exc:
+            raise self._error(exc, what) from None
+
+    def capabilities(self) -> set[str]:
+        with self._command("CAPABILITY") as client:
+            return {c.decode("ascii", "replace").upper() for c in client.capabilities()}
+
+    def has_capability(self, name: str) -> bool:
+        return name.upper() in self.capabilities()
+
+    def noop(self) -> None:
+        with self._command("NOOP") as client:
+            client.noop()
+
+    # -- mailboxes ------------------------------------------------------------------------------------------
+
+    def list_folders(self, refresh: bool = True) -> list[FolderInfo]:
+        """Every mailbox with its delimiter, attributes and special use (RFC 6154 when offered)."""
+        if self._folders is not None and not refresh:
+            return self._folders
+        with self._command("LIST") as client:
+            listing = client.list_folders()
+        self._folders = [folder_from_listing(flags, delim, name) for flags, delim, name in listing]
+        return self._folders
+
+    def list_mailboxes(self) -> list[str]:
+        """Names of the selectable mailboxes (decoded from modified UTF-7)."""
+        return [f.name for f in self.list_folders() if f.selectable]
+
+    def find_special_folder(self, role: str) -> str | None:
+        """The mailbox for a role ("sent", "trash", "drafts", "junk", "archive", "all"): by special-use attribute,
+        then by the usual names."""
+        folders = self.list_folders(refresh=self._folders is None)
+        for folder in folders:
+            if folder.special_use == role:
+                return folder.name
+        names = {f.name.lower(): f.name for f in folders if f.selectable}
+        for candidate in FALLBACK_NAMES.get(role, ()):
+            for prefix in ("", "inbox.", "inbox/"):
+                if prefix + candidate.lower() in names:
+                    return names[prefix + candidate.lower()]
+        return None
+
+    def select_mailbox(self, mailbox: str = "INBOX", readonly: bool = False) -> int:
+        """Select a mailbox; returns its number of messages."""
+        with self._command(f"SELECT {mailbox!r}") as client:
+            try:
+                info = client.select_folder(mailbox, readonly=readonly)
+            except imap_errors.IMAPClientError as exc:
+                if isinstance(exc, imap_errors.IMAPClientAbortError):
+                    raise
+                raise MailboxNotFoundError(mailbox, self._scrub(str(exc))) from None
+        self._selected = mailbox
+        return int(info.get(b"EXISTS", 0))
+
+    @property
+    def selected_mailbox(self) -> str | None:
+        return self._selected
+
+    def _ensure_selected(self, mailbox: str | None) -> str:
+        if mailbox is not None and mailbox != self._selected:
+            self.select_mailbox(mailbox)
+        elif self._selected is None:
+            self.select_mailbox("INBOX")
+        assert self._selected is not None
+        return self._selected
+
+    def folder_status(self, mailbox: str) -> dict[str, int]:
+        """MESSAGES, UNSEEN, UIDNEXT and UIDVALIDITY of a mailbox without selecting it."""
+        with self._command(f"STATUS {mailbox!r}") as client:
+            try:
+                status = client.folder_status(mailbox, ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"])
+            except imap_errors.IMAPClientError as exc:
+                if isinstance(exc, imap_errors.IMAPClientAbortError):
+                    raise
+                raise MailboxNotFoundError(mailbox, self._scrub(str(exc))) from None
+        return {k.decode().lower(): int(v) for k, v in status.items()}
+
+    def create_mailbox(self, mailbox: str) -> None:
+        with self._command(f"CREATE {mailbox!r}") as client:
+            client.create_folder(mailbox)
+        self._folders = None
+
+    def rename_mailbox(self, old: str, new: str) -> None:
+        with self._command(f"RENAME {old!r}") as client:
+            client.rename_folder(old, new)
+        if self._selected == old:
+            self._selected = None
+        self._folders = None
+
+    def delete_mailbox(self, mailbox: str) -> None:
+        with self._command(f"DELETE {mailbox!r}") as client:
+            if self._selected == mailbox:
+                client.unselect_folder() if client.has_capability("UNSELECT") else client.close_folder()
+                self._selected = None
+            client.delete_folder(mailbox)
+        self._folders = None
+
+    # -- reading --------------------------------------------------------------------------------------------
+
+    def _fetch_items(self) -> list[str]:
+        items = ["BODY.PEEK[]", "FLAGS", "RFC822.SIZE", "INTERNALDATE"]
+        if self.has_capability("X-GM-EXT-1"):
+            items += ["X-GM-LABELS", "X-GM-THRID", "X-GM-MSGID"]
+        return items
+
+    def fetch_messages(self, ids: Iterable[Any], mailbox: str | None = None) -> list[dict[str, Any]]:
+        """Full message dicts for ``ids`` (in that order), without marking them read."""
+        mailbox = self._ensure_selected(mailbox)
+        uids = parse_ids(ids)
+        items = self._fetch_items()
+        out: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(uids), _FETCH_BATCH):
+            batch = uids[start : start + _FETCH_BATCH]
+            with self._command("FETCH") as client:
+                response = client.fetch(batch, items)
+            for uid, data in response.items():
+                out[uid] = message_dict(uid, mailbox, data)
+        return [out[uid] for uid in uids if uid in out]
+
+    def search_uids(self, criteria: Sequence[Any] | str = "ALL", mailbox: str | None = None) -> list[int]:
+        """UIDs matching IMAP SEARCH criteria (the guide's flat lists), ascending."""
+        self._ensure_selected(mailbox)
+        if isinstance(criteria, list | tuple) and not criteria:
+            criteria = ["ALL"]
+        texts = [criteria] if isinstance(criteria, str) else [c for c in criteria if isinstance(c, str)]
+        charset = None if all(t.isascii() for t in texts) else "UTF-8"
+        with self._command("SEARCH") as client:
+            try:
+                return sorted(int(u) for u in client.search(criteria, charset=charset))
+            except imap_errors.InvalidCriteriaError as exc:
+                raise MessageError(f"Invalid search criteria {criteria!r}: {str(exc).splitlines()[0]}") from None
+
+    def search_messages(
+        self,
+        criteria: Sequence[Any] | str = "ALL",
+        limit: int | None = None,
+        mailbox: str | None = None,
+        newest_first: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Messages matching ``criteria``, e.g. ``["FROM", "a@b.c", "SINCE", "01-Jan-2023"]``; on Gmail also
+        ``["X-GM-RAW", "is:important has:attachment"]``. Newest first unless told otherwise."""
+        uids = self.search_uids(criteria, mailbox)
+        if newest_first:
+            uids.reverse()
+        if limit is not None:
+            uids = uids[: max(0, limit)]
+        return self.fetch_messages(uids)
+
+    def receive_messages(
+        self, mailbox: str | None = None, limit: int | None = 50, unread_only: bool = False, newest_first: bool = True
+    ) -> list[dict[str, Any]]:
+        """The latest messages of a mailbox (the selected one, else INBOX); does not mark them read."""
+        return self.search_messages(
+            ["UNSEEN"] if unread_only else ["ALL"], limit=limit, mailbox=mailbox, newest_first=newest_first
+        )
+
+    def get_message(self, message_id: str | int, mailbox: str | None = None) -> dict[str, Any]:
+        messages = self.fetch_messages([message_id], mailbox)
+        if not messages:
+            raise MessageError(f"Message {message_id} is not in mailbox {self._selected!r} (deleted or moved?)")
+        return messages[0]
+
+    def get_raw_message(self, message_id: str | int, mailbox: str | None = None) -> bytes:
+        mailbox = self._ensure_selected(mailbox)
+        uid = parse_ids([message_id])[0]
+        with self._command("FETCH") as client:
+            data = client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
+        if not data:
+            raise MessageError(f"Message {message_id} is not in mailbox {mailbox!r} (deleted or moved?)")
+        return bytes(data.get(b"BODY[]") or b"")
+
+    def get_attachments(self, message_id: str | int, mailbox: str | None = None) -> list[dict[str, Any]]:
+        """Attachments as dicts: ``filename`` (safe to join to a directory), ``content_type``, ``size``, ``data``."""
+        parsed = parse_message(self.get_raw_message(message_id, mailbox))
+        return [a.as_dict() for a in parsed.attachments]
+
+    # -- changing -------------------------------------------------------------------------------------------
+
+    def set_flags(
+        self, ids: Iterable[Any], add: Sequence[str] = (), remove: Sequence[str] = (), mailbox: str | None = None
+    ) -> None:
+        self._ensure_selected(mailbox)
+        uids = parse_ids(ids)
+        if not uids:
+            return
+        with self._command("STORE") as client:
+            if add:
+                client.add_flags(uids, list(add), silent=True)
+            if remove:
+                client.remove_flags(uids, list(remove), silent=True)
+
+    def mark_as_read(self, ids: Iterable[Any], mailbox: str | None = None) -> None:
+        self.set_flags(ids, add=[SEEN], mailbox=mailbox)
+
+    def mark_as_unread(self, ids: Iterable[Any], mailbox: str | None = None) -> None:
+        self.set_flags(ids, remove=[SEEN], mailbox=mailbox)
+
+    def mark_as_flagged(self, ids: Iterable[Any], flagged: bool = True, mailbox: str | None = None) -> None:
+        self.set_flags(ids, add=[FLAGGED] if flagged else [], remove=[] if flagged else [FLAGGED], mailbox=mailbox)
+
+    def copy_messages(self, ids: Iterable[Any], destination: str, mailbox: str | None = None) -> None:
+        self._ensure_selected(mailbox)
+        uids = parse_ids(ids)
+        if uids:
+            with self._command(f"COPY to {destination!r}") as client, _missing_mailbox(destination):
+                client.copy(uids, destination)
+
+    def move_messages(self, ids: Iterable[Any], destination: str, mailbox: str | None = None) -> None:
+        """Move messages: MOVE when offered; otherwise COPY, \\Deleted and UID EXPUNGE of exactly those UIDs."""
+        source = self._ensure_selected(mailbox)
+        uids = parse_ids(ids)
+        if not uids:
+            return
+        if destination == source:
+            return
+        if self.has_capability("MOVE"):
+            with self._command(f"MOVE to {destination!r}") as client, _missing_mailbox(destination):
+                client.move(uids, destination)
+            return
+        self.copy_messages(uids, destination)
+        self.set_flags(uids, add=[DELETED])
+        self._expunge_exactly(uids)
+
+    def _expunge_exactly(self, uids: list[int]) -> None:
+        """Expunge these UIDs and nothing else, even if other messages carry \\Deleted."""
+        with self._command("EXPUNGE") as client:
+            if client.has_capability("UIDPLUS"):
+                client.uid_expunge(uids)
+                return
+            others = set(client.search(["DELETED"])) - set(uids)
+            if others:
+                # A bare EXPUNGE would also destroy messages someone else marked: leave ours marked instead.
+                log.warning(
+                    "Server lacks UIDPLUS and %d other messages are marked deleted in %r: not expunging",
+                    len(others),
+                    self._selected,
+                )
+                return
+            client.expunge()
+
+    def delete_messages(self, ids: Iterable[Any], permanent: bool = False, mailbox: str | None = None) -> None:
+        """Move messages to Trash (the special-use folder), or delete them for good when ``permanent``, when
+        there is no Trash, or when they already are in it."""
+        source = self._ensure_selected(mailbox)
+        uids = parse_ids(ids)
+        if not uids:
+            return
+        trash = None if permanent else self.find_special_folder("trash")
+        if trash is not None and trash != source:
+            self.move_messages(uids, trash)
+            return
+        self.set_flags(uids, add=[DELETED])
+        self._expunge_exactly(uids)
+
+    def append_message(
+        self, mailbox: str, message: bytes | str, flags: Sequence[str] = (), date: dt.datetime | None = None
+    ) -> int | None:
+        """Add a message to a mailbox; returns its UID when the server says (UIDPLUS APPENDUID)."""
+        data = message.encode() if isinstance(message, str) else message
+        with self._command(f"APPEND to {mailbox!r}") as client, _missing_mailbox(mailbox):
+            response = client.append(mailbox, data, flags=list(flags), msg_time=date)
+        text = response.decode("ascii", "replace") if isinstance(response, bytes) else str(response)
+        if "APPENDUID" in text.upper():
+            try:
+                return int(text.upper().split("APPENDUID", 1)[1].split("]")[0].split()[1])
+            except (IndexError, ValueError):
+                return None
+        return None
+
+    def save_sent_message(self, message: bytes) -> int | None:
+        """File a sent message in the Sent folder (\\Seen); does nothing if the account has none."""
+        sent = self.find_special_folder("sent")
+        if sent is None:
+            log.warning("No Sent folder on %s: the sent message was not filed", self.config.address)
+            return None
+        return self.append_message(sent, message, flags=[SEEN])
+
+
+class GmailIMAPConnector(IMAPConnector):
+    """IMAP with Gmail's settings (imap.gmail.com:993, TLS) and its labels, threads and search syntax."""
+
+    preset: ClassVar[Preset | None] = GMAIL_IMAP
+    env_kind = "gmail"
+
+    @classmethod
+    def create_with_oauth(
+        cls, email: str, client_id: str, client_secret: str, refresh_token: str, **extra: Any
+    ) -> GmailIMAPConnector:
+        """A Gmail IMAP connector authenticating with XOAUTH2 from a refresh token."""
+        config: dict[str, Any] = {
+            "username": email,
+            "use_oauth": True,
+            "oauth": {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "refresh_token": refresh_token,
+                **extra.pop("oauth", {}),
+            },
+        }
+        config.update(extra)
+        return cls(config)
+
+    def get_all_labels(self) -> list[str]:
+        """Every Gmail label, system ones ("[Gmail]/Starred"...) and the user's, as mailbox names."""
+        return self.list_mailboxes()
+
+    def add_labels(self, ids: Iterable[Any], labels: Sequence[str], mailbox: str | None = None) -> None:
+        self._ensure_selected(mailbox)
+        with self._command("STORE +X-GM-LABELS") as client:
+            client.add_gmail_labels(parse_ids(ids), list(labels), silent=True)
+
+    def remove_labels(self, ids: Iterable[Any], labels: Sequence[str], mailbox: str | None = None) -> None:
+        self._ensure_selected(mailbox)
+        with self._command("STORE -X-GM-LABELS") as client:
+            client.remove_gmail_labels(parse_ids(ids), list(labels), silent=True)
+
+
+@contextmanager
+def _missing_mailbox(mailbox: str) -> Iterator[None]:
+    """Turn the server's "no such mailbox" answer (RFC 5530 TRYCREATE / NONEXISTENT) into MailboxNotFoundError."""
+    try:
+        yield
+    except imap_errors.IMAPClientError as exc:
+        text = str(exc).upper()
+        if not isinstance(exc, imap_errors.IMAPClientAbortError) and ("TRYCREATE" in text or "NONEXISTENT" in text):
+            raise MailboxNotFoundError(mailbox) from None
+        raise
+
+
+def _quietly_logout(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except (OSError, EOFError, imaplib.IMAP4.error, imap_errors.IMAPClientError):
+        _quietly_close(client)
+
+
+def _quietly_close(client: IMAPClient) -> None:
+    try:
+        client.shutdown()
+    except (OSError, EOFError, imaplib.IMAP4.error, imap_errors.IMAPClientError):
+        pass

@@ -1,0 +1,300 @@
+"""Reading incoming mail: a best-effort, never-crashing view of any message, hostile or broken.
+
+Built on the stdlib ``email`` package with ``policy.default``; every step that can meet malformed input (unknown
+charsets, missing boundaries, broken base64, undecodable headers) falls back to something readable instead of
+raising. Attachment file names come out safe to join to a directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.header
+import logging
+import mimetypes
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
+
+from .html_text import html_to_text
+
+__all__ = ["ParsedAttachment", "ParsedMessage", "parse_message", "safe_filename", "decode_header_value"]
+
+log = logging.getLogger(__name__)
+
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_MAX_NAME_BYTES = 200
+
+
+@dataclass
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+    content_id: str | None = None
+    inline: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def as_dict(self, with_data: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "content_id": self.content_id,
+            "inline": self.inline,
+        }
+        if with_data:
+            out["data"] = self.data
+        return out
+
+
+@dataclass
+class ParsedMessage:
+    subject: str = ""
+    from_: str = ""
+    to: str = ""
+    cc: str = ""
+    reply_to: str = ""
+    date: str = ""
+    datetime: dt.datetime | None = None
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    body: str = ""
+    html_body: str | None = None
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+
+    @property
+    def has_attachments(self) -> bool:
+        return any(not a.inline for a in self.attachments)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "from": self.from_,
+            "to": self.to,
+            "cc": self.cc,
+            "reply_to": self.reply_to,
+            "date": self.date,
+            "datetime": self.datetime,
+            "message_id": self.message_id,
+            "in_reply_to": self.in_reply_to,
+            "references": self.references,
+            "body": self.body,
+            "html_body": self.html_body,
+            "has_attachments": self.has_attachments,
+            "attachments": [a.as_dict(with_data=False) for a in self.attachments],
+        }
+
+
+def safe_filename(
+    name: str | None, content_type: str = "application/octet-stream", fallback: str = "attachment"
+) -> str:
+    """A file name safe to join to a directory: no separators, no ``..``, no control or bidi characters, not empty,
+    not a Windows device name, at most 200 bytes (extension kept)."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = re.split(r"[/\\]", text)[-1]
+    # Category C covers control characters, and the bidi overrides that make "gpj.exe" read as "exe.jpg".
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C"))
+    text = re.sub(r'[<>:"|?*]', "_", text).strip(" .")
+    if not text:
+        extension = mimetypes.guess_extension(content_type or "") or ".bin"
+        text = fallback + extension
+    stem, dot, ext = text.rpartition(".")
+    if not dot:
+        stem, ext = text, ""
+    if stem.upper() in _WINDOWS_RESERVED or text.upper() in _WINDOWS_RESERVED:
+        text = "_" + text
+    encoded = text.encode("utf-8")
+    if len(encoded) > _MAX_NAME_BYTES:
+        suffix = ("." + ext)[:20] if dot else ""
+        room = _MAX_NAME_BYTES - len(suffix.encode("utf-8"))
+        text = encoded[:room].decode("utf-8", "ignore").rstrip(" .") + suffix
+    return text
+
+
+def unique_filenames(attachments: list[ParsedAttachment]) -> None:
+    """Give same-named attachments distinct names ("a.pdf", "a (2).pdf") so saving one never overwrites another."""
+    seen: set[str] = set()
+    for attachment in attachments:
+        name, n = attachment.filename, 1
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, ""
+        while name.lower() in seen:
+            n += 1
+            name = f"{stem} ({n}).{ext}" if dot else f"{stem} ({n})"
+        seen.add(name.lower())
+        attachment.filename = name
+
+
+def decode_header_value(raw: Any) -> str:
+    """A header as readable text, whatever its encoding (RFC 2047 words, raw UTF-8, Latin-1...)."""
+    if raw is None:
+        return ""
+    try:
+        text = str(raw)
+    except Exception:  # noqa: BLE001 - policy.default can choke on broken encoded words
+        text = ""
+    if text and "=?" not in text:
+        return _clean(text)
+    try:
+        pieces = email.header.decode_header(text or str(getattr(raw, "_value", raw)))
+    except Exception:  # noqa: BLE001
+        return _clean(text)
+    out = []
+    for chunk, charset in pieces:
+        if isinstance(chunk, bytes):
+            out.append(_decode_bytes(chunk, charset))
+        else:
+            out.append(chunk)
+    return _clean("".join(out))
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[\r\n\t]+", " ", text).strip()
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> str:
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("latin-1")
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except Exception:  # noqa: BLE001 - a malformed header must not hide the rest of the message
+        value = None
+        for key, raw in msg.raw_items():
+            if key.lower() == name.lower():
+                value = raw
+                break
+    return decode_header_value(value)
+
+
+def _part_text(part: Message) -> str:
+    try:
+        content = part.get_content() if isinstance(part, EmailMessage) else None
+        if isinstance(content, str):
+            return content
+    except Exception as exc:  # noqa: BLE001 - unknown charset, broken transfer encoding: decode by hand below
+        log.debug("Decoding a text part by hand: %s", exc)
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    return _decode_bytes(payload, part.get_content_charset())
+
+
+def _part_bytes(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        payload = None
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "surrogateescape")
+    if isinstance(raw, list):  # an attached message/rfc822
+        try:
+            return b"".join(p.as_bytes() for p in raw if isinstance(p, Message))
+        except Exception:  # noqa: BLE001
+            return b""
+    return b""
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001
+        name = None
+    if name:
+        return decode_header_value(name)
+    return None
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Parse raw RFC 5322 bytes. Never raises on malformed input."""
+    try:
+        msg = email.message_from_bytes(raw, policy=policy.default)
+    except Exception:  # noqa: BLE001 - the parser itself is robust, but never trust that with hostile input
+        return ParsedMessage(body=raw.decode("utf-8", "replace"), defects=["unparseable message"])
+    out = ParsedMessage(
+        subject=_header(msg, "Subject"),
+        from_=_header(msg, "From"),
+        to=_header(msg, "To"),
+        cc=_header(msg, "Cc"),
+        reply_to=_header(msg, "Reply-To"),
+        date=_header(msg, "Date"),
+        message_id=_header(msg, "Message-ID"),
+        in_reply_to=_header(msg, "In-Reply-To"),
+        references=_header(msg, "References").split(),
+    )
+    if out.date:
+        try:
+            out.datetime = parsedate_to_datetime(out.date)
+        except (TypeError, ValueError, IndexError):
+            out.datetime = None
+    texts: list[str] = []
+    htmls: list[str] = []
+    try:
+        parts = list(msg.walk())
+    except Exception:  # noqa: BLE001
+        parts = [msg]
+    for part in parts:
+        out.defects += [type(d).__name__ for d in getattr(part, "defects", [])]
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = _filename(part)
+        is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
+        if ctype.startswith("multipart/"):
+            # A multipart with no usable boundary arrives as one opaque part: show its text rather than nothing.
+            texts.append(_part_text(part))
+        elif is_body_text:
+            (texts if ctype == "text/plain" else htmls).append(_part_text(part))
+        elif disposition or filename or not ctype.startswith("text/"):
+            content_id = _header(part, "Content-ID").strip("<>") or None
+            inline = disposition == "inline" and content_id is not None and ctype.startswith("image/")
+            out.attachments.append(
+                ParsedAttachment(
+                    filename=safe_filename(filename, ctype),
+                    content_type=ctype,
+                    data=_part_bytes(part),
+                    content_id=content_id,
+                    inline=inline,
+                )
+            )
+        else:
+            texts.append(_part_text(part))
+    unique_filenames(out.attachments)
+    out.html_body = htmls[0] if htmls else None
+    if texts:
+        out.body = "\n\n".join(t for t in texts if t)
+    elif out.html_body:
+        out.body = html_to_text(out.html_body)
+    return out
+
+
+def addresses_of(header_text: str) -> list[tuple[str, str]]:
+    """(name, address) pairs from a decoded address header."""
+    return [(name, addr) for name, addr in getaddresses([header_text]) if addr]

@@ -1,0 +1,394 @@
+"""Sending mail over SMTP (smtplib): STARTTLS or implicit TLS, password or XOAUTH2, and Gmail's preset."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+import socket
+from collections.abc import Sequence
+from email.headerregistry import Address
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..base import BaseConnector
+from ..config import GMAIL_SMTP, Preset
+from ..exceptions import (
+    AuthenticationError,
+    ConnectionError,
+    ConnectorError,
+    InsecureConnectionError,
+    MessageError,
+    MessageTooLargeError,
+)
+from .compose import AttachmentSpec, build_message, check_header_value, load_attachment, parse_recipients
+from .sasl import build_xoauth2_string
+from .transport import make_ssl_context, network_error
+
+if TYPE_CHECKING:
+    from .imap import IMAPConnector
+
+__all__ = ["SMTPConnector", "GmailConnector"]
+
+log = logging.getLogger(__name__)
+
+
+class SMTPConnector(BaseConnector):
+    """Send mail through one SMTP server.
+
+    >>> smtp = SMTPConnector({"host": "smtp.example.com", "port": 587, "username": "me@example.com",
+    ...                       "password": "...", "use_tls": True})
+    >>> with smtp.connection():
+    ...     smtp.send_email(subject="Hi", recipients=["you@example.com"], body="Hello")
+    """
+
+    protocol = "smtp"
+    env_kind = "smtp"
+    #: Whether the provider files a copy of sent mail in Sent by itself (Gmail does).
+    server_saves_sent: ClassVar[bool] = False
+
+    def __init__(self, config: Any = None) -> None:
+        super().__init__(config)
+        self._smtp: smtplib.SMTP | None = None
+        self._max_size: int | None = None
+
+    # -- connection -----------------------------------------------------------------------------------------
+
+    def is_connected(self) -> bool:
+        return self._smtp is not None and self._smtp.sock is not None
+
+    def connect(self) -> None:
+        if self.is_connected():
+            return
+        cfg = self.config
+        local = cfg.local_hostname or socket.gethostname() or "localhost"
+        try:
+            if cfg.use_ssl:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    cfg.host, cfg.port, local_hostname=local, timeout=cfg.timeout, context=make_ssl_context(cfg)
+                )
+            else:
+                smtp = smtplib.SMTP(cfg.host, cfg.port, local_hostname=local, timeout=cfg.timeout)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise self._connect_error(exc) from None
+        try:
+            smtp.ehlo()
+            if cfg.use_tls and not cfg.use_ssl:
+                if not smtp.has_extn("starttls"):
+                    raise InsecureConnectionError(
+                        f"SMTP server {cfg.address} does not offer STARTTLS; refusing to continue without encryption",
+                        cfg.host,
+                        cfg.port,
+                    )
+                smtp.starttls(context=make_ssl_context(cfg))
+                smtp.ehlo()
+            self._authenticate(smtp)
+        except BaseException as exc:
+            _quietly_close(smtp)
+            if isinstance(exc, ConnectorError):
+                raise
+            if isinstance(exc, OSError | smtplib.SMTPException):
+                raise self._connect_error(exc) from None
+            raise
+        size = smtp.esmtp_features.get("size", "")
+        self._max_size = int(size) if size.isdigit() and int(size) > 0 else None
+        self._smtp = smtp
+        log.info("Connected to SMTP %s as %s", cfg.address, cfg.username)
+
+    def _connect_error(self, exc: BaseException) -> ConnectorError:
+        if isinstance(exc, smtplib.SMTPResponseException):
+            text = self._scrub(_smtp_text(exc))
+            return ConnectionError(
+                f"SMTP server {self.config.address} refused the session: {exc.smtp_code} {text}",
+                self.config.host,
+                self.config.port,
+            )
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            return ConnectionError(
+                f"SMTP server {self.config.address} closed the connection", self.config.host, self.config.port
+            )
+        return network_error(exc, self.config, "SMTP")
+
+    def _authenticate(self, smtp: smtplib.SMTP) -> None:
+        cfg = self.config
+        encrypted = cfg.use_ssl or smtp.sock is not None and hasattr(smtp.sock, "cipher")
+        if not encrypted and not cfg.allow_insecure_auth:
+            raise InsecureConnectionError(
+                f"Refusing to send credentials for {cfg.username} to {cfg.address} over an unencrypted connection "
+                "(enable use_tls or use_ssl; allow_insecure_auth=True overrides)",
+                cfg.host,
+                cfg.port,
+            )
+        if not smtp.has_extn("auth"):
+            raise AuthenticationError(
+                f"SMTP server {cfg.address} offers no authentication (AUTH)", cfg.username, cfg.host
+            )
+        if cfg.use_oauth:
+            self._oauth_login(smtp)
+            return
+        password = self.credentials.password(cfg.username, cfg.host)
+        try:
+            smtp.login(cfg.username, password)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise AuthenticationError(
+                f"Authentication failed for {cfg.username} on {cfg.address}: {exc.smtp_code} "
+                f"{self._scrub(_smtp_text(exc), password)}",
+                cfg.username,
+                cfg.host,
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            raise AuthenticationError(
+                f"SMTP server {cfg.address} supports none of the password mechanisms Facteur knows",
+                cfg.username,
+                cfg.host,
+            ) from None
+
+    def _oauth_login(self, smtp: smtplib.SMTP) -> None:
+        cfg = self.config
+        last_error = ""
+        for attempt in range(2):
+            token = self.credentials.access_token(cfg.username, force_refresh=attempt > 0)
+            initial = build_xoauth2_string(cfg.username, token)
+            # smtplib calls the authobject again with the server's challenge (a JSON error): answer it empty.
+            try:
+                smtp.auth("XOAUTH2", _XOAuth2Responder(initial), initial_response_ok=True)
+                return
+            except smtplib.SMTPAuthenticationError as exc:
+                last_error = self._scrub(_smtp_text(exc), token)
+            except smtplib.SMTPNotSupportedError:
+                raise AuthenticationError(
+                    f"SMTP server {cfg.address} does not offer XOAUTH2", cfg.username, cfg.host
+                ) from None
+        raise AuthenticationError(
+            f"Authentication failed for {cfg.username} on {cfg.address} with OAuth 2.0 even after refreshing "
+            f"the access token: {last_error}",
+            cfg.username,
+            cfg.host,
+        )
+
+    def disconnect(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                _quietly_close(smtp)
+
+    # -- sending --------------------------------------------------------------------------------------------
+
+    def sender_address(self, sender: str | None = None, sender_name: str | None = None) -> Address:
+        cfg = self.config
+        raw = sender or cfg.sender or cfg.username
+        name = sender_name if sender_name is not None else cfg.sender_name
+        addresses = parse_recipients("sender", raw)
+        if len(addresses) != 1:
+            raise MessageError(f"The sender must be one address, not {raw!r}")
+        address = addresses[0]
+        if name:
+            check_header_value("sender name", name)
+            address = Address(display_name=name, username=address.username, domain=address.domain)
+        return address
+
+    def build_email(
+        self,
+        subject: str,
+        recipients: str | Sequence[str],
+        body: str | None,
+        html_body: str | None = None,
+        attachments: Sequence[AttachmentSpec] | None = None,
+        *,
+        cc: str | Sequence[str] | None = None,
+        bcc: str | Sequence[str] | None = None,
+        reply_to: str | Sequence[str] | None = None,
+        sender: str | None = None,
+        sender_name: str | None = None,
+        in_reply_to: str | None = None,
+        references: str | Sequence[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[EmailMessage, list[str]]:
+        """The message and its envelope recipients, checked, without touching the network."""
+        if not isinstance(subject, str):
+            raise MessageError("The subject must be a string")
+        to = parse_recipients("To", recipients)
+        cc_list = parse_recipients("Cc", cc)
+        bcc_list = parse_recipients("Bcc", bcc)
+        if not to and not cc_list and not bcc_list:
+            raise MessageError("The message has no recipient")
+        loaded = [load_attachment(spec, self.config.max_attachment_size) for spec in attachments or ()]
+        msg = build_message(
+            subject=subject,
+            sender=self.sender_address(sender, sender_name),
+            to=to,
+            body=body,
+            html_body=html_body,
+            cc=cc_list,
+            reply_to=parse_recipients("Reply-To", reply_to),
+            attachments=loaded,
+            in_reply_to=in_reply_to,
+            references=references,
+            extra_headers=headers,
+        )
+        envelope = list(dict.fromkeys(a.addr_spec for a in [*to, *cc_list, *bcc_list]))
+        return msg, envelope
+
+    def send_email(
+        self,
+        subject: str,
+        recipients: str | Sequence[str],
+        body: str | None = None,
+        html_body: str | None = None,
+        attachments: Sequence[AttachmentSpec] | None = None,
+        *,
+        cc: str | Sequence[str] | None = None,
+        bcc: str | Sequence[str] | None = None,
+        reply_to: str | Sequence[str] | None = None,
+        sender: str | None = None,
+        sender_name: str | None = None,
+        in_reply_to: str | None = None,
+        references: str | Sequence[str] | None = None,
+        headers: dict[str, str] | None = None,
+        save_copy_to: IMAPConnector | None = None,
+    ) -> str:
+        """Send a message; returns its Message-ID.
+
+        Everything is checked (recipients, header values, attachment sizes) before the network is touched. If the
+        connector is not connected, it connects for this message and disconnects afterwards. With ``save_copy_to``
+        (a connected IMAP connector), a copy is filed in the Sent folder — except on providers that do it
+        themselves (Gmail).
+        """
+        msg, envelope = self.build_email(
+            subject,
+            recipients,
+            body,
+            html_body,
+            attachments,
+            cc=cc,
+            bcc=bcc,
+            reply_to=reply_to,
+            sender=sender,
+            sender_name=sender_name,
+            in_reply_to=in_reply_to,
+            references=references,
+            headers=headers,
+        )
+        self.send_message(msg, envelope)
+        if save_copy_to is not None and not self.server_saves_sent:
+            save_copy_to.save_sent_message(msg.as_bytes())
+        return str(msg["Message-ID"])
+
+    def send_message(self, msg: EmailMessage, envelope: Sequence[str]) -> None:
+        """Send an already built message to the envelope recipients."""
+        data = msg.as_bytes()
+        sender = self.sender_address().addr_spec if msg["From"] is None else msg["From"].addresses[0].addr_spec
+        own_connection = not self.is_connected()
+        if own_connection:
+            self.connect()
+        try:
+            assert self._smtp is not None
+            if self._max_size is not None and len(data) > self._max_size:
+                raise MessageTooLargeError(
+                    f"The message is {len(data) / 1048576:.1f} MB; {self.config.address} accepts at most "
+                    f"{self._max_size / 1048576:.1f} MB"
+                )
+            try:
+                refused = self._smtp.sendmail(sender, list(envelope), data)
+            except smtplib.SMTPRecipientsRefused as exc:
+                details = "; ".join(f"{rcpt}: {code} {_decode(text)}" for rcpt, (code, text) in exc.recipients.items())
+                codes = [code for code, _ in exc.recipients.values()]
+                raise MessageError(
+                    f"The server refused every recipient: {details}",
+                    smtp_code=codes[0],
+                    temporary=all(400 <= c < 500 for c in codes),
+                ) from None
+            except smtplib.SMTPSenderRefused as exc:
+                raise MessageError(
+                    f"The server refused the sender {sender}: {exc.smtp_code} {_smtp_text(exc)}",
+                    smtp_code=exc.smtp_code,
+                    temporary=400 <= exc.smtp_code < 500,
+                ) from None
+            except smtplib.SMTPDataError as exc:
+                error = MessageTooLargeError if exc.smtp_code == 552 else MessageError
+                raise error(
+                    f"The server refused the message: {exc.smtp_code} {_smtp_text(exc)}",
+                    smtp_code=exc.smtp_code,
+                    temporary=400 <= exc.smtp_code < 500,
+                ) from None
+            except smtplib.SMTPServerDisconnected:
+                self._smtp = None
+                raise ConnectionError(
+                    f"SMTP server {self.config.address} closed the connection while sending",
+                    self.config.host,
+                    self.config.port,
+                ) from None
+            except OSError as exc:
+                self._smtp = None
+                raise network_error(exc, self.config, "SMTP") from None
+            if refused:
+                details = "; ".join(f"{rcpt}: {code} {_decode(text)}" for rcpt, (code, text) in refused.items())
+                log.warning("Some recipients were refused: %s", details)
+                raise MessageError(
+                    f"Sent, but the server refused some recipients: {details}",
+                    smtp_code=next(iter(refused.values()))[0],
+                )
+        finally:
+            if own_connection:
+                self.disconnect()
+
+
+class GmailConnector(SMTPConnector):
+    """SMTP with Gmail's settings (smtp.gmail.com:587, STARTTLS). Gmail files sent mail in Sent itself."""
+
+    preset: ClassVar[Preset | None] = GMAIL_SMTP
+    env_kind = "gmail"
+    server_saves_sent = True
+
+    @classmethod
+    def create_with_oauth(
+        cls, email: str, client_id: str, client_secret: str, refresh_token: str, **extra: Any
+    ) -> GmailConnector:
+        """A Gmail connector authenticating with XOAUTH2 from a refresh token."""
+        config: dict[str, Any] = {
+            "username": email,
+            "use_oauth": True,
+            "oauth": {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "refresh_token": refresh_token,
+                **extra.pop("oauth", {}),
+            },
+        }
+        config.update(extra)
+        return cls(config)
+
+
+class _XOAuth2Responder:
+    """smtplib's authobject: the XOAUTH2 string first, then an empty answer to the server's error challenge."""
+
+    def __init__(self, initial: str) -> None:
+        self._answers = iter([initial])
+
+    def __call__(self, challenge: bytes | None = None) -> str:
+        return next(self._answers, "")
+
+
+def _decode(text: bytes | str) -> str:
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+
+
+def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
+    text = _decode(exc.smtp_error)
+    # An XOAUTH2 failure challenge is base64 JSON: show the JSON, which says what was wrong.
+    try:
+        decoded = base64.b64decode(text, validate=True).decode()
+        if decoded.startswith("{"):
+            return decoded
+    except ValueError:
+        pass
+    return text
+
+
+def _quietly_close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.close()
+    except OSError:
+        pass
