@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal
 
 from .config import Preset, ServerConfig, config_from_env, parse_config
 from .credentials import CredentialsProvider, OAuthCredentials, StaticCredentials
-from .exceptions import ConfigurationError, redact
+from .exceptions import ConfigurationError, redact, server_text
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,9 @@ class BaseConnector(ABC):
             ]
         return secrets
 
-    def _scrub(self, text: str, *extra: str | None) -> str:
-        return redact(text, [*self._secrets(), *extra])
+    def _scrub(self, text: object, *extra: str | None) -> str:
+        """Server words fit to quote in an error: readable, and without any secret."""
+        return redact(server_text(text), [*self._secrets(), *extra])
 
     @abstractmethod
     def connect(self) -> None:

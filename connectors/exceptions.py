@@ -27,6 +27,7 @@ __all__ = [
     "SSLError",
     "TimeoutError",
     "redact",
+    "server_text",
 ]
 
 
@@ -118,6 +119,16 @@ class MailboxNotFoundError(MessageError):
         text = f"Mailbox {mailbox!r} does not exist"
         super().__init__(f"{text}: {detail}" if detail else text)
         self.mailbox = mailbox
+
+
+def server_text(value: object) -> str:
+    """The words of a server reply, readable: bytes decoded, the b'...' of a repr removed."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    text = str(value)
+    if len(text) >= 3 and text[0] == "b" and text[1] in "'\"" and text[-1] == text[1]:
+        text = text[2:-1]
+    return text
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:

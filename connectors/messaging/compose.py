@@ -21,7 +21,14 @@ from typing import Any
 from ..exceptions import MessageError, MessageTooLargeError
 from .html_text import html_to_text
 
-__all__ = ["Attachment", "AttachmentSpec", "build_message", "parse_recipients", "check_header_value"]
+__all__ = [
+    "Attachment",
+    "AttachmentSpec",
+    "build_message",
+    "parse_recipients",
+    "check_header_value",
+    "to_wire",
+]
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,11 @@ def build_message(
         # policy.default writes non-ASCII names as RFC 2231 parameters (filename*=utf-8''...).
         msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return msg
+
+
+def to_wire(msg: EmailMessage) -> bytes:
+    """The message as SMTP and IMAP carry it: CRLF line ends (smtplib sends bytes unchanged)."""
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
 
 
 def _text_cte(text: str) -> str:

@@ -30,6 +30,7 @@ _BLOCK = {
     "dt",
     "dd",
 }
+_PRE_SPACE = "\x00"
 _SKIP = {"script", "style", "head", "title", "template", "noscript"}
 
 
@@ -71,18 +72,19 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip_depth:
             return
-        self.parts.append(data if self._pre_depth else re.sub(r"\s+", " ", data))
+        # Spaces inside <pre> are protected from the line stripping below by a placeholder.
+        self.parts.append(data.replace(" ", _PRE_SPACE) if self._pre_depth else re.sub(r"\s+", " ", data))
 
 
 def html_to_text(html: str) -> str:
     """Readable text: scripts and styles dropped, blocks on their own lines, entities decoded."""
     parser = _TextExtractor()
     try:
-        parser.feed(html)
+        parser.feed(html.replace(_PRE_SPACE, ""))
         parser.close()
     except Exception:  # noqa: BLE001 - hostile HTML must never stop a message from displaying
         return re.sub(r"<[^>]*>", " ", html).strip()
     text = "".join(parser.parts)
     lines = [line.strip() for line in text.splitlines()]
     text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return re.sub(r"\n{3,}", "\n\n", text).strip().replace(_PRE_SPACE, " ")

@@ -187,6 +187,10 @@ def _header(msg: Message, name: str) -> str:
 
 
 def _part_text(part: Message) -> str:
+    return _decoded_text(part).replace("\r\n", "\n")
+
+
+def _decoded_text(part: Message) -> str:
     try:
         content = part.get_content() if isinstance(part, EmailMessage) else None
         if isinstance(content, str):

@@ -20,8 +20,9 @@ from ..exceptions import (
     InsecureConnectionError,
     MessageError,
     MessageTooLargeError,
+    TimeoutError,
 )
-from .compose import AttachmentSpec, build_message, check_header_value, load_attachment, parse_recipients
+from .compose import AttachmentSpec, build_message, check_header_value, load_attachment, parse_recipients, to_wire
 from .sasl import build_xoauth2_string
 from .transport import make_ssl_context, network_error
 
@@ -104,6 +105,12 @@ class SMTPConnector(BaseConnector):
                 self.config.port,
             )
         if isinstance(exc, smtplib.SMTPServerDisconnected):
+            if "timed out" in str(exc):  # smtplib reports a read timeout as a disconnection
+                return TimeoutError(
+                    f"SMTP server {self.config.address} did not answer within {self.config.timeout:g} s",
+                    self.config.host,
+                    self.config.port,
+                )
             return ConnectionError(
                 f"SMTP server {self.config.address} closed the connection", self.config.host, self.config.port
             )
@@ -273,12 +280,12 @@ class SMTPConnector(BaseConnector):
         )
         self.send_message(msg, envelope)
         if save_copy_to is not None and not self.server_saves_sent:
-            save_copy_to.save_sent_message(msg.as_bytes())
+            save_copy_to.save_sent_message(to_wire(msg))
         return str(msg["Message-ID"])
 
     def send_message(self, msg: EmailMessage, envelope: Sequence[str]) -> None:
         """Send an already built message to the envelope recipients."""
-        data = msg.as_bytes()
+        data = to_wire(msg)
         sender = self.sender_address().addr_spec if msg["From"] is None else msg["From"].addresses[0].addr_spec
         own_connection = not self.is_connected()
         if own_connection:
