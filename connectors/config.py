@@ -237,9 +237,11 @@ def parse_config(raw: Mapping[str, Any], protocol: Protocol_, preset: Preset | N
             raise ConfigurationError(f"Configuration field 'ca_file': no such file {ca_file!r}", "ca_file")
 
     use_oauth = _as_bool(raw.get("use_oauth", False), "use_oauth")
-    oauth = _parse_oauth(raw.get("oauth"), ca_file) if use_oauth else None
     password = raw.get("password")
     credentials = raw.get("credentials")
+    # With a credentials provider, tokens come from it: the oauth section is then optional.
+    needs_oauth_section = use_oauth and (credentials is None or raw.get("oauth") is not None)
+    oauth = _parse_oauth(raw.get("oauth"), ca_file) if needs_oauth_section else None
     if credentials is not None and not isinstance(credentials, CredentialsProvider):
         raise ConfigurationError(
             "Configuration field 'credentials' must provide password() and access_token()", "credentials"

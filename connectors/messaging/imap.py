@@ -127,7 +127,11 @@ class IMAPConnector(BaseConnector):
         if not cfg.use_oauth:
             password = self.credentials.password(cfg.username, cfg.host)
             try:
-                client.login(cfg.username, password)
+                if (cfg.username + password).isascii():
+                    client.login(cfg.username, password)
+                else:
+                    # imaplib sends LOGIN arguments as ASCII; SASL PLAIN carries UTF-8 (RFC 4616).
+                    client.plain_login(cfg.username, password)
             except imap_errors.LoginError as exc:
                 raise AuthenticationError(
                     f"Authentication failed for {cfg.username} on {cfg.address}: {self._scrub(str(exc), password)}",
@@ -486,6 +490,20 @@ class GmailIMAPConnector(IMAPConnector):
         }
         config.update(extra)
         return cls(config)
+
+    def search_messages(
+        self,
+        criteria: Sequence[Any] | str = "ALL",
+        limit: int | None = None,
+        mailbox: str | None = None,
+        newest_first: bool = True,
+    ) -> list[dict[str, Any]]:
+        """As IMAP search; a Gmail-syntax search (``X-GM-RAW``) with no mailbox looks everywhere, as Gmail's own
+        search box does: it runs in All Mail, which becomes the selected mailbox for the ids it returns."""
+        items = [criteria] if isinstance(criteria, str) else list(criteria)
+        if mailbox is None and any(isinstance(c, str) and c.upper() == "X-GM-RAW" for c in items):
+            mailbox = self.find_special_folder("all")
+        return super().search_messages(criteria, limit=limit, mailbox=mailbox, newest_first=newest_first)
 
     def get_all_labels(self) -> list[str]:
         """Every Gmail label, system ones ("[Gmail]/Starred"...) and the user's, as mailbox names."""

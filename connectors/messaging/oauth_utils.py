@@ -32,6 +32,15 @@ DEFAULT_REDIRECT_URI = "http://127.0.0.1"
 _EXPIRY_MARGIN = 60.0
 
 
+class _CASession(requests.Session):
+    """A session whose ``verify`` (a given CA file) wins over REQUESTS_CA_BUNDLE in the environment."""
+
+    def merge_environment_settings(self, *args: Any, **kwargs: Any) -> Any:
+        settings = super().merge_environment_settings(*args, **kwargs)
+        settings["verify"] = self.verify
+        return settings
+
+
 class OAuth2Manager:
     """Obtains, refreshes and revokes OAuth 2.0 tokens for one client.
 
@@ -100,7 +109,7 @@ class OAuth2Manager:
     # -- authorization code flow -------------------------------------------------------------------------------
 
     def _session(self) -> requests.Session:
-        session = requests.Session()
+        session = _CASession() if isinstance(self._verify, str) else requests.Session()
         session.verify = self._verify
         return session
 

@@ -135,7 +135,10 @@ class SMTPConnector(BaseConnector):
             return
         password = self.credentials.password(cfg.username, cfg.host)
         try:
-            smtp.login(cfg.username, password)
+            if (cfg.username + password).isascii():
+                smtp.login(cfg.username, password)
+            else:
+                _auth_plain_utf8(smtp, cfg.username, password)
         except smtplib.SMTPAuthenticationError as exc:
             raise AuthenticationError(
                 f"Authentication failed for {cfg.username} on {cfg.address}: {exc.smtp_code} "
@@ -366,6 +369,16 @@ class GmailConnector(SMTPConnector):
         }
         config.update(extra)
         return cls(config)
+
+
+def _auth_plain_utf8(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """AUTH PLAIN with UTF-8 credentials (RFC 4616): smtplib encodes every SASL response as ASCII."""
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPNotSupportedError("AUTH PLAIN is needed for a non-ASCII password")
+    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 class _XOAuth2Responder:

@@ -1,0 +1,45 @@
+# Facteur — one command to set up and launch, one to set up and test (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: setup setup-test run test lint typecheck bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+setup:
+	scripts/install-system-deps.sh run
+	$(MAKE) $(VENV)/.installed
+
+setup-test:
+	scripts/install-system-deps.sh test
+	$(MAKE) $(VENV)/.installed
+
+run: setup
+	@if [ -f gui/__main__.py ]; then $(PY) -m gui; else \
+	  echo "Facteur's window is not built yet (issue 4): only the connectors library exists so far."; \
+	  echo "Try it: $(PY) -c 'import connectors; help(connectors)'"; fi
+
+test: setup-test
+	$(VENV)/bin/ruff check connectors tests scripts bench
+	$(VENV)/bin/mypy
+	scripts/with-test-session.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check connectors tests scripts bench
+
+typecheck:
+	$(VENV)/bin/mypy
+
+bench:
+	scripts/install-system-deps.sh bench
+	$(MAKE) $(VENV)/.installed
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

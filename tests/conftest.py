@@ -1,0 +1,122 @@
+"""Fixtures shared by every test: real servers on 127.0.0.1, started once per run, and clean accounts per test."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# Qt must never look for a display in tests, and must know before any QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The application's files (settings, stores) go to a throwaway place, never the developer's own.
+_HOME = tempfile.mkdtemp(prefix="facteur-test-home-")
+for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+    os.environ[_var] = os.path.join(_HOME, _sub)
+os.environ.setdefault("XDG_DATA_HOME", os.path.join(_HOME, "data"))
+
+import pytest  # noqa: E402
+
+from tests.servers.ca import TestCA  # noqa: E402
+from tests.servers.dovecot import DovecotServer  # noqa: E402
+from tests.servers.smtp import SMTPServer  # noqa: E402
+
+# Passwords with a space and punctuation, to prove they are quoted correctly on the wire.
+USERS = {
+    "alice@example.test": "Alice's s3cret pass!",
+    "bob@example.test": "b0b-Pa55",
+    "carol@example.test": "cårol mot de passe ✓",  # non-ASCII: must travel as UTF-8
+}
+ALICE, BOB, CAROL = USERS
+
+
+@pytest.fixture(scope="session")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+    return TestCA(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture(scope="session")
+def google_oauth(ca: TestCA) -> Iterator[Any]:
+    from tests.servers.google_oauth import FakeGoogleOAuth
+
+    server = FakeGoogleOAuth(ca)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot(tmp_path_factory: pytest.TempPathFactory, ca: TestCA, google_oauth: Any) -> Iterator[DovecotServer]:
+    server = DovecotServer(tmp_path_factory.mktemp("dovecot"), ca, USERS,
+                           introspection_url=google_oauth.introspection_url)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server(ca: TestCA, dovecot: DovecotServer, google_oauth: Any) -> Iterator[SMTPServer]:
+    def validate(user: str, token: str) -> bool:
+        return bool(google_oauth.token_owner(token) == user)
+
+    server = SMTPServer(ca, USERS, lmtp_socket=dovecot.lmtp_socket, xoauth2_validator=validate)
+    server.start()
+    yield server
+    server.stop()
+
+
+def empty_mailboxes(server: DovecotServer, user: str) -> None:
+    """Leave the account as new: default folders only, all empty."""
+    client = server.client(user)
+    try:
+        defaults = {"INBOX", "Drafts", "Sent", "Trash", "Junk", "Archive"}
+        for _flags, _delim, name in sorted(client.list_folders(), key=lambda f: -len(f[2])):
+            if name not in defaults:
+                client.delete_folder(name)
+        for name in defaults:
+            client.select_folder(name)
+            uids = client.search(["ALL"])
+            if uids:
+                client.delete_messages(uids)
+                client.expunge()
+            client.close_folder()
+    finally:
+        client.logout()
+
+
+@pytest.fixture
+def accounts(dovecot: DovecotServer) -> dict[str, str]:
+    """The test users with empty mailboxes."""
+    for user in USERS:
+        empty_mailboxes(dovecot, user)
+    return dict(USERS)
+
+
+@pytest.fixture
+def imap_config(dovecot: DovecotServer, ca: TestCA, accounts: dict[str, str]) -> dict[str, Any]:
+    """The guide's IMAP config dict for alice, pointing at the test Dovecot (implicit TLS)."""
+    return {"host": "127.0.0.1", "port": dovecot.imaps_port, "username": ALICE, "password": USERS[ALICE],
+            "use_ssl": True, "ca_file": str(ca.cert_path), "timeout": 10}
+
+
+@pytest.fixture
+def smtp_config(smtp_server: SMTPServer, ca: TestCA, accounts: dict[str, str]) -> dict[str, Any]:
+    """The guide's SMTP config dict for alice (STARTTLS)."""
+    return {"host": "127.0.0.1", "port": smtp_server.port, "username": ALICE, "password": USERS[ALICE],
+            "use_tls": True, "ca_file": str(ca.cert_path), "timeout": 10}
+
+
+def make_message(subject: str, *, sender: str = "sender@example.test", to: str = ALICE, body: str = "Hello",
+                 extra_headers: str = "", date: str = "Tue, 24 Nov 2026 10:00:00 +0000") -> bytes:
+    return (
+        f"From: {sender}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\n"
+        f"Message-ID: <{abs(hash((subject, body, date)))}@example.test>\r\n{extra_headers}"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+@pytest.fixture
+def tmp_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
