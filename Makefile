@@ -26,12 +26,12 @@ run: setup
 	  echo "Try it: $(PY) -c 'import connectors; help(connectors)'"; fi
 
 test: setup-test
-	$(VENV)/bin/ruff check connectors tests scripts bench
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	scripts/with-test-session.sh $(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint:
-	$(VENV)/bin/ruff check connectors tests scripts bench
+	$(VENV)/bin/ruff check .
 
 typecheck:
 	$(VENV)/bin/mypy

@@ -21,8 +21,11 @@ https://developers.google.com/gmail/imap/xoauth2-protocol:
   and "archive the message" when it leaves a label folder (the label goes, the message stays in All
   Mail); expunged from [Gmail]/All Mail it goes to Trash, from [Gmail]/Trash or [Gmail]/Spam it is
   deleted for good. COPY adds the destination's label; MOVE also removes the source's.
-* Other sessions' changes reach a selected session as ``* N EXISTS`` / ``* N EXPUNGE`` at the end of
-  its next command (never during FETCH, STORE or SEARCH, per RFC 3501 §7.4.1) or at once in IDLE.
+* Other sessions' (and add_message's) changes reach a selected session as ``* N EXISTS`` before the
+  answers to its next command and ``* N EXPUNGE`` after them (never during FETCH, STORE or SEARCH,
+  per RFC 3501 §7.4.1), or at once in IDLE.
+* For tests: ``commands`` logs each command's name as received ("LOGIN", "UID FETCH", "APPEND"...),
+  ``mailbox(user)`` exposes the account model (gmail_store.Mailbox).
 
 Capabilities advertised — only what is implemented. Before authentication: IMAP4rev1 UNSELECT IDLE
 NAMESPACE ID XLIST CHILDREN X-GM-EXT-1 XYZZY SASL-IR AUTH=XOAUTH2 AUTH=PLAIN AUTH=OAUTHBEARER; after:
@@ -309,6 +312,10 @@ class _Session(FolderCommands):
                 raise BadCommand("Unknown command")
             else:
                 with self.server.lock:
+                    if name in _SELECTED:
+                        # New arrivals first, so SEARCH and "UID FETCH n:*" see them; announcing them
+                        # renumbers nothing, unlike expunges, which wait until after the command.
+                        self.report_changes(allow_expunge=False)
                     text = handler(args, uid)
             with self.server.lock:
                 self.report_changes(allow_expunge=uid or name not in _NO_EXPUNGE_DURING)

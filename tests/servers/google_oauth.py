@@ -235,6 +235,10 @@ class FakeGoogleOAuth:
         self._state.access[token] = _AccessToken(grant, time.monotonic() + self.access_token_lifetime)
         return token
 
+    def _expires_in(self) -> int:
+        # Google reports a second less than the lifetime (3599): time passes between issue and reply.
+        return max(self.access_token_lifetime - 1, 0)
+
     def _grant_of(self, token: str) -> _Grant | None:
         if token in self._state.grants_by_refresh:
             return self._state.grants_by_refresh[token]
@@ -319,7 +323,7 @@ class FakeGoogleOAuth:
                 if not set(form["scope"].split()) <= set(grant.scope.split()):
                     raise _error(400, "invalid_scope", "Bad Request")
                 scope = " ".join(form["scope"].split())
-            return {"access_token": self._new_access_token(grant), "expires_in": self.access_token_lifetime - 1,
+            return {"access_token": self._new_access_token(grant), "expires_in": self._expires_in(),
                     "scope": scope, "token_type": "Bearer"}
         code_value = form.get("code")
         if not code_value:
@@ -342,7 +346,7 @@ class FakeGoogleOAuth:
                 raise _error(400, "invalid_grant", "Invalid code verifier.")
         code.used = True
         grant = self._new_grant(code.email, client_id, code.scope)
-        return {"access_token": self._new_access_token(grant), "expires_in": self.access_token_lifetime - 1,
+        return {"access_token": self._new_access_token(grant), "expires_in": self._expires_in(),
                 "refresh_token": grant.refresh_token, "scope": code.scope, "token_type": "Bearer"}
 
     def _revoke_request(self, token: str | None) -> dict[str, Any]:

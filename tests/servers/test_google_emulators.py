@@ -318,6 +318,8 @@ def test_x_gm_raw_search(imap: IMAPClient, gmail: FakeGmailIMAP) -> None:
     assert len(imap.gmail_search("is:unread in:inbox filename:invoice.pdf")) == 2
     assert imap.search(["X-GM-MSGID", both]) == [uid_of[both]]
     assert len(imap.search(["OR", "FROM", "carol", ["SUBJECT", "43"]])) == 2
+    gmail.add_message(ALICE, mail("Résumé été"))
+    assert len(imap.gmail_search("subject:été")) == 1  # sent as a UTF-8 literal
 
 
 def test_non_ascii_label_round_trips(imap: IMAPClient, gmail: FakeGmailIMAP) -> None:
@@ -351,6 +353,25 @@ def test_move_and_trash(imap: IMAPClient, gmail: FakeGmailIMAP) -> None:
     imap.select_folder("[Gmail]/Trash")
     imap.delete_messages(imap.search("ALL"))  # Auto-Expunge: gone for good from Trash
     assert gmail.messages_in(ALICE, "[Gmail]/Trash") == [] and msgid not in gmail.mailbox(ALICE).messages
+
+
+def test_expunge_follows_gmail_defaults(imap: IMAPClient, gmail: FakeGmailIMAP) -> None:
+    kept, archived = (gmail.add_message(ALICE, mail(s), labels=("\\Inbox", "Work")) for s in ("kept", "gone"))
+    imap.select_folder("INBOX")
+    uid_of = {d[b"X-GM-MSGID"]: u for u, d in imap.fetch(imap.search("ALL"), ["X-GM-MSGID"]).items()}
+    # Auto-Expunge (Gmail's default): flagging \Deleted archives at once, the label goes, the mail stays.
+    imap.delete_messages([uid_of[archived]])
+    assert gmail.labels_of(ALICE, archived) == {"Work"} and imap.search("ALL") == [uid_of[kept]]
+
+    gmail.auto_expunge = False
+    imap.delete_messages([uid_of[kept]])
+    assert imap.search("DELETED") == [uid_of[kept]]  # still listed until EXPUNGE
+    imap.expunge()
+    assert gmail.messages_in(ALICE, "INBOX") == [] and set(gmail.messages_in(ALICE, "Work")) == {kept, archived}
+    imap.select_folder("[Gmail]/All Mail")
+    imap.delete_messages(imap.search(["X-GM-MSGID", kept]))
+    imap.expunge()  # from All Mail a message goes to Trash
+    assert gmail.messages_in(ALICE, "[Gmail]/Trash") == [kept] and gmail.messages_in(ALICE, "Work") == [archived]
 
 
 def test_copy_reports_copyuid_and_starred_follows_flagged(imap: IMAPClient, gmail: FakeGmailIMAP) -> None:
