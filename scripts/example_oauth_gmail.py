@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 
+from connectors.config import GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI
 from connectors.exceptions import ConnectorError
 from connectors.messaging.oauth_utils import OAuth2Manager
 
@@ -24,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-secret", default=os.environ.get("GOOGLE_CLIENT_SECRET", ""))
     parser.add_argument("--scope", action="append", default=None, help="default: https://mail.google.com/")
     parser.add_argument("--login-hint", help="the Gmail address, to preselect the account")
+    parser.add_argument("--auth-uri", default=GOOGLE_AUTH_URI, help="authorization endpoint (default: Google's)")
+    parser.add_argument("--token-uri", default=GOOGLE_TOKEN_URI, help="token endpoint (default: Google's)")
+    parser.add_argument("--ca-file", help="trust this CA for the endpoints (tests, corporate proxies)")
     args = parser.parse_args(argv)
     if not args.client_id:
         parser.error("set GOOGLE_CLIENT_ID (and GOOGLE_CLIENT_SECRET) or pass --client-id")
@@ -33,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         client_id=args.client_id,
         client_secret=args.client_secret,
         scopes=args.scope or ["https://mail.google.com/"],
+        auth_uri=args.auth_uri,
+        token_uri=args.token_uri,
+        ca_file=args.ca_file,
     )
 
     # Générer l'URL d'autorisation

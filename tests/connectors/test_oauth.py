@@ -211,3 +211,20 @@ def test_password_users_still_work_beside_oauth(imap_config: dict[str, Any]) -> 
     imap = create_connector("imap", {**imap_config, "username": BOB, "password": USERS[BOB]})
     with imap.connection():
         assert imap.select_mailbox("INBOX") == 0
+
+
+def test_example_oauth_gmail_script(oauth: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from scripts import example_oauth_gmail
+
+    def person_pastes_redirect(prompt: str) -> str:
+        url = capsys.readouterr().out.split("autorisez l'application: ", 1)[1].strip()
+        return _browser_consent(url, oauth["ca_file"])  # the whole redirect address, as a person would copy it
+
+    monkeypatch.setenv("GOOGLE_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("GOOGLE_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.setattr("builtins.input", person_pastes_redirect)
+    status = example_oauth_gmail.main(["--auth-uri", oauth["auth_uri"], "--token-uri", oauth["token_uri"],
+                                       "--ca-file", oauth["ca_file"]])
+    assert status == 0
+    assert "Refresh token: " in capsys.readouterr().out
