@@ -1,0 +1,124 @@
+"""Secrets in the OS keyring (service "Facteur"), and the credentials provider the connectors are given.
+
+Passwords and refresh tokens never touch a config file. If the only keyring backend available stores secrets in
+plain text (or there is none), :func:`secure_backend_available` says so, and the app asks before going on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+from connectors.exceptions import AuthenticationError, ReauthenticationRequired
+from connectors.messaging.oauth_utils import OAuth2Manager
+
+from .accounts import APP_NAME, Account
+
+SERVICE = APP_NAME
+_INSECURE_BACKENDS = ("PlaintextKeyring", "EncryptedKeyring", "fail.Keyring", "null.Keyring")
+
+
+class SecretsUnavailable(RuntimeError):
+    """No keyring can hold the secret (no Secret Service, or the keyring is locked and the prompt was dismissed)."""
+
+
+def backend_name() -> str:
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def secure_backend_available() -> bool:
+    """True when secrets go to an OS keyring (Secret Service, macOS Keychain, Windows Credential Locker)."""
+    name = backend_name()
+    return not any(name.endswith(bad) for bad in _INSECURE_BACKENDS) and keyring.get_keyring().priority > 0
+
+
+def _key(account_id: str, kind: str) -> str:
+    return f"{account_id}:{kind}"
+
+
+def store_secret(account_id: str, kind: str, value: str) -> None:
+    try:
+        keyring.set_password(SERVICE, _key(account_id, kind), value)
+    except keyring.errors.KeyringError as exc:
+        raise SecretsUnavailable(f"The keyring refused to store the {kind}: {type(exc).__name__}") from None
+
+
+def load_secret(account_id: str, kind: str) -> str | None:
+    try:
+        return keyring.get_password(SERVICE, _key(account_id, kind))
+    except keyring.errors.KeyringError as exc:
+        raise SecretsUnavailable(f"The keyring could not be read: {type(exc).__name__}") from None
+
+
+def delete_secrets(account_id: str) -> None:
+    """Forget every secret of an account (on removal)."""
+    for kind in ("password", "smtp-password", "refresh-token"):
+        try:
+            keyring.delete_password(SERVICE, _key(account_id, kind))
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as exc:
+            raise SecretsUnavailable(f"The keyring could not delete a secret: {type(exc).__name__}") from None
+
+
+class KeyringCredentials:
+    """The connectors' credentials provider for one account, backed by the keyring.
+
+    Access tokens are kept in memory only and refreshed silently; a revoked refresh token raises
+    :class:`ReauthenticationRequired` once and calls ``on_reauth_needed`` so the app can ask the person to sign in.
+    """
+
+    def __init__(self, account: Account, *, on_reauth_needed: Callable[[Account], None] | None = None,
+                 manager_factory: Callable[[Account, str], OAuth2Manager] | None = None) -> None:
+        self.account = account
+        self._on_reauth_needed = on_reauth_needed
+        self._manager_factory = manager_factory or _default_manager
+        self._manager: OAuth2Manager | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"KeyringCredentials(account={self.account.email!r})"
+
+    def password(self, username: str, host: str) -> str:
+        kind = "smtp-password" if host == self.account.smtp.host and host != self.account.imap.host else "password"
+        secret = load_secret(self.account.id, kind) or load_secret(self.account.id, "password")
+        if not secret:
+            raise AuthenticationError(f"No password is stored for {username}: enter it in the account settings",
+                                      username, host)
+        return secret
+
+    def access_token(self, username: str, *, force_refresh: bool = False) -> str:
+        with self._lock:
+            if self._manager is None:
+                refresh = load_secret(self.account.id, "refresh-token")
+                if not refresh:
+                    self._reauth()
+                    raise ReauthenticationRequired(f"{username} is not signed in: sign in again in the browser")
+                self._manager = self._manager_factory(self.account, refresh)
+            manager = self._manager
+        try:
+            return manager.get_access_token(force_refresh=force_refresh)
+        except ReauthenticationRequired:
+            with self._lock:
+                self._manager = None
+            self._reauth()
+            raise
+
+    def _reauth(self) -> None:
+        if self._on_reauth_needed is not None:
+            self._on_reauth_needed(self.account)
+
+
+def _default_manager(account: Account, refresh_token: str) -> OAuth2Manager:
+    client = account.oauth
+    if client is None:
+        raise ReauthenticationRequired(f"{account.email} has no OAuth client configured: sign in again")
+    from .oauth_client import client_secret_for
+
+    return OAuth2Manager(client.client_id, client_secret_for(client.client_id), client.scopes,
+                         auth_uri=client.auth_uri, token_uri=client.token_uri, refresh_token=refresh_token)
