@@ -1,0 +1,214 @@
+"""Message writes: summaries in bulk, flag and label changes, removals and cached bodies."""
+
+# SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller
+# or user supplies is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+
+from . import fts
+from .bodytext import body_text
+from .errors import MessageNotFoundError
+from .events import EventBatch, MessagesAdded, MessagesChanged, MessagesRemoved
+from .flags import SEEN, encode_flags
+from .models import MessageSummary
+from .queries import chunks, placeholders
+from .rows import INSERT_COLUMNS, INSERT_PLACEHOLDERS, encode_labels, summary_row
+from .schema import folder_id_range, message_rowid, uid_of
+from .writer import WriterBase
+
+_UPDATE_COLUMNS = INSERT_COLUMNS.split(", ")[2:]  # all but id and folder_id
+_UPDATE_ALL = f"UPDATE messages SET {', '.join(f'{c} = ?' for c in _UPDATE_COLUMNS)} WHERE id = ?"
+
+
+class MessageWrites(WriterBase):
+    def add_messages(self, folder: str, summaries: Iterable[MessageSummary]) -> None:
+        """Insert or update summaries in ``folder`` in one transaction.
+
+        New UIDs emit MessagesAdded, known UIDs are overwritten (keeping any cached body) and emit
+        MessagesChanged. Thousands of rows per call is the intended use.
+        """
+        summaries = list(summaries)
+        for summary in summaries:
+            if summary.folder not in ("", folder):
+                raise ValueError(f"Summary for UID {summary.uid} names folder {summary.folder!r}, not {folder!r}")
+        with self._write() as batch:
+            conn = self._conn
+            folder_id = self._folder_id(conn, folder)
+            rows = {row[0]: row for row in (summary_row(folder_id, summary) for summary in summaries)}
+            existing = self._existing_ids(conn, folder_id, sorted(rows))
+            new_rows = [row for rowid, row in rows.items() if rowid not in existing]
+            conn.executemany(f"INSERT INTO messages ({INSERT_COLUMNS}) VALUES ({INSERT_PLACEHOLDERS})", new_rows)
+            fts.index_new(conn, new_rows)
+            if existing:
+                changed = sorted(existing)
+                bodies = fts.unindex(conn, changed)
+                conn.executemany(_UPDATE_ALL, [(*rows[rowid][2:], rowid) for rowid in changed])
+                fts.reindex(conn, changed, bodies)
+                batch.messages(MessagesChanged, folder, (uid_of(rowid) for rowid in changed))
+            batch.messages(MessagesAdded, folder, (uid_of(row[0]) for row in new_rows))
+            if rows:
+                batch.folders_changed()
+
+    @staticmethod
+    def _existing_ids(conn: sqlite3.Connection, folder_id: int, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` (sorted) are stored. Sync mostly appends above the highest stored UID, and those
+        need no lookup."""
+        low, high = folder_id_range(folder_id)
+        top = conn.execute("SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
+        if top is None:
+            return set()
+        candidates = [rowid for rowid in ids if rowid <= top]
+        found: set[int] = set()
+        for chunk in chunks(candidates):
+            found.update(
+                row[0] for row in conn.execute(
+                    f"SELECT id FROM messages WHERE id IN ({placeholders(len(chunk))})", tuple(chunk)
+                )
+            )
+        return found
+
+    def update_flags(self, folder: str, flags: Mapping[int, Iterable[str | bytes]]) -> list[int]:
+        """Replace the flags of the given UIDs (as a FETCH FLAGS reply states them).
+
+        Only rows whose flags differ are written and reported (MessagesChanged); UIDs the store does not hold
+        are ignored. Returns the UIDs that changed.
+        """
+        wanted = {uid: encode_flags(values) for uid, values in flags.items()}
+        with self._write() as batch:
+            folder_id = self._folder_id(self._conn, folder)
+            current = self._stored_flags(self._conn, folder_id, list(wanted))
+            return self._apply_flags(batch, folder, folder_id, current, wanted)
+
+    def change_flags(
+        self,
+        folder: str,
+        uids: Iterable[int],
+        add: Iterable[str | bytes] = (),
+        remove: Iterable[str | bytes] = (),
+    ) -> list[int]:
+        """Add and/or remove flags on some messages (the optimistic side of STORE +FLAGS / -FLAGS).
+
+        Returns the UIDs whose flags changed.
+        """
+        add_bits, add_keywords = encode_flags(add)
+        remove_bits, remove_keywords = encode_flags(remove)
+        added = set(add_keywords.split())
+        removed = {keyword.lower() for keyword in remove_keywords.split()}
+        with self._write() as batch:
+            folder_id = self._folder_id(self._conn, folder)
+            current = self._stored_flags(self._conn, folder_id, list(uids))
+            wanted: dict[int, tuple[int, str]] = {}
+            for uid, (bits, keywords) in current.items():
+                kept = {keyword for keyword in keywords.split() if keyword.lower() not in removed}
+                wanted[uid] = ((bits | add_bits) & ~remove_bits, " ".join(sorted(kept | added)))
+            return self._apply_flags(batch, folder, folder_id, current, wanted)
+
+    def _apply_flags(
+        self,
+        batch: EventBatch,
+        folder: str,
+        folder_id: int,
+        current: dict[int, tuple[int, str]],
+        wanted: dict[int, tuple[int, str]],
+    ) -> list[int]:
+        updates = [
+            (*wanted[uid], message_rowid(folder_id, uid)) for uid, stored in current.items() if stored != wanted[uid]
+        ]
+        self._conn.executemany("UPDATE messages SET flags = ?, keywords = ? WHERE id = ?", updates)
+        changed = sorted(uid_of(rowid) for _, _, rowid in updates)
+        batch.messages(MessagesChanged, folder, changed)
+        if any((current[uid_of(rowid)][0] ^ bits) & SEEN for bits, _, rowid in updates):
+            batch.folders_changed()  # the unread count moved
+        return changed
+
+    @staticmethod
+    def _stored_flags(conn: sqlite3.Connection, folder_id: int, uids: list[int]) -> dict[int, tuple[int, str]]:
+        result: dict[int, tuple[int, str]] = {}
+        if len(uids) > 5000:  # cheaper to read the folder once than to probe this many ids
+            wanted = set(uids)
+            for rowid, bits, keywords in conn.execute(
+                "SELECT id, flags, keywords FROM messages WHERE folder_id = ?", (folder_id,)
+            ):
+                if uid_of(rowid) in wanted:
+                    result[uid_of(rowid)] = (bits, keywords)
+            return result
+        ids = [message_rowid(folder_id, uid) for uid in uids]
+        for chunk in chunks(ids):
+            for rowid, bits, keywords in conn.execute(
+                f"SELECT id, flags, keywords FROM messages WHERE id IN ({placeholders(len(chunk))})", tuple(chunk)
+            ):
+                result[uid_of(rowid)] = (bits, keywords)
+        return result
+
+    def update_labels(self, folder: str, labels: Mapping[int, Iterable[str | bytes]]) -> list[int]:
+        """Replace the Gmail labels (X-GM-LABELS) of the given UIDs; returns the UIDs that changed."""
+        wanted = {
+            uid: encode_labels([label.decode("utf-8", "replace") if isinstance(label, bytes) else label
+                                for label in values])
+            for uid, values in labels.items()
+        }
+        with self._write() as batch:
+            conn = self._conn
+            folder_id = self._folder_id(conn, folder)
+            updates = []
+            for chunk in chunks(list(wanted)):
+                ids = [message_rowid(folder_id, uid) for uid in chunk]
+                for rowid, stored in conn.execute(
+                    f"SELECT id, gm_labels FROM messages WHERE id IN ({placeholders(len(ids))})", tuple(ids)
+                ):
+                    if stored != wanted[uid_of(rowid)]:
+                        updates.append((wanted[uid_of(rowid)], rowid))
+            conn.executemany("UPDATE messages SET gm_labels = ? WHERE id = ?", updates)
+            changed = sorted(uid_of(rowid) for _, rowid in updates)
+            batch.messages(MessagesChanged, folder, changed)
+        return changed
+
+    def remove_messages(self, folder: str, uids: Iterable[int]) -> list[int]:
+        """Forget messages (expunged or moved away on the server); returns the UIDs actually removed."""
+        with self._write() as batch:
+            conn = self._conn
+            folder_id = self._folder_id(conn, folder)
+            ids = sorted(self._existing_ids(conn, folder_id, sorted({message_rowid(folder_id, u) for u in uids})))
+            fts.unindex(conn, ids)
+            conn.executemany("DELETE FROM messages WHERE id = ?", ((rowid,) for rowid in ids))
+            removed = [uid_of(rowid) for rowid in ids]
+            batch.messages(MessagesRemoved, folder, removed)
+            if removed:
+                batch.folders_changed()
+        return removed
+
+    def store_body(self, folder: str, uid: int, raw: bytes) -> None:
+        """Cache a fetched message (RFC 822 bytes) and add its text to the full-text index."""
+        text = body_text(raw)  # parse and compress before taking the write lock
+        raw_blob = zlib.compress(raw, 6)
+        text_blob = fts.compress_text(text)
+        with self._write() as batch:
+            conn = self._conn
+            rowid = message_rowid(self._folder_id(conn, folder), uid)
+            if conn.execute("SELECT 1 FROM messages WHERE id = ?", (rowid,)).fetchone() is None:
+                raise MessageNotFoundError(folder, uid)
+            fts.replace_body_text(conn, rowid, text)
+            conn.execute(
+                "INSERT INTO bodies (id, raw, text, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET raw = excluded.raw, text = excluded.text, stored_at = excluded.stored_at",
+                (rowid, raw_blob, text_blob, time.time()),
+            )
+            batch.messages(MessagesChanged, folder, [uid])
+
+    def drop_body(self, folder: str, uid: int) -> None:
+        """Forget a cached body (to free space); its words leave the full-text index."""
+        with self._write() as batch:
+            conn = self._conn
+            rowid = message_rowid(self._folder_id(conn, folder), uid)
+            if conn.execute("SELECT 1 FROM bodies WHERE id = ?", (rowid,)).fetchone() is None:
+                return
+            fts.replace_body_text(conn, rowid, "")
+            conn.execute("DELETE FROM bodies WHERE id = ?", (rowid,))
+            batch.messages(MessagesChanged, folder, [uid])
+

@@ -1,0 +1,381 @@
+"""The read side of the store, shared by the writer (MailStore) and read-only handles (StoreReader)."""
+
+# SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller
+# or user supplies is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+from .connection import open_reader
+from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError
+from .flags import decode_flags
+from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
+from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
+from .schema import SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
+from .search import parse_query
+
+FOLDER_COLUMNS = (
+    "name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, last_sync"
+)
+_CHUNK = 500
+_MANY_HITS = 2000
+
+
+def folder_from_row(row: tuple[Any, ...]) -> Folder:
+    name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, synced = row
+    use: SpecialUse | None = special_use
+    return Folder(
+        name=name,
+        delimiter=delimiter,
+        flags=frozenset(attributes.split()),
+        special_use=use,
+        uidvalidity=uidvalidity,
+        uidnext=uidnext,
+        highestmodseq=highestmodseq,
+        total=total,
+        unread=unread,
+        last_sync=synced,
+    )
+
+
+def order_by(sort: SortKey, descending: bool) -> str:
+    """ORDER BY terms for a message list; each is served by an index on (folder_id, key)."""
+    if sort not in SORT_KEYS:
+        raise ValueError(f"Unknown sort {sort!r}; use one of {', '.join(SORT_KEYS)}")
+    direction = "DESC" if descending else "ASC"
+    keys = {
+        "date": ["m.date"],
+        "sender": [SENDER_SORT, "m.date"],
+        "subject": [SUBJECT_SORT, "m.date"],
+    }[sort]
+    return ", ".join(f"{key} {direction}" for key in [*keys, "m.id"])
+
+
+def chunks(values: Sequence[int], size: int = _CHUNK) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+class ReadQueries:
+    """Everything the GUI models and the benchmarks may ask the store.
+
+    Subclasses provide the connection and a lock (the writer shares its connection between calls from its
+    lock holder; a reader's connection belongs to one thread and needs none).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, lock: AbstractContextManager[Any], path: Path) -> None:
+        self._conn = conn
+        self._lock = lock
+        self._path = path
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as error:
+                raise StoreError(f"Reading the mail store {self._path} failed: {error}") from error
+
+    def _folder_id(self, conn: sqlite3.Connection, folder: str) -> int:
+        row = conn.execute("SELECT id FROM folders WHERE name = ?", (folder,)).fetchone()
+        if row is None:
+            raise FolderNotFoundError(folder)
+        folder_id: int = row[0]
+        return folder_id
+
+    # Folders
+
+    def folders(self) -> list[Folder]:
+        """All folders, sorted by name."""
+        with self._reading() as conn:
+            rows = conn.execute(f"SELECT {FOLDER_COLUMNS} FROM folders ORDER BY name").fetchall()
+        return [folder_from_row(row) for row in rows]
+
+    def folder(self, name: str) -> Folder | None:
+        with self._reading() as conn:
+            row = conn.execute(f"SELECT {FOLDER_COLUMNS} FROM folders WHERE name = ?", (name,)).fetchone()
+        return None if row is None else folder_from_row(row)
+
+    # Message lists
+
+    def count(self, folder: str, unread_only: bool = False) -> int:
+        """Messages (or unread messages) in ``folder``, from the counters the store maintains: O(1)."""
+        with self._reading() as conn:
+            row = conn.execute("SELECT total, unread FROM folders WHERE name = ?", (folder,)).fetchone()
+        if row is None:
+            raise FolderNotFoundError(folder)
+        return int(row[1] if unread_only else row[0])
+
+    def uids(self, folder: str) -> list[int]:
+        """Every UID stored for ``folder``, ascending."""
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            rows = conn.execute("SELECT id FROM messages WHERE folder_id = ?", (folder_id,)).fetchall()
+        return sorted(uid_of(row[0]) for row in rows)
+
+    def max_uid(self, folder: str) -> int:
+        """The highest stored UID of ``folder``, 0 when it is empty."""
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            row = conn.execute(
+                "SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?",
+                (message_rowid(folder_id, 1), message_rowid(folder_id, 2**32 - 1)),
+            ).fetchone()
+        return 0 if row[0] is None else uid_of(row[0])
+
+    def flags_by_uid(self, folder: str) -> dict[int, frozenset[str]]:
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            rows = conn.execute(
+                "SELECT id, flags, keywords FROM messages WHERE folder_id = ?", (folder_id,)
+            ).fetchall()
+        return {uid_of(rowid): decode_flags(bits, keywords) for rowid, bits, keywords in rows}
+
+    def summaries(
+        self,
+        folder: str,
+        sort: SortKey = "date",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[MessageSummary]:
+        """One window of ``folder``'s message list in the given order (ties broken by UID)."""
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must not be negative")
+        order = order_by(sort, descending)
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            rows = conn.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.folder_id = ? "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
+                (folder_id, limit, offset),
+            ).fetchall()
+        return [summary_from_row(row) for row in rows]
+
+    def sorted_uids(self, folder: str, sort: SortKey = "date", descending: bool = True) -> list[int]:
+        """Every UID of ``folder`` in list order: the cheap skeleton of a lazy model (row → UID)."""
+        order = order_by(sort, descending)
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            rows = conn.execute(
+                f"SELECT m.id FROM messages AS m WHERE m.folder_id = ? ORDER BY {order}", (folder_id,)
+            ).fetchall()
+        return [uid_of(row[0]) for row in rows]
+
+    def uid_at(self, folder: str, row: int, sort: SortKey = "date", descending: bool = True) -> int | None:
+        """The UID shown at ``row`` of the list in this order, or None past the end."""
+        if row < 0:
+            return None
+        order = order_by(sort, descending)
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            found = conn.execute(
+                f"SELECT m.id FROM messages AS m WHERE m.folder_id = ? ORDER BY {order} LIMIT 1 OFFSET ?",
+                (folder_id, row),
+            ).fetchone()
+        return None if found is None else uid_of(found[0])
+
+    def summary(self, folder: str, uid: int) -> MessageSummary | None:
+        found = self.summaries_for(folder, [uid])
+        return found[0] if found else None
+
+    def summaries_for(self, folder: str, uids: Sequence[int]) -> list[MessageSummary]:
+        """Summaries of ``uids`` in the order given; UIDs the store does not hold are skipped."""
+        by_uid: dict[int, MessageSummary] = {}
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            ids = [message_rowid(folder_id, uid) for uid in uids]
+            for chunk in chunks(ids):
+                rows = conn.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.id IN ({placeholders(len(chunk))})",
+                    tuple(chunk),
+                ).fetchall()
+                by_uid.update((uid_of(row[0]), summary_from_row(row)) for row in rows)
+        return [by_uid[uid] for uid in uids if uid in by_uid]
+
+    # Threads
+
+    def thread(self, thread_key: int, folder: str | None = None) -> list[MessageSummary]:
+        """The messages of one conversation, oldest first; across all folders unless ``folder`` is given."""
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.thread_key = ?"
+        params: list[object] = [thread_key]
+        with self._reading() as conn:
+            if folder is not None:
+                sql += " AND m.folder_id = ?"
+                params.append(self._folder_id(conn, folder))
+            rows = conn.execute(sql + " ORDER BY m.date, m.id", params).fetchall()
+        return [summary_from_row(row) for row in rows]
+
+    def threads(self, folder: str, offset: int = 0, limit: int = 200) -> list[ThreadSummary]:
+        """A window of ``folder``'s conversations, the one with the newest message first.
+
+        Walks the folder newest-first until it has seen ``offset + limit`` conversations, so the first windows
+        are cheap and deep ones cost in proportion to their depth.
+        """
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must not be negative")
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            keys: dict[int, None] = {}
+            cursor = conn.execute(
+                "SELECT thread_key FROM messages WHERE folder_id = ? ORDER BY date DESC, id DESC", (folder_id,)
+            )
+            try:
+                for (key,) in cursor:
+                    keys[key] = None
+                    if len(keys) >= offset + limit:
+                        break
+            finally:
+                cursor.close()
+            result = []
+            for key in list(keys)[offset:]:
+                rows = conn.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.thread_key = ? AND m.folder_id = ? "
+                    "ORDER BY m.date, m.id",
+                    (key, folder_id),
+                ).fetchall()
+                members = [summary_from_row(row) for row in rows]
+                unread = sum(member.unread for member in members)
+                result.append(
+                    ThreadSummary(key, len(members), unread, members[-1], tuple(m.uid for m in members))
+                )
+        return result
+
+    # Bodies
+
+    def body(self, folder: str, uid: int) -> bytes | None:
+        """The cached raw message (RFC 822 bytes), or None if it has not been fetched yet."""
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            row = conn.execute(
+                "SELECT raw FROM bodies WHERE id = ?", (message_rowid(folder_id, uid),)
+            ).fetchone()
+        return None if row is None else zlib.decompress(row[0])
+
+    def has_body(self, folder: str, uid: int) -> bool:
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            row = conn.execute("SELECT 1 FROM bodies WHERE id = ?", (message_rowid(folder_id, uid),)).fetchone()
+        return row is not None
+
+    # Search
+
+    def search(self, query: str, folder: str | None = None, limit: int = 100) -> list[MessageSummary]:
+        """Messages matching ``query`` (see connectors.store.search), newest first.
+
+        Raises SearchQueryError (a ValueError) for queries the person must fix; never an sqlite error.
+        """
+        parsed = parse_query(query)
+        if parsed.matches_nothing or limit <= 0:
+            return []
+        where: list[str] = []
+        params: list[object] = []
+        if parsed.match is not None:
+            where.append("m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
+            params.append(parsed.match)
+        if parsed.exclude is not None:
+            where.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
+            params.append(parsed.exclude)
+        for condition in parsed.conditions:
+            where.append(condition.sql)
+            params.extend(condition.params)
+        with self._reading() as conn:
+            if folder is not None:
+                where.append("m.folder_id = ?")
+                params.append(self._folder_id(conn, folder))
+            try:
+                plan = self._search_plan(conn, parsed.match, folder is not None)
+                rows = conn.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM messages AS m {plan} JOIN folders AS f ON f.id = m.folder_id "
+                    f"WHERE {' AND '.join(where)} ORDER BY m.date DESC, m.id DESC LIMIT ?",
+                    (*params, limit),
+                ).fetchall()
+            except sqlite3.OperationalError as error:
+                # The parser quotes every user value, so this is a parser bug; still, tell the person
+                # something they can act on rather than an SQLite message.
+                if "fts5" not in str(error):
+                    raise
+                raise SearchQueryError(f"Facteur could not understand the search {query!r}") from error
+        return [summary_from_row(row) for row in rows]
+
+    @staticmethod
+    def _search_plan(conn: sqlite3.Connection, match: str | None, in_folder: bool) -> str:
+        """How to find the newest matches: few full-text hits are fetched by id and sorted; with many (or
+        no full-text criterion) it is faster to walk the date index newest-first and stop at ``limit``."""
+        if match is not None:
+            hits = conn.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM message_fts WHERE message_fts MATCH ? LIMIT ?)",
+                (match, _MANY_HITS),
+            ).fetchone()[0]
+            if hits < _MANY_HITS:
+                return "NOT INDEXED"
+        return "INDEXED BY messages_by_date" if in_folder else "INDEXED BY messages_by_time"
+
+
+class StoreReader(ReadQueries):
+    """A read-only handle on a store for one thread (a GUI model, a benchmark); open it in that thread.
+
+    Each call sees the latest committed state. ``snapshot()`` pins one state across several calls; keep such
+    blocks short, since the WAL file cannot be checkpointed past a reader that holds an old snapshot.
+    """
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise StoreError(f"There is no mail store at {path}")
+        try:
+            conn = open_reader(path)
+        except sqlite3.Error as error:
+            raise StoreError(f"Could not open the mail store {path} for reading: {error}") from error
+        try:
+            version = schema_version(conn)
+        except sqlite3.Error as error:
+            conn.close()
+            raise StoreError(f"Could not read the mail store {path}: {error}") from error
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise SchemaVersionError(
+                f"The mail store {path} has schema version {version}, this Facteur expects {SCHEMA_VERSION}; "
+                "open it with MailStore first so it is migrated"
+            )
+        super().__init__(conn, _NoLock(), path)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run the calls inside this block against the state of the store when the block starts."""
+        self._conn.execute("BEGIN")
+        self._conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # a read starts the snapshot now
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> StoreReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class _NoLock(AbstractContextManager[None]):
+    """A reader's connection belongs to one thread (sqlite3 checks), so its calls need no lock."""
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None

@@ -1,0 +1,153 @@
+"""The durable offline command queue: user actions waiting to be replayed on the server.
+
+The worker applies a user action to the store at once (optimistic), enqueues it, replays it when online, then
+``complete()``s it; if the server refuses, ``rollback()`` puts the affected summaries back as they were when the
+command was enqueued. Commands come back from ``pending()`` in enqueue order; whether a failed command blocks the
+ones after it is the worker's policy (same-folder commands usually must not overtake each other).
+"""
+
+# SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller
+# or user supplies is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .errors import StoreError
+from .messages import MessageWrites
+from .models import MessageSummary
+
+# Suggested kinds; the queue stores any non-empty string.
+FLAGS = "flags"  # args: {"add": [...], "remove": [...]}
+MOVE = "move"  # args: {"to": "Archive"}
+COPY = "copy"  # args: {"to": "Archive"}
+DELETE = "delete"  # args: {} (\\Deleted + EXPUNGE, or move to Trash: the worker decides)
+
+_COLUMNS = "id, kind, folder, uids, args, snapshot, created_at, attempts, last_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: int
+    kind: str
+    folder: str
+    uids: tuple[int, ...]
+    args: Mapping[str, Any] = field(hash=False)
+    previous: tuple[MessageSummary, ...] = field(repr=False)
+    """The summaries of ``uids`` as they were when the command was enqueued (what ``rollback`` restores)."""
+    created_at: float
+    attempts: int
+    last_error: str | None
+
+
+def _summary_json(summary: MessageSummary) -> dict[str, Any]:
+    data = asdict(summary)
+    data["flags"] = sorted(summary.flags)
+    data["gm_labels"] = list(summary.gm_labels)
+    return data
+
+
+def _summary_from_json(data: dict[str, Any]) -> MessageSummary:
+    data = dict(data)
+    data["flags"] = frozenset(data.get("flags", ()))
+    data["gm_labels"] = tuple(data.get("gm_labels", ()))
+    return MessageSummary(**data)
+
+
+def _command_from_row(row: tuple[Any, ...]) -> Command:
+    command_id, kind, folder, uids, args, snapshot, created_at, attempts, last_error = row
+    return Command(
+        id=command_id,
+        kind=kind,
+        folder=folder,
+        uids=tuple(json.loads(uids)),
+        args=json.loads(args),
+        previous=tuple(_summary_from_json(item) for item in json.loads(snapshot)),
+        created_at=created_at,
+        attempts=attempts,
+        last_error=last_error,
+    )
+
+
+class CommandQueue(MessageWrites):
+    def enqueue(
+        self, kind: str, folder: str, uids: Iterable[int], args: Mapping[str, Any] | None = None
+    ) -> int:
+        """Queue a command; call it *before* applying the optimistic change. Returns the command id.
+
+        ``args`` must be JSON-serialisable. The current summaries of ``uids`` are saved with the command.
+        """
+        if not kind:
+            raise ValueError("A queued command needs a kind")
+        uid_list = [int(uid) for uid in uids]
+        try:
+            args_json = json.dumps(dict(args or {}), sort_keys=True)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"Arguments of a queued {kind!r} command must be JSON values: {error}") from None
+        with self._write():
+            previous = self.summaries_for(folder, uid_list) if self.folder(folder) is not None else []
+            cursor = self._conn.execute(
+                "INSERT INTO commands (kind, folder, uids, args, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    kind,
+                    folder,
+                    json.dumps(uid_list),
+                    args_json,
+                    json.dumps([_summary_json(summary) for summary in previous]),
+                    time.time(),
+                ),
+            )
+            command_id = cursor.lastrowid
+        assert command_id is not None
+        return command_id
+
+    def pending(self) -> list[Command]:
+        """Every command not yet completed or rolled back, oldest first (failed ones included)."""
+        with self._reading() as conn:
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM commands ORDER BY id").fetchall()
+        return [_command_from_row(row) for row in rows]
+
+    def command(self, command_id: int) -> Command | None:
+        with self._reading() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM commands WHERE id = ?", (command_id,)).fetchone()
+        return None if row is None else _command_from_row(row)
+
+    def complete(self, command_id: int) -> None:
+        """The server carried the command out: forget it."""
+        with self._write():
+            if self._conn.execute("DELETE FROM commands WHERE id = ?", (command_id,)).rowcount == 0:
+                raise StoreError(f"There is no queued command {command_id}")
+
+    def fail(self, command_id: int, error: str) -> None:
+        """An attempt failed; the command stays queued with its attempt count and the last error."""
+        with self._write():
+            cursor = self._conn.execute(
+                "UPDATE commands SET attempts = attempts + 1, last_error = ? WHERE id = ?", (error, command_id)
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"There is no queued command {command_id}")
+
+    def rollback(self, command_id: int) -> None:
+        """The server refused the command: restore the saved summaries and forget the command.
+
+        Messages still present get their saved flags and labels back (MessagesChanged); messages the
+        optimistic update removed are stored again (MessagesAdded, without their cached bodies).
+        """
+        with self._write():
+            command = self.command(command_id)
+            if command is None:
+                raise StoreError(f"There is no queued command {command_id}")
+            self._conn.execute("DELETE FROM commands WHERE id = ?", (command_id,))
+            if command.previous and self.folder(command.folder) is not None:
+                saved_uids = [summary.uid for summary in command.previous]
+                present_uids = {summary.uid for summary in self.summaries_for(command.folder, saved_uids)}
+                self.update_flags(command.folder, {s.uid: s.flags for s in command.previous if s.uid in present_uids})
+                self.update_labels(
+                    command.folder, {s.uid: s.gm_labels for s in command.previous if s.uid in present_uids}
+                )
+                self.add_messages(command.folder, [s for s in command.previous if s.uid not in present_uids])

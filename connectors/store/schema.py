@@ -1,0 +1,166 @@
+"""The store's tables and how a database is brought up to the current version.
+
+``PRAGMA user_version`` holds the number of migration steps applied. Each step is a tuple of single SQL
+statements run, with the version bump, in one IMMEDIATE transaction, so a crash leaves the database at the
+previous version and two processes opening the same file do not both migrate. Never edit a released step:
+append a new one.
+
+Message rows are keyed by ``id = folder_id << 32 | uid`` (UIDs are 32-bit, RFC 3501): the (folder, UID) lookup
+is a primary-key lookup without a second index, rows of a folder sit together in UID order, and the id is a
+stable rowid for the full-text index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .errors import SchemaVersionError
+
+# Sort keys of the message list. The index expressions below must be spelled exactly like these for SQLite to
+# use the indexes in ORDER BY (checked by tests/connectors/store/test_store_listing.py).
+SENDER_SORT = "coalesce(nullif(m.from_name, ''), m.from_addr) COLLATE NOCASE"
+SUBJECT_SORT = "substr(m.subject, m.subject_skip + 1) COLLATE NOCASE"
+
+_V1: tuple[str, ...] = (
+    """CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        delimiter TEXT,
+        attributes TEXT NOT NULL DEFAULT '',
+        special_use TEXT,
+        uidvalidity INTEGER,
+        uidnext INTEGER,
+        highestmodseq INTEGER,
+        total INTEGER NOT NULL DEFAULT 0,
+        unread INTEGER NOT NULL DEFAULT 0,
+        last_sync REAL
+    )""",
+    """CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        date INTEGER NOT NULL DEFAULT 0,
+        internal_date INTEGER NOT NULL DEFAULT 0,
+        flags INTEGER NOT NULL DEFAULT 0,
+        keywords TEXT NOT NULL DEFAULT '',
+        size INTEGER NOT NULL DEFAULT 0,
+        has_attachments INTEGER NOT NULL DEFAULT 0,
+        thread_key INTEGER NOT NULL DEFAULT 0,
+        subject TEXT NOT NULL DEFAULT '',
+        subject_skip INTEGER NOT NULL DEFAULT 0,
+        from_name TEXT NOT NULL DEFAULT '',
+        from_addr TEXT NOT NULL DEFAULT '',
+        to_addrs TEXT NOT NULL DEFAULT '',
+        cc_addrs TEXT NOT NULL DEFAULT '',
+        message_id TEXT NOT NULL DEFAULT '',
+        in_reply_to TEXT NOT NULL DEFAULT '',
+        refs TEXT NOT NULL DEFAULT '',
+        gm_msgid INTEGER,
+        gm_thrid INTEGER,
+        gm_labels TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX messages_by_date ON messages (folder_id, date)",
+    "CREATE INDEX messages_by_sender ON messages "
+    "(folder_id, coalesce(nullif(from_name, ''), from_addr) COLLATE NOCASE, date)",
+    "CREATE INDEX messages_by_subject ON messages "
+    "(folder_id, substr(subject, subject_skip + 1) COLLATE NOCASE, date)",
+    "CREATE INDEX messages_by_thread ON messages (thread_key, folder_id, date)",
+    # Newest-first walks across folders, for searches that match many messages.
+    "CREATE INDEX messages_by_time ON messages (date)",
+    # Folder counts are kept by triggers so that every path (bulk insert, cascade, rollback) keeps them right
+    # at the cost of one primary-key update per changed row.
+    """CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+        UPDATE folders SET total = total + 1, unread = unread + ((new.flags & 1) = 0)
+        WHERE id = new.folder_id;
+    END""",
+    """CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+        UPDATE folders SET total = total - 1, unread = unread - ((old.flags & 1) = 0)
+        WHERE id = old.folder_id;
+    END""",
+    """CREATE TRIGGER messages_count_seen AFTER UPDATE OF flags ON messages
+    WHEN (old.flags & 1) != (new.flags & 1) BEGIN
+        UPDATE folders SET unread = unread + ((new.flags & 1) = 0) - ((old.flags & 1) = 0)
+        WHERE id = new.folder_id;
+    END""",
+    # Bodies are cached on first open, zlib-compressed. ``text`` keeps the (compressed) words given to the
+    # full-text index: a contentless FTS5 row can only be removed by repeating exactly what was indexed.
+    """CREATE TABLE bodies (
+        id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        raw BLOB NOT NULL,
+        text BLOB NOT NULL,
+        stored_at REAL NOT NULL
+    )""",
+    # Contentless: the index stores no copy of the text (the messages table has it), and no per-row column
+    # sizes (results are ordered by date, never by rank).
+    """CREATE VIRTUAL TABLE message_fts USING fts5 (
+        sender, recipients, subject, body,
+        content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+)
+
+_V2: tuple[str, ...] = (
+    # The offline command queue. ``snapshot`` holds the affected summaries as they were before the caller's
+    # optimistic update, so a command the server refuses can be rolled back.
+    """CREATE TABLE commands (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uids TEXT NOT NULL,
+        args TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+MAX_UID = 2**32 - 1
+
+
+def message_rowid(folder_id: int, uid: int) -> int:
+    if not 0 < uid <= MAX_UID:
+        raise ValueError(f"UID {uid} is outside the IMAP range 1..{MAX_UID}")
+    return (folder_id << 32) | uid
+
+
+def uid_of(rowid: int) -> int:
+    return rowid & MAX_UID
+
+
+def folder_id_range(folder_id: int) -> tuple[int, int]:
+    """The smallest and largest message id a folder can hold."""
+    return folder_id << 32, (folder_id << 32) | MAX_UID
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migration steps up to ``target``; returns the version the database started at.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``) and outside a transaction.
+    """
+    if not 0 <= target <= SCHEMA_VERSION:
+        raise ValueError(f"No schema version {target}; this Facteur knows versions 0..{SCHEMA_VERSION}")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        start = schema_version(conn)
+        if start > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"This mail store has schema version {start}, newer than the {SCHEMA_VERSION} this Facteur "
+                "understands; update Facteur or remove the account's local store to resynchronise it"
+            )
+        for version in range(start, target):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+        if target > start:
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return start

@@ -1,0 +1,197 @@
+"""The search box language, parsed into an FTS5 MATCH expression plus SQL conditions.
+
+    alice invoice            both words anywhere (sender, recipients, subject, cached body)
+    invo                     the last bare word also matches as a prefix (typing "invo" finds "invoice")
+    "quarterly report"       the exact phrase
+    from:alice to:bob cc:x   in the sender / recipients (to: and cc: both search To and Cc)
+    subject:"status update"  in the subject;  body:word  in the cached body text
+    has:attachment           is:unread is:read is:flagged is:answered is:draft
+    after:2024-01-31 before:2024-03  (UTC days; YYYY, YYYY-MM or YYYY-MM-DD, "-" or "/")
+    in:inbox                 a folder by name or by special use
+    -word -from:bob -is:read negation of any term
+
+Terms combine with AND. Every user value reaches FTS5 as a double-quoted string and SQL as a bound parameter,
+so no input can produce a syntax error: words without any letter or digit are dropped, and a query that ends
+up with no criteria matches nothing. Unknown ``is:``/``has:`` values and bad dates raise SearchQueryError
+(a ValueError) with a message for the person typing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .errors import SearchQueryError
+from .flags import ANSWERED, DELETED, DRAFT, FLAGGED, SEEN
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 64  # FTS5 limits expression depth (256); AND chains nest
+PREFIX_MIN_CHARS = 2
+
+_COLUMNS = {"from": "sender", "to": "recipients", "cc": "recipients", "subject": "subject", "body": "body"}
+_IS = {
+    "unread": f"(m.flags & {SEEN}) = 0",
+    "read": f"(m.flags & {SEEN}) != 0",
+    "seen": f"(m.flags & {SEEN}) != 0",
+    "flagged": f"(m.flags & {FLAGGED}) != 0",
+    "starred": f"(m.flags & {FLAGGED}) != 0",
+    "answered": f"(m.flags & {ANSWERED}) != 0",
+    "replied": f"(m.flags & {ANSWERED}) != 0",
+    "draft": f"(m.flags & {DRAFT}) != 0",
+    "deleted": f"(m.flags & {DELETED}) != 0",
+}
+_HAS = {"attachment": "m.has_attachments != 0", "attachments": "m.has_attachments != 0"}
+_OPERATORS = frozenset(_COLUMNS) | {"is", "has", "after", "before", "in"}
+_OPERATOR = re.compile(r"([A-Za-z]+):")
+_DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A SQL boolean over the messages table (aliased ``m``) with its bound parameters."""
+
+    sql: str
+    params: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """A parsed search.
+
+    ``match``: FTS5 expression the message must match (None: no full-text criterion).
+    ``exclude``: FTS5 expression the message must not match, used only when there is no ``match`` to attach
+    the negation to (FTS5's NOT is binary).
+    """
+
+    match: str | None
+    exclude: str | None
+    conditions: tuple[Condition, ...]
+
+    @property
+    def matches_nothing(self) -> bool:
+        """True when the query held no usable criterion (blank, or only punctuation)."""
+        return self.match is None and self.exclude is None and not self.conditions
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    operator: str | None
+    value: str
+    negated: bool
+    quoted: bool
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        negated = text[i] == "-" and i + 1 < n and not text[i + 1].isspace()
+        if negated:
+            i += 1
+        operator = None
+        match = _OPERATOR.match(text, i)
+        if match and match.group(1).lower() in _OPERATORS:
+            operator = match.group(1).lower()
+            i = match.end()
+        quoted = i < n and text[i] == '"'
+        if quoted:
+            end = text.find('"', i + 1)
+            if end == -1:  # unbalanced quote: the phrase runs to the end
+                end = n
+            value, i = text[i + 1:end], end + 1
+        else:
+            end = i
+            while end < n and not text[end].isspace():
+                end += 1
+            value, i = text[i:end], end
+        tokens.append(_Token(operator, value, negated, quoted))
+    return tokens
+
+
+def _searchable(value: str) -> bool:
+    """Whether the FTS tokenizer will find at least one word in ``value``."""
+    return any(char.isalnum() for char in value)
+
+
+def _fts_string(value: str, prefix: bool = False) -> str:
+    return '"' + " ".join(value.replace('"', '""').split()) + '"' + ("*" if prefix else "")
+
+
+def _day_start(value: str, operator: str) -> int:
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        raise SearchQueryError(f"{operator}: needs a date like 2024-01-31, 2024-01 or 2024 (got {value!r})")
+    year, month, day = (int(group) if group else 1 for group in match.groups())
+    try:
+        return int(datetime(year, month, day, tzinfo=UTC).timestamp())
+    except ValueError as error:
+        raise SearchQueryError(f"{operator}:{value} is not a valid date ({error})") from None
+
+
+def _condition(token: _Token) -> Condition:
+    operator, value = token.operator, token.value.strip()
+    if operator == "is":
+        sql = _IS.get(value.lower())
+        if sql is None:
+            raise SearchQueryError(f"Unknown is:{value}; use one of {', '.join(sorted(_IS))}")
+        return Condition(sql)
+    if operator == "has":
+        sql = _HAS.get(value.lower())
+        if sql is None:
+            raise SearchQueryError(f"Unknown has:{value}; use has:attachment")
+        return Condition(sql)
+    if operator == "after":
+        return Condition("m.date >= ?", (_day_start(value, "after"),))
+    if operator == "before":
+        return Condition("m.date < ?", (_day_start(value, "before"),))
+    if operator == "in":
+        return Condition(
+            "m.folder_id IN (SELECT id FROM folders WHERE name = ? COLLATE NOCASE OR special_use = ?)",
+            (value, value.lower()),
+        )
+    raise AssertionError(f"not a condition operator: {operator}")
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse the search box text; see the module docstring for the language."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchQueryError(f"The search is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    tokens = _tokens(text)
+    if len(tokens) > MAX_TERMS:
+        raise SearchQueryError(f"The search has too many terms ({len(tokens)}; at most {MAX_TERMS})")
+    positive: list[str] = []
+    negative: list[str] = []
+    conditions: list[Condition] = []
+    for index, token in enumerate(tokens):
+        if token.operator is not None and token.operator not in _COLUMNS:
+            if not token.value.strip():
+                continue  # "is:" typed but not finished yet
+            condition = _condition(token)
+            if token.negated:
+                condition = Condition(f"NOT ({condition.sql})", condition.params)
+            conditions.append(condition)
+            continue
+        if not _searchable(token.value):
+            continue
+        # Only a bare word still being typed (last, no trailing space) matches as a prefix.
+        prefix = (
+            index == len(tokens) - 1
+            and token.operator is None
+            and not token.quoted
+            and not token.negated
+            and not text[-1:].isspace()
+            and sum(char.isalnum() for char in token.value) >= PREFIX_MIN_CHARS
+        )
+        phrase = _fts_string(token.value, prefix)
+        if token.operator is not None:
+            phrase = f"{_COLUMNS[token.operator]} : {phrase}"
+        (negative if token.negated else positive).append(phrase)
+    match = " AND ".join(positive) or None
+    exclude = " OR ".join(negative) or None
+    if match is not None and exclude is not None:
+        match, exclude = f"({match}) NOT ({exclude})", None
+    return ParsedQuery(match, exclude, tuple(conditions))
