@@ -182,7 +182,9 @@ class IMAPConnector(BaseConnector):
         return MessageError(f"The IMAP server {self.config.address} refused {what}: {self._scrub(str(exc))}")
 
     @contextmanager
-    def _command(self, what: str) -> Iterator[IMAPClient]:
+    def session(self, what: str) -> Iterator[IMAPClient]:
+        """The IMAPClient, for one command the guide's API lacks, with failures translated like every other's
+        (``what`` names the command in the error)."""
         client = self.client
         try:
             yield client
@@ -192,14 +194,14 @@ class IMAPConnector(BaseConnector):
             raise self._error(exc, what) from None
 
     def capabilities(self) -> set[str]:
-        with self._command("CAPABILITY") as client:
+        with self.session("CAPABILITY") as client:
             return {c.decode("ascii", "replace").upper() for c in client.capabilities()}
 
     def has_capability(self, name: str) -> bool:
         return name.upper() in self.capabilities()
 
     def noop(self) -> None:
-        with self._command("NOOP") as client:
+        with self.session("NOOP") as client:
             client.noop()
 
     # -- mailboxes ------------------------------------------------------------------------------------------
@@ -208,7 +210,7 @@ class IMAPConnector(BaseConnector):
         """Every mailbox with its delimiter, attributes and special use (RFC 6154 when offered)."""
         if self._folders is not None and not refresh:
             return self._folders
-        with self._command("LIST") as client:
+        with self.session("LIST") as client:
             listing = client.list_folders()
         self._folders = [folder_from_listing(flags, delim, name) for flags, delim, name in listing]
         return self._folders
@@ -233,7 +235,12 @@ class IMAPConnector(BaseConnector):
 
     def select_mailbox(self, mailbox: str = "INBOX", readonly: bool = False) -> int:
         """Select a mailbox; returns its number of messages."""
-        with self._command(f"SELECT {mailbox!r}") as client:
+        return self.select_mailbox_info(mailbox, readonly)["exists"]
+
+    def select_mailbox_info(self, mailbox: str, readonly: bool = False) -> dict[str, int]:
+        """Select a mailbox; returns ``exists``, ``uidvalidity``, ``uidnext`` and, with CONDSTORE enabled,
+        ``highestmodseq`` (missing keys mean the server did not say)."""
+        with self.session(f"SELECT {mailbox!r}") as client:
             try:
                 info = client.select_folder(mailbox, readonly=readonly)
             except imap_errors.IMAPClientError as exc:
@@ -241,7 +248,11 @@ class IMAPConnector(BaseConnector):
                     raise
                 raise MailboxNotFoundError(mailbox, self._scrub(str(exc))) from None
         self._selected = mailbox
-        return int(info.get(b"EXISTS", 0))
+        out = {"exists": int(info.get(b"EXISTS", 0))}
+        for key in (b"UIDVALIDITY", b"UIDNEXT", b"HIGHESTMODSEQ"):
+            if info.get(key) is not None:
+                out[key.decode().lower()] = int(info[key])
+        return out
 
     @property
     def selected_mailbox(self) -> str | None:
@@ -257,7 +268,7 @@ class IMAPConnector(BaseConnector):
 
     def folder_status(self, mailbox: str) -> dict[str, int]:
         """MESSAGES, UNSEEN, UIDNEXT and UIDVALIDITY of a mailbox without selecting it."""
-        with self._command(f"STATUS {mailbox!r}") as client:
+        with self.session(f"STATUS {mailbox!r}") as client:
             try:
                 status = client.folder_status(mailbox, ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"])
             except imap_errors.IMAPClientError as exc:
@@ -267,19 +278,19 @@ class IMAPConnector(BaseConnector):
         return {k.decode().lower(): int(v) for k, v in status.items()}
 
     def create_mailbox(self, mailbox: str) -> None:
-        with self._command(f"CREATE {mailbox!r}") as client:
+        with self.session(f"CREATE {mailbox!r}") as client:
             client.create_folder(mailbox)
         self._folders = None
 
     def rename_mailbox(self, old: str, new: str) -> None:
-        with self._command(f"RENAME {old!r}") as client:
+        with self.session(f"RENAME {old!r}") as client:
             client.rename_folder(old, new)
         if self._selected == old:
             self._selected = None
         self._folders = None
 
     def delete_mailbox(self, mailbox: str) -> None:
-        with self._command(f"DELETE {mailbox!r}") as client:
+        with self.session(f"DELETE {mailbox!r}") as client:
             if self._selected == mailbox:
                 client.unselect_folder() if client.has_capability("UNSELECT") else client.close_folder()
                 self._selected = None
@@ -302,7 +313,7 @@ class IMAPConnector(BaseConnector):
         out: dict[int, dict[str, Any]] = {}
         for start in range(0, len(uids), _FETCH_BATCH):
             batch = uids[start : start + _FETCH_BATCH]
-            with self._command("FETCH") as client:
+            with self.session("FETCH") as client:
                 response = client.fetch(batch, items)
             for uid, data in response.items():
                 out[uid] = message_dict(uid, mailbox, data)
@@ -315,7 +326,7 @@ class IMAPConnector(BaseConnector):
             criteria = ["ALL"]
         texts = [criteria] if isinstance(criteria, str) else [c for c in criteria if isinstance(c, str)]
         charset = None if all(t.isascii() for t in texts) else "UTF-8"
-        with self._command("SEARCH") as client:
+        with self.session("SEARCH") as client:
             try:
                 return sorted(int(u) for u in client.search(criteria, charset=charset))
             except imap_errors.InvalidCriteriaError as exc:
@@ -354,7 +365,7 @@ class IMAPConnector(BaseConnector):
     def get_raw_message(self, message_id: str | int, mailbox: str | None = None) -> bytes:
         mailbox = self._ensure_selected(mailbox)
         uid = parse_ids([message_id])[0]
-        with self._command("FETCH") as client:
+        with self.session("FETCH") as client:
             data = client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
         if not data:
             raise MessageError(f"Message {message_id} is not in mailbox {mailbox!r} (deleted or moved?)")
@@ -374,7 +385,7 @@ class IMAPConnector(BaseConnector):
         uids = parse_ids(ids)
         if not uids:
             return
-        with self._command("STORE") as client:
+        with self.session("STORE") as client:
             if add:
                 client.add_flags(uids, list(add), silent=True)
             if remove:
@@ -393,7 +404,7 @@ class IMAPConnector(BaseConnector):
         self._ensure_selected(mailbox)
         uids = parse_ids(ids)
         if uids:
-            with self._command(f"COPY to {destination!r}") as client, _missing_mailbox(destination):
+            with self.session(f"COPY to {destination!r}") as client, _missing_mailbox(destination):
                 client.copy(uids, destination)
 
     def move_messages(self, ids: Iterable[Any], destination: str, mailbox: str | None = None) -> None:
@@ -405,7 +416,7 @@ class IMAPConnector(BaseConnector):
         if destination == source:
             return
         if self.has_capability("MOVE"):
-            with self._command(f"MOVE to {destination!r}") as client, _missing_mailbox(destination):
+            with self.session(f"MOVE to {destination!r}") as client, _missing_mailbox(destination):
                 client.move(uids, destination)
             return
         self.copy_messages(uids, destination)
@@ -414,7 +425,7 @@ class IMAPConnector(BaseConnector):
 
     def _expunge_exactly(self, uids: list[int]) -> None:
         """Expunge these UIDs and nothing else, even if other messages carry \\Deleted."""
-        with self._command("EXPUNGE") as client:
+        with self.session("EXPUNGE") as client:
             if client.has_capability("UIDPLUS"):
                 client.uid_expunge(uids)
                 return
@@ -448,7 +459,7 @@ class IMAPConnector(BaseConnector):
     ) -> int | None:
         """Add a message to a mailbox; returns its UID when the server says (UIDPLUS APPENDUID)."""
         data = message.encode() if isinstance(message, str) else message
-        with self._command(f"APPEND to {mailbox!r}") as client, _missing_mailbox(mailbox):
+        with self.session(f"APPEND to {mailbox!r}") as client, _missing_mailbox(mailbox):
             response = client.append(mailbox, data, flags=list(flags), msg_time=date)
         text = response.decode("ascii", "replace") if isinstance(response, bytes) else str(response)
         if "APPENDUID" in text.upper():
@@ -511,12 +522,12 @@ class GmailIMAPConnector(IMAPConnector):
 
     def add_labels(self, ids: Iterable[Any], labels: Sequence[str], mailbox: str | None = None) -> None:
         self._ensure_selected(mailbox)
-        with self._command("STORE +X-GM-LABELS") as client:
+        with self.session("STORE +X-GM-LABELS") as client:
             client.add_gmail_labels(parse_ids(ids), list(labels), silent=True)
 
     def remove_labels(self, ids: Iterable[Any], labels: Sequence[str], mailbox: str | None = None) -> None:
         self._ensure_selected(mailbox)
-        with self._command("STORE -X-GM-LABELS") as client:
+        with self.session("STORE -X-GM-LABELS") as client:
             client.remove_gmail_labels(parse_ids(ids), list(labels), silent=True)
 
 

@@ -1,0 +1,305 @@
+"""The sync engine: keeps one account's local store in step with its IMAP server.
+
+Blocking and single-threaded (the account's worker thread). Data flows server → store; the GUI reads the store.
+Safety rules, learnt from other clients' bugs:
+
+* A local message is removed only when the server said so: after a complete, successful ``UID SEARCH ALL``
+  (or the folder's UIDVALIDITY changed). A dropped connection mid-response raises before anything is deleted,
+  so a partial answer can never delete local mail (the Mailspring-Sync VANISHED bug).
+* Headers are fetched newest first in batches of UIDs, never one round trip per message.
+* With CONDSTORE, an unchanged folder (same HIGHESTMODSEQ, UIDNEXT and count) costs one SELECT; changed flags
+  are found with ``SEARCH MODSEQ``. Without it, flags of every message are re-read in batches.
+* Commands (flags, moves, deletes) change the store at once, are queued durably, and are replayed in order;
+  a refused command is rolled back in the store and reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from imapclient import exceptions as imap_errors
+
+from ..exceptions import ConnectionError, ConnectorError, MessageError
+from ..messaging.imap import IMAPConnector
+from ..store import Command, MailStore
+from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, summary_from_fetch
+
+log = logging.getLogger(__name__)
+
+HEADER_BATCH = 2000
+FLAGS_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    folder: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+
+@dataclass(frozen=True)
+class CommandRefused:
+    """A queued command the server refused; the store was rolled back."""
+
+    kind: str
+    folder: str
+    uids: tuple[int, ...]
+    error: ConnectorError
+
+
+class Cancelled(Exception):
+    """The caller's cancel event was set; the store holds everything completed so far."""
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+
+
+class SyncEngine:
+    """One account: a store, and a way to get a connected IMAP connector (called again after a drop)."""
+
+    def __init__(self, store: MailStore, connect: Callable[[], IMAPConnector], *,
+                 header_batch: int = HEADER_BATCH) -> None:
+        self.store = store
+        self._connect = connect
+        self._imap: IMAPConnector | None = None
+        self._header_batch = header_batch
+        self._condstore = False
+        self._gmail = False
+
+    # -- connection ------------------------------------------------------------------------------------------
+
+    def connection(self) -> IMAPConnector:
+        if self._imap is None or not self._imap.is_connected():
+            imap = self._connect()
+            caps = imap.capabilities()
+            self._gmail = "X-GM-EXT-1" in caps
+            self._condstore = False
+            if "CONDSTORE" in caps or "QRESYNC" in caps:
+                try:
+                    imap.client.enable("CONDSTORE")
+                    self._condstore = True
+                except (imap_errors.IMAPClientError, OSError) as exc:
+                    log.info("CONDSTORE could not be enabled: %s", exc)
+            self._imap = imap
+        return self._imap
+
+    def close(self) -> None:
+        imap, self._imap = self._imap, None
+        if imap is not None:
+            imap.disconnect()
+
+    # -- folders ---------------------------------------------------------------------------------------------
+
+    def sync_folder_list(self) -> None:
+        imap = self.connection()
+        with imap.session("LIST") as client:
+            listing = client.list_folders()
+        self.store.upsert_folders(listing, prune=True)
+
+    def sync_all(self, *, progress: Callable[[SyncProgress], None] | None = None,
+                 cancel: threading.Event | None = None) -> dict[str, SyncResult]:
+        """The folder list, then INBOX, then every other selectable folder."""
+        self.sync_folder_list()
+        names = [f.name for f in self.store.folders() if f.selectable]
+        names.sort(key=lambda n: (n.upper() != "INBOX", n))
+        results: dict[str, SyncResult] = {}
+        for name in names:
+            _check(cancel)
+
+            def report(done: int, total: int, folder: str = name) -> None:
+                if progress is not None:
+                    progress(SyncProgress(folder, done, total))
+
+            try:
+                results[name] = self.sync_folder(name, progress=report, cancel=cancel)
+            except MessageError as exc:  # e.g. a folder deleted meanwhile: the others still sync
+                log.warning("Skipping folder %r: %s", name, exc)
+        return results
+
+    def sync_folder(self, name: str, *, progress: Callable[[int, int], None] | None = None,
+                    cancel: threading.Event | None = None) -> SyncResult:
+        imap = self.connection()
+        info = imap.select_mailbox_info(name)
+        exists = info["exists"]
+        uidvalidity = info.get("uidvalidity")
+        local = self.store.folder(name)
+        if local is None:
+            self.sync_folder_list()
+            local = self.store.folder(name)
+            if local is None:
+                raise MessageError(f"Folder {name!r} is on the server but could not be recorded locally")
+        if uidvalidity is not None and local.uidvalidity not in (None, uidvalidity):
+            log.info("UIDVALIDITY of %r changed (%s → %s): rebuilding it", name, local.uidvalidity, uidvalidity)
+            self.store.reset_folder(name, uidvalidity)
+            local = self.store.folder(name)
+            assert local is not None
+        modseq = info.get("highestmodseq")
+        if (self._condstore and modseq is not None and local.highestmodseq == modseq
+                and local.uidnext == info.get("uidnext") and local.total == exists):
+            self.store.update_folder_state(name, last_sync=time.time())
+            return SyncResult()
+
+        with imap.session("SEARCH") as client:
+            # One complete answer decides what is new and what is gone; a partial one raises before any change.
+            on_server = set(client.search(["ALL"])) if exists else set()
+        local_uids = self.store.uids(name)
+        gone = [uid for uid in local_uids if uid not in on_server]
+        if gone:
+            self.store.remove_messages(name, gone)
+        kept = [uid for uid in local_uids if uid in on_server]
+        changed = self._sync_flags(imap, name, kept, local.highestmodseq, modseq, cancel)
+        local_set = set(local_uids)
+        missing = sorted((uid for uid in on_server if uid not in local_set), reverse=True)
+        self._fetch_headers(imap, name, missing, progress, cancel)
+        self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
+                                       highestmodseq=modseq, last_sync=time.time())
+        return SyncResult(len(missing), changed, len(gone))
+
+    def _items(self) -> list[str]:
+        return SUMMARY_ITEMS + (GMAIL_ITEMS if self._gmail else [])
+
+    def _fetch_headers(self, imap: IMAPConnector, name: str, uids: list[int],
+                       progress: Callable[[int, int], None] | None, cancel: threading.Event | None) -> None:
+        """Summaries of ``uids`` (newest first) in batches, each batch stored as soon as it arrives."""
+        total, done = len(uids), 0
+        if progress is not None:
+            progress(0, total)
+        items = self._items()
+        for start in range(0, total, self._header_batch):
+            _check(cancel)
+            batch = uids[start:start + self._header_batch]
+            with imap.session("FETCH") as client:
+                response = client.fetch(batch, items)
+            self.store.add_messages(name, [summary_from_fetch(uid, data) for uid, data in response.items()])
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+
+    def _sync_flags(self, imap: IMAPConnector, name: str, known: list[int], local_modseq: int | None,
+                    server_modseq: int | None, cancel: threading.Event | None) -> int:
+        if not known:
+            return 0
+        if self._condstore and local_modseq is not None and server_modseq is not None:
+            if server_modseq == local_modseq:
+                return 0
+            with imap.session("SEARCH MODSEQ") as client:
+                changed_uids = set(client.search(["MODSEQ", str(local_modseq + 1)]))
+            candidates = [uid for uid in known if uid in changed_uids]
+        else:
+            candidates = known
+        changed = 0
+        items = ["FLAGS"] + (["X-GM-LABELS"] if self._gmail else [])
+        for start in range(0, len(candidates), FLAGS_BATCH):
+            _check(cancel)
+            batch = candidates[start:start + FLAGS_BATCH]
+            with imap.session("FETCH FLAGS") as client:
+                response = client.fetch(batch, items)
+            flags = {uid: frozenset(_text(f) for f in data.get(b"FLAGS", ())) for uid, data in response.items()}
+            changed += len(self.store.update_flags(name, flags))
+        return changed
+
+    # -- bodies ----------------------------------------------------------------------------------------------
+
+    def fetch_body(self, folder: str, uid: int) -> bytes:
+        """The message's raw bytes: from the local cache, else fetched (without marking it read) and cached."""
+        cached = self.store.body(folder, uid)
+        if cached is not None:
+            return cached
+        raw = self.connection().get_raw_message(uid, mailbox=folder)
+        self.store.store_body(folder, uid, raw)
+        return raw
+
+    # -- commands (optimistic, durable, replayed in order) -------------------------------------------------
+
+    def set_flags(self, folder: str, uids: Sequence[int], add: Iterable[str] = (),
+                  remove: Iterable[str] = ()) -> list[CommandRefused]:
+        add, remove = list(add), list(remove)
+        self.store.enqueue("flags", folder, list(uids), {"add": add, "remove": remove})
+        self.store.change_flags(folder, list(uids), add=add, remove=remove)
+        return self._replay_quietly()
+
+    def move_messages(self, folder: str, uids: Sequence[int], destination: str) -> list[CommandRefused]:
+        self.store.enqueue("move", folder, list(uids), {"destination": destination})
+        self.store.remove_messages(folder, list(uids))
+        return self._replay_quietly()
+
+    def delete_messages(self, folder: str, uids: Sequence[int], permanent: bool = False) -> list[CommandRefused]:
+        self.store.enqueue("delete", folder, list(uids), {"permanent": permanent})
+        self.store.remove_messages(folder, list(uids))
+        return self._replay_quietly()
+
+    def _replay_quietly(self) -> list[CommandRefused]:
+        try:
+            return self.replay_queue()
+        except ConnectionError as exc:
+            log.info("Offline: the command stays queued (%s)", exc)
+            return []
+
+    def replay_queue(self) -> list[CommandRefused]:
+        """Send queued commands in order. Stops (raising ConnectionError) when the server is unreachable; a
+        command the server refuses is rolled back locally and returned; the queue then moves on."""
+        refused: list[CommandRefused] = []
+        for command in self.store.pending():
+            try:
+                self._execute(command)
+            except ConnectionError as exc:
+                self.store.fail(command.id, str(exc))
+                self._imap = None
+                raise
+            except ConnectorError as exc:
+                log.warning("Server refused %s on %r: %s", command.kind, command.folder, exc)
+                self.store.rollback(command.id)
+                refused.append(CommandRefused(command.kind, command.folder, command.uids, exc))
+                continue
+            self.store.complete(command.id)
+        return refused
+
+    def _execute(self, command: Command) -> None:
+        imap = self.connection()
+        uids = list(command.uids)
+        if command.kind == "flags":
+            imap.set_flags(uids, add=list(command.args.get("add", ())), remove=list(command.args.get("remove", ())),
+                           mailbox=command.folder)
+        elif command.kind == "move":
+            imap.move_messages(uids, str(command.args["destination"]), mailbox=command.folder)
+        elif command.kind == "delete":
+            imap.delete_messages(uids, permanent=bool(command.args.get("permanent")), mailbox=command.folder)
+        else:
+            raise MessageError(f"Unknown queued command {command.kind!r}")
+
+    # -- folder management -----------------------------------------------------------------------------------
+
+    def create_folder(self, name: str) -> None:
+        self.connection().create_mailbox(name)
+        self.sync_folder_list()
+
+    def rename_folder(self, old: str, new: str) -> None:
+        self.connection().rename_mailbox(old, new)
+        self.store.rename_folder(old, new)
+        self.sync_folder_list()
+
+    def delete_folder(self, name: str) -> None:
+        self.connection().delete_mailbox(name)
+        self.store.remove_folder(name)
+
+    def search_server(self, folder: str, criteria: Sequence[str] | str) -> list[int]:
+        """Server-side search for what is not cached (X-GM-RAW on Gmail)."""
+        return self.connection().search_uids(criteria, mailbox=folder)
+
+
+def _text(flag: object) -> str:
+    return flag.decode("utf-8", "replace") if isinstance(flag, bytes) else str(flag)
+

@@ -1,0 +1,230 @@
+"""The sync engine against the real Dovecot: first sync, resync, UIDVALIDITY, drops mid-sync, offline commands."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors import create_connector
+from connectors.exceptions import ConnectionError
+from connectors.messaging.imap import IMAPConnector
+from connectors.store import MailStore, MessagesAdded
+from connectors.sync import SyncEngine, SyncProgress
+from tests.conftest import ALICE, make_message
+from tests.servers.dovecot import DovecotServer
+from tests.servers.proxy import FaultyProxy
+
+# UIDs restart at 1 only in a new folder: tests that name UIDs use one (the fixtures delete it afterwards).
+BOX = "Boîte"
+
+
+def _messages(count: int, prefix: str = "Message") -> list[bytes]:
+    return [make_message(f"{prefix} {i}", body=f"Body {i} " + "lorem ipsum " * 40,
+                         date=f"Tue, 24 Nov 2026 10:{i // 60 % 60:02d}:{i % 60:02d} +0000") for i in range(count)]
+
+
+def _connector(imap_config: dict[str, Any], port: int | None = None) -> Callable[[], IMAPConnector]:
+    def connect() -> IMAPConnector:
+        imap: IMAPConnector = create_connector("imap", {**imap_config, **({"port": port} if port else {})})
+        imap.connect()
+        return imap
+
+    return connect
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[MailStore]:
+    with MailStore(tmp_path / "store.sqlite3") as mail_store:
+        yield mail_store
+
+
+@pytest.fixture
+def engine(store: MailStore, imap_config: dict[str, Any]) -> Iterator[SyncEngine]:
+    sync = SyncEngine(store, _connector(imap_config), header_batch=500)
+    yield sync
+    sync.close()
+
+
+def test_initial_sync_newest_first_with_progress(dovecot: DovecotServer, engine: SyncEngine,
+                                                 store: MailStore) -> None:
+    dovecot.seed(ALICE, "INBOX", _messages(1200))
+    dovecot.seed(ALICE, "Archive", _messages(3, "Old"), flags=("\\Seen",))
+    added: list[int] = []
+    store.subscribe(lambda e: added.extend(e.uids) if isinstance(e, MessagesAdded) else None)
+    seen: list[SyncProgress] = []
+    engine.sync_all(progress=seen.append)
+
+    folders = {f.name: f for f in store.folders()}
+    assert {"INBOX", "Sent", "Trash", "Drafts", "Junk", "Archive"} <= set(folders)
+    assert folders["Sent"].special_use == "sent" and folders["Trash"].special_use == "trash"
+    assert (folders["INBOX"].total, folders["INBOX"].unread) == (1200, 1200)
+    assert (folders["Archive"].total, folders["Archive"].unread) == (3, 0)
+    assert sorted(added[:500]) == store.uids("INBOX")[-500:]  # the newest batch arrives first
+    inbox = [p for p in seen if p.folder == "INBOX"]
+    assert inbox[0].folder == seen[0].folder == "INBOX"  # INBOX before the rest
+    assert [p.done for p in inbox] == [0, 500, 1000, 1200] and inbox[-1].total == 1200
+    top = store.summaries("INBOX", sort="date", limit=1)[0]
+    assert top.subject == "Message 1199" and top.from_addr == "sender@example.test" and top.unread
+
+
+def test_resync_sees_flags_and_expunges_from_another_client(dovecot: DovecotServer, engine: SyncEngine,
+                                                            store: MailStore) -> None:
+    dovecot.seed(ALICE, BOX, _messages(300))
+    engine.sync_folder(BOX)
+    assert engine.sync_folder(BOX).added == 0  # nothing changed: nothing done
+
+    other = dovecot.client(ALICE)
+    other.select_folder(BOX)
+    other.add_flags(list(range(1, 101)), [b"\\Seen"])
+    other.delete_messages([150, 151, 152])
+    other.expunge()
+    other.logout()
+    dovecot.seed(ALICE, BOX, [make_message("Fresh")])
+
+    result = engine.sync_folder(BOX)
+    assert (result.added, result.changed, result.removed) == (1, 100, 3)
+    folder = store.folder(BOX)
+    assert folder is not None and (folder.total, folder.unread) == (298, 198)
+    assert 150 not in store.uids(BOX) and store.max_uid(BOX) == 301
+
+
+def test_uidvalidity_change_rebuilds_the_folder(dovecot: DovecotServer, engine: SyncEngine,
+                                                store: MailStore) -> None:
+    dovecot.seed(ALICE, "Projects", _messages(5, "First life"))
+    engine.sync_all()
+    assert store.count("Projects") == 5
+    other = dovecot.client(ALICE)
+    other.delete_folder("Projects")
+    other.logout()
+    dovecot.seed(ALICE, "Projects", _messages(2, "Second life"))
+    engine.sync_folder("Projects")
+    assert sorted(s.subject for s in store.summaries("Projects")) == ["Second life 0", "Second life 1"]
+
+
+def test_folder_removed_on_server_disappears_locally(dovecot: DovecotServer, engine: SyncEngine,
+                                                     store: MailStore) -> None:
+    dovecot.seed(ALICE, "Temp", _messages(2))
+    engine.sync_folder_list()
+    assert store.folder("Temp") is not None
+    other = dovecot.client(ALICE)
+    other.rename_folder("Temp", "Renamed")
+    other.logout()
+    engine.sync_all()
+    assert store.folder("Temp") is None and store.count("Renamed") == 2
+
+
+def test_connection_dropped_mid_sync_loses_nothing_and_duplicates_nothing(
+        dovecot: DovecotServer, store: MailStore, imap_config: dict[str, Any]) -> None:
+    dovecot.seed(ALICE, BOX, _messages(3000))
+    with FaultyProxy(dovecot.imaps_port) as proxy:
+        proxy.cut_after_bytes = 400_000  # somewhere in the middle of the header batches
+        engine = SyncEngine(store, _connector(imap_config, proxy.port), header_batch=500)
+        with pytest.raises(ConnectionError):
+            engine.sync_folder(BOX)
+        partial = store.uids(BOX)
+        assert 0 < len(partial) < 3000
+        assert partial == list(range(3001 - len(partial), 3001))  # the newest ones, whole batches only
+        proxy.cut_after_bytes = None
+        engine.sync_folder(BOX)
+        engine.close()
+    assert store.uids(BOX) == list(range(1, 3001))
+    assert store.count(BOX) == 3000
+
+
+def test_offline_commands_are_queued_and_replayed_across_a_restart(
+        dovecot: DovecotServer, tmp_path: Path, imap_config: dict[str, Any]) -> None:
+    dovecot.seed(ALICE, BOX, _messages(5))
+    path = tmp_path / "offline.sqlite3"
+    with FaultyProxy(dovecot.imaps_port) as proxy:
+        with MailStore(path) as store:
+            engine = SyncEngine(store, _connector(imap_config, proxy.port))
+            engine.sync_all()
+            engine.close()
+            proxy.stop()  # the network is gone
+            assert engine.set_flags(BOX, [1, 2], add=["\\Seen"]) == []
+            engine.move_messages(BOX, [3], "Archive")
+            engine.delete_messages(BOX, [4])
+            assert store.count(BOX) == 3 and store.count(BOX, unread_only=True) == 1  # optimistic
+            assert len(store.pending()) == 3
+    # Facteur restarts, the server is reachable again.
+    with MailStore(path) as store:
+        assert [c.kind for c in store.pending()] == ["flags", "move", "delete"]
+        engine = SyncEngine(store, _connector(imap_config))
+        assert engine.replay_queue() == []
+        assert store.pending() == []
+        engine.sync_all()
+        engine.close()
+    client = dovecot.client(ALICE)
+    client.select_folder(BOX)
+    assert sorted(client.search(["ALL"])) == [1, 2, 5]
+    assert sorted(client.search(["SEEN"])) == [1, 2]
+    client.select_folder("Archive")
+    assert len(client.search(["ALL"])) == 1
+    client.select_folder("Trash")
+    assert len(client.search(["ALL"])) == 1
+    client.logout()
+
+
+def test_refused_command_is_rolled_back_and_the_queue_moves_on(dovecot: DovecotServer, engine: SyncEngine,
+                                                               store: MailStore) -> None:
+    dovecot.seed(ALICE, BOX, _messages(3))
+    engine.sync_all()
+    refused = engine.move_messages(BOX, [1], "No such folder")
+    assert len(refused) == 1 and refused[0].kind == "move"
+    assert "No such folder" in str(refused[0].error)
+    assert store.count(BOX) == 3  # rolled back
+    assert engine.set_flags(BOX, [2], add=["\\Flagged"]) == []
+    summary = store.summary(BOX, 2)
+    assert summary is not None and summary.flagged
+    assert store.pending() == []
+
+
+def test_message_gone_on_server_does_not_block_the_queue(dovecot: DovecotServer, engine: SyncEngine,
+                                                         store: MailStore) -> None:
+    dovecot.seed(ALICE, BOX, _messages(2))
+    engine.sync_all()
+    other = dovecot.client(ALICE)
+    other.select_folder(BOX)
+    other.delete_messages([1])
+    other.expunge()
+    other.logout()
+    assert engine.set_flags(BOX, [1], add=["\\Seen"]) == []
+    assert engine.set_flags(BOX, [2], add=["\\Seen"]) == []
+    assert store.pending() == []
+    engine.sync_folder(BOX)
+    assert store.uids(BOX) == [2]
+
+
+def test_body_fetched_once_then_cached_and_searchable(dovecot: DovecotServer, engine: SyncEngine,
+                                                      store: MailStore) -> None:
+    dovecot.seed(ALICE, BOX, [make_message("Recipe", body="Add the zucchini and stir")])
+    engine.sync_all()
+    assert store.search("zucchini") == []  # bodies are indexed once cached
+    raw = engine.fetch_body(BOX, 1)
+    assert b"zucchini" in raw
+    assert [s.subject for s in store.search("zucchini")] == ["Recipe"]
+    assert [s.subject for s in store.search("from:sender subject:recipe")] == ["Recipe"]
+    assert store.summary(BOX, 1).unread  # type: ignore[union-attr]  # fetching did not mark it read
+    engine.close()
+    assert engine.fetch_body(BOX, 1) == raw  # from the cache: no connection needed
+
+
+def test_sync_can_be_cancelled(dovecot: DovecotServer, engine: SyncEngine, store: MailStore) -> None:
+    from connectors.sync import Cancelled
+
+    dovecot.seed(ALICE, BOX, _messages(1500))
+    cancel = threading.Event()
+
+    def stop_after_first_batch(done: int, total: int) -> None:
+        if done >= 500:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        engine.sync_folder(BOX, progress=stop_after_first_batch, cancel=cancel)
+    assert store.count(BOX) == 500
+    engine.sync_folder(BOX)
+    assert store.count(BOX) == 1500
