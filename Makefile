@@ -39,7 +39,8 @@ typecheck:
 bench:
 	scripts/install-system-deps.sh bench
 	$(MAKE) $(VENV)/.installed
-	$(PY) -m bench
+	$(PY) bench/store_bench.py
+	$(PY) -m bench.sync_bench
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

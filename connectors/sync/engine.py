@@ -222,6 +222,28 @@ class SyncEngine:
         self.store.store_body(folder, uid, raw)
         return raw
 
+    def prefetch_bodies(self, folder: str, uids: Sequence[int] | None = None, *, batch: int = 200,
+                        progress: Callable[[int, int], None] | None = None,
+                        cancel: threading.Event | None = None) -> int:
+        """Download and cache bodies not cached yet (all of the folder's by default), for reading and full-text
+        search offline. Returns how many were fetched."""
+        wanted = [uid for uid in (self.store.uids(folder) if uids is None else uids)
+                  if not self.store.has_body(folder, uid)]
+        wanted.sort(reverse=True)  # recent mail is the mail people open
+        imap = self.connection()
+        imap.select_mailbox(folder)
+        for start in range(0, len(wanted), batch):
+            _check(cancel)
+            chunk = wanted[start:start + batch]
+            with imap.session("FETCH BODY") as client:
+                response = client.fetch(chunk, ["BODY.PEEK[]"])
+            with self.store.batch():
+                for uid, data in response.items():
+                    self.store.store_body(folder, uid, bytes(data.get(b"BODY[]") or b""))
+            if progress is not None:
+                progress(min(start + batch, len(wanted)), len(wanted))
+        return len(wanted)
+
     # -- commands (optimistic, durable, replayed in order) -------------------------------------------------
 
     def set_flags(self, folder: str, uids: Sequence[int], add: Iterable[str] = (),

@@ -1,0 +1,78 @@
+"""One measured Facteur operation, in its own process so its peak memory is its own.
+
+    python -m bench.facteur_sync ACTION --port P --user U --password W --ca CA --store PATH [--folder F]
+
+ACTION: initial (folder list + headers), resync, prefetch (bodies), search (20 queries). Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from typing import Any
+
+from connectors import create_connector
+from connectors.messaging.imap import IMAPConnector
+from connectors.store import MailStore
+from connectors.sync import SyncEngine
+
+QUERIES = [
+    "meeting", "invoice", "from:alice", "subject:report", "has:attachment", "is:unread", '"next steps"', "café",
+    "budget review", "zucchini", "deploy -outage", "from:martin subject:plan", "résumé", "kumquat", "conference",
+    "to:alice hotel", "release version", '"action items"', "subject:re", "quarterly",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", choices=["initial", "resync", "prefetch", "search"])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--ca", required=True)
+    parser.add_argument("--store", required=True)
+    parser.add_argument("--folder", default="INBOX")
+    args = parser.parse_args()
+
+    def connect() -> IMAPConnector:
+        imap: IMAPConnector = create_connector("imap", {
+            "host": args.host, "port": args.port, "username": args.user, "password": args.password,
+            "ca_file": args.ca, "timeout": 120,
+        })
+        imap.connect()
+        return imap
+
+    out: dict[str, Any] = {}
+    with MailStore(args.store) as store:
+        engine = SyncEngine(store, connect)
+        started = time.perf_counter()
+        if args.action == "initial":
+            engine.sync_folder_list()
+            result = engine.sync_folder(args.folder)
+            out["added"] = result.added
+        elif args.action == "resync":
+            engine.connection()  # a running client already has its connection open
+            started = time.perf_counter()
+            result = engine.sync_folder(args.folder)
+            out.update(added=result.added, changed=result.changed, removed=result.removed)
+        elif args.action == "prefetch":
+            out["fetched"] = engine.prefetch_bodies(args.folder)
+        else:
+            timings, hits = [], []
+            for query in QUERIES:
+                t = time.perf_counter()
+                hits.append(len(store.search(query, limit=50)))
+                timings.append(time.perf_counter() - t)
+            out.update(median_ms=statistics.median(timings) * 1000, max_ms=max(timings) * 1000, hits=hits)
+        out["seconds"] = time.perf_counter() - started
+        engine.close()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

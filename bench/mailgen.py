@@ -1,0 +1,88 @@
+"""Realistic raw messages for the benchmarks (and the demo): deterministic, varied, of believable sizes.
+
+A few frequent correspondents and a long tail, threads with References, mailing-list traffic, HTML
+newsletters, small attachments now and then, non-ASCII names and subjects, Received/DKIM header noise.
+Sizes: median ~4 KB, with a tail of 20–200 KB messages (attachments), like a real inbox.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import random
+from collections.abc import Iterator
+from email.utils import format_datetime
+
+WORDS = (
+    "meeting report update project review budget plan invoice payment order delivery schedule team notes agenda "
+    "draft proposal contract release version build test issue bug fix feature request question answer call lunch "
+    "weekend holiday travel flight hotel booking ticket reminder deadline monday friday quarterly annual summary "
+    "status launch design customer support account security alert newsletter offer subscription renewal receipt "
+    "shipping photos party birthday family school course workshop conference slides paper feedback server "
+    "database migration deploy outage incident hiring interview onboarding welcome thanks please urgent "
+    "important follow next steps minutes action items café résumé élève garçon zucchini kumquat"
+).split()
+FIRST = "Alice Bob Carol David Emma Farid Grace Hugo Inès Jamal Karin Luca Maya Noah Olga Pierre Zoé Ahmed Chen".split()
+LAST = "Martin Smith Dubois García Müller Rossi Kowalski Nguyen Tanaka Silva Ivanov Haddad Lefèvre Novak".split()
+DOMAINS = "gmail.com example.com example.org outlook.com acme-corp.com university.edu lists.example.net".split()
+
+
+def _words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def _paragraphs(rng: random.Random, count: int) -> str:
+    return "\n\n".join(_words(rng, rng.randint(20, 80)).capitalize() + "." for _ in range(count))
+
+
+def messages(count: int, to: str = "alice@example.test", seed: int = 7) -> Iterator[bytes]:
+    """``count`` messages, oldest first."""
+    rng = random.Random(seed)
+    people = [(f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"{rng.choice(FIRST).lower()}.{i}@{rng.choice(DOMAINS)}")
+              for i in range(300)]
+    weights = [1.0 / (rank + 1) for rank in range(len(people))]
+    threads: list[tuple[str, str]] = []  # (subject, root message-id)
+    start = dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC)
+    for n in range(count):
+        name, addr = rng.choices(people, weights)[0]
+        date = start + dt.timedelta(minutes=n * 7 + rng.randint(0, 6))
+        msgid = f"<{n}.{rng.randrange(1 << 30)}@{addr.split('@')[1]}>"
+        headers = [
+            f"Received: from mx{rng.randint(1, 9)}.{addr.split('@')[1]} (mx.example.net [192.0.2.{n % 250}]) by "
+            f"imap.example.test with ESMTPS id {rng.randrange(1 << 40):x}; {format_datetime(date)}",
+            f"DKIM-Signature: v=1; a=rsa-sha256; d={addr.split('@')[1]}; s=s1; "
+            f"b={base64.b64encode(rng.randbytes(96)).decode()}",
+            f"From: {name} <{addr}>",
+            f"To: {to}",
+            f"Date: {format_datetime(date)}",
+            f"Message-ID: {msgid}",
+        ]
+        kind = rng.random()
+        if threads and kind < 0.35:
+            subject, root = rng.choice(threads[-50:])
+            headers += [f"Subject: Re: {subject}", f"In-Reply-To: {root}", f"References: {root}"]
+        else:
+            subject = _words(rng, rng.randint(3, 8)).capitalize()
+            if rng.random() < 0.1:
+                subject = f"[dev] {subject}"
+                headers.append("List-Id: <dev.lists.example.net>")
+            threads.append((subject, msgid))
+            headers.append(f"Subject: {subject}")
+        body = _paragraphs(rng, rng.randint(1, 6))
+        if kind > 0.93:  # a newsletter in HTML with remote images
+            html = (f"<html><body><h1>{subject}</h1><img src='https://tracker.example.net/{n}.png'>"
+                    + "".join(f"<p>{_words(rng, 60)}</p>" for _ in range(6)) + "</body></html>")
+            part = ("Content-Type: multipart/alternative; boundary=alt\n\n--alt\nContent-Type: text/plain; "
+                    f"charset=utf-8\n\n{body}\n--alt\nContent-Type: text/html; charset=utf-8\n\n{html}\n--alt--\n")
+            raw = "\n".join(headers) + "\nMIME-Version: 1.0\n" + part
+        elif kind > 0.88:  # an attachment
+            blob = base64.encodebytes(rng.randbytes(rng.choice([8_000, 30_000, 120_000]))).decode()
+            raw = "\n".join(headers) + (
+                "\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=mix\n\n--mix\nContent-Type: "
+                f"text/plain; charset=utf-8\n\n{body}\n--mix\nContent-Type: application/pdf; name=\"rapport-été.pdf\"\n"
+                "Content-Disposition: attachment; filename*=utf-8''rapport-%C3%A9t%C3%A9.pdf\n"
+                f"Content-Transfer-Encoding: base64\n\n{blob}--mix--\n"
+            )
+        else:
+            raw = "\n".join(headers) + f"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+        yield raw.replace("\n", "\r\n").encode("utf-8")
