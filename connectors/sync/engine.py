@@ -19,14 +19,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from imapclient import exceptions as imap_errors
 
 from ..exceptions import ConnectionError, ConnectorError, MessageError
 from ..messaging.imap import IMAPConnector
 from ..store import Command, MailStore
-from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, summary_from_fetch
+from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,13 @@ class SyncEngine:
             batch = uids[start:start + self._header_batch]
             with imap.session("FETCH") as client:
                 response = client.fetch(batch, items)
-            self.store.add_messages(name, [summary_from_fetch(uid, data) for uid, data in response.items()])
+                summaries = [summary_from_fetch(uid, data) for uid, data in response.items()]
+                undated = [s.uid for s in summaries if not s.date]
+                if undated:
+                    dates = client.fetch(undated, ["INTERNALDATE"])
+                    summaries = [replace(s, internal_date=epoch(dates.get(s.uid, {}).get(b"INTERNALDATE")))
+                                 if not s.date else s for s in summaries]
+            self.store.add_messages(name, summaries)
             done += len(batch)
             if progress is not None:
                 progress(done, total)

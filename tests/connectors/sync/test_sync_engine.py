@@ -228,3 +228,14 @@ def test_sync_can_be_cancelled(dovecot: DovecotServer, engine: SyncEngine, store
     assert store.count(BOX) == 500
     engine.sync_folder(BOX)
     assert store.count(BOX) == 1500
+
+
+def test_message_without_date_header_is_dated_by_the_server(dovecot: DovecotServer, engine: SyncEngine,
+                                                            store: MailStore) -> None:
+    undated = b"From: a@example.test\r\nSubject: No date\r\n\r\nbody\r\n"
+    dovecot.seed(ALICE, BOX, [undated, make_message("Dated")])
+    engine.sync_all()
+    by_subject = {s.subject: s for s in store.summaries(BOX)}
+    assert by_subject["No date"].internal_date > 1_700_000_000  # the server's arrival time
+    assert by_subject["No date"].date == by_subject["No date"].internal_date  # the store falls back to it
+    assert by_subject["Dated"].date > 0
