@@ -22,6 +22,7 @@ __all__ = [
     "MessageError",
     "MessageTooLargeError",
     "OAuthError",
+    "PartialDeliveryError",
     "ReauthenticationRequired",
     "SMTPAuthenticationError",
     "SSLError",
@@ -106,6 +107,16 @@ class MessageError(ConnectorError):
         super().__init__(message)
         self.smtp_code = smtp_code
         self.temporary = temporary
+
+
+class PartialDeliveryError(MessageError):
+    """The server took the message for some recipients and refused others (listed in ``refused``: address →
+    (code, text)). The message was sent: do not send it again to everyone."""
+
+    def __init__(self, message: str, refused: dict[str, tuple[int, str]]) -> None:
+        codes = [code for code, _ in refused.values()]
+        super().__init__(message, smtp_code=codes[0] if codes else None, temporary=False)
+        self.refused = refused
 
 
 class MessageTooLargeError(MessageError):

@@ -7,6 +7,7 @@ before any connection, and non-ASCII subjects, names and file names are encoded 
 from __future__ import annotations
 
 import datetime as dt
+import email
 import mimetypes
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -159,6 +160,12 @@ def build_message(
     if html_body:
         msg.add_alternative(html_body, subtype="html", cte=_text_cte(html_body))
     for attachment in attachments:
+        if attachment.content_type == "message/rfc822":
+            # A forwarded message: RFC 2046 forbids base64 for message/rfc822, the email package writes it 7bit/8bit
+            # only when given a message object.
+            inner = email.message_from_bytes(attachment.data, policy=policy.default)
+            msg.add_attachment(inner, filename=attachment.filename)
+            continue
         maintype, _, subtype = attachment.content_type.partition("/")
         if not subtype or maintype == "multipart":
             maintype, subtype = "application", "octet-stream"

@@ -20,6 +20,7 @@ from ..exceptions import (
     InsecureConnectionError,
     MessageError,
     MessageTooLargeError,
+    PartialDeliveryError,
     TimeoutError,
 )
 from .compose import AttachmentSpec, build_message, check_header_value, load_attachment, parse_recipients, to_wire
@@ -288,8 +289,18 @@ class SMTPConnector(BaseConnector):
 
     def send_message(self, msg: EmailMessage, envelope: Sequence[str]) -> None:
         """Send an already built message to the envelope recipients."""
-        data = to_wire(msg)
         sender = self.sender_address().addr_spec if msg["From"] is None else msg["From"].addresses[0].addr_spec
+        self.send_raw(to_wire(msg), sender, envelope)
+
+    def send_raw(self, data: bytes, sender: str, envelope: Sequence[str]) -> None:
+        """Send these exact bytes (CRLF line ends; an outbox keeps them so a retry is the same message).
+
+        Recipients refused while others were accepted raise :class:`PartialDeliveryError` after the message went.
+        """
+        if not envelope:
+            raise MessageError("The message has no recipient")
+        for address in (sender, *envelope):
+            check_header_value("envelope address", address)
         own_connection = not self.is_connected()
         if own_connection:
             self.connect()
@@ -336,9 +347,9 @@ class SMTPConnector(BaseConnector):
             if refused:
                 details = "; ".join(f"{rcpt}: {code} {_decode(text)}" for rcpt, (code, text) in refused.items())
                 log.warning("Some recipients were refused: %s", details)
-                raise MessageError(
+                raise PartialDeliveryError(
                     f"Sent, but the server refused some recipients: {details}",
-                    smtp_code=next(iter(refused.values()))[0],
+                    {rcpt: (code, _decode(text)) for rcpt, (code, text) in refused.items()},
                 )
         finally:
             if own_connection:

@@ -118,3 +118,35 @@ def test_non_ascii_password_works_for_smtp_and_imap(smtp_config: dict[str, Any],
     smtp_server.wait_for(before + 1)
     assert smtp_server.received[-1].auth_user == CAROL
     assert _inbox_of(ALICE, imap_config)[0]["subject"] == "From Carol"
+
+
+def test_partly_refused_recipients_raise_partial_delivery(smtp_config: dict[str, Any], imap_config: dict[str, Any],
+                                                          smtp_server: SMTPServer) -> None:
+    from connectors.exceptions import PartialDeliveryError
+
+    smtp_server.reject_recipients["ghost@example.test"] = (550, "5.1.1 Unknown user")
+    try:
+        smtp = create_connector("smtp", smtp_config)
+        msg, envelope = smtp.build_email("Partly", [BOB, "ghost@example.test"], "x")
+        raw = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+        try:
+            smtp.send_raw(raw, ALICE, envelope)
+        except PartialDeliveryError as exc:
+            assert list(exc.refused) == ["ghost@example.test"] and exc.refused["ghost@example.test"][0] == 550
+        else:
+            raise AssertionError("a partly refused message must say so")
+    finally:
+        smtp_server.reject_recipients.clear()
+    received = _inbox_of(BOB, imap_config)[0]
+    assert received["subject"] == "Partly"
+
+
+def test_forwarded_message_travels_as_message_rfc822(smtp_config: dict[str, Any]) -> None:
+    smtp = create_connector("smtp", smtp_config)
+    original = b"From: x@example.test\r\nSubject: Original\r\n\r\nThe original text\r\n"
+    msg, _ = smtp.build_email("Fwd: Original", [BOB], "See below", attachments=[
+        {"filename": "Original.eml", "data": original, "content_type": "message/rfc822"}])
+    part = next(msg.iter_attachments())
+    assert part.get_content_type() == "message/rfc822"
+    assert part["Content-Transfer-Encoding"] in (None, "7bit", "8bit")  # RFC 2046: never base64
+    assert part.get_content()["Subject"] == "Original"
