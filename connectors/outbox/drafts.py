@@ -1,0 +1,271 @@
+"""The local drafts store: what is being written, saved every few seconds, recoverable after a crash.
+
+A draft being edited belongs to the process whose composer has it open. Each process holds an exclusive lock on
+a small file named after its own random token (``locks/<token>.lock``); the OS drops that lock when the process
+ends, however it ends. A draft ``editing`` under a token whose lock can be taken was therefore left by a process
+that died (crash, SIGKILL, power cut): :meth:`DraftStore.orphans` offers it back. Attachment bytes are stored
+once per content (sha256), so autosaving a draft with a large attachment writes only the small JSON part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any, Literal, cast
+
+from .paths import local_folders_dir
+
+DraftState = Literal["editing", "saved", "queued"]
+"""``editing``: a composer has it open; ``saved``: closed and kept; ``queued``: its message waits in the Outbox
+(kept so Undo and Edit bring it back exactly; deleted once the message is sent)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS drafts (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    updated REAL NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS blobs (
+    sha256 TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class DraftAttachment:
+    name: str
+    content_type: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything a composer needs to come back exactly as it was. Address fields keep the text as typed."""
+
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    account_id: str = ""
+    sender: str = ""
+    to: str = ""
+    cc: str = ""
+    bcc: str = ""
+    subject: str = ""
+    html: str = ""
+    text: str = ""
+    plain_only: bool = False
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    answered: dict[str, str] | None = None
+    attachments: tuple[DraftAttachment, ...] = ()
+    updated: float = 0.0
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.to.strip(), self.cc.strip(), self.bcc.strip(), self.subject.strip(), self.text.strip(),
+                        self.attachments))
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Draft:
+        data: dict[str, Any] = json.loads(text)
+        data["references"] = tuple(data.get("references") or ())
+        data["attachments"] = tuple(DraftAttachment(**item) for item in data.get("attachments") or ())
+        known = set(cls.__dataclass_fields__)
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+class DraftStore:
+    """Drafts in one SQLite file under Local Folders. Thread-safe; ``clock`` is injectable for tests."""
+
+    def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path) if path is not None else local_folders_dir() / "drafts.sqlite3"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = FULL")
+        self._conn.executescript(_SCHEMA)
+        self._locks_dir = self.path.parent / (self.path.stem + "-locks")
+        self._locks_dir.mkdir(parents=True, exist_ok=True)
+        self.owner = uuid.uuid4().hex
+        self._owner_lock = _hold_lock(self._locks_dir / f"{self.owner}.lock")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+        if self._owner_lock is not None:
+            self._owner_lock.close()
+            self._owner_lock = None
+            (self._locks_dir / f"{self.owner}.lock").unlink(missing_ok=True)
+
+    def __enter__(self) -> DraftStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # -- attachment bytes ----------------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes) -> str:
+        """Keep ``data`` (once per content) and return its sha256 for a DraftAttachment."""
+        digest = hashlib.sha256(data).hexdigest()
+        with self._transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (digest, data))
+        return digest
+
+    def blob(self, digest: str) -> bytes | None:
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    # -- drafts --------------------------------------------------------------------------------------------
+
+    def save(self, draft: Draft, state: DraftState = "editing") -> Draft:
+        """Write the draft (one transaction); it is owned by this process while ``editing``."""
+        missing = [a.name for a in draft.attachments if self.blob(a.sha256) is None]
+        if missing:
+            raise ValueError(f"Attachment data was not stored first: {', '.join(missing)}")
+        saved = replace(draft, updated=self.clock())
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO drafts (id, account_id, state, owner, updated, data) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, state = excluded.state, "
+                "owner = excluded.owner, updated = excluded.updated, data = excluded.data",
+                (saved.id, saved.account_id, state, self.owner, saved.updated, saved.to_json()),
+            )
+        return saved
+
+    def get(self, draft_id: str) -> Draft | None:
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        return None if row is None else Draft.from_json(row[0])
+
+    def state(self, draft_id: str) -> DraftState | None:
+        with self._lock:
+            row = self._conn.execute("SELECT state FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        return None if row is None else cast(DraftState, row[0])
+
+    def drafts(self, state: DraftState | None = None, account_id: str | None = None) -> list[Draft]:
+        """Drafts, most recently changed first."""
+        clauses: list[str] = []
+        params: list[str] = []
+        if state is not None:
+            clauses.append("state = ?")
+            params.append(state)
+        if account_id is not None:
+            clauses.append("account_id = ?")
+            params.append(account_id)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._lock:
+            # Only this function's fixed clauses are interpolated; values are bound parameters.
+            rows = self._conn.execute(f"SELECT data FROM drafts{where} ORDER BY updated DESC", params).fetchall()  # noqa: S608
+        return [Draft.from_json(row[0]) for row in rows]
+
+    def orphans(self) -> list[Draft]:
+        """Drafts being edited by a process that is gone: the ones to offer back after a crash."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT owner, data FROM drafts WHERE state = 'editing' AND owner != ? ORDER BY updated DESC",
+                (self.owner,),
+            ).fetchall()
+        alive: dict[str, bool] = {}
+        found = []
+        for owner, data in rows:
+            if owner not in alive:
+                alive[owner] = self._owner_alive(owner)
+            if not alive[owner]:
+                found.append(Draft.from_json(data))
+        return found
+
+    def adopt(self, draft_id: str) -> Draft | None:
+        """Take a draft over for a composer of this process (recovering an orphan, reopening a saved draft)."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE drafts SET owner = ?, state = 'editing' WHERE id = ?", (self.owner, draft_id))
+        return self.get(draft_id)
+
+    def mark_saved(self, draft_id: str) -> None:
+        """The person closed the composer keeping the draft: no longer 'being edited', not offered as a crash."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE drafts SET state = 'saved' WHERE id = ?", (draft_id,))
+
+    def mark_queued(self, draft_id: str) -> None:
+        """Its message went to the Outbox: not offered back after a crash, kept until the message is sent."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE drafts SET state = 'queued' WHERE id = ?", (draft_id,))
+
+    def delete(self, draft_id: str) -> None:
+        """Forget a draft (sent or discarded) and the attachment bytes no other draft uses."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+            used: set[str] = set()
+            for (data,) in conn.execute("SELECT data FROM drafts"):
+                used.update(a.sha256 for a in Draft.from_json(data).attachments)
+            for (digest,) in conn.execute("SELECT sha256 FROM blobs").fetchall():
+                if digest not in used:
+                    conn.execute("DELETE FROM blobs WHERE sha256 = ?", (digest,))
+
+    def _owner_alive(self, owner: str) -> bool:
+        path = self._locks_dir / f"{owner}.lock"
+        if not path.exists():
+            return False
+        probe = _try_lock(path)
+        if probe is None:
+            return True
+        probe.close()
+        path.unlink(missing_ok=True)
+        return False
+
+
+def _hold_lock(path: Path) -> IO[bytes] | None:
+    handle = _try_lock(path)
+    if handle is None:
+        raise RuntimeError(f"Could not lock {path}")
+    return handle
+
+
+def _try_lock(path: Path) -> IO[bytes] | None:
+    """An exclusive, non-blocking lock on ``path``, held as long as the returned file stays open."""
+    handle = open(path, "a+b")  # noqa: SIM115 - the open file *is* the lock
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    os.set_inheritable(handle.fileno(), False)
+    return handle

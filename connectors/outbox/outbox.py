@@ -1,0 +1,370 @@
+"""The durable Outbox: outgoing messages in one SQLite file, safe across crashes, restarts and a lost network.
+
+Every state change is one committed transaction, and each change that matters for "never sent twice" is a
+compare-and-set (``UPDATE ... WHERE state IN (...)``): an entry is claimed for sending only if it is still waiting,
+and Undo takes it back only if it has not been claimed. Two threads, or two Facteur processes, therefore agree on
+who sends a message. The file is opened with ``synchronous = FULL`` so a committed ``sent`` survives a power cut.
+"""
+
+# SQL in this module is assembled only from its own constants and "?" placeholders; every value is bound.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+from .entries import (
+    EDITABLE_STATES,
+    WAITING_STATES,
+    CopyState,
+    EntryState,
+    ErrorKind,
+    OutboxEntry,
+    RetryPolicy,
+)
+from .paths import local_folders_dir
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    state TEXT NOT NULL,
+    created REAL NOT NULL,
+    send_after REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    error_kind TEXT NOT NULL DEFAULT '',
+    sent_at REAL,
+    copy_state TEXT NOT NULL DEFAULT 'pending',
+    draft_id TEXT,
+    compose_state TEXT,
+    answered TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_by_time ON outbox (state, send_after);
+"""
+_COLUMNS = (
+    "id, account_id, message_id, sender, recipients, subject, raw, state, created, send_after, attempts, "
+    "last_error, error_kind, sent_at, copy_state, draft_id, compose_state, answered"
+)
+_WAITING = "(" + ", ".join(f"'{state}'" for state in WAITING_STATES) + ")"
+_EDITABLE = "(" + ", ".join(f"'{state}'" for state in EDITABLE_STATES) + ")"
+
+Listener = Callable[[str, EntryState | None], None]
+"""Called after each committed change with the entry id and its new state (None: it left the Outbox)."""
+
+
+class Outbox:
+    """Outgoing messages waiting, being sent, or needing the person.
+
+    Thread-safe: one connection guarded by a lock, so the GUI thread may queue while the send worker sends.
+    ``clock`` (epoch seconds) is injectable so tests can move time instead of sleeping.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time,
+                 retry: RetryPolicy | None = None) -> None:
+        self.path = Path(path) if path is not None else local_folders_dir() / "outbox.sqlite3"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        self.retry = retry or RetryPolicy()
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        # A committed "sent" must survive a power cut: that row is what stops a second delivery.
+        self._conn.execute("PRAGMA synchronous = FULL")
+        self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- listeners -----------------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, entry_id: str, state: EntryState | None) -> None:
+        for listener in list(self._listeners):
+            listener(entry_id, state)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # -- queueing ------------------------------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        *,
+        account_id: str,
+        raw: bytes,
+        message_id: str,
+        sender: str,
+        recipients: Sequence[str],
+        subject: str = "",
+        delay: float = 0.0,
+        draft_id: str | None = None,
+        compose_state: dict[str, Any] | None = None,
+        answered: dict[str, str] | None = None,
+    ) -> OutboxEntry:
+        """Queue a fully built message. With ``delay`` > 0 it is ``scheduled`` (Undo possible) until then."""
+        if not recipients:
+            raise ValueError("A message in the Outbox needs at least one envelope recipient")
+        now = self.clock()
+        entry_id = uuid.uuid4().hex
+        state: EntryState = "scheduled" if delay > 0 else "queued"
+        with self._transaction() as conn:
+            conn.execute(
+                f"INSERT INTO outbox ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', NULL, 'pending', "
+                "?, ?, ?)",
+                (entry_id, account_id, message_id, sender, json.dumps(list(recipients)), subject, raw, state, now,
+                 now + max(0.0, delay), draft_id, _dump(compose_state), _dump(answered)),
+            )
+        self._notify(entry_id, state)
+        entry = self.get(entry_id)
+        assert entry is not None
+        return entry
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    def get(self, entry_id: str) -> OutboxEntry | None:
+        with self._lock:
+            row = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+        return None if row is None else _entry(row)
+
+    def entries(self, account_id: str | None = None) -> list[OutboxEntry]:
+        """Every entry, oldest first."""
+        sql = f"SELECT {_COLUMNS} FROM outbox"
+        params: tuple[Any, ...] = ()
+        if account_id is not None:
+            sql += " WHERE account_id = ?"
+            params = (account_id,)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY created, id", params).fetchall()
+        return [_entry(row) for row in rows]
+
+    def due(self, now: float | None = None) -> list[OutboxEntry]:
+        """Waiting entries whose time has come, the longest-waiting first."""
+        moment = self.clock() if now is None else now
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE state IN {_WAITING} AND send_after <= ? "
+                "ORDER BY send_after, created",
+                (moment,),
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def copies_pending(self) -> list[OutboxEntry]:
+        """Sent entries whose copy to Sent still has to be filed (retried until it is)."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE state = 'sent' AND copy_state = 'pending' "
+                "AND send_after <= ? ORDER BY sent_at", (self.clock(),)
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def unconfirmed(self) -> list[OutboxEntry]:
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE state = 'unconfirmed' AND send_after <= ? ORDER BY created",
+                (self.clock(),),
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def next_wakeup(self) -> float | None:
+        """When something next becomes due (a waiting entry, a pending copy or an unconfirmed check)."""
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT min(send_after) FROM outbox WHERE state IN {_WAITING} OR state = 'unconfirmed' "
+                "OR (state = 'sent' AND copy_state = 'pending')"
+            ).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    # -- the sending protocol ------------------------------------------------------------------------------
+
+    def recover_interrupted(self) -> list[str]:
+        """Call once at start-up, before any worker runs: entries left ``sending`` by a process that died become
+        ``unconfirmed`` so the Sent folder is checked before they are ever sent again."""
+        with self._transaction() as conn:
+            ids = [row[0] for row in conn.execute("SELECT id FROM outbox WHERE state = 'sending'")]
+            conn.execute("UPDATE outbox SET state = 'unconfirmed', send_after = ? WHERE state = 'sending'",
+                         (self.clock(),))
+        for entry_id in ids:
+            self._notify(entry_id, "unconfirmed")
+        return ids
+
+    def claim(self, entry_id: str) -> OutboxEntry | None:
+        """Mark a due entry ``sending`` (just before the SMTP transaction); None if it was taken back, claimed by
+        someone else or is not due."""
+        with self._transaction() as conn:
+            changed = conn.execute(
+                f"UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN {_WAITING} "
+                "AND send_after <= ?",
+                (entry_id, self.clock()),
+            ).rowcount
+        if not changed:
+            return None
+        self._notify(entry_id, "sending")
+        return self.get(entry_id)
+
+    def mark_sent(self, entry_id: str, *, copy_state: CopyState = "pending", warning: str = "") -> None:
+        """The server accepted the message (250). From here on it is never sent again."""
+        self._set(entry_id, "sent", ("sending", "unconfirmed"), sent_at=self.clock(), copy_state=copy_state,
+                  last_error=warning, error_kind="partial" if warning else "", send_after=self.clock())
+
+    def mark_retry(self, entry_id: str, error: str) -> float:
+        """A temporary failure: back to ``queued`` with the next attempt after the backoff; returns that time.
+
+        Also valid before the entry was claimed (the server could not even be reached): that counts as an attempt.
+        """
+        entry = self.get(entry_id)
+        claimed = entry is not None and entry.state == "sending"
+        attempts = (entry.attempts if claimed else entry.attempts + 1) if entry else 1
+        when = self.clock() + self.retry.delay(attempts)
+        self._set(entry_id, "queued", ("sending", *WAITING_STATES), attempts_delta=0 if claimed else 1,
+                  send_after=when, last_error=error, error_kind="temporary")
+        return when
+
+    def mark_failed(self, entry_id: str, error: str, kind: ErrorKind = "permanent") -> None:
+        """Needs the person: kept, with the server's words, until it is edited, retried or deleted."""
+        self._set(entry_id, "failed", ("sending", "unconfirmed", "scheduled", "queued"), last_error=error,
+                  error_kind=kind)
+
+    def postpone_check(self, entry_id: str, error: str) -> float:
+        """An unconfirmed entry could not be checked (Sent unreachable): look again after the backoff."""
+        entry = self.get(entry_id)
+        when = self.clock() + self.retry.delay(entry.attempts if entry else 1)
+        self._set(entry_id, "unconfirmed", ("unconfirmed",), send_after=when, last_error=error)
+        return when
+
+    def mark_copied(self, entry_id: str) -> None:
+        """The copy is in Sent (or needs none): the entry's work is over and it leaves the Outbox."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM outbox WHERE id = ? AND state = 'sent'", (entry_id,))
+        self._notify(entry_id, None)
+
+    def copy_failed(self, entry_id: str, error: str) -> float:
+        """Filing in Sent failed: the message is sent all the same; only the copy is tried again later."""
+        entry = self.get(entry_id)
+        when = self.clock() + self.retry.delay(entry.attempts if entry else 1)
+        self._set(entry_id, "sent", ("sent",), send_after=when, last_error=error)
+        return when
+
+    # -- what the person can do ----------------------------------------------------------------------------
+
+    def take_back(self, entry_id: str) -> OutboxEntry | None:
+        """Undo send / edit: remove an entry that is not being sent and return it; None if too late."""
+        with self._transaction() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ? AND state IN {_EDITABLE}",
+                               (entry_id,)).fetchone()
+            if row is None:
+                return None
+            conn.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
+        self._notify(entry_id, None)
+        return _entry(row)
+
+    def send_now(self, entry_id: str) -> bool:
+        """Skip the undo delay or the backoff, or retry a failed entry now (the person asked)."""
+        with self._transaction() as conn:
+            changed = conn.execute(
+                f"UPDATE outbox SET state = 'queued', send_after = ? WHERE id = ? AND state IN {_EDITABLE}",
+                (self.clock(), entry_id),
+            ).rowcount
+        if changed:
+            self._notify(entry_id, "queued")
+        return bool(changed)
+
+    def retry_all_now(self) -> list[str]:
+        """Bring every waiting entry forward (the network came back); failed entries stay for the person."""
+        with self._transaction() as conn:
+            ids = [row[0] for row in conn.execute("SELECT id FROM outbox WHERE state = 'queued'")]
+            conn.execute("UPDATE outbox SET send_after = ? WHERE state = 'queued' AND send_after > ?",
+                         (self.clock(), self.clock()))
+        for entry_id in ids:
+            self._notify(entry_id, "queued")
+        return ids
+
+    def confirm_interrupted_as_sent(self, entry_id: str) -> None:
+        """The person checked that an interrupted message did go out: forget it without sending again."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM outbox WHERE id = ? AND state = 'failed' AND error_kind = 'interrupted'",
+                         (entry_id,))
+        self._notify(entry_id, None)
+
+    # -- internals -----------------------------------------------------------------------------------------
+
+    def _set(self, entry_id: str, state: EntryState, expected: Sequence[EntryState], *, attempts_delta: int = 0,
+             **fields: Any) -> bool:
+        assignments = ["state = ?", "attempts = max(0, attempts + ?)"]
+        params: list[Any] = [state, attempts_delta]
+        for name, value in fields.items():
+            assignments.append(f"{name} = ?")
+            params.append(value)
+        marks = ", ".join("?" * len(expected))
+        with self._transaction() as conn:
+            changed = conn.execute(
+                f"UPDATE outbox SET {', '.join(assignments)} WHERE id = ? AND state IN ({marks})",
+                (*params, entry_id, *expected),
+            ).rowcount
+        if changed:
+            self._notify(entry_id, state)
+        return bool(changed)
+
+
+def _dump(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _entry(row: tuple[Any, ...]) -> OutboxEntry:
+    (entry_id, account_id, message_id, sender, recipients, subject, raw, state, created, send_after, attempts,
+     last_error, error_kind, sent_at, copy_state, draft_id, compose_state, answered) = row
+    return OutboxEntry(
+        id=entry_id,
+        account_id=account_id,
+        message_id=message_id,
+        sender=sender,
+        recipients=tuple(json.loads(recipients)),
+        subject=subject,
+        raw=bytes(raw),
+        state=cast(EntryState, state),
+        created=float(created),
+        send_after=float(send_after),
+        attempts=int(attempts),
+        last_error=last_error,
+        error_kind=cast(ErrorKind, error_kind),
+        sent_at=None if sent_at is None else float(sent_at),
+        copy_state=cast(CopyState, copy_state),
+        draft_id=draft_id,
+        compose_state=json.loads(compose_state) if compose_state else None,
+        answered=json.loads(answered) if answered else None,
+    )

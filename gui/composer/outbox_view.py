@@ -1,0 +1,142 @@
+"""The Outbox as the person sees it: what waits, what is being sent, what failed and why; retry, edit or delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from connectors.outbox import Outbox, OutboxEntry
+
+if TYPE_CHECKING:
+    from .postbox import Postbox
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Outbox", text)
+
+
+def state_text(entry: OutboxEntry) -> str:
+    if entry.state == "scheduled":
+        return tr("Waiting (undo possible)")
+    if entry.state == "queued":
+        if entry.attempts:
+            when = dt.datetime.fromtimestamp(entry.send_after).strftime("%H:%M:%S")
+            return tr("Will retry at {time}").format(time=when)
+        return tr("Queued")
+    if entry.state == "sending":
+        return tr("Sending…")
+    if entry.state == "unconfirmed":
+        return tr("Checking whether it was sent…")
+    if entry.state == "sent":
+        return tr("Sent; filing a copy in Sent…")
+    if entry.error_kind == "interrupted":
+        return tr("Interrupted: may have been sent")
+    return tr("Not sent")
+
+
+class OutboxModel(QAbstractTableModel):
+    """Rows are Outbox entries, oldest first; refreshed on every Outbox change (the Outbox is small)."""
+
+    SUBJECT, RECIPIENTS, STATE, DETAIL = range(4)
+    EntryIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._outbox = outbox
+        self._entries: list[OutboxEntry] = outbox.entries()
+
+    def refresh(self, *_args: object) -> None:
+        self.beginResetModel()
+        self._entries = self._outbox.entries()
+        self.endResetModel()
+
+    def entry(self, row: int) -> OutboxEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt signature
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return [tr("Subject"), tr("To"), tr("State"), tr("Details")][section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        if role == self.EntryIdRole:
+            return entry.id
+        if role == Qt.ItemDataRole.ForegroundRole and entry.state == "failed":
+            return QBrush(QColor("#a51d2d"))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            column = index.column()
+            if column == self.SUBJECT:
+                return entry.subject or tr("(no subject)")
+            if column == self.RECIPIENTS:
+                return ", ".join(entry.recipients)
+            if column == self.STATE:
+                return state_text(entry)
+            return entry.last_error
+        return None
+
+
+class OutboxView(QWidget):
+    """A table of the Outbox with Send now / Edit / Delete, for the main window to show where it likes."""
+
+    def __init__(self, postbox: Postbox, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._postbox = postbox
+        self.model = OutboxModel(postbox.outbox, self)
+        postbox.worker.stateChanged.connect(self.model.refresh)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(OutboxModel.DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.send_now_button = QPushButton(tr("Send now"), self)
+        self.edit_button = QPushButton(tr("Edit"), self)
+        self.delete_button = QPushButton(tr("Delete"), self)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.send_now_button, self.edit_button, self.delete_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.send_now_button.clicked.connect(self._send_now)
+        self.edit_button.clicked.connect(self._edit)
+        self.delete_button.clicked.connect(self._delete)
+
+    def _selected(self) -> OutboxEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def _send_now(self) -> None:
+        entry = self._selected()
+        if entry is not None:
+            self._postbox.worker.send_now(entry.id)
+
+    def _edit(self) -> None:
+        entry = self._selected()
+        if entry is not None:
+            self._postbox.edit_entry(entry.id, parent=self.window())
+
+    def _delete(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        taken = self._postbox.outbox.take_back(entry.id)
+        if taken is not None and taken.draft_id:
+            self._postbox.drafts.delete(taken.draft_id)

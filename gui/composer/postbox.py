@@ -1,0 +1,284 @@
+"""The Postbox: everything writing mail needs, created once per app by the main window.
+
+It owns the Outbox and its SendWorker, the local drafts store and the address book, opens composers (new, reply,
+forward, mailto:, recovered drafts, failed messages to fix) and turns "Send" into an Outbox entry with an undo delay.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from email.utils import getaddresses
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from connectors.messaging.mime import ParsedMessage, parse_message
+from connectors.outbox import Draft, DraftAttachment, DraftStore, Outbox, OutboxEntry
+from connectors.store import default_store_path
+from gui.accounts import APP_NAME, Account, AccountStore
+from gui.workers.send_worker import ConnectorFactory, SendWorker, keyring_connectors
+
+from .address_book import AddressBook
+from .mailto import parse_mailto
+from .outgoing import Outgoing
+from .replies import ComposeSeed, forward_seed, plain_to_html, reply_seed
+from .undo_notice import UndoSendNotice
+from .window import ComposerWindow
+
+log = logging.getLogger(__name__)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Postbox", text)
+
+
+@dataclass
+class ComposeSettings:
+    undo_seconds: float = 5.0
+    autosave_seconds: float = 3.0
+    server_draft_seconds: float = 30.0
+    html_by_default: bool = True
+    max_message_bytes: int = 25 * 1024 * 1024  # what most providers accept (Gmail, Outlook.com: 25 MB)
+
+    @classmethod
+    def load(cls) -> ComposeSettings:
+        """From QSettings ("compose/undoSeconds", ...), defaults where unset."""
+        store = QSettings(APP_NAME, APP_NAME)
+        defaults = cls()
+        return cls(
+            undo_seconds=float(store.value("compose/undoSeconds", defaults.undo_seconds)),
+            autosave_seconds=float(store.value("compose/autosaveSeconds", defaults.autosave_seconds)),
+            server_draft_seconds=float(store.value("compose/serverDraftSeconds", defaults.server_draft_seconds)),
+            html_by_default=str(store.value("compose/html", "true")).lower() in ("true", "1"),
+            max_message_bytes=int(store.value("compose/maxMessageBytes", defaults.max_message_bytes)),
+        )
+
+
+class Postbox(QObject):
+    """Create once, call :meth:`start`, and :meth:`shutdown` at exit. ``worker`` carries the Outbox's signals."""
+
+    composerOpened = Signal(object)  # ComposerWindow
+    messageQueued = Signal(str)  # Outbox entry id
+
+    def __init__(self, accounts: AccountStore, *, outbox: Outbox | None = None, drafts: DraftStore | None = None,
+                 settings: ComposeSettings | None = None, connectors: ConnectorFactory | None = None,
+                 store_path: Callable[[Account], Path] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.accounts = accounts
+        self.settings = settings or ComposeSettings.load()
+        self.outbox = outbox or Outbox()
+        self.drafts = drafts or DraftStore()
+        self.address_book = AddressBook()
+        self.worker = SendWorker(self.outbox, connectors or keyring_connectors(accounts))
+        self._store_path = store_path or (lambda account: default_store_path(account.id))
+        self._composers: list[ComposerWindow] = []
+        self._started = False
+        self.worker.sent.connect(self._forget_sent_drafts)
+        self.worker.stateChanged.connect(self._forget_sent_drafts_on_removal)
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self.worker.start()
+        self._forget_sent_drafts()
+        paths = [self._store_path(account) for account in self.accounts.accounts]
+        # Reading the stores takes a moment on big mailboxes: never on the GUI thread.
+        threading.Thread(target=self.address_book.load, args=(paths,), name="address-book", daemon=True).start()
+
+    def shutdown(self) -> None:
+        for composer in list(self._composers):
+            composer.autosave()
+        self.worker.shutdown()
+
+    # -- opening composers ---------------------------------------------------------------------------------
+
+    def _open(self, window: ComposerWindow) -> ComposerWindow:
+        self._composers.append(window)
+        window.closed.connect(lambda: self._composers.remove(window) if window in self._composers else None)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self.composerOpened.emit(window)
+        return window
+
+    def composers(self) -> list[ComposerWindow]:
+        return list(self._composers)
+
+    def open_composer(self, account_id: str | None = None, *, to: Sequence[str] = (), cc: Sequence[str] = (),
+                      subject: str = "", body: str = "", attachments: Sequence[str | Path] = (),
+                      parent: QWidget | None = None) -> ComposerWindow:
+        """A new message, optionally prefilled; ``attachments`` are file paths (refused ones are explained)."""
+        seed = ComposeSeed(to=list(to), cc=list(cc), subject=subject, body_text=body,
+                           body_html=plain_to_html(body) if body else "")
+        window = self._open(ComposerWindow(self, seed=seed, account_id=account_id, parent=parent))
+        if attachments:
+            window.add_files([str(p) for p in attachments])
+        return window
+
+    def reply(self, account: Account, original_raw: bytes, folder: str, uid: int, reply_all: bool, *,
+              parent: QWidget | None = None) -> ComposerWindow:
+        """Reply (to all) to a received message, from the identity it was sent to."""
+        message = parse_message(original_raw)
+        own = {a.lower() for a in self._own_addresses()}
+        seed = reply_seed(message, own, reply_all, folder=folder, tr=tr)
+        log.debug("Replying to UID %s in %s", uid, folder)
+        return self._open(ComposerWindow(self, seed=seed, account_id=account.id,
+                                         from_address=self._identity_for(account, message), parent=parent))
+
+    def forward(self, account: Account, original_raw: bytes, as_attachment: bool, *,
+                parent: QWidget | None = None) -> ComposerWindow:
+        message = parse_message(original_raw)
+        seed = forward_seed(message, original_raw, as_attachment, tr=tr)
+        return self._open(ComposerWindow(self, seed=seed, account_id=account.id,
+                                         from_address=self._identity_for(account, message), parent=parent))
+
+    def open_mailto(self, url: str, *, parent: QWidget | None = None) -> ComposerWindow:
+        """``facteur mailto:...``: a composer prefilled with to, cc, bcc, subject and body."""
+        seed = parse_mailto(url)
+        if seed.body_text:
+            seed.body_html = plain_to_html(seed.body_text)
+        return self._open(ComposerWindow(self, seed=seed, parent=parent))
+
+    def open_draft(self, draft_id: str, *, parent: QWidget | None = None) -> ComposerWindow | None:
+        draft = self.drafts.adopt(draft_id)
+        if draft is None:
+            return None
+        return self._open(ComposerWindow(self, draft=draft, parent=parent))
+
+    def recover_drafts(self, parent: QWidget | None = None, *, ask: bool = True) -> list[ComposerWindow]:
+        """After a crash: offer the drafts a dead Facteur was editing; reopen them (or keep them as drafts)."""
+        orphans = [d for d in self.drafts.orphans() if not d.is_empty]
+        if not orphans:
+            for draft in self.drafts.orphans():
+                self.drafts.delete(draft.id)
+            return []
+        if ask:
+            names = "\n".join(f"• {d.subject or tr('(no subject)')}" for d in orphans[:10])
+            box = QMessageBox(QMessageBox.Icon.Question, tr("Unsent messages"),
+                              tr("Facteur was closed while you were writing:\n{names}\n\nOpen them again?")
+                              .format(names=names), parent=parent)
+            reopen = box.addButton(tr("Open them"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(tr("Keep as drafts"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not reopen:
+                for draft in orphans:
+                    self.drafts.adopt(draft.id)
+                    self.drafts.mark_saved(draft.id)
+                return []
+        return [w for d in orphans if (w := self.open_draft(d.id, parent=parent)) is not None]
+
+    def local_drafts(self) -> list[Draft]:
+        """Drafts kept on this computer (closed with "Save draft"), newest first."""
+        return self.drafts.drafts(state="saved")
+
+    # -- the Outbox ----------------------------------------------------------------------------------------
+
+    def queue_message(self, draft: Draft, outgoing: Outgoing) -> str:
+        """Put a built message in the Outbox with the undo delay, and show the Undo bar."""
+        entry = self.outbox.enqueue(
+            account_id=draft.account_id,
+            raw=outgoing.raw,
+            message_id=outgoing.message_id,
+            sender=outgoing.sender,
+            recipients=outgoing.envelope,
+            subject=draft.subject,
+            delay=self.settings.undo_seconds,
+            draft_id=draft.id,
+            compose_state=json.loads(draft.to_json()),
+            answered=draft.answered,
+        )
+        self.drafts.mark_queued(draft.id)
+        self.messageQueued.emit(entry.id)
+        if self.settings.undo_seconds > 0:
+            self._show_undo(entry)
+        return entry.id
+
+    def _show_undo(self, entry: OutboxEntry) -> None:
+        host = next((w.parentWidget() for w in self._composers if w.parentWidget() is not None), None)
+        notice = UndoSendNotice(entry.id, entry.subject, self.settings.undo_seconds, host)
+        notice.undoRequested.connect(self.undo)
+        notice.sendNowRequested.connect(self.worker.send_now)
+        self.worker.stateChanged.connect(notice.entry_state_changed)
+        notice.place()
+
+    def undo(self, entry_id: str) -> ComposerWindow | None:
+        """Undo send: take the message back (if it has not left) and reopen it as it was written."""
+        return self.edit_entry(entry_id)
+
+    def edit_entry(self, entry_id: str, *, parent: QWidget | None = None) -> ComposerWindow | None:
+        """Take a waiting or failed message out of the Outbox and reopen it in a composer; None if it is being
+        sent or is gone."""
+        entry = self.outbox.take_back(entry_id)
+        if entry is None:
+            return None
+        draft = self.drafts.adopt(entry.draft_id) if entry.draft_id else None
+        if draft is None:
+            draft = self._draft_from_entry(entry)
+        window = self._open(ComposerWindow(self, draft=draft, parent=parent))
+        if entry.last_error and entry.error_kind != "temporary":
+            window.notice.show_message(tr("Not sent: {error}").format(error=entry.last_error), "error")
+        return window
+
+    def _draft_from_entry(self, entry: OutboxEntry) -> Draft:
+        """The composer state saved with the entry, attachments recovered from the queued message itself."""
+        state = dict(entry.compose_state or {})
+        state.pop("attachments", None)
+        draft = Draft.from_json(json.dumps(state)) if state else Draft(account_id=entry.account_id,
+                                                                        subject=entry.subject)
+        parsed = parse_message(entry.raw)
+        items = []
+        for part in parsed.attachments:
+            digest = self.drafts.put_blob(part.data)
+            items.append(DraftAttachment(part.filename, part.content_type, digest, part.size))
+        if not state:
+            draft = Draft(account_id=entry.account_id, subject=parsed.subject, to=parsed.to, cc=parsed.cc,
+                          text=parsed.body, plain_only=parsed.html_body is None, html=parsed.html_body or "")
+        return self.drafts.save(replace(draft, attachments=tuple(items)))
+
+    def save_server_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:
+        if account_id:
+            self.worker.save_draft(account_id, draft_id, raw)
+
+    def discard_draft(self, account_id: str, draft_id: str) -> None:
+        self.drafts.delete(draft_id)
+        if account_id:
+            self.worker.delete_draft(account_id, draft_id)
+
+    def _forget_sent_drafts(self, *_args: object) -> None:
+        """Drafts whose message left the Outbox (sent) are done with."""
+        waiting = {e.draft_id for e in self.outbox.entries() if e.draft_id}
+        for draft in self.drafts.drafts(state="queued"):
+            if draft.id not in waiting:
+                self.drafts.delete(draft.id)
+
+    def _forget_sent_drafts_on_removal(self, _entry_id: str, state: str) -> None:
+        if state == "":
+            self._forget_sent_drafts()
+
+    # -- accounts ------------------------------------------------------------------------------------------
+
+    def _own_addresses(self) -> set[str]:
+        found = set()
+        for account in self.accounts.accounts:
+            found.add(account.email)
+            found.update(i.address for i in account.identities)
+        return found
+
+    def _identity_for(self, account: Account, message: ParsedMessage) -> str | None:
+        """The identity a message was sent to (so the reply goes out from it), else None (the default)."""
+        received = {addr.lower() for _, addr in getaddresses([message.to, message.cc])}
+        for identity in account.identities:
+            if identity.address.lower() in received:
+                return identity.address
+        return None
+
+    def size_limit(self, account: Account | None) -> int:
+        return self.settings.max_message_bytes

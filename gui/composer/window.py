@@ -1,0 +1,603 @@
+"""The composer window: header, body, attachments; autosaves a draft, sends through the Outbox and closes at once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from connectors.exceptions import MessageError
+from connectors.messaging.compose import Attachment
+from connectors.outbox import Draft, DraftAttachment
+
+from .attachments import (
+    AttachmentList,
+    attachments_from_mime,
+    carries_files,
+    encoded_size,
+    human_size,
+    load_paths,
+    local_paths,
+)
+from .editor import BodyEditor
+from .header import ComposerHeader
+from .notice import Notice
+from .outgoing import Composition, build_draft, build_outgoing, format_address
+from .replies import ComposeSeed
+from .rich_text import SIGNATURE_PROPERTY
+
+if TYPE_CHECKING:
+    from .postbox import Postbox
+
+# Words that promise an attachment, to catch the one that was forgotten (English, French, German, Spanish).
+_ATTACHMENT_WORDS = re.compile(r"\b(attach(ed|ment)|enclosed|ci-joint|pi[eè]ce jointe|anbei|anhang|adjunto)\b",
+                               re.IGNORECASE)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ComposerWindow", text)
+
+
+class _FileDropFilter(QObject):
+    """Lets files be dropped anywhere on the composer, even on the line edits (which would insert the path)."""
+
+    def __init__(self, window: ComposerWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # QDragEnterEvent and QDragMoveEvent are QDropEvents: one check covers the three.
+        if not isinstance(event, QDropEvent) or not carries_files(event.mimeData()):
+            return False
+        event.acceptProposedAction()
+        if event.type() == QEvent.Type.Drop:
+            self._window.add_from_mime(event.mimeData())
+        return True
+
+
+class ComposerWindow(QMainWindow):
+    """One message being written. Created by :class:`gui.composer.postbox.Postbox`; never sends by itself."""
+
+    queuedForSending = Signal(str)  # Outbox entry id
+    closed = Signal()
+    draftSaved = Signal(str)  # draft id (local save)
+
+    def __init__(self, postbox: Postbox, *, draft: Draft | None = None, seed: ComposeSeed | None = None,
+                 account_id: str | None = None, from_address: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.postbox = postbox
+        self.settings = postbox.settings
+        self._draft = draft or Draft(account_id=account_id or "")
+        self._blob_of: dict[int, str] = {}  # id(Attachment) -> sha256 already in the drafts store
+        self._finished = False
+        self._from_storage = draft is not None
+        self._ever_touched = False
+        self._dirty = False
+        self._server_dirty = False
+        self._loading = True
+        self._signature_at_end = False
+
+        self.notice = Notice(self)
+        self.header = ComposerHeader(postbox.accounts, postbox.address_book, self)
+        self.editor = BodyEditor(self)
+        self.attachment_list = AttachmentList(self)
+        self.attachment_summary = QLabel(self)
+        self.attachment_pane = QWidget(self)
+        pane_layout = QVBoxLayout(self.attachment_pane)
+        pane_layout.setContentsMargins(8, 2, 8, 6)
+        pane_layout.addWidget(self.attachment_summary)
+        pane_layout.addWidget(self.attachment_list)
+        self.attachment_pane.hide()
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.attachment_pane)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        notice_row = QHBoxLayout()
+        notice_row.setContentsMargins(8, 6, 8, 0)
+        notice_row.addWidget(self.notice)
+        layout.addLayout(notice_row)
+        layout.addWidget(self.header)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self._build_toolbar()
+
+        self.setAcceptDrops(True)
+        self._drop_filter = _FileDropFilter(self)
+        for widget in (self.header, self.header.sender_box, *self.header.address_fields(),
+                       self.header.subject_field, self.notice, self.attachment_summary, self.attachment_pane):
+            widget.installEventFilter(self._drop_filter)
+        self.attachment_list.filesDropped.connect(self.add_files)
+        self.attachment_list.attachmentsDropped.connect(self.add_attachments)
+        self.attachment_list.changed.connect(self._attachments_changed)
+        self.editor.text_edit.filesPasted.connect(self.add_files)
+        self.editor.text_edit.attachmentsPasted.connect(self.add_attachments)
+        self.editor.changed.connect(self._touched)
+        self.header.changed.connect(self._touched)
+        self.header.senderChanged.connect(self._sender_changed)
+
+        self._autosave = QTimer(self, interval=int(self.settings.autosave_seconds * 1000))
+        self._autosave.timeout.connect(self.autosave)
+        self._server_save = QTimer(self, interval=int(self.settings.server_draft_seconds * 1000))
+        self._server_save.timeout.connect(self.save_to_server)
+
+        if draft is not None:
+            self._load_draft(draft)
+        else:
+            self.header.select_sender(account_id, from_address)
+            self._load_seed(seed or ComposeSeed())
+        self._loading = False
+        self._update_title()
+        self.resize(860, 680)
+        self._autosave.start()
+        self._server_save.start()
+
+    # -- building ------------------------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(tr("Message"), self)
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(bar)
+        self.send_action = QAction(tr("Send"), self)
+        self.send_action.setShortcut(QKeySequence("Ctrl+Return"))
+        self.send_action.setToolTip(tr("Send (Ctrl+Enter)"))
+        self.send_action.triggered.connect(self.send)
+        self.attach_action = QAction(tr("Attach…"), self)
+        self.attach_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.attach_action.triggered.connect(self.choose_files)
+        self.save_action = QAction(tr("Save draft"), self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save_now)
+        self.plain_action = QAction(tr("Plain text only"), self)
+        self.plain_action.setCheckable(True)
+        self.plain_action.setToolTip(tr("Send without formatting (no HTML part)"))
+        self.plain_action.toggled.connect(self._plain_toggled)
+        for action in (self.send_action, self.attach_action, self.save_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addAction(self.plain_action)
+        send_button = bar.widgetForAction(self.send_action)
+        if send_button is not None:
+            send_button.setStyleSheet("QToolButton { font-weight: bold; padding: 3px 14px; }")
+
+    # -- loading -------------------------------------------------------------------------------------------
+
+    def _load_seed(self, seed: ComposeSeed) -> None:
+        self.header.to_field.set_addresses(seed.to)
+        if seed.cc:
+            self.header.cc_field.set_addresses(seed.cc)
+            self.header.show_field("cc", True)
+        if seed.bcc:
+            self.header.bcc_field.set_addresses(seed.bcc)
+            self.header.show_field("bcc", True)
+        self.header.subject_field.setText(seed.subject)
+        self._draft = Draft(id=self._draft.id, account_id=self._draft.account_id, in_reply_to=seed.in_reply_to,
+                            references=tuple(seed.references), answered=seed.answered)
+        self._signature_at_end = bool(seed.body_text or seed.body_html) and not seed.body_is_quote
+        plain = not self.settings.html_by_default
+        if plain:
+            self.editor.set_plain_only(True)
+            self.plain_action.setChecked(True)
+            self.editor.set_text("\n" + seed.body_text if seed.body_is_quote else seed.body_text)
+        else:
+            self.editor.set_html(seed.body_html)
+            if seed.body_html and seed.body_is_quote:
+                # An empty first line to write on, above the quote or the forwarded text.
+                cursor = QTextCursor(self.editor.text_edit.document())
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+                cursor.movePosition(QTextCursor.MoveOperation.Start)
+                cursor.setBlockFormat(QTextBlockFormat())
+                cursor.setBlockCharFormat(QTextCharFormat())
+        self._insert_signature()
+        self.add_attachments([Attachment(name, data, ctype) for name, ctype, data in seed.attachments])
+        if not seed.to:
+            self.header.to_field.setFocus()
+        else:
+            self.editor.focus_start()
+
+    def _load_draft(self, draft: Draft) -> None:
+        sender = draft.sender.rsplit("<", 1)[-1].rstrip(">").strip() if draft.sender else None
+        self.header.select_sender(draft.account_id or None, sender)
+        self.header.to_field.setText(draft.to)
+        for key, text in (("cc", draft.cc), ("bcc", draft.bcc)):
+            if text.strip():
+                (self.header.cc_field if key == "cc" else self.header.bcc_field).setText(text)
+                self.header.show_field(key, True)
+        self.header.subject_field.setText(draft.subject)
+        if draft.plain_only:
+            self.editor.set_plain_only(True)
+            self.plain_action.setChecked(True)
+            self.editor.set_text(draft.text)
+        else:
+            self.editor.set_html(draft.html)
+        loaded = []
+        for item in draft.attachments:
+            data = self.postbox.drafts.blob(item.sha256)
+            if data is None:
+                self.notice.show_message(tr("The attachment “{name}” of this draft could not be found.")
+                                         .format(name=item.name))
+                continue
+            attachment = Attachment(item.name, data, item.content_type)
+            self._blob_of[id(attachment)] = item.sha256
+            loaded.append(attachment)
+        self.attachment_list.add(loaded)
+        for field in self.header.address_fields():
+            field.check()
+        self.editor.focus_start()
+
+    # -- signature -----------------------------------------------------------------------------------------
+
+    def _signature_text(self) -> str:
+        sender = self.header.sender
+        signature = (sender.identity.signature if sender else "").strip("\n")
+        if not signature:
+            return ""
+        return signature if signature.startswith("-- ") or signature.startswith("--\n") else "-- \n" + signature
+
+    def _insert_signature(self) -> None:
+        """Put the identity's signature after the first (empty) line, above any quote; replace a previous one."""
+        document = self.editor.text_edit.document()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        block = document.begin()
+        while block.isValid():
+            following = block.next()
+            if block.blockFormat().hasProperty(SIGNATURE_PROPERTY):
+                remover = QTextCursor(block)
+                remover.select(QTextCursor.SelectionType.BlockUnderCursor)
+                remover.removeSelectedText()
+                if block == document.begin():
+                    remover.deleteChar()
+            block = following
+        text = self._signature_text()
+        if text:
+            if self._signature_at_end:
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+            else:
+                cursor.movePosition(QTextCursor.MoveOperation.Start)
+                cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+            plain_format = QTextBlockFormat()
+            plain_format.setProperty(SIGNATURE_PROPERTY, True)
+            cursor.insertBlock(plain_format)  # one empty line between the text and the signature
+            for line in text.split("\n"):
+                cursor.insertBlock(plain_format)
+                cursor.insertText(line)
+            if not cursor.atEnd():
+                cursor.insertBlock(plain_format)  # and one between the signature and the quote below it
+        cursor.endEditBlock()
+
+    def _sender_changed(self) -> None:
+        if self._loading:
+            return
+        self._insert_signature()
+        self._update_size_warning()
+        self._touched()
+
+    # -- attachments ---------------------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Attach files"), str(Path.home()))
+        if paths:
+            self.add_files(paths)
+
+    def add_files(self, paths: list[str]) -> None:
+        loaded, errors = load_paths(paths)
+        self.add_attachments(loaded)
+        if errors:
+            lines = [tr("“{name}” was not attached: {reason}.").format(name=Path(e.path).name or e.path,
+                                                                          reason=e.reason) for e in errors]
+            self.notice.show_message("\n".join(lines), "error")
+
+    def add_attachments(self, attachments: list[Attachment]) -> None:
+        if attachments:
+            self.attachment_list.add(attachments)
+
+    def add_from_mime(self, mime: object) -> None:
+        from PySide6.QtCore import QMimeData
+
+        if isinstance(mime, QMimeData):
+            paths = local_paths(mime)
+            if paths:
+                self.add_files(paths)
+            self.add_attachments(attachments_from_mime(mime))
+
+    def _attachments_changed(self) -> None:
+        items = self.attachment_list.attachments()
+        self.attachment_pane.setVisible(bool(items))
+        total = self.attachment_list.total_size()
+        self.attachment_summary.setText(
+            tr("{count} attachment(s), {size} in all").format(count=len(items), size=human_size(total)))
+        self._update_size_warning()
+        self._touched()
+
+    def size_limit(self) -> int:
+        sender = self.header.sender
+        return self.postbox.size_limit(sender.account if sender else None)
+
+    def estimated_size(self) -> int:
+        return encoded_size(self.attachment_list.total_size()) + 2 * len(self.editor.text_edit.toPlainText()) + 2000
+
+    def over_limit(self) -> bool:
+        return self.estimated_size() > self.size_limit()
+
+    def _update_size_warning(self) -> None:
+        limit, size = self.size_limit(), self.estimated_size()
+        if size > limit:
+            self.notice.show_message(tr("This message would be about {size}, over the {limit} this account accepts: "
+                                        "remove attachments, or share big files by link.")
+                                     .format(size=human_size(size), limit=human_size(limit)), "error")
+        elif size > limit * 0.8:
+            self.notice.show_message(tr("This message is about {size}, close to the {limit} this account accepts.")
+                                     .format(size=human_size(size), limit=human_size(limit)), "warning")
+        elif self.notice.property("size"):
+            self.notice.hide()  # the size warning no longer applies
+        self.notice.setProperty("size", size > limit * 0.8)
+
+    # -- drops on the window itself --------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if carries_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        if carries_files(event.mimeData()):
+            event.acceptProposedAction()
+            self.add_from_mime(event.mimeData())
+        else:
+            super().dropEvent(event)
+
+    # -- state ---------------------------------------------------------------------------------------------
+
+    @property
+    def draft_id(self) -> str:
+        return self._draft.id
+
+    def _touched(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self._server_dirty = True
+        self._ever_touched = True
+        self._update_title()
+
+    def _update_title(self) -> None:
+        subject = self.header.subject_field.text().strip()
+        self.setWindowTitle(tr("{subject} — Write").format(subject=subject) if subject else tr("New message"))
+
+    def _plain_toggled(self, plain: bool) -> None:
+        if self._loading:
+            return
+        self.editor.set_plain_only(plain)
+
+    def composition(self) -> Composition:
+        sender = self.header.sender
+        if sender is None:
+            raise MessageError(tr("Set up an account before writing a message."))
+        return Composition(
+            sender_name=sender.identity.name,
+            sender_address=sender.identity.address,
+            to=self.header.to_field.addresses(),
+            cc=self.header.cc_field.addresses(),
+            bcc=self.header.bcc_field.addresses(),
+            subject=" ".join(self.header.subject_field.text().split()),
+            text=self.editor.text(),
+            html=self.editor.html(),
+            attachments=self.attachment_list.attachments(),
+            in_reply_to=self._draft.in_reply_to,
+            references=self._draft.references,
+            draft_id=self._draft.id,
+        )
+
+    def current_draft(self) -> Draft:
+        """The draft as it stands (attachment bytes go to the drafts store once each)."""
+        sender = self.header.sender
+        items = []
+        for attachment in self.attachment_list.attachments():
+            digest = self._blob_of.get(id(attachment))
+            if digest is None:
+                digest = self.postbox.drafts.put_blob(attachment.data)
+                self._blob_of[id(attachment)] = digest
+            items.append(DraftAttachment(attachment.filename, attachment.content_type, digest, len(attachment.data)))
+        return Draft(
+            id=self._draft.id,
+            account_id=sender.account.id if sender else self._draft.account_id,
+            sender=format_address(sender.identity.name, sender.identity.address) if sender else "",
+            to=self.header.to_field.text(),
+            cc=self.header.cc_field.text(),
+            bcc=self.header.bcc_field.text(),
+            subject=self.header.subject_field.text(),
+            html="" if self.editor.plain_only else self.editor.editor_html(),
+            text=self.editor.text(),
+            plain_only=self.editor.plain_only,
+            in_reply_to=self._draft.in_reply_to,
+            references=self._draft.references,
+            answered=self._draft.answered,
+            attachments=tuple(items),
+        )
+
+    # -- drafts --------------------------------------------------------------------------------------------
+
+    def autosave(self) -> None:
+        """Save locally if anything changed since the last save (every few seconds, and before risky moments)."""
+        if not self._dirty or self._finished:
+            return
+        self._dirty = False
+        self.postbox.drafts.save(self.current_draft())
+        self.draftSaved.emit(self._draft.id)
+
+    def save_to_server(self) -> None:
+        if not self._server_dirty or self._finished:
+            return
+        self.autosave()
+        draft = self.current_draft()
+        if draft.is_empty:
+            return
+        self._server_dirty = False
+        try:
+            raw = build_draft(self.composition())
+        except MessageError:
+            return
+        self.postbox.save_server_draft(draft.account_id, draft.id, raw)
+
+    def save_now(self) -> None:
+        self._dirty = self._server_dirty = True
+        self.autosave()
+        self.save_to_server()
+        self.statusBar().showMessage(tr("Draft saved"), 4000)
+
+    def keep_as_draft_and_close(self) -> None:
+        self._keep()
+        self._finish()
+
+    def discard(self) -> None:
+        self._discard()
+        self._finish()
+
+    def _keep(self) -> None:
+        self.save_now()
+        self.postbox.drafts.mark_saved(self._draft.id)
+        self._stop()
+
+    def _discard(self) -> None:
+        self.postbox.discard_draft(self.current_draft_account(), self._draft.id)
+        self._stop()
+
+    def current_draft_account(self) -> str:
+        sender = self.header.sender
+        return sender.account.id if sender else self._draft.account_id
+
+    def _stop(self) -> None:
+        self._finished = True
+        self._autosave.stop()
+        self._server_save.stop()
+
+    def _finish(self) -> None:
+        self._stop()
+        self.close()
+
+    # -- sending -------------------------------------------------------------------------------------------
+
+    def ask(self, title: str, question: str) -> bool:
+        """A yes/no question before sending (tests replace this)."""
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def problems(self) -> list[str]:
+        """What stops this message from being sent, in words."""
+        found = []
+        for label, field in ((tr("To"), self.header.to_field), (tr("Cc"), self.header.cc_field),
+                             (tr("Bcc"), self.header.bcc_field)):
+            bad = field.invalid()
+            field.check()
+            if bad:
+                found.append(tr("{field}: not an e-mail address: {entries}").format(field=label,
+                                                                                     entries=", ".join(bad)))
+        if not any(f.addresses() for f in self.header.address_fields()):
+            found.append(tr("Add at least one recipient."))
+        if self.over_limit():
+            found.append(tr("The message is too large for this account ({size}, at most {limit}).")
+                         .format(size=human_size(self.estimated_size()), limit=human_size(self.size_limit())))
+        return found
+
+    def send(self) -> bool:
+        """Queue the message in the Outbox and close; False (with the reason shown) if it cannot be sent yet."""
+        problems = self.problems()
+        if problems:
+            self.notice.show_message("\n".join(problems), "error")
+            return False
+        if not self.header.subject_field.text().strip() and not self.ask(
+                tr("No subject"), tr("This message has no subject. Send it anyway?")):
+            self.header.subject_field.setFocus()
+            return False
+        if not self.attachment_list.attachments() and _ATTACHMENT_WORDS.search(self._own_text()) and not self.ask(
+                tr("Forgotten attachment?"), tr("The message mentions an attachment, but has none. Send anyway?")):
+            return False
+        try:
+            outgoing = build_outgoing(self.composition())
+        except MessageError as exc:
+            self.notice.show_message(str(exc), "error")
+            return False
+        draft = self.current_draft()
+        self.postbox.drafts.save(draft, state="queued")
+        entry_id = self.postbox.queue_message(draft, outgoing)
+        self.queuedForSending.emit(entry_id)
+        self._finish()
+        return True
+
+    def _own_text(self) -> str:
+        """What the person wrote: the text above the signature and the quote."""
+        lines = []
+        for line in self.editor.text().split("\n"):
+            if line.startswith(">") or line.strip() in ("--", "-- "):
+                break
+            lines.append(line)
+        return "\n".join(lines)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._decide_close(event)
+        if event.isAccepted():
+            self.closed.emit()
+
+    def _decide_close(self, event: QCloseEvent) -> None:
+        if self._finished:
+            event.accept()
+            return
+        if not self._ever_touched and self._from_storage:
+            self.postbox.drafts.mark_saved(self._draft.id)  # reopened and left as it was: still a draft
+            self._stop()
+            event.accept()
+            return
+        if not self._ever_touched or self.current_draft().is_empty:
+            self._discard()
+            event.accept()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Save this message?"),
+                          tr("Keep this message as a draft to finish it later?"), parent=self)
+        save = box.addButton(tr("Save draft"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            self._keep()
+            event.accept()
+        elif clicked is discard:
+            self._discard()
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,282 @@
+"""The worker that drains the Outbox: one per app, a QObject on its own QThread (never touching widgets).
+
+It wakes when a message is queued, when a retry comes due, or when asked (``retry_now``); sends what is due through
+:func:`connectors.outbox.deliver`, files copies in Sent, checks messages a crash left mid-send, and saves or removes
+drafts in the server's Drafts folder — all serialised in one thread, so a draft save queued before a send can never
+land after the send has removed that draft. Its signals tell the UI every state change, with the server's words.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+
+from connectors import create_connector
+from connectors.exceptions import ConnectorError
+from connectors.messaging.imap import IMAPConnector
+from connectors.messaging.smtp import SMTPConnector
+from connectors.outbox import Outbox, OutboxEntry, delete_server_draft, deliver, replace_server_draft
+from connectors.outbox.delivery import after_sending, confirm_unconfirmed
+from connectors.outbox.entries import EntryState
+from gui.accounts import AccountStore
+from gui.errors import describe_error
+from gui.secrets import KeyringCredentials, SecretsUnavailable
+
+log = logging.getLogger(__name__)
+
+_LONGEST_SLEEP_MS = 60_000  # look again at least this often, in case the clock jumped (suspend, NTP)
+
+
+@dataclass
+class AccountLink:
+    """Fresh, unconnected connectors for one account."""
+
+    smtp: SMTPConnector
+    imap: IMAPConnector | None
+    server_saves_sent: bool
+
+    def close(self) -> None:
+        self.smtp.disconnect()
+        if self.imap is not None:
+            self.imap.disconnect()
+
+
+ConnectorFactory = Callable[[str], AccountLink | None]
+"""Account id → its connectors; None when the account no longer exists."""
+
+
+def keyring_connectors(account_store: AccountStore) -> ConnectorFactory:
+    """The app's factory: settings from the account store, secrets from the keyring."""
+
+    def make(account_id: str) -> AccountLink | None:
+        account = account_store.get(account_id)
+        if account is None:
+            return None
+        credentials = KeyringCredentials(account)
+        smtp = create_connector("gmail" if account.is_gmail else "smtp", account.smtp_config(credentials))
+        imap = create_connector("gmail_imap" if account.is_gmail else "imap", account.imap_config(credentials))
+        return AccountLink(smtp, imap, bool(smtp.server_saves_sent))
+
+    return make
+
+
+def error_text(error: BaseException) -> str:
+    """The words shown to the person: the connector's message already quotes the server."""
+    return describe_error(error).text
+
+
+class SendWorker(QObject):
+    """Drains the Outbox. Create it in the GUI thread, then :meth:`start` (it moves itself to its own thread)."""
+
+    stateChanged = Signal(str, str)  # entry id, new state ("" once it left the Outbox)
+    sending = Signal(str)  # entry id
+    sent = Signal(str, str, str)  # entry id, Message-ID, warning (recipients refused while others got it)
+    retrying = Signal(str, str, float)  # entry id, the server's words, next attempt (epoch seconds)
+    failed = Signal(str, str)  # entry id, the server's words: the person must act
+    copyFailed = Signal(str, str)  # entry id, why the copy to Sent failed (it is retried)
+    draftSaved = Signal(str)  # draft id
+    draftSaveFailed = Signal(str, str)  # draft id, why
+    passFinished = Signal()  # after each pass over the Outbox (tests and status bars wait on it)
+
+    _wakeRequested = Signal()
+    _saveDraftRequested = Signal(str, str, object)
+    _deleteDraftRequested = Signal(str, str)
+    _haltRequested = Signal()
+
+    def __init__(self, outbox: Outbox, connectors: ConnectorFactory) -> None:
+        super().__init__()
+        self.outbox = outbox
+        self._connectors = connectors
+        self._thread: QThread | None = None
+        self._timer: QTimer | None = None
+        self._stopping = False
+        self._wakeRequested.connect(self.wake)
+        self._saveDraftRequested.connect(self._save_draft)
+        self._deleteDraftRequested.connect(self._delete_draft)
+        # Blocking: the timer lives in the worker thread and must be stopped there before the thread ends.
+        self._haltRequested.connect(self._halt, Qt.ConnectionType.BlockingQueuedConnection)
+        outbox.subscribe(self._on_outbox_change)
+
+    # -- lifecycle (GUI thread) ----------------------------------------------------------------------------
+
+    def start(self) -> QThread:
+        """Recover what a previous run left mid-send, then run on a new thread."""
+        self.outbox.recover_interrupted()
+        thread = QThread()
+        thread.setObjectName("SendWorker")
+        self.moveToThread(thread)
+        thread.started.connect(self._begin)
+        self._thread = thread
+        thread.start()
+        return thread
+
+    def shutdown(self, wait_ms: int = 15_000) -> None:
+        """Stop after the current message (never mid-transaction) and end the thread."""
+        self._stopping = True
+        self.outbox.unsubscribe(self._on_outbox_change)
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            if thread.isRunning():
+                self._haltRequested.emit()
+            thread.quit()
+            if not thread.wait(wait_ms):
+                log.warning("The send worker is still busy; leaving it to finish")
+
+    # -- requests (any thread) -----------------------------------------------------------------------------
+
+    def request_wake(self) -> None:
+        self._wakeRequested.emit()
+
+    def retry_now(self) -> None:
+        """The network is back, or the person pressed Retry: bring waiting messages forward."""
+        self.outbox.retry_all_now()
+        self._wakeRequested.emit()
+
+    def send_now(self, entry_id: str) -> bool:
+        changed = self.outbox.send_now(entry_id)
+        self._wakeRequested.emit()
+        return changed
+
+    def save_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:
+        """Replace the draft's copy in the account's Drafts folder (in the worker thread)."""
+        self._saveDraftRequested.emit(account_id, draft_id, raw)
+
+    def delete_draft(self, account_id: str, draft_id: str) -> None:
+        self._deleteDraftRequested.emit(account_id, draft_id)
+
+    def _on_outbox_change(self, entry_id: str, state: EntryState | None) -> None:
+        self.stateChanged.emit(entry_id, state or "")
+        if state in ("scheduled", "queued"):
+            self._wakeRequested.emit()
+
+    # -- the work (worker thread) --------------------------------------------------------------------------
+
+    @Slot()
+    def _begin(self) -> None:
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.wake)
+        self.wake()
+
+    @Slot()
+    def _halt(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
+
+    @Slot()
+    def wake(self) -> None:
+        if self._stopping:
+            return
+        links: dict[str, AccountLink | None] = {}
+        try:
+            for entry in self.outbox.unconfirmed():
+                self._confirm(entry, links)
+            for entry in self.outbox.due():
+                if self._stopping:
+                    break
+                self._send(entry, links)
+            for entry in self.outbox.copies_pending():
+                self._file_copy(entry, links)
+        finally:
+            for link in links.values():
+                if link is not None:
+                    link.close()
+        self._schedule()
+        self.passFinished.emit()
+
+    def _schedule(self) -> None:
+        if self._timer is None or self._stopping:
+            return
+        upcoming = self.outbox.next_wakeup()
+        if upcoming is None:
+            self._timer.stop()
+            return
+        delay_ms = int(max(0.0, upcoming - self.outbox.clock()) * 1000) + 20
+        self._timer.start(min(delay_ms, _LONGEST_SLEEP_MS))
+
+    def _link(self, account_id: str, links: dict[str, AccountLink | None]) -> AccountLink | None:
+        if account_id not in links:
+            try:
+                links[account_id] = self._connectors(account_id)
+            except Exception as exc:  # noqa: BLE001 - one broken account must not stop the others' messages
+                log.warning("No connectors for account %s: %s", account_id, exc)
+                links[account_id] = None
+        return links[account_id]
+
+    def _send(self, entry: OutboxEntry, links: dict[str, AccountLink | None]) -> None:
+        link = self._link(entry.account_id, links)
+        if link is None:
+            text = self.tr("The account this message was written from no longer exists or cannot be used.")
+            self.outbox.mark_failed(entry.id, text)
+            self.failed.emit(entry.id, text)
+            return
+        self.sending.emit(entry.id)
+        try:
+            report = deliver(self.outbox, entry, smtp=link.smtp, imap=link.imap,
+                             server_saves_sent=link.server_saves_sent)
+        except Exception as exc:  # noqa: BLE001 - a bug here must not leave the message silently stuck
+            log.exception("Sending %s failed unexpectedly", entry.id)
+            text = error_text(exc)
+            self.outbox.mark_failed(entry.id, text)
+            self.failed.emit(entry.id, text)
+            return
+        if report.outcome == "sent":
+            self.sent.emit(entry.id, report.message_id, report.warning)
+            if report.copy_error:
+                self.copyFailed.emit(entry.id, report.copy_error)
+        elif report.outcome == "retry":
+            self.retrying.emit(entry.id, report.error, report.retry_at or 0.0)
+        elif report.outcome == "failed":
+            self.failed.emit(entry.id, report.error)
+
+    def _confirm(self, entry: OutboxEntry, links: dict[str, AccountLink | None]) -> None:
+        link = self._link(entry.account_id, links)
+        report = confirm_unconfirmed(self.outbox, entry, link.imap if link else None)
+        if report.outcome == "sent":
+            self.sent.emit(entry.id, report.message_id, "")
+        elif report.outcome == "failed":
+            self.failed.emit(entry.id, report.error)
+
+    def _file_copy(self, entry: OutboxEntry, links: dict[str, AccountLink | None]) -> None:
+        link = self._link(entry.account_id, links)
+        error = after_sending(self.outbox, entry, link.imap if link else None,
+                              server_saves_sent=link.server_saves_sent if link else True)
+        if error:
+            self.copyFailed.emit(entry.id, error)
+
+    @Slot(str, str, object)
+    def _save_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:
+        link = None
+        try:
+            link = self._connectors(account_id)
+            if link is None or link.imap is None:
+                return
+            link.imap.connect()
+            replace_server_draft(link.imap, draft_id, raw)
+        except (ConnectorError, SecretsUnavailable) as exc:
+            self.draftSaveFailed.emit(draft_id, error_text(exc))
+            return
+        finally:
+            if link is not None:
+                link.close()
+        self.draftSaved.emit(draft_id)
+
+    @Slot(str, str)
+    def _delete_draft(self, account_id: str, draft_id: str) -> None:
+        link = None
+        try:
+            link = self._connectors(account_id)
+            if link is None or link.imap is None:
+                return
+            link.imap.connect()
+            delete_server_draft(link.imap, draft_id)
+        except (ConnectorError, SecretsUnavailable) as exc:
+            log.info("Could not remove server draft %s: %s", draft_id, exc)
+        finally:
+            if link is not None:
+                link.close()

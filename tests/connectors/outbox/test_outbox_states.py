@@ -1,0 +1,117 @@
+"""The Outbox's state machine on its own: durable, compare-and-set, backoff, undo and recovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.outbox import Outbox, RetryPolicy
+from tests.connectors.outbox.fake_clock import FakeClock
+
+
+def _queue(outbox: Outbox, delay: float = 0.0, subject: str = "Hi") -> str:
+    return outbox.enqueue(account_id="acct", raw=b"Subject: " + subject.encode() + b"\r\n\r\nbody\r\n",
+                          message_id="<m1@example.test>", sender="alice@example.test",
+                          recipients=["bob@example.test"], subject=subject, delay=delay,
+                          compose_state={"subject": subject}).id
+
+
+def test_scheduled_entry_waits_out_the_undo_delay(outbox: Outbox, clock: FakeClock) -> None:
+    entry_id = _queue(outbox, delay=5)
+    assert outbox.get(entry_id).state == "scheduled"
+    assert outbox.due() == []
+    assert outbox.next_wakeup() == clock.now + 5
+    clock.advance(5)
+    assert [e.id for e in outbox.due()] == [entry_id]
+
+
+def test_undo_takes_back_only_what_is_not_being_sent(outbox: Outbox) -> None:
+    first = _queue(outbox, delay=5)
+    taken = outbox.take_back(first)
+    assert taken is not None and taken.compose_state == {"subject": "Hi"}
+    assert outbox.get(first) is None
+
+    second = _queue(outbox)
+    assert outbox.claim(second) is not None
+    assert outbox.take_back(second) is None, "a message in the SMTP transaction cannot be undone"
+    assert outbox.claim(second) is None, "and cannot be claimed twice"
+
+
+def test_claim_is_refused_before_the_delay(outbox: Outbox, clock: FakeClock) -> None:
+    entry_id = _queue(outbox, delay=5)
+    assert outbox.claim(entry_id) is None
+    assert outbox.send_now(entry_id)
+    claimed = outbox.claim(entry_id)
+    assert claimed is not None and claimed.state == "sending" and claimed.attempts == 1
+
+
+def test_temporary_failures_back_off_exponentially_up_to_a_ceiling(outbox: Outbox, clock: FakeClock) -> None:
+    entry_id = _queue(outbox)
+    delays = []
+    for _ in range(5):
+        clock.advance(1000)
+        assert outbox.claim(entry_id) is not None
+        delays.append(outbox.mark_retry(entry_id, "451 try later") - clock.now)
+    assert delays == [10, 20, 40, 60, 60]
+    entry = outbox.get(entry_id)
+    assert entry.state == "queued" and entry.last_error == "451 try later" and entry.error_kind == "temporary"
+
+
+def test_a_failure_before_the_claim_counts_as_an_attempt(outbox: Outbox, clock: FakeClock) -> None:
+    entry_id = _queue(outbox)
+    assert outbox.mark_retry(entry_id, "Connection refused") == clock.now + 10
+    assert outbox.get(entry_id).attempts == 1
+    assert outbox.due() == []
+
+
+def test_sent_is_final(outbox: Outbox) -> None:
+    entry_id = _queue(outbox)
+    outbox.claim(entry_id)
+    outbox.mark_sent(entry_id)
+    assert outbox.get(entry_id).state == "sent"
+    outbox.mark_retry(entry_id, "late error")
+    outbox.mark_failed(entry_id, "late error")
+    assert outbox.get(entry_id).state == "sent", "nothing turns a sent message back into one to send"
+    assert outbox.take_back(entry_id) is None
+    assert outbox.send_now(entry_id) is False
+    outbox.mark_copied(entry_id)
+    assert outbox.get(entry_id) is None
+
+
+def test_failed_entries_wait_for_the_person(outbox: Outbox, clock: FakeClock) -> None:
+    entry_id = _queue(outbox)
+    outbox.claim(entry_id)
+    outbox.mark_failed(entry_id, "550 5.1.1 no such user")
+    clock.advance(10_000)
+    assert outbox.due() == [] and outbox.next_wakeup() is None
+    assert outbox.get(entry_id).last_error == "550 5.1.1 no such user"
+    assert outbox.send_now(entry_id)
+    assert outbox.get(entry_id).state == "queued"
+
+
+def test_everything_survives_a_restart_and_interrupted_sends_are_flagged(outbox_path: Path,
+                                                                         clock: FakeClock) -> None:
+    first = Outbox(outbox_path, clock=clock)
+    waiting = _queue(first, subject="waiting")
+    interrupted = _queue(first, subject="interrupted")
+    first.claim(interrupted)
+    first.close()  # the process "dies" with one message mid-transaction
+
+    again = Outbox(outbox_path, clock=clock, retry=RetryPolicy(first=1))
+    try:
+        assert again.recover_interrupted() == [interrupted]
+        assert again.get(interrupted).state == "unconfirmed"
+        assert again.claim(interrupted) is None, "an interrupted message is never simply sent again"
+        assert again.get(waiting).state == "queued"
+        assert again.get(waiting).raw.startswith(b"Subject: waiting")
+    finally:
+        again.close()
+
+
+def test_listeners_hear_every_change(outbox: Outbox) -> None:
+    heard: list[tuple[str, str | None]] = []
+    outbox.subscribe(lambda entry_id, state: heard.append((entry_id, state)))
+    entry_id = _queue(outbox)
+    outbox.claim(entry_id)
+    outbox.mark_sent(entry_id)
+    outbox.mark_copied(entry_id)
+    assert heard == [(entry_id, "queued"), (entry_id, "sending"), (entry_id, "sent"), (entry_id, None)]

@@ -1,0 +1,120 @@
+"""Attachments: dropped from the file manager anywhere on the composer, pasted, listed, removed, refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gui.composer import attachment_mime_data
+
+
+def _file_mime(*paths: Path) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return mime
+
+
+def drop(widget: QWidget, mime: QMimeData) -> bool:
+    """Drag ``mime`` over ``widget`` and drop it, as the file manager would; True if the drop was accepted."""
+    position = QPointF(widget.rect().center())
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(position, actions, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    move = QDragMoveEvent(position, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, move)
+    event = QDropEvent(position, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    report = tmp_path / "rapport été.pdf"
+    report.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 40)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("some notes\n")
+    return report, notes
+
+
+def test_files_dropped_anywhere_become_attachments(tmp_path: Path, account_store: Any, make_postbox: Any) -> None:
+    report, notes = _files(tmp_path)
+    composer = make_postbox(account_store).open_composer()
+    assert not composer.attachment_pane.isVisible()
+
+    assert drop(composer.editor.text_edit.viewport(), _file_mime(report))
+    assert drop(composer.header.to_field, _file_mime(notes))
+    assert composer.header.to_field.text() == "", "a file dropped on an address field is not typed into it"
+    assert [a.filename for a in composer.attachment_list.attachments()] == ["rapport été.pdf", "notes.txt"]
+    assert composer.editor.text_edit.toPlainText().strip() == "-- \nAlice, from the test"
+
+    composer.attachment_pane.show()
+    assert drop(composer.attachment_list.viewport(), _file_mime(notes))
+    assert len(composer.attachment_list.attachments()) == 3
+    assert composer.attachment_pane.isVisible()
+    labels = [composer.attachment_list.item(i).text() for i in range(composer.attachment_list.count())]
+    assert labels[0].startswith("rapport été.pdf") and "KB" in labels[0]
+    assert "3 attachment(s)" in composer.attachment_summary.text()
+
+
+def test_a_directory_is_refused_with_a_message(tmp_path: Path, account_store: Any, make_postbox: Any) -> None:
+    folder = tmp_path / "Holiday photos"
+    folder.mkdir()
+    _report, notes = _files(tmp_path)
+    composer = make_postbox(account_store).open_composer()
+    drop(composer.editor.text_edit.viewport(), _file_mime(folder, notes, tmp_path / "gone.txt"))
+    assert [a.filename for a in composer.attachment_list.attachments()] == ["notes.txt"]
+    assert composer.notice.isVisible()
+    assert "“Holiday photos” was not attached: it is a folder" in composer.notice.text()
+    assert "“gone.txt” was not attached: the file does not exist" in composer.notice.text()
+
+
+def test_attachment_dragged_from_the_reader(account_store: Any, make_postbox: Any) -> None:
+    composer = make_postbox(account_store).open_composer()
+    assert drop(composer.editor.text_edit.viewport(), attachment_mime_data("facture.pdf", "application/pdf", b"%PDF"))
+    (attachment,) = composer.attachment_list.attachments()
+    assert (attachment.filename, attachment.content_type, attachment.data) == ("facture.pdf", "application/pdf",
+                                                                              b"%PDF")
+
+
+def test_pasted_files_are_attached_not_typed(tmp_path: Path, account_store: Any, make_postbox: Any) -> None:
+    _report, notes = _files(tmp_path)
+    composer = make_postbox(account_store).open_composer()
+    QApplication.clipboard().setMimeData(_file_mime(notes))
+    composer.editor.text_edit.paste()
+    assert [a.filename for a in composer.attachment_list.attachments()] == ["notes.txt"]
+    assert "notes.txt" not in composer.editor.text_edit.toPlainText()
+
+
+def test_attachments_are_removed_with_the_delete_key(tmp_path: Path, account_store: Any, make_postbox: Any) -> None:
+    report, notes = _files(tmp_path)
+    composer = make_postbox(account_store).open_composer()
+    composer.add_files([str(report), str(notes)])
+    composer.attachment_list.item(0).setSelected(True)
+    QApplication.sendEvent(composer.attachment_list, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Delete,
+                                                               Qt.KeyboardModifier.NoModifier))
+    assert [a.filename for a in composer.attachment_list.attachments()] == ["notes.txt"]
+    composer.attachment_list.clear_all()
+    assert not composer.attachment_pane.isVisible()
+
+
+def test_size_limit_warns_before_and_blocks_past_it(tmp_path: Path, account_store: Any, make_postbox: Any) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 60_000)
+    composer = make_postbox(account_store, max_message_bytes=100_000).open_composer(to=["bob@example.test"],
+                                                                                    subject="big")
+    composer.add_files([str(big)])
+    assert composer.notice.property("kind") == "warning" and "close to the" in composer.notice.text()
+    composer.add_files([str(big)])
+    assert composer.notice.property("kind") == "error" and "over the" in composer.notice.text()
+    assert composer.send() is False
+    assert "too large" in composer.notice.text()
+    assert composer.postbox.outbox.entries() == []
+    composer.attachment_list.remove_rows([0, 1])
+    assert not composer.notice.isVisible()
+

@@ -1,0 +1,103 @@
+"""Drafts: saved locally every few seconds, one copy in the server's Drafts folder, recovered after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ALICE, BOB
+from tests.gui.composer.conftest import fetch_all
+
+
+def test_autosave_keeps_the_draft_locally(tmp_path: Path, account_store: Any, make_postbox: Any,
+                                          qtbot: Any) -> None:
+    postbox = make_postbox(account_store)
+    composer = postbox.open_composer()
+    composer.header.subject_field.setText("Autosaved")
+    composer.editor.text_edit.setPlainText("first words")
+    with qtbot.waitSignal(composer.draftSaved, timeout=5_000):
+        pass
+    draft = postbox.drafts.get(composer.draft_id)
+    assert draft is not None and draft.subject == "Autosaved" and "first words" in draft.text
+
+
+def test_server_drafts_folder_keeps_one_copy(account_store: Any, make_postbox: Any, dovecot: Any,
+                                             qtbot: Any) -> None:
+    postbox = make_postbox(account_store)
+    composer = postbox.open_composer(to=[BOB], subject="Version 1")
+    composer.header.show_field("bcc", True)
+    composer.header.bcc_field.setText("carol@example.test")
+    with qtbot.waitSignal(postbox.worker.draftSaved, timeout=10_000):
+        composer.save_now()
+    composer.header.subject_field.setText("Version 2")
+    with qtbot.waitSignal(postbox.worker.draftSaved, timeout=10_000):
+        composer.save_now()
+    drafts = fetch_all(dovecot, ALICE, "Drafts")
+    assert [str(m["Subject"]) for m in drafts] == ["Version 2"]
+    assert str(drafts[0]["Bcc"]) == "carol@example.test"
+    with qtbot.waitSignal(postbox.worker.sent, timeout=15_000):
+        assert composer.send()
+    qtbot.waitUntil(lambda: fetch_all(dovecot, ALICE, "Drafts") == [], timeout=5_000)
+
+
+def test_closing_with_save_keeps_and_discard_removes(account_store: Any, make_postbox: Any) -> None:
+    postbox = make_postbox(account_store)
+    kept = postbox.open_composer(subject="Keep me")
+    kept.editor.text_edit.setPlainText("later")
+    kept.keep_as_draft_and_close()
+    assert [d.subject for d in postbox.local_drafts()] == ["Keep me"]
+    assert postbox.drafts.orphans() == []
+    reopened = postbox.open_draft(kept.draft_id)
+    assert reopened.editor.text_edit.toPlainText().startswith("later")
+    reopened.discard()
+    assert postbox.drafts.drafts() == []
+
+
+def test_draft_recovered_after_the_app_is_killed_mid_edit(tmp_path: Path, account_store: Any,
+                                                          make_postbox: Any) -> None:
+    attachment = tmp_path / "photo ünïcode.jpg"
+    attachment.write_bytes(b"\xff\xd8" + os.urandom(5000))
+    script = textwrap.dedent(f"""
+        import os
+        from pathlib import Path
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtWidgets import QApplication
+        from connectors.outbox import DraftStore, Outbox
+        from gui.accounts import AccountStore
+        from gui.composer import Postbox
+        from gui.composer.postbox import ComposeSettings
+        app = QApplication([])
+        local = {str(tmp_path / "Local Folders")!r}
+        postbox = Postbox(AccountStore(Path({str(account_store.path)!r})), outbox=Outbox(local + "/outbox.sqlite3"),
+                          drafts=DraftStore(local + "/drafts.sqlite3"),
+                          settings=ComposeSettings(autosave_seconds=0.1, server_draft_seconds=3600))
+        composer = postbox.open_composer(to=["bob@example.test"], subject="Do not lose me")
+        composer.editor.text_edit.setPlainText("Half a sentence that must survive")
+        composer.add_files([{str(attachment)!r}])
+        composer.draftSaved.connect(lambda _id: (print("autosaved", flush=True)))
+        app.exec()
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parents[3])
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "autosaved"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+    postbox = make_postbox(account_store)
+    (recovered,) = postbox.recover_drafts(ask=False)
+    assert recovered.header.subject_field.text() == "Do not lose me"
+    assert recovered.header.to_field.addresses() == [BOB]
+    assert recovered.editor.text_edit.toPlainText().startswith("Half a sentence that must survive")
+    (restored,) = recovered.attachment_list.attachments()
+    assert restored.filename == "photo ünïcode.jpg" and restored.data == attachment.read_bytes()
+    assert postbox.recover_drafts(ask=False) == [], "offered once"
