@@ -85,8 +85,13 @@ def test_attachment_dragged_from_the_reader(account_store: Any, make_postbox: An
 def test_pasted_files_are_attached_not_typed(tmp_path: Path, account_store: Any, make_postbox: Any) -> None:
     _report, notes = _files(tmp_path)
     composer = make_postbox(account_store).open_composer()
-    QApplication.clipboard().setMimeData(_file_mime(notes))
-    composer.editor.text_edit.paste()
+    clipboard = QApplication.clipboard()
+    clipboard.setMimeData(_file_mime(notes))
+    try:
+        composer.editor.text_edit.paste()
+    finally:
+        # The clipboard owns the data: empty it now, not while Qt tears down at exit (a crash there).
+        clipboard.clear()
     assert [a.filename for a in composer.attachment_list.attachments()] == ["notes.txt"]
     assert "notes.txt" not in composer.editor.text_edit.toPlainText()
 
