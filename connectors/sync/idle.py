@@ -89,16 +89,32 @@ class IdleWatcher:
     def _idle_loop(self, imap: IMAPConnector, stop: threading.Event) -> None:
         client = imap.client
         while not stop.is_set():
+            # Changes reported between two IDLEs (or just before one) arrive outside idle_check(): a NOOP collects them.
+            _text, responses = client.noop()
+            if _changed(responses):
+                self._on_change()
             client.idle()
-            started, changed = time.monotonic(), False
+            started, changed, empty_wakeups = time.monotonic(), False, 0
             while not stop.is_set() and time.monotonic() - started < self.probe_interval:
+                checked = time.monotonic()
                 responses = client.idle_check(timeout=self._poll)
-                if any(len(r) > 1 and r[1] in _CHANGES for r in responses):
+                if _changed(responses):
                     changed = True
                     break
                 if any(r and r[0] == b"BYE" for r in responses):
                     raise ConnectionResetError("the server said BYE")
-            # DONE must be answered by a tagged OK within the socket timeout, or the link is dead.
-            client.idle_done()
-            if changed:
+                # IMAPClient's idle_check swallows EOF and returns nothing at once: a socket that keeps waking
+                # us with nothing to read has been closed by the other end.
+                early = not responses and time.monotonic() - checked < self._poll / 2
+                empty_wakeups = empty_wakeups + 1 if early else 0
+                if empty_wakeups >= 3:
+                    raise ConnectionResetError("the server closed the connection")
+            # DONE must be answered by a tagged OK within the socket timeout, or the link is dead. Responses that
+            # were read along with the IDLE continuation come back here.
+            _text, responses = client.idle_done()
+            if changed or _changed(responses):
                 self._on_change()
+
+
+def _changed(responses: list[tuple[object, ...]]) -> bool:
+    return any(len(r) > 1 and r[1] in _CHANGES for r in responses)
