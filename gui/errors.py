@@ -25,10 +25,16 @@ def describe_error(error: BaseException) -> UserMessage:
     detail = str(error) or type(error).__name__
     if isinstance(error, ex.ReauthenticationRequired):
         return UserMessage(tr("Sign in again"), detail, "reauth")
+    if isinstance(error, ex.OAuthError):
+        return UserMessage(tr("Sign-in failed"), detail, "auth")
     if isinstance(error, ex.AuthenticationError):
         return UserMessage(tr("Wrong user name or password"), detail, "auth")
     if isinstance(error, ex.CertificateError):
-        return UserMessage(tr("Untrusted certificate"), detail, "certificate")
+        where = f"{error.host}:{error.port}" if error.host else tr("the server")
+        text = tr("The identity of {where} could not be verified ({reason}). Someone may be intercepting the "
+                  "connection, or the server uses a certificate your system does not know.").format(
+            where=where, reason=error.reason or tr("untrusted certificate"))
+        return UserMessage(tr("Untrusted certificate"), text, "certificate")
     if isinstance(error, ex.InsecureConnectionError):
         return UserMessage(tr("Connection not secure"), detail, "insecure")
     if isinstance(error, ex.TimeoutError):

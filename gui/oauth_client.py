@@ -67,3 +67,14 @@ def remember_client_secret_file(path: Path) -> GoogleClient:
 def client_secret_for(client_id: str) -> str:
     client = google_client()
     return client.client_secret if client is not None and client.client_id == client_id else ""
+
+
+def remember_client(client_id: str, client_secret: str) -> GoogleClient:
+    """Keep a client ID (and its non-confidential installed-app secret) in Facteur's config."""
+    client_id, client_secret = client_id.strip(), client_secret.strip()
+    if not client_id:
+        raise ValueError("a client ID is required")
+    path = _settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"client_id": client_id, "client_secret": client_secret}), encoding="utf-8")
+    return GoogleClient(client_id, client_secret, str(path))

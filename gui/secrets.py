@@ -26,15 +26,22 @@ class SecretsUnavailable(RuntimeError):
     """No keyring can hold the secret (no Secret Service, or the keyring is locked and the prompt was dismissed)."""
 
 
-def backend_name() -> str:
+def _writing_backend() -> keyring.backend.KeyringBackend:
+    """The backend a secret is written to: keyring's chainer writes to the first of its backends that works."""
     backend = keyring.get_keyring()
+    chain = getattr(backend, "backends", None)
+    return chain[0] if chain else backend
+
+
+def backend_name() -> str:
+    backend = _writing_backend()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
 def secure_backend_available() -> bool:
     """True when secrets go to an OS keyring (Secret Service, macOS Keychain, Windows Credential Locker)."""
     name = backend_name()
-    return not any(name.endswith(bad) for bad in _INSECURE_BACKENDS) and keyring.get_keyring().priority > 0
+    return not any(name.endswith(bad) for bad in _INSECURE_BACKENDS) and _writing_backend().priority > 0
 
 
 def _key(account_id: str, kind: str) -> str:

@@ -13,6 +13,10 @@ def make_ssl_context(config: ServerConfig) -> ssl.SSLContext:
     """Verified TLS by default (system CAs, or ``ca_file``); ``verify_ssl=False`` only when asked."""
     context = ssl.create_default_context(cafile=config.ca_file)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if config.ca_file:
+        # A certificate the person chose to trust may be the server's own (not a CA): accept a chain that ends at
+        # it, as Python 3.13 does by default.
+        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
     if not config.verify_ssl:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE

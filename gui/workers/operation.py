@@ -71,9 +71,17 @@ class Operation(QObject):
         self.done.emit()
 
 
+# Python must keep every running operation alive until Qt has deleted it: if the caller drops its last reference,
+# the wrapper would be collected (and the C++ object deleted) from the wrong thread, mid-run.
+_running: set[tuple[Operation, QThread]] = set()
+
+
 def start_operation(operation: Operation, parent: QObject | None = None) -> QThread:
     """Run ``operation`` on a new QThread that quits and is cleaned up when the operation is done."""
     thread = QThread(parent)
+    entry = (operation, thread)
+    _running.add(entry)
+    thread.finished.connect(lambda: _running.discard(entry))
     thread.setObjectName(operation.name)
     operation.moveToThread(thread)
     thread.started.connect(operation.run)

@@ -1,0 +1,92 @@
+"""The Gmail page: "Sign in with Google" in the browser, or an app password for those who prefer one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget, QWizardPage
+
+from .draft import AccountDraft
+from .google_panel import GoogleSignInPanel
+from .page_ids import PAGE_TEST
+from .services import WizardServices
+from .settings_page import note_html
+
+
+class GooglePage(QWizardPage):
+    def __init__(self, draft: AccountDraft, services: WizardServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.draft = draft
+        self.setObjectName("googlePage")
+        self.setTitle(self.tr("Sign in to Gmail"))
+        self.panel = GoogleSignInPanel(services, self)
+        self.panel.signedIn.connect(self._signed_in)
+        self.panel.busyChanged.connect(self._busy_changed)
+
+        rule = QFrame(self)
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        self.app_password_heading = QLabel(self.tr("<b>Or use an app password</b>"), self)
+        self.app_password_note = QLabel(self)
+        self.app_password_note.setWordWrap(True)
+        self.app_password_note.setOpenExternalLinks(True)
+        self.app_password_edit = QLineEdit(self)
+        self.app_password_edit.setObjectName("appPasswordEdit")
+        self.app_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.app_password_edit.setAccessibleName(self.tr("App password"))
+        self.app_password_edit.setPlaceholderText("xxxx xxxx xxxx xxxx")
+        self.app_password_edit.textChanged.connect(self.completeChanged)
+        form = QFormLayout()
+        form.addRow(self.tr("&App password:"), self.app_password_edit)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addSpacing(8)
+        layout.addWidget(rule)
+        layout.addWidget(self.app_password_heading)
+        layout.addWidget(self.app_password_note)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        self.setSubTitle(self.tr("Facteur signs in to {email} through Google, in your browser.").format(
+            email=self.draft.email))
+        detected = self.draft.detected
+        self.app_password_note.setText(note_html(detected.note, detected.help_url) if detected else "")
+        if self.panel.email != self.draft.email:
+            self.panel.reset()
+            self.panel.email = self.draft.email
+        self.panel.refresh_client()
+
+    def cleanupPage(self) -> None:
+        self.panel.cancel()
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.app_password_edit.setEnabled(not busy)
+        self.completeChanged.emit()
+
+    @Slot(object)
+    def _signed_in(self, tokens: Any) -> None:
+        self.draft.tokens = tokens
+        self.draft.oauth = self.panel.oauth
+        self.draft.oauth_manager = self.panel.manager
+        self.completeChanged.emit()
+        self.wizard().next()
+
+    def signed_in(self) -> bool:
+        return self.draft.tokens is not None and self.panel.manager is not None
+
+    def isComplete(self) -> bool:
+        return not self.panel.busy and (self.signed_in() or bool(self.app_password_edit.text().strip()))
+
+    def validatePage(self) -> bool:
+        if self.signed_in():
+            self.draft.auth = "oauth2"
+        else:
+            self.draft.auth = "password"
+            self.draft.password = self.app_password_edit.text().strip()
+        return True
+
+    def nextId(self) -> int:
+        return PAGE_TEST

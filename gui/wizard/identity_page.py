@@ -1,0 +1,171 @@
+"""First page: the person's name and address; pressing Next looks the provider's settings up (nothing is sent)."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from ..providers import DetectedSettings, split_address
+from ..workers.operation import Operation
+from .background import run_in_background
+from .draft import AccountDraft
+from .labels import hint_label
+from .page_ids import PAGE_GOOGLE, PAGE_MANUAL, PAGE_SETTINGS
+from .services import WizardServices
+
+_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def is_valid_address(text: str) -> bool:
+    return bool(_ADDRESS.match(text.strip()))
+
+
+class IdentityPage(QWizardPage):
+    def __init__(self, draft: AccountDraft, services: WizardServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.draft = draft
+        self.services = services
+        self._detection: Operation | None = None
+        self.setObjectName("identityPage")
+        self.setTitle(self.tr("Add a mail account"))
+        self.setSubTitle(self.tr("Facteur finds your provider's settings from your address."))
+
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("nameEdit")
+        self.name_edit.setPlaceholderText(self.tr("Alice Martin"))
+        self.name_edit.setAccessibleName(self.tr("Your name"))
+        self.name_edit.setToolTip(self.tr("Shown to the people you write to"))
+        self.email_edit = QLineEdit(self)
+        self.email_edit.setObjectName("emailEdit")
+        self.email_edit.setPlaceholderText(self.tr("alice@example.com"))
+        self.email_edit.setAccessibleName(self.tr("Email address"))
+        name_hint = hint_label(self.tr("Shown to the people you write to."), self)
+
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("detectProgress")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("detectStatus")
+        self.progress_label.setWordWrap(True)
+        self.skip_button = QPushButton(self.tr("&Skip and enter the settings myself"), self)
+        self.skip_button.setObjectName("skipDetectButton")
+        self.skip_button.clicked.connect(self.skip_detection)
+        self.busy = QWidget(self)
+        busy_layout = QVBoxLayout(self.busy)
+        busy_layout.setContentsMargins(0, 12, 0, 0)
+        busy_layout.addWidget(self.progress_label)
+        busy_layout.addWidget(self.progress)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.skip_button)
+        busy_layout.addLayout(row)
+        self.busy.hide()
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Your name:"), self.name_edit)
+        form.addRow("", name_hint)
+        form.addRow(self.tr("&Email address:"), self.email_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+
+        self.name_edit.textChanged.connect(self.completeChanged)
+        self.email_edit.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:
+        return bool(self.name_edit.text().strip()) and is_valid_address(self.email_edit.text())
+
+    def validatePage(self) -> bool:
+        email = self.email_edit.text().strip()
+        self.draft.name = self.name_edit.text().strip()
+        if self.draft.email != email:
+            self.draft.email = email
+            self.draft.detected, self.draft.detected_for = None, ""
+            self.draft.oauth_manager, self.draft.tokens = None, None
+        if self.draft.detected_for == email:
+            return True
+        if self._detection is not None:
+            return False  # still looking; the page moves on by itself when the look-up ends
+        found = self.services.providers.settings_for(email)
+        if found is not None:
+            self._use(found)
+            return True
+        self._start_autoconfig(email)
+        return False
+
+    def _start_autoconfig(self, email: str) -> None:
+        autoconfig = self.services.autoconfig
+        operation = Operation(lambda op: autoconfig.lookup(email, cancelled=op.is_cancelled), name="Autoconfig")
+        operation.finished.connect(self._detected)
+        operation.failed.connect(self._detection_failed)
+        self._detection = operation
+        self.progress_label.setText(self.tr("Looking up the settings for {domain}…").format(
+            domain=split_address(email)[1]))
+        self.busy.show()
+        self._set_inputs_enabled(False)
+        run_in_background(operation)
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        self.name_edit.setEnabled(enabled)
+        self.email_edit.setEnabled(enabled)
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.NextButton).setEnabled(enabled and self.isComplete())
+
+    def _use(self, settings: DetectedSettings | None) -> None:
+        self.draft.detected = settings
+        self.draft.detected_for = self.draft.email
+        if settings is not None:
+            self.draft.use_settings(settings)
+
+    def _end_detection(self, settings: DetectedSettings | None) -> None:
+        self._detection = None
+        self.busy.hide()
+        self._set_inputs_enabled(True)
+        self._use(settings)
+        self.wizard().next()
+
+    @Slot(object)
+    def _detected(self, settings: object) -> None:
+        if self._detection is self.sender():
+            self._end_detection(settings if isinstance(settings, DetectedSettings) else None)
+
+    @Slot(object)
+    def _detection_failed(self, _error: object) -> None:
+        if self._detection is self.sender():
+            self._end_detection(None)
+
+    @Slot()
+    def skip_detection(self) -> None:
+        if self._detection is not None:
+            self._detection.cancel()
+            self._end_detection(None)
+
+    def cancel_detection(self) -> None:
+        if self._detection is not None:
+            self._detection.cancel()
+            self._detection = None
+
+    def nextId(self) -> int:
+        detected = self.draft.detected
+        if detected is None or "none" in (detected.imap.security, detected.smtp.security):
+            return PAGE_MANUAL
+        if detected.oauth == "google":
+            return PAGE_GOOGLE
+        return PAGE_SETTINGS
