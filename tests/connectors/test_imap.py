@@ -197,3 +197,14 @@ def test_append_returns_uid_and_status(imap_config: dict[str, Any]) -> None:
         status = imap.folder_status("Drafts")
         assert status["messages"] == 1 and status["uidnext"] == uid + 1
         assert imap.get_message(str(uid), mailbox="Drafts")["subject"] == "Draft"
+
+
+def test_connection_context_always_disconnects(imap_config: dict[str, Any], smtp_config: dict[str, Any]) -> None:
+    for connector in (create_connector("imap", imap_config), create_connector("smtp", smtp_config)):
+        with pytest.raises(RuntimeError, match="boom"), connector.connection():
+            assert connector.is_connected()
+            raise RuntimeError("boom")
+        assert not connector.is_connected()
+        with connector:  # the connector is a context manager too
+            assert connector.is_connected()
+        assert not connector.is_connected()
