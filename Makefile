@@ -4,12 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-test run test lint typecheck bench clean
+.PHONY: setup setup-test run test lint typecheck bench clean package install-desktop uninstall-desktop translations icons demo
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,package]'
 	touch $@
 
 setup:
@@ -41,6 +41,22 @@ bench:
 	$(MAKE) $(VENV)/.installed
 	$(PY) bench/store_bench.py
 	$(PY) -m bench.sync_bench
+
+package: setup
+	$(PY) -m pip install -q -e '.[package]'
+	$(PY) packaging/build.py
+
+install-desktop: setup
+	packaging/install.sh
+
+uninstall-desktop:
+	packaging/install.sh --uninstall
+
+translations: $(VENV)/.installed
+	$(PY) packaging/update_translations.py
+
+icons: $(VENV)/.installed
+	$(PY) packaging/render_icons.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
