@@ -21,9 +21,7 @@ setup-test:
 	$(MAKE) $(VENV)/.installed
 
 run: setup
-	@if [ -f gui/__main__.py ]; then $(PY) -m gui; else \
-	  echo "Facteur's window is not built yet (issue 4): only the connectors library exists so far."; \
-	  echo "Try it: $(PY) -c 'import connectors; help(connectors)'"; fi
+	$(PY) -m gui
 
 test: setup-test
 	$(VENV)/bin/ruff check .

@@ -33,10 +33,6 @@ DEFAULT_TIMEOUT = 300.0  # five minutes to sign in, as long as Google keeps its 
 _POLL = 0.1  # how often the waiting loop looks at cancel() and the clock
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("oauth_flow", text)
-
-
 class SignInTimedOut(OAuthError):
     """Nobody came back from the browser in time."""
 
@@ -105,22 +101,37 @@ class LoopbackListener(TCPServer):
     def answer(self, path: str, host: str) -> tuple[int, bytes]:
         """(HTTP status, page) for one browser request; a valid redirect completes the sign-in."""
         if self.done:
-            return 410, _page(tr("This sign-in is over"), tr("You can close this tab and go back to Facteur."), False)
+            return 410, _page(
+                QCoreApplication.translate("oauth_flow", "This sign-in is over"),
+                QCoreApplication.translate("oauth_flow", "You can close this tab and go back to Facteur."),
+                False,
+            )
         # The browser was sent to 127.0.0.1:<port>; any other Host means a web page is poking at the listener.
         if host != f"127.0.0.1:{self.port}":
-            return 400, _page(tr("Bad request"), tr("This address only answers Google's sign-in."), False)
+            return 400, _page(
+                QCoreApplication.translate("oauth_flow", "Bad request"),
+                QCoreApplication.translate("oauth_flow", "This address only answers Google's sign-in."),
+                False,
+            )
         query = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
         if urlsplit(path).path != "/" or not ({"code", "error", "state"} & query.keys()):
-            return 404, _page(tr("Not found"), tr("This address only answers Google's sign-in."), False)
+            return 404, _page(
+                QCoreApplication.translate("oauth_flow", "Not found"),
+                QCoreApplication.translate("oauth_flow", "This address only answers Google's sign-in."),
+                False,
+            )
         state = query.get("state")
         if state is None or state != self.manager.state:
             self.error = SignInRejected(
-                "The answer from the browser does not belong to this sign-in (state mismatch): it was refused")
+                "The answer from the browser does not belong to this sign-in (state mismatch): it was refused"
+            )
         elif "error" in query:
             reason = query["error"]
             self.error = SignInRejected(
-                "You did not allow Facteur to use your Gmail account" if reason == "access_denied"
-                else f"Google refused the sign-in: {reason}")
+                "You did not allow Facteur to use your Gmail account"
+                if reason == "access_denied"
+                else f"Google refused the sign-in: {reason}"
+            )
         elif not query.get("code"):
             self.error = SignInRejected("Google's answer carries no authorization code")
         else:
@@ -129,10 +140,19 @@ class LoopbackListener(TCPServer):
             except OAuthError as exc:
                 self.error = exc
         if self.tokens is not None:
-            return 200, _page(tr("You are signed in"),
-                              tr("Facteur can now read and send your mail. You can close this tab and go back "
-                                 "to Facteur."), True)
-        return 400, _page(tr("Sign-in failed"), tr("Go back to Facteur to try again.") + " " + str(self.error), False)
+            return 200, _page(
+                QCoreApplication.translate("oauth_flow", "You are signed in"),
+                QCoreApplication.translate(
+                    "oauth_flow",
+                    "Facteur can now read and send your mail. You can close this tab and go back to Facteur.",
+                ),
+                True,
+            )
+        return 400, _page(
+            QCoreApplication.translate("oauth_flow", "Sign-in failed"),
+            QCoreApplication.translate("oauth_flow", "Go back to Facteur to try again.") + " " + str(self.error),
+            False,
+        )
 
     def close(self) -> None:
         if not self._closed.is_set():
@@ -147,8 +167,9 @@ class GoogleSignIn(Operation):
     URL (:func:`open_in_browser`): the listener is already bound, so the browser can never arrive too early.
     """
 
-    def __init__(self, manager: OAuth2Manager, *, login_hint: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, manager: OAuth2Manager, *, login_hint: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         super().__init__(name="GoogleSignIn")
         self.manager = manager
         self.timeout = timeout
@@ -162,8 +183,7 @@ class GoogleSignIn(Operation):
                 self.check_cancelled()
                 if time.monotonic() >= deadline:
                     minutes = max(1, round(self.timeout / 60))
-                    raise SignInTimedOut(
-                        f"Nobody came back from the browser within {minutes} minute(s): sign in again")
+                    raise SignInTimedOut(f"Nobody came back from the browser within {minutes} minute(s): sign in again")
                 self.listener.handle_request()
         finally:
             self.listener.close()

@@ -58,20 +58,31 @@ def current_postbox(account_store: AccountStore | None = None) -> Postbox:
     return _postbox
 
 
-def open_composer(account_store: AccountStore, account_id: str | None = None, *, to: Sequence[str] = (),
-                  cc: Sequence[str] = (), subject: str = "", body: str = "", attachments: Sequence[str | Path] = (),
-                  parent: QWidget | None = None) -> ComposerWindow:
-    return current_postbox(account_store).open_composer(account_id, to=to, cc=cc, subject=subject, body=body,
-                                                        attachments=attachments, parent=parent)
+def open_composer(
+    account_store: AccountStore,
+    account_id: str | None = None,
+    *,
+    to: Sequence[str] = (),
+    cc: Sequence[str] = (),
+    subject: str = "",
+    body: str = "",
+    attachments: Sequence[str | Path] = (),
+    parent: QWidget | None = None,
+) -> ComposerWindow:
+    return current_postbox(account_store).open_composer(
+        account_id, to=to, cc=cc, subject=subject, body=body, attachments=attachments, parent=parent
+    )
 
 
-def reply(account: Account, original_raw: bytes, folder: str, uid: int, reply_all: bool, *,
-          parent: QWidget | None = None) -> ComposerWindow:
+def reply(
+    account: Account, original_raw: bytes, folder: str, uid: int, reply_all: bool, *, parent: QWidget | None = None
+) -> ComposerWindow:
     return current_postbox().reply(account, original_raw, folder, uid, reply_all, parent=parent)
 
 
-def forward(account: Account, original_raw: bytes, as_attachment: bool, *,
-            parent: QWidget | None = None) -> ComposerWindow:
+def forward(
+    account: Account, original_raw: bytes, as_attachment: bool, *, parent: QWidget | None = None
+) -> ComposerWindow:
     return current_postbox().forward(account, original_raw, as_attachment, parent=parent)
 
 

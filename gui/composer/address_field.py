@@ -10,10 +10,6 @@ from .address_book import AddressBook
 from .outgoing import invalid_addresses, split_addresses
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AddressField", text)
-
-
 class AddressField(QLineEdit):
     """Comma-separated addresses. ``validityChanged(bool)`` fires when the set of bad entries changes."""
 
@@ -33,7 +29,7 @@ class AddressField(QLineEdit):
         self._check_timer = QTimer(self, singleShot=True, interval=600)
         self._check_timer.timeout.connect(self.check)
         self.textEdited.connect(self._edited)
-        self.setPlaceholderText(tr("Name <address@example.com>, …"))
+        self.setPlaceholderText(QCoreApplication.translate("AddressField", "Name <address@example.com>, …"))
 
     def set_book(self, book: AddressBook) -> None:
         self._book = book
@@ -64,7 +60,13 @@ class AddressField(QLineEdit):
         valid = not bad
         self.setProperty("invalid", not valid)
         self.setStyleSheet("" if valid else "QLineEdit { border: 1px solid #c01c28; border-radius: 3px; }")
-        self.setToolTip("" if valid else tr("Not an e-mail address: {entries}").format(entries=", ".join(bad)))
+        self.setToolTip(
+            ""
+            if valid
+            else QCoreApplication.translate("AddressField", "Not an e-mail address: {entries}").format(
+                entries=", ".join(bad)
+            )
+        )
         if valid != self._valid:
             self._valid = valid
             self.validityChanged.emit(valid)
@@ -98,7 +100,7 @@ class AddressField(QLineEdit):
     def _insert_completion(self, completion: str) -> None:
         start, _token = self._current_token()
         text = self.text()
-        after = text[self.cursorPosition():]
+        after = text[self.cursorPosition() :]
         rest = after.split(",", 1)[1].lstrip() if "," in after else ""
         head = text[:start]
         prefix = head.rstrip() + " " if head.strip() else ""

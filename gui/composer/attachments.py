@@ -22,10 +22,6 @@ from connectors.messaging.compose import Attachment
 ATTACHMENT_MIME = "application/x-facteur-attachment"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Attachments", text)
-
-
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
@@ -53,15 +49,26 @@ def load_paths(paths: Iterable[str | Path]) -> tuple[list[Attachment], list[Atta
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            errors.append(AttachError(str(path), tr("it is a folder; attach the files inside it, or a zip of it")))
+            errors.append(
+                AttachError(
+                    str(path),
+                    QCoreApplication.translate(
+                        "Attachments", "it is a folder; attach the files inside it, or a zip of it"
+                    ),
+                )
+            )
             continue
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            errors.append(AttachError(str(path), tr("the file does not exist (any more)")))
+            errors.append(
+                AttachError(str(path), QCoreApplication.translate("Attachments", "the file does not exist (any more)"))
+            )
             continue
         except PermissionError:
-            errors.append(AttachError(str(path), tr("you are not allowed to read it")))
+            errors.append(
+                AttachError(str(path), QCoreApplication.translate("Attachments", "you are not allowed to read it"))
+            )
             continue
         except OSError as exc:
             errors.append(AttachError(str(path), exc.strerror or str(exc)))
@@ -88,9 +95,14 @@ def attachments_from_mime(mime: QMimeData) -> list[Attachment]:
         return []
     length = int.from_bytes(payload[:4], "big")
     try:
-        header = json.loads(payload[4:4 + length].decode())
-        return [Attachment(str(header["name"]), payload[4 + length:], str(header.get("content_type") or
-                                                                          "application/octet-stream"))]
+        header = json.loads(payload[4 : 4 + length].decode())
+        return [
+            Attachment(
+                str(header["name"]),
+                payload[4 + length :],
+                str(header.get("content_type") or "application/octet-stream"),
+            )
+        ]
     except (ValueError, KeyError, UnicodeDecodeError):
         return []
 
@@ -139,7 +151,7 @@ class AttachmentList(QListWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
-        self.setAccessibleName(tr("Attachments"))
+        self.setAccessibleName(QCoreApplication.translate("Attachments", "Attachments"))
 
     # -- content -------------------------------------------------------------------------------------------
 
@@ -152,8 +164,10 @@ class AttachmentList(QListWidget):
     def add(self, attachments: Sequence[Attachment]) -> None:
         for attachment in attachments:
             self._items.append(attachment)
-            item = QListWidgetItem(type_icon(attachment.content_type, attachment.filename),
-                                   f"{attachment.filename}  ({human_size(len(attachment.data))})")
+            item = QListWidgetItem(
+                type_icon(attachment.content_type, attachment.filename),
+                f"{attachment.filename}  ({human_size(len(attachment.data))})",
+            )
             item.setToolTip(f"{attachment.filename}\n{attachment.content_type}\n{human_size(len(attachment.data))}")
             self.addItem(item)
         if attachments:
@@ -179,7 +193,7 @@ class AttachmentList(QListWidget):
         if not self.selectedItems():
             return
         menu = QMenu(self)
-        menu.addAction(tr("Remove"), self.remove_selected)
+        menu.addAction(QCoreApplication.translate("Attachments", "Remove"), self.remove_selected)
         menu.exec(self.viewport().mapToGlobal(position))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override

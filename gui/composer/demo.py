@@ -30,10 +30,18 @@ _ORIGINAL = (
 
 def _demo_store(folder: Path) -> AccountStore:
     store = AccountStore(folder / "accounts.json")
-    store.add(Account(email="alice@example.test", name="Work",
-                      imap=ServerSettings("imap.example.test", 993), smtp=ServerSettings("smtp.example.test", 587),
-                      identities=[Identity("Alice Martin", "alice@example.test", "-- \nAlice Martin\nExample & Co"),
-                                  Identity("Alice M.", "alice.m@example.test")]))
+    store.add(
+        Account(
+            email="alice@example.test",
+            name="Work",
+            imap=ServerSettings("imap.example.test", 993),
+            smtp=ServerSettings("smtp.example.test", 587),
+            identities=[
+                Identity("Alice Martin", "alice@example.test", "-- \nAlice Martin\nExample & Co"),
+                Identity("Alice M.", "alice.m@example.test"),
+            ],
+        )
+    )
     return store
 
 
@@ -44,8 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     folder = Path(tempfile.mkdtemp(prefix="facteur-composer-demo-"))
     store = _demo_store(folder)
-    postbox = Postbox(store, outbox=Outbox(folder / "outbox.sqlite3"), drafts=DraftStore(folder / "drafts.sqlite3"),
-                      settings=ComposeSettings(undo_seconds=5), store_path=lambda account: folder / "none")
+    postbox = Postbox(
+        store,
+        outbox=Outbox(folder / "outbox.sqlite3"),
+        drafts=DraftStore(folder / "drafts.sqlite3"),
+        settings=ComposeSettings(undo_seconds=5),
+        store_path=lambda account: folder / "none",
+    )
     postbox.address_book.add("Bob Dupré", "bob@example.test", 3)
     postbox.address_book.add("Carol Ñandú", "carol@example.test", 2)
     postbox.start()
@@ -57,8 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         path = folder / name
         path.write_bytes(b"\0" * size)
         files.append(path)
-    attached = postbox.open_composer(account.id, to=["Bob Dupré <bob@example.test>"], subject="Files for Friday",
-                                     body="Hello Bob,\n\nHere are the three files.", attachments=files)
+    attached = postbox.open_composer(
+        account.id,
+        to=["Bob Dupré <bob@example.test>"],
+        subject="Files for Friday",
+        body="Hello Bob,\n\nHere are the three files.",
+        attachments=files,
+    )
     replied = postbox.reply(account, _ORIGINAL, "INBOX", 1, reply_all=True)
     windows: dict[str, ComposerWindow] = {"empty": empty, "attachments": attached, "reply": replied}
     for offset, window in enumerate(windows.values()):

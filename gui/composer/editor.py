@@ -25,10 +25,6 @@ from .attachments import attachments_from_mime, carries_files, local_paths
 from .rich_text import document_to_html, document_to_text, quote_level, set_quote_level
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("BodyEditor", text)
-
-
 class ComposeTextEdit(QTextEdit):
     filesPasted = Signal(list)  # local paths
     attachmentsPasted = Signal(list)  # Attachment objects
@@ -52,8 +48,15 @@ class ComposeTextEdit(QTextEdit):
                 buffer = QBuffer(data)
                 buffer.open(QIODevice.OpenModeFlag.WriteOnly)
                 image.save(buffer, "PNG")
-                self.attachmentsPasted.emit([Attachment(tr("pasted image") + ".png", bytes(data.data()),
-                                                        "image/png")])
+                self.attachmentsPasted.emit(
+                    [
+                        Attachment(
+                            QCoreApplication.translate("BodyEditor", "pasted image") + ".png",
+                            bytes(data.data()),
+                            "image/png",
+                        )
+                    ]
+                )
                 return
         if not self.acceptRichText():
             self.insertPlainText(source.text())
@@ -70,10 +73,10 @@ class BodyEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text_edit = ComposeTextEdit(self)
-        self.text_edit.setAccessibleName(tr("Message body"))
+        self.text_edit.setAccessibleName(QCoreApplication.translate("BodyEditor", "Message body"))
         self.text_edit.setTabChangesFocus(False)
         self.text_edit.document().setDocumentMargin(12)
-        self.toolbar = QToolBar(tr("Formatting"), self)
+        self.toolbar = QToolBar(QCoreApplication.translate("BodyEditor", "Formatting"), self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._plain_only = False
         self._actions: dict[str, QAction] = {}
@@ -89,11 +92,21 @@ class BodyEditor(QWidget):
 
     # -- toolbar -------------------------------------------------------------------------------------------
 
-    def _action(self, key: str, label: str, tip: str, shortcut: QKeySequence | str | None, slot: object,
-                icon: str = "", checkable: bool = False, font: QFont | None = None) -> QAction:
+    def _action(
+        self,
+        key: str,
+        label: str,
+        tip: str,
+        shortcut: QKeySequence | str | None,
+        slot: object,
+        icon: str = "",
+        checkable: bool = False,
+        font: QFont | None = None,
+    ) -> QAction:
         action = QAction(QIcon.fromTheme(icon) if icon else QIcon(), label, self)
-        action.setToolTip(tip + (f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
-                                 if shortcut else ""))
+        action.setToolTip(
+            tip + (f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else "")
+        )
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -110,25 +123,88 @@ class BodyEditor(QWidget):
         bold.setBold(True)
         italic.setItalic(True)
         underline.setUnderline(True)
-        self._action("bold", tr("B"), tr("Bold"), QKeySequence.StandardKey.Bold, self.toggle_bold,
-                     checkable=True, font=bold)
-        self._action("italic", tr("I"), tr("Italic"), QKeySequence.StandardKey.Italic, self.toggle_italic,
-                     checkable=True, font=italic)
-        self._action("underline", tr("U"), tr("Underline"), QKeySequence.StandardKey.Underline,
-                     self.toggle_underline, checkable=True, font=underline)
+        self._action(
+            "bold",
+            QCoreApplication.translate("BodyEditor", "B"),
+            QCoreApplication.translate("BodyEditor", "Bold"),
+            QKeySequence.StandardKey.Bold,
+            self.toggle_bold,
+            checkable=True,
+            font=bold,
+        )
+        self._action(
+            "italic",
+            QCoreApplication.translate("BodyEditor", "I"),
+            QCoreApplication.translate("BodyEditor", "Italic"),
+            QKeySequence.StandardKey.Italic,
+            self.toggle_italic,
+            checkable=True,
+            font=italic,
+        )
+        self._action(
+            "underline",
+            QCoreApplication.translate("BodyEditor", "U"),
+            QCoreApplication.translate("BodyEditor", "Underline"),
+            QKeySequence.StandardKey.Underline,
+            self.toggle_underline,
+            checkable=True,
+            font=underline,
+        )
         self.toolbar.addSeparator()
-        self._action("bullets", tr("• List"), tr("Bulleted list"), "Ctrl+Shift+8", self.toggle_bullets,
-                     checkable=True)
-        self._action("numbers", tr("1. List"), tr("Numbered list"), "Ctrl+Shift+7", self.toggle_numbers,
-                     checkable=True)
-        self._action("quote", tr("❝ Quote"), tr("Quote"), "Ctrl+'", self.quote)
-        self._action("unquote", tr("Unquote"), tr("Remove one quote level"), "Ctrl+Shift+'", self.unquote)
-        self._action("link", tr("Link…"), tr("Insert or edit a link"), "Ctrl+K", self.insert_link)
+        self._action(
+            "bullets",
+            QCoreApplication.translate("BodyEditor", "• List"),
+            QCoreApplication.translate("BodyEditor", "Bulleted list"),
+            "Ctrl+Shift+8",
+            self.toggle_bullets,
+            checkable=True,
+        )
+        self._action(
+            "numbers",
+            QCoreApplication.translate("BodyEditor", "1. List"),
+            QCoreApplication.translate("BodyEditor", "Numbered list"),
+            "Ctrl+Shift+7",
+            self.toggle_numbers,
+            checkable=True,
+        )
+        self._action(
+            "quote",
+            QCoreApplication.translate("BodyEditor", "❝ Quote"),
+            QCoreApplication.translate("BodyEditor", "Quote"),
+            "Ctrl+'",
+            self.quote,
+        )
+        self._action(
+            "unquote",
+            QCoreApplication.translate("BodyEditor", "Unquote"),
+            QCoreApplication.translate("BodyEditor", "Remove one quote level"),
+            "Ctrl+Shift+'",
+            self.unquote,
+        )
+        self._action(
+            "link",
+            QCoreApplication.translate("BodyEditor", "Link…"),
+            QCoreApplication.translate("BodyEditor", "Insert or edit a link"),
+            "Ctrl+K",
+            self.insert_link,
+        )
         self.toolbar.addSeparator()
-        self._action("undo", tr("Undo"), tr("Undo"), QKeySequence.StandardKey.Undo, self.text_edit.undo,
-                     icon="edit-undo")
-        self._action("redo", tr("Redo"), tr("Redo"), QKeySequence.StandardKey.Redo, self.text_edit.redo,
-                     icon="edit-redo")
+        self._action(
+            "undo",
+            QCoreApplication.translate("BodyEditor", "Undo"),
+            QCoreApplication.translate("BodyEditor", "Undo"),
+            QKeySequence.StandardKey.Undo,
+            self.text_edit.undo,
+            icon="edit-undo",
+        )
+        self._action(
+            "redo",
+            QCoreApplication.translate("BodyEditor", "Redo"),
+            QCoreApplication.translate("BodyEditor", "Redo"),
+            QKeySequence.StandardKey.Redo,
+            self.text_edit.redo,
+            icon="edit-redo",
+        )
         self._actions["undo"].setEnabled(False)
         self._actions["redo"].setEnabled(False)
         self.text_edit.undoAvailable.connect(self._actions["undo"].setEnabled)
@@ -146,8 +222,9 @@ class BodyEditor(QWidget):
 
     def toggle_bold(self) -> None:
         fmt = QTextCharFormat()
-        fmt.setFontWeight(QFont.Weight.Normal if self.text_edit.fontWeight() >= QFont.Weight.Bold
-                          else QFont.Weight.Bold)
+        fmt.setFontWeight(
+            QFont.Weight.Normal if self.text_edit.fontWeight() >= QFont.Weight.Bold else QFont.Weight.Bold
+        )
         self._merge(fmt)
 
     def toggle_italic(self) -> None:
@@ -197,7 +274,12 @@ class BodyEditor(QWidget):
     def insert_link(self) -> None:
         cursor = self.text_edit.textCursor()
         current = cursor.charFormat().anchorHref()
-        url, ok = QInputDialog.getText(self, tr("Link"), tr("Address (URL):"), text=current or "https://")
+        url, ok = QInputDialog.getText(
+            self,
+            QCoreApplication.translate("BodyEditor", "Link"),
+            QCoreApplication.translate("BodyEditor", "Address (URL):"),
+            text=current or "https://",
+        )
         if ok and url.strip():
             self.make_link(url.strip())
 

@@ -14,10 +14,6 @@ from .address_field import AddressField
 from .outgoing import format_address
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ComposerHeader", text)
-
-
 @dataclass(frozen=True)
 class Sender:
     account: Account
@@ -46,27 +42,34 @@ class ComposerHeader(QWidget):
         super().__init__(parent)
         self._senders = senders(accounts)
         self.sender_box = QComboBox(self)
-        self.sender_box.setAccessibleName(tr("From"))
+        self.sender_box.setAccessibleName(QCoreApplication.translate("ComposerHeader", "From"))
         for sender in self._senders:
             self.sender_box.addItem(sender.label)
         self.to_field = AddressField(book, self)
         self.cc_field = AddressField(book, self)
         self.bcc_field = AddressField(book, self)
         self.subject_field = QLineEdit(self)
-        self.subject_field.setPlaceholderText(tr("What is it about?"))
-        self.cc_button = QPushButton(tr("Cc"), self)
-        self.bcc_button = QPushButton(tr("Bcc"), self)
+        self.subject_field.setPlaceholderText(QCoreApplication.translate("ComposerHeader", "What is it about?"))
+        self.cc_button = QPushButton(QCoreApplication.translate("ComposerHeader", "Cc"), self)
+        self.bcc_button = QPushButton(QCoreApplication.translate("ComposerHeader", "Bcc"), self)
         for button in (self.cc_button, self.bcc_button):
             button.setFlat(True)
-            button.setToolTip(tr("Show the {field} field").format(field=button.text()))
+            button.setToolTip(
+                QCoreApplication.translate("ComposerHeader", "Show the {field} field").format(field=button.text())
+            )
 
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 6, 8, 6)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
         self._labels: dict[str, QLabel] = {}
-        rows = [(tr("From:"), self.sender_box), (tr("To:"), self.to_field), (tr("Cc:"), self.cc_field),
-                (tr("Bcc:"), self.bcc_field), (tr("Subject:"), self.subject_field)]
+        rows = [
+            (QCoreApplication.translate("ComposerHeader", "From:"), self.sender_box),
+            (QCoreApplication.translate("ComposerHeader", "To:"), self.to_field),
+            (QCoreApplication.translate("ComposerHeader", "Cc:"), self.cc_field),
+            (QCoreApplication.translate("ComposerHeader", "Bcc:"), self.bcc_field),
+            (QCoreApplication.translate("ComposerHeader", "Subject:"), self.subject_field),
+        ]
         for row, (text, widget) in enumerate(rows):
             label = QLabel(text, self)
             label.setBuddy(widget)
@@ -76,8 +79,10 @@ class ComposerHeader(QWidget):
         grid.addWidget(self.cc_button, 1, 2)
         grid.addWidget(self.bcc_button, 1, 3)
         grid.setColumnStretch(1, 1)
-        self._rows = {"cc": (self._labels[tr("Cc:")], self.cc_field), "bcc": (self._labels[tr("Bcc:")],
-                                                                             self.bcc_field)}
+        self._rows = {
+            "cc": (self._labels[QCoreApplication.translate("ComposerHeader", "Cc:")], self.cc_field),
+            "bcc": (self._labels[QCoreApplication.translate("ComposerHeader", "Bcc:")], self.bcc_field),
+        }
         self.show_field("cc", False)
         self.show_field("bcc", False)
         self.cc_button.clicked.connect(lambda: self.show_field("cc", True, focus=True))
@@ -105,8 +110,11 @@ class ComposerHeader(QWidget):
     def select_sender(self, account_id: str | None = None, address: str | None = None) -> None:
         """Pick the identity with this address (of this account if given), else the account's first identity."""
         for index, sender in enumerate(self._senders):
-            if (account_id is None or sender.account.id == account_id) and address and \
-                    sender.identity.address.lower() == address.lower():
+            if (
+                (account_id is None or sender.account.id == account_id)
+                and address
+                and sender.identity.address.lower() == address.lower()
+            ):
                 self.sender_box.setCurrentIndex(index)
                 return
         for index, sender in enumerate(self._senders):

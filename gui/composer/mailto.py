@@ -17,7 +17,7 @@ def parse_mailto(url: str) -> ComposeSeed:
     text = url.strip()
     if not text.lower().startswith("mailto:"):
         raise ValueError(f"Not a mailto: link: {url!r}")
-    rest = text[len("mailto:"):]
+    rest = text[len("mailto:") :]
     path, _, query = rest.partition("?")
     seed = ComposeSeed()
     seed.to = split_addresses(unquote(path, errors="replace"))

@@ -15,8 +15,7 @@ class Notice(QLabel):
         self.hide()
 
     def show_message(self, text: str, kind: str = "error") -> None:
-        colours = {"error": ("#fbe3e4", "#8a1f11"), "warning": ("#fff4ce", "#6b4f00"), "info": ("#e8f1fb",
-                                                                                                  "#1c3f6e")}
+        colours = {"error": ("#fbe3e4", "#8a1f11"), "warning": ("#fff4ce", "#6b4f00"), "info": ("#e8f1fb", "#1c3f6e")}
         background, foreground = colours.get(kind, colours["info"])
         self.setStyleSheet(f"QLabel {{ background: {background}; color: {foreground}; border-radius: 4px; }}")
         self.setText(text)

@@ -17,27 +17,23 @@ if TYPE_CHECKING:
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Outbox", text)
-
-
 def state_text(entry: OutboxEntry) -> str:
     if entry.state == "scheduled":
-        return tr("Waiting (undo possible)")
+        return QCoreApplication.translate("Outbox", "Waiting (undo possible)")
     if entry.state == "queued":
         if entry.attempts:
             when = dt.datetime.fromtimestamp(entry.send_after).strftime("%H:%M:%S")
-            return tr("Will retry at {time}").format(time=when)
-        return tr("Queued")
+            return QCoreApplication.translate("Outbox", "Will retry at {time}").format(time=when)
+        return QCoreApplication.translate("Outbox", "Queued")
     if entry.state == "sending":
-        return tr("Sending…")
+        return QCoreApplication.translate("Outbox", "Sending…")
     if entry.state == "unconfirmed":
-        return tr("Checking whether it was sent…")
+        return QCoreApplication.translate("Outbox", "Checking whether it was sent…")
     if entry.state == "sent":
-        return tr("Sent; filing a copy in Sent…")
+        return QCoreApplication.translate("Outbox", "Sent; filing a copy in Sent…")
     if entry.error_kind == "interrupted":
-        return tr("Interrupted: may have been sent")
-    return tr("Not sent")
+        return QCoreApplication.translate("Outbox", "Interrupted: may have been sent")
+    return QCoreApplication.translate("Outbox", "Not sent")
 
 
 class OutboxModel(QAbstractTableModel):
@@ -65,10 +61,19 @@ class OutboxModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else 4
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt signature
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802 - Qt signature
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return [tr("Subject"), tr("To"), tr("State"), tr("Details")][section]
+            return [
+                QCoreApplication.translate("Outbox", "Subject"),
+                QCoreApplication.translate("Outbox", "To"),
+                QCoreApplication.translate("Outbox", "State"),
+                QCoreApplication.translate("Outbox", "Details"),
+            ][section]
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -82,7 +87,7 @@ class OutboxModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             column = index.column()
             if column == self.SUBJECT:
-                return entry.subject or tr("(no subject)")
+                return entry.subject or QCoreApplication.translate("Outbox", "(no subject)")
             if column == self.RECIPIENTS:
                 return ", ".join(entry.recipients)
             if column == self.STATE:
@@ -105,9 +110,9 @@ class OutboxView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(OutboxModel.DETAIL, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.send_now_button = QPushButton(tr("Send now"), self)
-        self.edit_button = QPushButton(tr("Edit"), self)
-        self.delete_button = QPushButton(tr("Delete"), self)
+        self.send_now_button = QPushButton(QCoreApplication.translate("Outbox", "Send now"), self)
+        self.edit_button = QPushButton(QCoreApplication.translate("Outbox", "Edit"), self)
+        self.delete_button = QPushButton(QCoreApplication.translate("Outbox", "Delete"), self)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.send_now_button, self.edit_button, self.delete_button):

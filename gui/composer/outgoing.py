@@ -47,7 +47,7 @@ class Outgoing:
 
 
 def format_address(name: str, address: str) -> str:
-    """"Name <addr>" for showing and typing (never RFC 2047-encoded); quoted when the name has specials."""
+    """ "Name <addr>" for showing and typing (never RFC 2047-encoded); quoted when the name has specials."""
     name = " ".join(name.split())
     if not name:
         return address

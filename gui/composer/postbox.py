@@ -33,8 +33,8 @@ from .window import ComposerWindow
 log = logging.getLogger(__name__)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Postbox", text)
+def _replies_tr(text: str) -> str:
+    return QCoreApplication.translate("Replies", text)
 
 
 @dataclass
@@ -65,9 +65,17 @@ class Postbox(QObject):
     composerOpened = Signal(object)  # ComposerWindow
     messageQueued = Signal(str)  # Outbox entry id
 
-    def __init__(self, accounts: AccountStore, *, outbox: Outbox | None = None, drafts: DraftStore | None = None,
-                 settings: ComposeSettings | None = None, connectors: ConnectorFactory | None = None,
-                 store_path: Callable[[Account], Path] | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        accounts: AccountStore,
+        *,
+        outbox: Outbox | None = None,
+        drafts: DraftStore | None = None,
+        settings: ComposeSettings | None = None,
+        connectors: ConnectorFactory | None = None,
+        store_path: Callable[[Account], Path] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.accounts = accounts
         self.settings = settings or ComposeSettings.load()
@@ -112,33 +120,57 @@ class Postbox(QObject):
     def composers(self) -> list[ComposerWindow]:
         return list(self._composers)
 
-    def open_composer(self, account_id: str | None = None, *, to: Sequence[str] = (), cc: Sequence[str] = (),
-                      subject: str = "", body: str = "", attachments: Sequence[str | Path] = (),
-                      parent: QWidget | None = None) -> ComposerWindow:
+    def open_composer(
+        self,
+        account_id: str | None = None,
+        *,
+        to: Sequence[str] = (),
+        cc: Sequence[str] = (),
+        subject: str = "",
+        body: str = "",
+        attachments: Sequence[str | Path] = (),
+        parent: QWidget | None = None,
+    ) -> ComposerWindow:
         """A new message, optionally prefilled; ``attachments`` are file paths (refused ones are explained)."""
-        seed = ComposeSeed(to=list(to), cc=list(cc), subject=subject, body_text=body,
-                           body_html=plain_to_html(body) if body else "")
+        seed = ComposeSeed(
+            to=list(to), cc=list(cc), subject=subject, body_text=body, body_html=plain_to_html(body) if body else ""
+        )
         window = self._open(ComposerWindow(self, seed=seed, account_id=account_id, parent=parent))
         if attachments:
             window.add_files([str(p) for p in attachments])
         return window
 
-    def reply(self, account: Account, original_raw: bytes, folder: str, uid: int, reply_all: bool, *,
-              parent: QWidget | None = None) -> ComposerWindow:
+    def reply(
+        self,
+        account: Account,
+        original_raw: bytes,
+        folder: str,
+        uid: int,
+        reply_all: bool,
+        *,
+        parent: QWidget | None = None,
+    ) -> ComposerWindow:
         """Reply (to all) to a received message, from the identity it was sent to."""
         message = parse_message(original_raw)
         own = {a.lower() for a in self._own_addresses()}
-        seed = reply_seed(message, own, reply_all, folder=folder, tr=tr)
+        seed = reply_seed(message, own, reply_all, folder=folder, tr=_replies_tr)
         log.debug("Replying to UID %s in %s", uid, folder)
-        return self._open(ComposerWindow(self, seed=seed, account_id=account.id,
-                                         from_address=self._identity_for(account, message), parent=parent))
+        return self._open(
+            ComposerWindow(
+                self, seed=seed, account_id=account.id, from_address=self._identity_for(account, message), parent=parent
+            )
+        )
 
-    def forward(self, account: Account, original_raw: bytes, as_attachment: bool, *,
-                parent: QWidget | None = None) -> ComposerWindow:
+    def forward(
+        self, account: Account, original_raw: bytes, as_attachment: bool, *, parent: QWidget | None = None
+    ) -> ComposerWindow:
         message = parse_message(original_raw)
-        seed = forward_seed(message, original_raw, as_attachment, tr=tr)
-        return self._open(ComposerWindow(self, seed=seed, account_id=account.id,
-                                         from_address=self._identity_for(account, message), parent=parent))
+        seed = forward_seed(message, original_raw, as_attachment, tr=_replies_tr)
+        return self._open(
+            ComposerWindow(
+                self, seed=seed, account_id=account.id, from_address=self._identity_for(account, message), parent=parent
+            )
+        )
 
     def open_mailto(self, url: str, *, parent: QWidget | None = None) -> ComposerWindow:
         """``facteur mailto:...``: a composer prefilled with to, cc, bcc, subject and body."""
@@ -161,12 +193,20 @@ class Postbox(QObject):
                 self.drafts.delete(draft.id)
             return []
         if ask:
-            names = "\n".join(f"• {d.subject or tr('(no subject)')}" for d in orphans[:10])
-            box = QMessageBox(QMessageBox.Icon.Question, tr("Unsent messages"),
-                              tr("Facteur was closed while you were writing:\n{names}\n\nOpen them again?")
-                              .format(names=names), parent=parent)
-            reopen = box.addButton(tr("Open them"), QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(tr("Keep as drafts"), QMessageBox.ButtonRole.RejectRole)
+            no_subject = QCoreApplication.translate("Postbox", "(no subject)")
+            names = "\n".join(f"• {d.subject or no_subject}" for d in orphans[:10])
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                QCoreApplication.translate("Postbox", "Unsent messages"),
+                QCoreApplication.translate(
+                    "Postbox", "Facteur was closed while you were writing:\n{names}\n\nOpen them again?"
+                ).format(names=names),
+                parent=parent,
+            )
+            reopen = box.addButton(
+                QCoreApplication.translate("Postbox", "Open them"), QMessageBox.ButtonRole.AcceptRole
+            )
+            box.addButton(QCoreApplication.translate("Postbox", "Keep as drafts"), QMessageBox.ButtonRole.RejectRole)
             box.exec()
             if box.clickedButton() is not reopen:
                 for draft in orphans:
@@ -224,23 +264,33 @@ class Postbox(QObject):
             draft = self._draft_from_entry(entry)
         window = self._open(ComposerWindow(self, draft=draft, parent=parent))
         if entry.last_error and entry.error_kind != "temporary":
-            window.notice.show_message(tr("Not sent: {error}").format(error=entry.last_error), "error")
+            window.notice.show_message(
+                QCoreApplication.translate("Postbox", "Not sent: {error}").format(error=entry.last_error), "error"
+            )
         return window
 
     def _draft_from_entry(self, entry: OutboxEntry) -> Draft:
         """The composer state saved with the entry, attachments recovered from the queued message itself."""
         state = dict(entry.compose_state or {})
         state.pop("attachments", None)
-        draft = Draft.from_json(json.dumps(state)) if state else Draft(account_id=entry.account_id,
-                                                                        subject=entry.subject)
+        draft = (
+            Draft.from_json(json.dumps(state)) if state else Draft(account_id=entry.account_id, subject=entry.subject)
+        )
         parsed = parse_message(entry.raw)
         items = []
         for part in parsed.attachments:
             digest = self.drafts.put_blob(part.data)
             items.append(DraftAttachment(part.filename, part.content_type, digest, part.size))
         if not state:
-            draft = Draft(account_id=entry.account_id, subject=parsed.subject, to=parsed.to, cc=parsed.cc,
-                          text=parsed.body, plain_only=parsed.html_body is None, html=parsed.html_body or "")
+            draft = Draft(
+                account_id=entry.account_id,
+                subject=parsed.subject,
+                to=parsed.to,
+                cc=parsed.cc,
+                text=parsed.body,
+                plain_only=parsed.html_body is None,
+                html=parsed.html_body or "",
+            )
         return self.drafts.save(replace(draft, attachments=tuple(items)))
 
     def save_server_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:

@@ -54,8 +54,9 @@ def _unique(pairs: Iterable[tuple[str, str]], exclude: set[str]) -> list[tuple[s
     return out
 
 
-def reply_recipients(message: ParsedMessage, own_addresses: Iterable[str], reply_all: bool) -> tuple[list[str],
-                                                                                                    list[str]]:
+def reply_recipients(
+    message: ParsedMessage, own_addresses: Iterable[str], reply_all: bool
+) -> tuple[list[str], list[str]]:
     """(to, cc) for a reply. Reply-To wins over From; replying to one's own message goes to its recipients; with
     ``reply_all`` everyone else in To/Cc is kept; the person's own addresses are never included."""
     own = {a.lower() for a in own_addresses}
@@ -86,7 +87,7 @@ def thread_headers(message: ParsedMessage) -> tuple[str, list[str]]:
         references.append(parent)
     references = list(dict.fromkeys(references))
     if len(references) > _MAX_REFERENCES:
-        references = references[:1] + references[-(_MAX_REFERENCES - 1):]
+        references = references[:1] + references[-(_MAX_REFERENCES - 1) :]
     return parent, references
 
 
@@ -136,15 +137,29 @@ def _identity(text: str) -> str:
     return text
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Marks ``text`` for translation in ``context`` ("Replies") without importing Qt in this module; the
+    ``tr`` callable the caller passes translates it (``QCoreApplication.translate("Replies", text)``)."""
+    return text
+
+
 def attribution(message: ParsedMessage, tr: Translate = _identity) -> str:
     when = message.datetime.strftime("%Y-%m-%d %H:%M") if message.datetime else message.date
     if when:
-        return tr("On {date}, {name} wrote:").format(date=when, name=sender_label(message))
-    return tr("{name} wrote:").format(name=sender_label(message))
+        return tr(QT_TRANSLATE_NOOP("Replies", "On {date}, {name} wrote:")).format(
+            date=when, name=sender_label(message)
+        )
+    return tr(QT_TRANSLATE_NOOP("Replies", "{name} wrote:")).format(name=sender_label(message))
 
 
-def reply_seed(message: ParsedMessage, own_addresses: Iterable[str], reply_all: bool, *, folder: str = "",
-               tr: Translate = _identity) -> ComposeSeed:
+def reply_seed(
+    message: ParsedMessage,
+    own_addresses: Iterable[str],
+    reply_all: bool,
+    *,
+    folder: str = "",
+    tr: Translate = _identity,
+) -> ComposeSeed:
     to, cc = reply_recipients(message, own_addresses, reply_all)
     in_reply_to, references = thread_headers(message)
     intro = attribution(message, tr)
@@ -153,7 +168,7 @@ def reply_seed(message: ParsedMessage, own_addresses: Iterable[str], reply_all: 
         to=to,
         cc=cc,
         subject=reply_subject(message.subject),
-        body_html=(f"<p>{html.escape(intro)}</p><blockquote type=\"cite\">{plain_to_html(body)}</blockquote>"),
+        body_html=(f'<p>{html.escape(intro)}</p><blockquote type="cite">{plain_to_html(body)}</blockquote>'),
         body_text=f"{intro}\n{quote_plain(body)}\n",
         in_reply_to=in_reply_to,
         references=references,
@@ -163,26 +178,32 @@ def reply_seed(message: ParsedMessage, own_addresses: Iterable[str], reply_all: 
 
 
 def _forward_header_lines(message: ParsedMessage, tr: Translate) -> list[tuple[str, str]]:
-    rows = [(tr("Subject:"), message.subject), (tr("Date:"), message.date), (tr("From:"), message.from_),
-            (tr("To:"), message.to)]
+    rows = [
+        (tr(QT_TRANSLATE_NOOP("Replies", "Subject:")), message.subject),
+        (tr(QT_TRANSLATE_NOOP("Replies", "Date:")), message.date),
+        (tr(QT_TRANSLATE_NOOP("Replies", "From:")), message.from_),
+        (tr(QT_TRANSLATE_NOOP("Replies", "To:")), message.to),
+    ]
     if message.cc:
-        rows.append((tr("Cc:"), message.cc))
+        rows.append((tr(QT_TRANSLATE_NOOP("Replies", "Cc:")), message.cc))
     return [(label, value) for label, value in rows if value]
 
 
-def forward_seed(message: ParsedMessage, raw: bytes, as_attachment: bool, *, tr: Translate = _identity
-                 ) -> ComposeSeed:
+def forward_seed(message: ParsedMessage, raw: bytes, as_attachment: bool, *, tr: Translate = _identity) -> ComposeSeed:
     """A forward: inline (the text quoted under a header block, attachments carried over) or the whole message
     attached as ``message/rfc822``."""
     subject = forward_subject(message.subject)
     if as_attachment:
-        name = (base_subject(message.subject) or tr("Forwarded message"))[:80].replace("/", "-") + ".eml"
+        name = (base_subject(message.subject) or tr(QT_TRANSLATE_NOOP("Replies", "Forwarded message")))[:80].replace(
+            "/", "-"
+        ) + ".eml"
         return ComposeSeed(subject=subject, attachments=[(name, "message/rfc822", raw)], body_is_quote=True)
-    banner = tr("-------- Forwarded Message --------")
+    banner = tr(QT_TRANSLATE_NOOP("Replies", "-------- Forwarded Message --------"))
     rows = _forward_header_lines(message, tr)
     text = "\n".join([banner, *(f"{label} {value}" for label, value in rows), "", message.body.strip("\n")])
     table = "".join(f"<b>{html.escape(label)}</b> {html.escape(value)}<br>" for label, value in rows)
     body_html = f"<p>{html.escape(banner)}<br>{table}</p>{plain_to_html(message.body)}"
     attachments = [(a.filename, a.content_type, a.data) for a in message.attachments if not a.inline]
-    return ComposeSeed(subject=subject, body_html=body_html, body_text=text + "\n", attachments=attachments,
-                       body_is_quote=True)
+    return ComposeSeed(
+        subject=subject, body_html=body_html, body_text=text + "\n", attachments=attachments, body_is_quote=True
+    )

@@ -135,8 +135,9 @@ def document_to_html(document: QTextDocument) -> str:
             out.append("</blockquote>")
             depth -= 1
         while depth < line.quote:
-            out.append('<blockquote type="cite" style="margin:0 0 0 .8ex;border-left:2px solid #729fcf;'
-                       'padding-left:1ex">')
+            out.append(
+                '<blockquote type="cite" style="margin:0 0 0 .8ex;border-left:2px solid #729fcf;padding-left:1ex">'
+            )
             depth += 1
         if current_list is not None:
             if open_list is None:

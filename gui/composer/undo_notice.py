@@ -1,4 +1,4 @@
-""""Sending… Undo": a small bar shown for the undo delay after Send, while the message is still ``scheduled``."""
+""" "Sending… Undo": a small bar shown for the undo delay after Send, while the message is still ``scheduled``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ import time
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("UndoSendNotice", text)
 
 
 class UndoSendNotice(QFrame):
@@ -25,15 +21,17 @@ class UndoSendNotice(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("undoSendNotice")
-        self.setStyleSheet("#undoSendNotice { background: #323232; border-radius: 6px; } "
-                           "#undoSendNotice QLabel { color: white; } "
-                           "#undoSendNotice QPushButton { color: #8ab4f8; font-weight: bold; border: none; "
-                           "padding: 4px 8px; background: transparent; }")
+        self.setStyleSheet(
+            "#undoSendNotice { background: #323232; border-radius: 6px; } "
+            "#undoSendNotice QLabel { color: white; } "
+            "#undoSendNotice QPushButton { color: #8ab4f8; font-weight: bold; border: none; "
+            "padding: 4px 8px; background: transparent; }"
+        )
         self._deadline = time.monotonic() + seconds
         self._subject = subject
         self.label = QLabel(self)
-        self.undo_button = QPushButton(tr("Undo"), self)
-        self.send_now_button = QPushButton(tr("Send now"), self)
+        self.undo_button = QPushButton(QCoreApplication.translate("UndoSendNotice", "Undo"), self)
+        self.send_now_button = QPushButton(QCoreApplication.translate("UndoSendNotice", "Send now"), self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 6, 6)
         layout.addWidget(self.label, 1)
@@ -48,12 +46,18 @@ class UndoSendNotice(QFrame):
 
     def _update(self) -> None:
         left = max(0, int(self._deadline - time.monotonic() + 0.999))
-        subject = self._subject or tr("(no subject)")
+        subject = self._subject or QCoreApplication.translate("UndoSendNotice", "(no subject)")
         if len(subject) > 40:
             subject = subject[:39] + "…"
-        self.label.setText(tr("Sending “{subject}” in {seconds} s").format(subject=subject, seconds=left))
+        self.label.setText(
+            QCoreApplication.translate("UndoSendNotice", "Sending “{subject}” in {seconds} s").format(
+                subject=subject, seconds=left
+            )
+        )
         if left <= 0:
-            self.label.setText(tr("Sending “{subject}”…").format(subject=subject))
+            self.label.setText(
+                QCoreApplication.translate("UndoSendNotice", "Sending “{subject}”…").format(subject=subject)
+            )
             self.undo_button.setEnabled(False)
             self.send_now_button.setEnabled(False)
 

@@ -53,12 +53,9 @@ if TYPE_CHECKING:
     from .postbox import Postbox
 
 # Words that promise an attachment, to catch the one that was forgotten (English, French, German, Spanish).
-_ATTACHMENT_WORDS = re.compile(r"\b(attach(ed|ment)|enclosed|ci-joint|pi[eè]ce jointe|anbei|anhang|adjunto)\b",
-                               re.IGNORECASE)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ComposerWindow", text)
+_ATTACHMENT_WORDS = re.compile(
+    r"\b(attach(ed|ment)|enclosed|ci-joint|pi[eè]ce jointe|anbei|anhang|adjunto)\b", re.IGNORECASE
+)
 
 
 class _FileDropFilter(QObject):
@@ -85,9 +82,16 @@ class ComposerWindow(QMainWindow):
     closed = Signal()
     draftSaved = Signal(str)  # draft id (local save)
 
-    def __init__(self, postbox: Postbox, *, draft: Draft | None = None, seed: ComposeSeed | None = None,
-                 account_id: str | None = None, from_address: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        postbox: Postbox,
+        *,
+        draft: Draft | None = None,
+        seed: ComposeSeed | None = None,
+        account_id: str | None = None,
+        from_address: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.postbox = postbox
@@ -136,8 +140,15 @@ class ComposerWindow(QMainWindow):
 
         self.setAcceptDrops(True)
         self._drop_filter = _FileDropFilter(self)
-        for widget in (self.header, self.header.sender_box, *self.header.address_fields(),
-                       self.header.subject_field, self.notice, self.attachment_summary, self.attachment_pane):
+        for widget in (
+            self.header,
+            self.header.sender_box,
+            *self.header.address_fields(),
+            self.header.subject_field,
+            self.notice,
+            self.attachment_summary,
+            self.attachment_pane,
+        ):
             widget.installEventFilter(self._drop_filter)
         self.attachment_list.filesDropped.connect(self.add_files)
         self.attachment_list.attachmentsDropped.connect(self.add_attachments)
@@ -167,23 +178,25 @@ class ComposerWindow(QMainWindow):
     # -- building ------------------------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar(tr("Message"), self)
+        bar = QToolBar(QCoreApplication.translate("ComposerWindow", "Message"), self)
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(bar)
-        self.send_action = QAction(tr("Send"), self)
+        self.send_action = QAction(QCoreApplication.translate("ComposerWindow", "Send"), self)
         self.send_action.setShortcut(QKeySequence("Ctrl+Return"))
-        self.send_action.setToolTip(tr("Send (Ctrl+Enter)"))
+        self.send_action.setToolTip(QCoreApplication.translate("ComposerWindow", "Send (Ctrl+Enter)"))
         self.send_action.triggered.connect(self.send)
-        self.attach_action = QAction(tr("Attach…"), self)
+        self.attach_action = QAction(QCoreApplication.translate("ComposerWindow", "Attach…"), self)
         self.attach_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.attach_action.triggered.connect(self.choose_files)
-        self.save_action = QAction(tr("Save draft"), self)
+        self.save_action = QAction(QCoreApplication.translate("ComposerWindow", "Save draft"), self)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(self.save_now)
-        self.plain_action = QAction(tr("Plain text only"), self)
+        self.plain_action = QAction(QCoreApplication.translate("ComposerWindow", "Plain text only"), self)
         self.plain_action.setCheckable(True)
-        self.plain_action.setToolTip(tr("Send without formatting (no HTML part)"))
+        self.plain_action.setToolTip(
+            QCoreApplication.translate("ComposerWindow", "Send without formatting (no HTML part)")
+        )
         self.plain_action.toggled.connect(self._plain_toggled)
         for action in (self.send_action, self.attach_action, self.save_action):
             bar.addAction(action)
@@ -204,8 +217,13 @@ class ComposerWindow(QMainWindow):
             self.header.bcc_field.set_addresses(seed.bcc)
             self.header.show_field("bcc", True)
         self.header.subject_field.setText(seed.subject)
-        self._draft = Draft(id=self._draft.id, account_id=self._draft.account_id, in_reply_to=seed.in_reply_to,
-                            references=tuple(seed.references), answered=seed.answered)
+        self._draft = Draft(
+            id=self._draft.id,
+            account_id=self._draft.account_id,
+            in_reply_to=seed.in_reply_to,
+            references=tuple(seed.references),
+            answered=seed.answered,
+        )
         self._signature_at_end = bool(seed.body_text or seed.body_html) and not seed.body_is_quote
         plain = not self.settings.html_by_default
         if plain:
@@ -247,8 +265,11 @@ class ComposerWindow(QMainWindow):
         for item in draft.attachments:
             data = self.postbox.drafts.blob(item.sha256)
             if data is None:
-                self.notice.show_message(tr("The attachment “{name}” of this draft could not be found.")
-                                         .format(name=item.name))
+                self.notice.show_message(
+                    QCoreApplication.translate(
+                        "ComposerWindow", "The attachment “{name}” of this draft could not be found."
+                    ).format(name=item.name)
+                )
                 continue
             attachment = Attachment(item.name, data, item.content_type)
             self._blob_of[id(attachment)] = item.sha256
@@ -309,7 +330,9 @@ class ComposerWindow(QMainWindow):
     # -- attachments ---------------------------------------------------------------------------------------
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Attach files"), str(Path.home()))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, QCoreApplication.translate("ComposerWindow", "Attach files"), str(Path.home())
+        )
         if paths:
             self.add_files(paths)
 
@@ -317,8 +340,12 @@ class ComposerWindow(QMainWindow):
         loaded, errors = load_paths(paths)
         self.add_attachments(loaded)
         if errors:
-            lines = [tr("“{name}” was not attached: {reason}.").format(name=Path(e.path).name or e.path,
-                                                                          reason=e.reason) for e in errors]
+            lines = [
+                QCoreApplication.translate("ComposerWindow", "“{name}” was not attached: {reason}.").format(
+                    name=Path(e.path).name or e.path, reason=e.reason
+                )
+                for e in errors
+            ]
             self.notice.show_message("\n".join(lines), "error")
 
     def add_attachments(self, attachments: list[Attachment]) -> None:
@@ -339,7 +366,10 @@ class ComposerWindow(QMainWindow):
         self.attachment_pane.setVisible(bool(items))
         total = self.attachment_list.total_size()
         self.attachment_summary.setText(
-            tr("{count} attachment(s), {size} in all").format(count=len(items), size=human_size(total)))
+            QCoreApplication.translate("ComposerWindow", "{count} attachment(s), {size} in all").format(
+                count=len(items), size=human_size(total)
+            )
+        )
         self._update_size_warning()
         self._touched()
 
@@ -356,12 +386,21 @@ class ComposerWindow(QMainWindow):
     def _update_size_warning(self) -> None:
         limit, size = self.size_limit(), self.estimated_size()
         if size > limit:
-            self.notice.show_message(tr("This message would be about {size}, over the {limit} this account accepts: "
-                                        "remove attachments, or share big files by link.")
-                                     .format(size=human_size(size), limit=human_size(limit)), "error")
+            self.notice.show_message(
+                QCoreApplication.translate(
+                    "ComposerWindow",
+                    "This message would be about {size}, over the {limit} this account accepts: "
+                    "remove attachments, or share big files by link.",
+                ).format(size=human_size(size), limit=human_size(limit)),
+                "error",
+            )
         elif size > limit * 0.8:
-            self.notice.show_message(tr("This message is about {size}, close to the {limit} this account accepts.")
-                                     .format(size=human_size(size), limit=human_size(limit)), "warning")
+            self.notice.show_message(
+                QCoreApplication.translate(
+                    "ComposerWindow", "This message is about {size}, close to the {limit} this account accepts."
+                ).format(size=human_size(size), limit=human_size(limit)),
+                "warning",
+            )
         elif self.notice.property("size"):
             self.notice.hide()  # the size warning no longer applies
         self.notice.setProperty("size", size > limit * 0.8)
@@ -397,7 +436,11 @@ class ComposerWindow(QMainWindow):
 
     def _update_title(self) -> None:
         subject = self.header.subject_field.text().strip()
-        self.setWindowTitle(tr("{subject} — Write").format(subject=subject) if subject else tr("New message"))
+        self.setWindowTitle(
+            QCoreApplication.translate("ComposerWindow", "{subject} — Write").format(subject=subject)
+            if subject
+            else QCoreApplication.translate("ComposerWindow", "New message")
+        )
 
     def _plain_toggled(self, plain: bool) -> None:
         if self._loading:
@@ -407,7 +450,9 @@ class ComposerWindow(QMainWindow):
     def composition(self) -> Composition:
         sender = self.header.sender
         if sender is None:
-            raise MessageError(tr("Set up an account before writing a message."))
+            raise MessageError(
+                QCoreApplication.translate("ComposerWindow", "Set up an account before writing a message.")
+            )
         return Composition(
             sender_name=sender.identity.name,
             sender_address=sender.identity.address,
@@ -478,7 +523,7 @@ class ComposerWindow(QMainWindow):
         self._dirty = self._server_dirty = True
         self.autosave()
         self.save_to_server()
-        self.statusBar().showMessage(tr("Draft saved"), 4000)
+        self.statusBar().showMessage(QCoreApplication.translate("ComposerWindow", "Draft saved"), 4000)
 
     def keep_as_draft_and_close(self) -> None:
         self._keep()
@@ -520,18 +565,27 @@ class ComposerWindow(QMainWindow):
     def problems(self) -> list[str]:
         """What stops this message from being sent, in words."""
         found = []
-        for label, field in ((tr("To"), self.header.to_field), (tr("Cc"), self.header.cc_field),
-                             (tr("Bcc"), self.header.bcc_field)):
+        for label, field in (
+            (QCoreApplication.translate("ComposerWindow", "To"), self.header.to_field),
+            (QCoreApplication.translate("ComposerWindow", "Cc"), self.header.cc_field),
+            (QCoreApplication.translate("ComposerWindow", "Bcc"), self.header.bcc_field),
+        ):
             bad = field.invalid()
             field.check()
             if bad:
-                found.append(tr("{field}: not an e-mail address: {entries}").format(field=label,
-                                                                                     entries=", ".join(bad)))
+                found.append(
+                    QCoreApplication.translate("ComposerWindow", "{field}: not an e-mail address: {entries}").format(
+                        field=label, entries=", ".join(bad)
+                    )
+                )
         if not any(f.addresses() for f in self.header.address_fields()):
-            found.append(tr("Add at least one recipient."))
+            found.append(QCoreApplication.translate("ComposerWindow", "Add at least one recipient."))
         if self.over_limit():
-            found.append(tr("The message is too large for this account ({size}, at most {limit}).")
-                         .format(size=human_size(self.estimated_size()), limit=human_size(self.size_limit())))
+            found.append(
+                QCoreApplication.translate(
+                    "ComposerWindow", "The message is too large for this account ({size}, at most {limit})."
+                ).format(size=human_size(self.estimated_size()), limit=human_size(self.size_limit()))
+            )
         return found
 
     def send(self) -> bool:
@@ -541,11 +595,21 @@ class ComposerWindow(QMainWindow):
             self.notice.show_message("\n".join(problems), "error")
             return False
         if not self.header.subject_field.text().strip() and not self.ask(
-                tr("No subject"), tr("This message has no subject. Send it anyway?")):
+            QCoreApplication.translate("ComposerWindow", "No subject"),
+            QCoreApplication.translate("ComposerWindow", "This message has no subject. Send it anyway?"),
+        ):
             self.header.subject_field.setFocus()
             return False
-        if not self.attachment_list.attachments() and _ATTACHMENT_WORDS.search(self._own_text()) and not self.ask(
-                tr("Forgotten attachment?"), tr("The message mentions an attachment, but has none. Send anyway?")):
+        if (
+            not self.attachment_list.attachments()
+            and _ATTACHMENT_WORDS.search(self._own_text())
+            and not self.ask(
+                QCoreApplication.translate("ComposerWindow", "Forgotten attachment?"),
+                QCoreApplication.translate(
+                    "ComposerWindow", "The message mentions an attachment, but has none. Send anyway?"
+                ),
+            )
+        ):
             return False
         try:
             outgoing = build_outgoing(self.composition())
@@ -586,10 +650,18 @@ class ComposerWindow(QMainWindow):
             self._discard()
             event.accept()
             return
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Save this message?"),
-                          tr("Keep this message as a draft to finish it later?"), parent=self)
-        save = box.addButton(tr("Save draft"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            QCoreApplication.translate("ComposerWindow", "Save this message?"),
+            QCoreApplication.translate("ComposerWindow", "Keep this message as a draft to finish it later?"),
+            parent=self,
+        )
+        save = box.addButton(
+            QCoreApplication.translate("ComposerWindow", "Save draft"), QMessageBox.ButtonRole.AcceptRole
+        )
+        discard = box.addButton(
+            QCoreApplication.translate("ComposerWindow", "Discard"), QMessageBox.ButtonRole.DestructiveRole
+        )
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         clicked = box.clickedButton()

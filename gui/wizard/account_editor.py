@@ -36,8 +36,14 @@ class AccountEditor(QDialog):
     accountChanged = Signal(object)
     signInRequested = Signal(str)  # account id: the accounts dialog opens the "sign in again" dialog
 
-    def __init__(self, account: Account, store: AccountStore, *, services: WizardServices | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        account: Account,
+        store: AccountStore,
+        *,
+        services: WizardServices | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.account = account
         self.store = store
@@ -53,8 +59,9 @@ class AccountEditor(QDialog):
         self.identities = IdentitiesEditor(account.identities or [account.default_identity()], self)
         tabs.addTab(self.identities, self.tr("&Identities"))
         tabs.addTab(self._servers_tab(), self.tr("&Servers"))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -82,8 +89,9 @@ class AccountEditor(QDialog):
         self.imap_form.set_settings(self.account.imap)
         self.smtp_form = ServerForm("smtp", server_role("smtp"), tab)
         self.smtp_form.set_settings(self.account.smtp)
-        self.insecure_warning = QLabel(self.tr("<b>No encryption:</b> your password and mail travel in clear text."),
-                                       tab)
+        self.insecure_warning = QLabel(
+            self.tr("<b>No encryption:</b> your password and mail travel in clear text."), tab
+        )
         self.insecure_warning.setWordWrap(True)
         self.insecure_warning.setStyleSheet(INSECURE_STYLE)
         layout = QVBoxLayout(tab)
@@ -137,9 +145,16 @@ class AccountEditor(QDialog):
         provider = self.account.provider
         if provider == "gmail" and imap.host != self.account.imap.host and not is_google_host(imap.host):
             provider = None  # Gmail's behaviour (labels, no copy to Sent) only makes sense on Gmail's servers
-        return replace(self.account, name=self.label_edit.text().strip(), imap=imap, smtp=smtp,
-                       identities=identities, display_name=identities[0].name if identities else "",
-                       provider=provider, ca_file=None if self._forget_certificate else self.account.ca_file)
+        return replace(
+            self.account,
+            name=self.label_edit.text().strip(),
+            imap=imap,
+            smtp=smtp,
+            identities=identities,
+            display_name=identities[0].name if identities else "",
+            provider=provider,
+            ca_file=None if self._forget_certificate else self.account.ca_file,
+        )
 
     def accept(self) -> None:
         account = self.edited_account()

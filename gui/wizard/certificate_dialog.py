@@ -24,16 +24,21 @@ from .manual_page import INSECURE_STYLE
 class CertificateDialog(QDialog):
     """Accepted means "trust it"; the trust button only exists when a pin can help (not for a wrong host name)."""
 
-    def __init__(self, error: UntrustedCertificate, *, already_pinned: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, error: UntrustedCertificate, *, already_pinned: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("certificateDialog")
         self.setWindowTitle(self.tr("Server certificate"))
         self.setMinimumWidth(560)
         leaf = error.leaf
         where = f"{error.host}:{error.port}"
-        intro = QLabel(self.tr("<b>{role} — {where}</b><br>Its certificate is not trusted: {reason}.").format(
-            role=server_role(error.server), where=html.escape(where), reason=html.escape(error.reason or "?")), self)
+        intro = QLabel(
+            self.tr("<b>{role} — {where}</b><br>Its certificate is not trusted: {reason}.").format(
+                role=server_role(error.server), where=html.escape(where), reason=html.escape(error.reason or "?")
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -44,8 +49,11 @@ class CertificateDialog(QDialog):
             rows = (
                 (self.tr("Issued to:"), leaf.subject, "certSubject"),
                 (self.tr("Host names:"), ", ".join(leaf.hostnames) or "—", "certHostnames"),
-                (self.tr("Issued by:"), leaf.issuer + (self.tr(" (self-signed)") if leaf.self_signed else ""),
-                 "certIssuer"),
+                (
+                    self.tr("Issued by:"),
+                    leaf.issuer + (self.tr(" (self-signed)") if leaf.self_signed else ""),
+                    "certIssuer",
+                ),
                 (self.tr("Valid from:"), leaf.not_before, "certNotBefore"),
                 (self.tr("Valid until:"), leaf.not_after, "certNotAfter"),
                 (self.tr("SHA-256 fingerprint:"), leaf.sha256[:47] + "\n" + leaf.sha256[48:], "certFingerprint"),
@@ -68,23 +76,36 @@ class CertificateDialog(QDialog):
         advice.setObjectName("certAdvice")
         advice.setWordWrap(True)
         if already_pinned:
-            advice.setText(self.tr("You already trust this certificate for this account, and the connection still "
-                                   "fails. Ask the server's administrator."))
+            advice.setText(
+                self.tr(
+                    "You already trust this certificate for this account, and the connection still "
+                    "fails. Ask the server's administrator."
+                )
+            )
         elif error.can_be_trusted:
-            advice.setText(self.tr("Trust it only if you know this server uses it — your own server, or your "
-                                   "organisation's — and the fingerprint matches the one its administrator gives "
-                                   "you. Facteur will then accept it for this account only."))
+            advice.setText(
+                self.tr(
+                    "Trust it only if you know this server uses it — your own server, or your "
+                    "organisation's — and the fingerprint matches the one its administrator gives "
+                    "you. Facteur will then accept it for this account only."
+                )
+            )
         else:
-            advice.setText(self.tr("Trusting it would not help: the certificate is expired or made for another "
-                                   "server name. Check the server name in the settings, or ask its administrator."))
+            advice.setText(
+                self.tr(
+                    "Trusting it would not help: the certificate is expired or made for another "
+                    "server name. Check the server name in the settings, or ask its administrator."
+                )
+            )
         advice.setStyleSheet(INSECURE_STYLE)
         layout.addWidget(advice)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.trust_button: QPushButton | None = None
         if error.can_be_trusted and not already_pinned:
-            self.trust_button = buttons.addButton(self.tr("&Trust this certificate for this account"),
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+            self.trust_button = buttons.addButton(
+                self.tr("&Trust this certificate for this account"), QDialogButtonBox.ButtonRole.AcceptRole
+            )
             self.trust_button.setObjectName("trustCertificateButton")
             buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
         else:

@@ -19,10 +19,6 @@ from ..cert_trust import inspect_certificate_error
 from ..workers.operation import Operation
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ConnectionTest", text)
-
-
 class ServerTestError(Exception):
     """Which server (``"imap"`` or ``"smtp"``) failed, wrapping the connector's error."""
 
@@ -35,8 +31,14 @@ class ServerTestError(Exception):
 class ConnectionTest(Operation):
     """Logs in to the account's IMAP and SMTP servers; finishes with ``{"imap": n_folders, "smtp": True}``."""
 
-    def __init__(self, account: Account, credentials: CredentialsProvider, *, timeout: float = 30.0,
-                 servers: tuple[str, ...] = ("imap", "smtp")) -> None:
+    def __init__(
+        self,
+        account: Account,
+        credentials: CredentialsProvider,
+        *,
+        timeout: float = 30.0,
+        servers: tuple[str, ...] = ("imap", "smtp"),
+    ) -> None:
         super().__init__(name="ConnectionTest")
         self.account = account
         self.credentials = credentials
@@ -44,8 +46,11 @@ class ConnectionTest(Operation):
         self.servers = servers
 
     def _config(self, server: str) -> dict[str, Any]:
-        config = (self.account.imap_config(self.credentials) if server == "imap"
-                  else self.account.smtp_config(self.credentials))
+        config = (
+            self.account.imap_config(self.credentials)
+            if server == "imap"
+            else self.account.smtp_config(self.credentials)
+        )
         config["timeout"] = self.timeout
         return config
 
@@ -61,14 +66,24 @@ class ConnectionTest(Operation):
             self.check_cancelled()
             settings = self.account.imap if server == "imap" else self.account.smtp
             self.progress.emit(done, total)
-            self.status.emit(tr("Connecting to {host}…").format(host=settings.host))
+            self.status.emit(
+                QCoreApplication.translate("ConnectionTest", "Connecting to {host}…").format(host=settings.host)
+            )
             try:
                 results[server] = self._check(server)
             except CertificateError as exc:
                 self.check_cancelled()
-                self.status.emit(tr("Fetching the certificate of {host}…").format(host=settings.host))
-                raise ServerTestError(server, inspect_certificate_error(
-                    exc, server, settings.host, settings.port, settings.security, self.timeout)) from None
+                self.status.emit(
+                    QCoreApplication.translate("ConnectionTest", "Fetching the certificate of {host}…").format(
+                        host=settings.host
+                    )
+                )
+                raise ServerTestError(
+                    server,
+                    inspect_certificate_error(
+                        exc, server, settings.host, settings.port, settings.security, self.timeout
+                    ),
+                ) from None
             except Exception as exc:  # noqa: BLE001 - reported to the page with the server's name
                 raise ServerTestError(server, exc) from None
         self.progress.emit(total, total)

@@ -52,8 +52,15 @@ class AccountDraft:
     def to_account(self) -> Account:
         assert self.imap is not None and self.smtp is not None
         return Account(
-            email=self.email, imap=self.imap, smtp=self.smtp, name=self.label.strip(),
-            display_name=self.name, auth=self.auth, provider=self.provider_id,
+            email=self.email,
+            imap=self.imap,
+            smtp=self.smtp,
+            name=self.label.strip(),
+            display_name=self.name,
+            auth=self.auth,
+            provider=self.provider_id,
             oauth=self.oauth if self.auth == "oauth2" else None,
-            identities=[Identity(self.name, self.email)], ca_file=self.ca_file, id=self.id,
+            identities=[Identity(self.name, self.email)],
+            ca_file=self.ca_file,
+            id=self.id,
         )

@@ -50,8 +50,9 @@ class GooglePage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        self.setSubTitle(self.tr("Facteur signs in to {email} through Google, in your browser.").format(
-            email=self.draft.email))
+        self.setSubTitle(
+            self.tr("Facteur signs in to {email} through Google, in your browser.").format(email=self.draft.email)
+        )
         detected = self.draft.detected
         self.app_password_note.setText(note_html(detected.note, detected.help_url) if detected else "")
         if self.panel.email != self.draft.email:

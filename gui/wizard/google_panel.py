@@ -40,8 +40,10 @@ from .labels import hint_label
 from .services import WizardServices
 
 ERROR_STYLE = "color: #b3261e;"
-SIGN_IN_STYLE = ("QPushButton { background: #1a73e8; color: white; font-weight: bold; padding: 8px 18px; "
-                 "border-radius: 4px; } QPushButton:disabled { background: #9bbcf0; }")
+SIGN_IN_STYLE = (
+    "QPushButton { background: #1a73e8; color: white; font-weight: bold; padding: 8px 18px; "
+    "border-radius: 4px; } QPushButton:disabled { background: #9bbcf0; }"
+)
 
 
 class GoogleSignInPanel(QWidget):
@@ -82,9 +84,14 @@ class GoogleSignInPanel(QWidget):
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setStyleSheet(SIGN_IN_STYLE)
         self.sign_in_button.clicked.connect(self.start)
-        explanation = hint_label(self.tr("Your browser opens Google's sign-in page. Facteur never sees your Google "
-                                         "password; Google gives it a key to your mail that you can revoke at any "
-                                         "time."), page)
+        explanation = hint_label(
+            self.tr(
+                "Your browser opens Google's sign-in page. Facteur never sees your Google "
+                "password; Google gives it a key to your mail that you can revoke at any "
+                "time."
+            ),
+            page,
+        )
         self.error_label = QLabel(page)
         self.error_label.setObjectName("signInError")
         self.error_label.setWordWrap(True)
@@ -93,10 +100,14 @@ class GoogleSignInPanel(QWidget):
 
         self.client_box = QGroupBox(self.tr("Google needs to know which app is asking"), page)
         self.client_box.setObjectName("googleClientBox")
-        client_text = QLabel(self.tr(
-            "Google asks every mail app to register an OAuth client. Choose the <i>client_secret.json</i> file of a "
-            "“Desktop app” client from Google Cloud Console, or enter its ID and secret (they can also come from "
-            "the GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET environment variables)."), self.client_box)
+        client_text = QLabel(
+            self.tr(
+                "Google asks every mail app to register an OAuth client. Choose the <i>client_secret.json</i> file "
+                "of a “Desktop app” client from Google Cloud Console, or enter its ID and secret (they can also "
+                "come from the GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET environment variables)."
+            ),
+            self.client_box,
+        )
         client_text.setWordWrap(True)
         choose = QPushButton(self.tr("Choose client_secret.json…"), self.client_box)
         choose.setObjectName("chooseClientFileButton")
@@ -144,8 +155,13 @@ class GoogleSignInPanel(QWidget):
         page = QWidget(self)
         page.setObjectName("signInWaiting")
         heading = QLabel(self.tr("<b>Continue in your browser</b>"), page)
-        text = QLabel(self.tr("Sign in to Google there and allow Facteur to use your mail. Then come back here: "
-                              "Facteur goes on by itself."), page)
+        text = QLabel(
+            self.tr(
+                "Sign in to Google there and allow Facteur to use your mail. Then come back here: "
+                "Facteur goes on by itself."
+            ),
+            page,
+        )
         text.setWordWrap(True)
         busy = QProgressBar(page)
         busy.setRange(0, 0)
@@ -232,8 +248,9 @@ class GoogleSignInPanel(QWidget):
         return True
 
     def _choose_client_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the client secret file"), str(Path.home()),
-                                              self.tr("Google client secret (*.json)"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the client secret file"), str(Path.home()), self.tr("Google client secret (*.json)")
+        )
         if name:
             self.use_client_secret_file(Path(name))
 
@@ -284,14 +301,20 @@ class GoogleSignInPanel(QWidget):
 
     def _open_browser(self) -> None:
         if not open_in_browser(self._url):
-            self.link_label.setText(self.tr("No browser could be opened. Open this link yourself: "
-                                            "<a href=\"{url}\">sign in with Google</a>").format(url=self._url))
+            self.link_label.setText(
+                self.tr(
+                    'No browser could be opened. Open this link yourself: <a href="{url}">sign in with Google</a>'
+                ).format(url=self._url)
+            )
             self.link_label.show()
 
     def _tick(self) -> None:
         remaining = max(0, int(self._deadline - time.monotonic()))
-        self.countdown_label.setText(self.tr("This sign-in expires in {minutes}:{seconds:02d}.").format(
-            minutes=remaining // 60, seconds=remaining % 60))
+        self.countdown_label.setText(
+            self.tr("This sign-in expires in {minutes}:{seconds:02d}.").format(
+                minutes=remaining // 60, seconds=remaining % 60
+            )
+        )
 
     def _end(self) -> None:
         self._operation = None
@@ -332,8 +355,9 @@ class GoogleSignInPanel(QWidget):
 
     def _show_error(self, error: BaseException) -> None:
         message = describe_error(error)
-        self.error_label.setText(self.tr("<b>The sign-in did not complete.</b> {detail}").format(
-            detail=html.escape(message.text)))
+        self.error_label.setText(
+            self.tr("<b>The sign-in did not complete.</b> {detail}").format(detail=html.escape(message.text))
+        )
         self.error_label.show()
         self.stack.setCurrentIndex(0)
 

@@ -119,8 +119,9 @@ class IdentitiesEditor(QWidget):
         row = self.list.currentRow()
         if self._loading or not 0 <= row < len(self._identities):
             return
-        identity = Identity(self.name_edit.text().strip(), self.address_edit.text().strip(),
-                            self.signature_edit.toPlainText())
+        identity = Identity(
+            self.name_edit.text().strip(), self.address_edit.text().strip(), self.signature_edit.toPlainText()
+        )
         self._identities[row] = identity
         item = self.list.item(row)
         text = self._label(identity)

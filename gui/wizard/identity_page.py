@@ -115,8 +115,9 @@ class IdentityPage(QWizardPage):
         operation.finished.connect(self._detected)
         operation.failed.connect(self._detection_failed)
         self._detection = operation
-        self.progress_label.setText(self.tr("Looking up the settings for {domain}…").format(
-            domain=split_address(email)[1]))
+        self.progress_label.setText(
+            self.tr("Looking up the settings for {domain}…").format(domain=split_address(email)[1])
+        )
         self.busy.show()
         self._set_inputs_enabled(False)
         run_in_background(operation)

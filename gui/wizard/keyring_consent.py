@@ -15,10 +15,6 @@ from ..secrets import SecretsUnavailable, backend_name, delete_secrets, secure_b
 _UNUSABLE = ("fail.Keyring", "null.Keyring")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("keyring", text)
-
-
 def keyring_usable() -> bool:
     return not any(backend_name().endswith(name) for name in _UNUSABLE)
 
@@ -28,19 +24,36 @@ def confirm_secret_storage(parent: QWidget | None) -> bool:
     if secure_backend_available():
         return True
     if not keyring_usable():
-        box = QMessageBox(QMessageBox.Icon.Critical, tr("No keyring"), tr(
-            "Facteur keeps passwords in your system's keyring, and none is available. Install and start one "
-            "(GNOME Keyring or KWallet), then add the account again."), QMessageBox.StandardButton.Close, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            QCoreApplication.translate("keyring", "No keyring"),
+            QCoreApplication.translate(
+                "keyring",
+                "Facteur keeps passwords in your system's keyring, and none is available. Install and start one "
+                "(GNOME Keyring or KWallet), then add the account again.",
+            ),
+            QMessageBox.StandardButton.Close,
+            parent,
+        )
         box.setObjectName("noKeyringBox")
         box.exec()
         return False
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("Keep the password in plain text?"), tr(
-        "No secure keyring was found: the only place available keeps passwords in a plain file ({backend}) that "
-        "any program running as you can read.\n\nKeep your password there anyway? Otherwise, install GNOME "
-        "Keyring or KWallet and add the account again.").format(backend=backend_name()),
-        QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("keyring", "Keep the password in plain text?"),
+        QCoreApplication.translate(
+            "keyring",
+            "No secure keyring was found: the only place available keeps passwords in a plain file ({backend}) that "
+            "any program running as you can read.\n\nKeep your password there anyway? Otherwise, install GNOME "
+            "Keyring or KWallet and add the account again.",
+        ).format(backend=backend_name()),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
     box.setObjectName("plaintextKeyringBox")
-    keep = box.addButton(tr("Keep it in plain text"), QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(
+        QCoreApplication.translate("keyring", "Keep it in plain text"), QMessageBox.ButtonRole.AcceptRole
+    )
     keep.setObjectName("keepPlaintextButton")
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
@@ -62,9 +75,17 @@ def store_account_secrets(parent: QWidget | None, account_id: str, secrets: dict
             delete_secrets(account_id)
         except SecretsUnavailable:
             pass
-        box = QMessageBox(QMessageBox.Icon.Critical, tr("The keyring refused the password"), tr(
-            "Facteur could not store the password in your keyring: {detail}. Unlock the keyring and press Finish "
-            "again.").format(detail=exc), QMessageBox.StandardButton.Close, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            QCoreApplication.translate("keyring", "The keyring refused the password"),
+            QCoreApplication.translate(
+                "keyring",
+                "Facteur could not store the password in your keyring: {detail}. Unlock the keyring and press Finish "
+                "again.",
+            ).format(detail=exc),
+            QMessageBox.StandardButton.Close,
+            parent,
+        )
         box.setObjectName("keyringErrorBox")
         box.exec()
         return False

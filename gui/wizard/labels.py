@@ -11,24 +11,29 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ..accounts import ServerSettings
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("wizard", text)
-
-
 def security_label(security: str) -> str:
-    return {"ssl": tr("SSL/TLS"), "starttls": tr("STARTTLS"), "none": tr("none — unencrypted")}.get(security, security)
+    return {
+        "ssl": QCoreApplication.translate("wizard", "SSL/TLS"),
+        "starttls": QCoreApplication.translate("wizard", "STARTTLS"),
+        "none": QCoreApplication.translate("wizard", "none — unencrypted"),
+    }.get(security, security)
 
 
 def server_summary(settings: ServerSettings) -> str:
     """Two lines of rich text: "host · port N · security", then the user name."""
-    first = tr("{host} · port {port} · {security}").format(
-        host=html.escape(settings.host), port=settings.port, security=security_label(settings.security))
-    second = tr("User name: {user}").format(user=html.escape(settings.username))
+    first = QCoreApplication.translate("wizard", "{host} · port {port} · {security}").format(
+        host=html.escape(settings.host), port=settings.port, security=security_label(settings.security)
+    )
+    second = QCoreApplication.translate("wizard", "User name: {user}").format(user=html.escape(settings.username))
     return f"{first}<br>{second}"
 
 
 def server_role(server: str) -> str:
-    return tr("Incoming mail server (IMAP)") if server == "imap" else tr("Outgoing mail server (SMTP)")
+    return (
+        QCoreApplication.translate("wizard", "Incoming mail server (IMAP)")
+        if server == "imap"
+        else QCoreApplication.translate("wizard", "Outgoing mail server (SMTP)")
+    )
 
 
 def hint_label(text: str, parent: QWidget) -> QLabel:

@@ -10,8 +10,7 @@ from .labels import server_role
 from .page_ids import PAGE_TEST
 from .server_form import ServerForm
 
-INSECURE_STYLE = ("color: #3b0a06; background: #fdecea; border: 1px solid #b3261e; border-radius: 4px; "
-                  "padding: 6px;")
+INSECURE_STYLE = "color: #3b0a06; background: #fdecea; border: 1px solid #b3261e; border-radius: 4px; padding: 6px;"
 
 
 class ManualPage(QWizardPage):
@@ -22,10 +21,14 @@ class ManualPage(QWizardPage):
         self.setTitle(self.tr("Server settings"))
         self.imap_form = ServerForm("imap", server_role("imap"), self)
         self.smtp_form = ServerForm("smtp", server_role("smtp"), self)
-        self.warning = QLabel(self.tr(
-            "<b>No encryption.</b> Your password and your mail would travel in clear text: anyone on the same "
-            "network (a café's Wi-Fi, your provider) could read them or take over your account. Choose SSL/TLS "
-            "or STARTTLS unless this server is on your own machine."), self)
+        self.warning = QLabel(
+            self.tr(
+                "<b>No encryption.</b> Your password and your mail would travel in clear text: anyone on the same "
+                "network (a café's Wi-Fi, your provider) could read them or take over your account. Choose SSL/TLS "
+                "or STARTTLS unless this server is on your own machine."
+            ),
+            self,
+        )
         self.warning.setObjectName("insecureWarning")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(INSECURE_STYLE)
@@ -46,16 +49,24 @@ class ManualPage(QWizardPage):
         layout.addLayout(password)
         layout.addStretch(1)
 
-        for signal in (self.imap_form.changed, self.smtp_form.changed, self.password_edit.textChanged,
-                       self.accept_insecure.toggled):
+        for signal in (
+            self.imap_form.changed,
+            self.smtp_form.changed,
+            self.password_edit.textChanged,
+            self.accept_insecure.toggled,
+        ):
             signal.connect(self._update)
         self._update()
 
     def initializePage(self) -> None:
         detected = self.draft.detected
         if detected is None:
-            self.setSubTitle(self.tr("Facteur found no settings for {domain}. Your provider's help pages list them "
-                                     "(look for “IMAP” and “SMTP”).").format(domain=split_address(self.draft.email)[1]))
+            self.setSubTitle(
+                self.tr(
+                    "Facteur found no settings for {domain}. Your provider's help pages list them "
+                    "(look for “IMAP” and “SMTP”)."
+                ).format(domain=split_address(self.draft.email)[1])
+            )
             guess = guess_settings(self.draft.email)
             imap, smtp = self.draft.imap or guess.imap, self.draft.smtp or guess.smtp
         else:
@@ -79,8 +90,9 @@ class ManualPage(QWizardPage):
 
     def isComplete(self) -> bool:
         forms_ok = self.imap_form.is_complete() and self.smtp_form.is_complete()
-        return forms_ok and bool(self.password_edit.text()) and (not self.insecure()
-                                                                 or self.accept_insecure.isChecked())
+        return (
+            forms_ok and bool(self.password_edit.text()) and (not self.insecure() or self.accept_insecure.isChecked())
+        )
 
     def validatePage(self) -> bool:
         self.draft.imap = self.imap_form.settings()
@@ -89,8 +101,7 @@ class ManualPage(QWizardPage):
         self.draft.auth = "password"
         detected = self.draft.detected
         # Edited servers keep the provider's behaviour only if they are still the provider's servers.
-        if detected is None or (detected.imap.host, detected.smtp.host) != (self.draft.imap.host,
-                                                                            self.draft.smtp.host):
+        if detected is None or (detected.imap.host, detected.smtp.host) != (self.draft.imap.host, self.draft.smtp.host):
             self.draft.provider_id = None
         else:
             self.draft.provider_id = detected.provider_id

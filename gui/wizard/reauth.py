@@ -31,8 +31,14 @@ class SignInAgainDialog(QDialog):
 
     signedIn = Signal(object)  # the updated Account
 
-    def __init__(self, account: Account, store: AccountStore, *, services: WizardServices | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        account: Account,
+        store: AccountStore,
+        *,
+        services: WizardServices | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.account = account
         self.store = store
@@ -43,8 +49,10 @@ class SignInAgainDialog(QDialog):
         self.setObjectName("signInAgainDialog")
         self.setWindowTitle(self.tr("Sign in again — {account}").format(account=account.label))
         self.setMinimumWidth(520)
-        text = self.tr("<b>Google no longer accepts Facteur's access to {email}.</b><br>The sign-in expired or was "
-                       "revoked. Sign in again to keep receiving and sending mail.")
+        text = self.tr(
+            "<b>Google no longer accepts Facteur's access to {email}.</b><br>The sign-in expired or was "
+            "revoked. Sign in again to keep receiving and sending mail."
+        )
         self.intro = intro = QLabel(text.format(email=html.escape(account.email)), self)
         intro.setObjectName("reauthIntro")
         intro.setWordWrap(True)
@@ -71,8 +79,9 @@ class SignInAgainDialog(QDialog):
         self._tokens = tokens
         candidate = replace(self.account, oauth=oauth, auth="oauth2")
         # The browser may have been signed in to another Google account: only this address's mailbox will do.
-        self._check = ConnectionTest(candidate, OAuthCredentials(manager), servers=("imap",),
-                                     timeout=self.services.connection_timeout)
+        self._check = ConnectionTest(
+            candidate, OAuthCredentials(manager), servers=("imap",), timeout=self.services.connection_timeout
+        )
         self._check.finished.connect(self._checked)
         self._check.failed.connect(self._check_failed)
         self.status.setStyleSheet("")
@@ -112,8 +121,11 @@ class SignInAgainDialog(QDialog):
 
     def _show_error(self, error: BaseException) -> None:
         self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(self.tr("That sign-in does not open {email}: {detail}").format(
-            email=self.account.email, detail=describe_error(error).text))
+        self.status.setText(
+            self.tr("That sign-in does not open {email}: {detail}").format(
+                email=self.account.email, detail=describe_error(error).text
+            )
+        )
 
     def reject(self) -> None:
         self.panel.cancel()
@@ -129,8 +141,9 @@ class ReauthPrompter(QObject):
     signedIn = Signal(object)  # the Account, with a fresh refresh token in the keyring
     _requested = Signal(str)
 
-    def __init__(self, store: AccountStore, parent: QWidget | None = None, *,
-                 services: WizardServices | None = None) -> None:
+    def __init__(
+        self, store: AccountStore, parent: QWidget | None = None, *, services: WizardServices | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.services = services
@@ -162,8 +175,9 @@ class ReauthPrompter(QObject):
         dialog = self.dialogs.get(account_id)
         if dialog is None:
             parent = self.parent()
-            dialog = SignInAgainDialog(account, self.store, services=self.services,
-                                       parent=parent if isinstance(parent, QWidget) else None)
+            dialog = SignInAgainDialog(
+                account, self.store, services=self.services, parent=parent if isinstance(parent, QWidget) else None
+            )
             dialog.signedIn.connect(self._signed_in)
             dialog.finished.connect(lambda _code, key=account_id: self._closed(key))
             self.dialogs[account_id] = dialog

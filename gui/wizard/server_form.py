@@ -44,8 +44,12 @@ class ServerForm(QGroupBox):
         layout.addRow(self.tr("&Port:"), self.port)
         layout.addRow(self.tr("S&ecurity:"), self.security)
         layout.addRow(self.tr("&User name:"), self.username)
-        for widget, name in ((self.host, self.tr("server name")), (self.port, self.tr("port")),
-                             (self.security, self.tr("connection security")), (self.username, self.tr("user name"))):
+        for widget, name in (
+            (self.host, self.tr("server name")),
+            (self.port, self.tr("port")),
+            (self.security, self.tr("connection security")),
+            (self.username, self.tr("user name")),
+        ):
             widget.setAccessibleName(f"{title}: {name}")
 
         self.host.textChanged.connect(self.changed)
@@ -76,8 +80,9 @@ class ServerForm(QGroupBox):
         self.changed.emit()
 
     def settings(self) -> ServerSettings:
-        return ServerSettings(self.host.text().strip(), self.port.value(), self.security_value(),
-                              self.username.text().strip())
+        return ServerSettings(
+            self.host.text().strip(), self.port.value(), self.security_value(), self.username.text().strip()
+        )
 
     def is_complete(self) -> bool:
         host = self.host.text().strip()

@@ -36,9 +36,17 @@ class WizardServices:
         """What the account records: which client and which endpoints refresh its tokens."""
         return OAuthClient(client.client_id, auth_uri=self.google_auth_uri, token_uri=self.google_token_uri)
 
-    def oauth_manager(self, oauth: OAuthClient, client_secret: str | None = None,
-                      refresh_token: str | None = None) -> OAuth2Manager:
+    def oauth_manager(
+        self, oauth: OAuthClient, client_secret: str | None = None, refresh_token: str | None = None
+    ) -> OAuth2Manager:
         secret = client_secret if client_secret is not None else client_secret_for(oauth.client_id)
-        return OAuth2Manager(oauth.client_id, secret, oauth.scopes, auth_uri=oauth.auth_uri,
-                             token_uri=oauth.token_uri, revoke_uri=self.google_revoke_uri,
-                             refresh_token=refresh_token, ca_file=self.google_ca_file)
+        return OAuth2Manager(
+            oauth.client_id,
+            secret,
+            oauth.scopes,
+            auth_uri=oauth.auth_uri,
+            token_uri=oauth.token_uri,
+            revoke_uri=self.google_revoke_uri,
+            refresh_token=refresh_token,
+            ca_file=self.google_ca_file,
+        )

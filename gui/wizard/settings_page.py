@@ -54,8 +54,13 @@ class SettingsPage(QWizardPage):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setAccessibleName(self.tr("Password"))
         self.password_edit.textChanged.connect(self.completeChanged)
-        privacy = hint_label(self.tr("Your password is sent only to these servers, over an encrypted connection, "
-                                     "when you press Next. Facteur keeps it in your system's keyring."), self)
+        privacy = hint_label(
+            self.tr(
+                "Your password is sent only to these servers, over an encrypted connection, "
+                "when you press Next. Facteur keeps it in your system's keyring."
+            ),
+            self,
+        )
 
         servers = QVBoxLayout()
         for role, label in (("imap", self.imap_label), ("smtp", self.smtp_label)):
@@ -83,11 +88,17 @@ class SettingsPage(QWizardPage):
         detected = self.draft.detected
         assert detected is not None and self.draft.imap is not None and self.draft.smtp is not None
         if detected.source == "autoconfig":
-            self.setSubTitle(self.tr("{provider} publishes these settings ({url}). Check them before you enter "
-                                     "your password.").format(provider=detected.provider_name, url=detected.source_url))
+            self.setSubTitle(
+                self.tr(
+                    "{provider} publishes these settings ({url}). Check them before you enter your password."
+                ).format(provider=detected.provider_name, url=detected.source_url)
+            )
         else:
-            self.setSubTitle(self.tr("These are {provider}'s settings, from Facteur's list of providers.").format(
-                provider=detected.provider_name))
+            self.setSubTitle(
+                self.tr("These are {provider}'s settings, from Facteur's list of providers.").format(
+                    provider=detected.provider_name
+                )
+            )
         self.imap_label.setText(server_summary(self.draft.imap))
         self.smtp_label.setText(server_summary(self.draft.smtp))
         note = note_html(detected.note, detected.help_url)

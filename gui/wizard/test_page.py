@@ -32,15 +32,18 @@ _HINTS = {
     "auth": QT_TRANSLATE_NOOP("ConnectionTestPage", "Go back and check the user name and the password."),
     "reauth": QT_TRANSLATE_NOOP("ConnectionTestPage", "Go back and sign in with Google again."),
     "network": QT_TRANSLATE_NOOP("ConnectionTestPage", "Check the server name and the port, and that you are online."),
-    "insecure": QT_TRANSLATE_NOOP("ConnectionTestPage",
-                                  "Choose SSL/TLS or STARTTLS, or the port your provider gives for it."),
+    "insecure": QT_TRANSLATE_NOOP(
+        "ConnectionTestPage", "Choose SSL/TLS or STARTTLS, or the port your provider gives for it."
+    ),
 }
 
 
 _CERTIFICATE_HINT = QT_TRANSLATE_NOOP(
-    "ConnectionTestPage", "Look at the certificate: if it is your server's, you can trust it for this account.")
+    "ConnectionTestPage", "Look at the certificate: if it is your server's, you can trust it for this account."
+)
 _CERTIFICATE_UNFIXABLE = QT_TRANSLATE_NOOP(
-    "ConnectionTestPage", "The certificate is expired or made for another server name: check the server name.")
+    "ConnectionTestPage", "The certificate is expired or made for another server name: check the server name."
+)
 
 
 class ConnectionTestPage(QWizardPage):
@@ -105,8 +108,9 @@ class ConnectionTestPage(QWizardPage):
         self.success_label.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Account &name:"), self.label_edit)
-        hint = hint_label(self.tr("How the account is called in Facteur's folder list. Press Finish to add it."),
-                          self.success)
+        hint = hint_label(
+            self.tr("How the account is called in Facteur's folder list. Press Finish to add it."), self.success
+        )
         success_layout.addWidget(self.success_label)
         success_layout.addLayout(form)
         success_layout.addWidget(hint)
@@ -152,8 +156,9 @@ class ConnectionTestPage(QWizardPage):
         self.progress.show()
         self.cancel_button.show()
         self.status.setText(self.tr("Connecting…"))
-        operation = ConnectionTest(self.draft.to_account(), self.draft.credentials(),
-                                   timeout=self.services.connection_timeout)
+        operation = ConnectionTest(
+            self.draft.to_account(), self.draft.credentials(), timeout=self.services.connection_timeout
+        )
         operation.progress.connect(self._progress)
         operation.status.connect(self._status)
         operation.finished.connect(self._finished)
@@ -197,9 +202,11 @@ class ConnectionTestPage(QWizardPage):
         self.cancel_button.hide()
         self.status.setText(self.tr("Everything works."))
         assert self.draft.imap is not None and self.draft.smtp is not None
-        self.success_label.setText(self.tr("✓ Facteur signed in to {imap} to read your mail and to {smtp} to send "
-                                           "it.").format(imap=html.escape(self.draft.imap.host),
-                                                         smtp=html.escape(self.draft.smtp.host)))
+        self.success_label.setText(
+            self.tr("✓ Facteur signed in to {imap} to read your mail and to {smtp} to send it.").format(
+                imap=html.escape(self.draft.imap.host), smtp=html.escape(self.draft.smtp.host)
+            )
+        )
         self.success.show()
         self.completeChanged.emit()
 
@@ -219,8 +226,11 @@ class ConnectionTestPage(QWizardPage):
         text = html.escape(message.text)
         if isinstance(cause, UntrustedCertificate):
             # The connector's wording speaks to developers (ca_file); the person gets the certificate to judge.
-            text = html.escape(self.tr("The certificate of {server} is not trusted: {reason}.").format(
-                server=f"{cause.host}:{cause.port}", reason=cause.reason or "?"))
+            text = html.escape(
+                self.tr("The certificate of {server} is not trusted: {reason}.").format(
+                    server=f"{cause.host}:{cause.port}", reason=cause.reason or "?"
+                )
+            )
             hint = _CERTIFICATE_HINT if cause.can_be_trusted else _CERTIFICATE_UNFIXABLE
         if hint:
             text += "<br><br>" + html.escape(self.tr(str(hint)))

@@ -28,8 +28,9 @@ class AccountWizard(QWizard):
 
     accountCreated = Signal(object)
 
-    def __init__(self, store: AccountStore, parent: QWidget | None = None, *,
-                 services: WizardServices | None = None) -> None:
+    def __init__(
+        self, store: AccountStore, parent: QWidget | None = None, *, services: WizardServices | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.services = services or WizardServices()
@@ -89,8 +90,9 @@ class AccountWizard(QWizard):
         super().reject()
 
 
-def run_account_wizard(parent: QWidget | None, store: AccountStore, *,
-                       services: WizardServices | None = None) -> Account | None:
+def run_account_wizard(
+    parent: QWidget | None, store: AccountStore, *, services: WizardServices | None = None
+) -> Account | None:
     """Run the wizard modally; the new account (already saved, secrets in the keyring), or None if cancelled."""
     wizard = AccountWizard(store, parent, services=services)
     try:
