@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-test run test lint typecheck bench clean package install-desktop uninstall-desktop translations icons demo
+.PHONY: setup setup-test run test lint typecheck bench clean package install-desktop uninstall-desktop translations icons demo screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ translations: $(VENV)/.installed
 
 icons: $(VENV)/.installed
 	$(PY) packaging/render_icons.py
+
+demo: setup-test
+	scripts/with-test-session.sh $(PY) scripts/demo.py
+
+screenshots: setup-test
+	xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-test-session.sh $(PY) scripts/demo.py --screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

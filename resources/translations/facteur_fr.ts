@@ -5,737 +5,52 @@
     <name></name>
     <message>
         <source>Sign in again</source>
-        <translation>Reconnectez-vous</translation>
+        <translation type="vanished">Reconnectez-vous</translation>
     </message>
     <message>
         <source>Wrong user name or password</source>
-        <translation>Nom d&apos;utilisateur ou mot de passe incorrect</translation>
+        <translation type="vanished">Nom d&apos;utilisateur ou mot de passe incorrect</translation>
     </message>
     <message>
         <source>the server</source>
-        <translation>le serveur</translation>
+        <translation type="vanished">le serveur</translation>
     </message>
     <message>
         <source>The identity of {where} could not be verified ({reason}). Someone may be intercepting the connection, or the server uses a certificate your system does not know.</source>
-        <translation>L&apos;identité de {where} n&apos;a pas pu être vérifiée ({reason}). Quelqu&apos;un intercepte peut-être la connexion, ou le serveur utilise un certificat que votre système ne connaît pas.</translation>
+        <translation type="vanished">L&apos;identité de {where} n&apos;a pas pu être vérifiée ({reason}). Quelqu&apos;un intercepte peut-être la connexion, ou le serveur utilise un certificat que votre système ne connaît pas.</translation>
     </message>
     <message>
         <source>untrusted certificate</source>
-        <translation>certificat non approuvé</translation>
+        <translation type="vanished">certificat non approuvé</translation>
     </message>
     <message>
         <source>Untrusted certificate</source>
-        <translation>Certificat non approuvé</translation>
+        <translation type="vanished">Certificat non approuvé</translation>
     </message>
     <message>
         <source>Connection not secure</source>
-        <translation>Connexion non sécurisée</translation>
+        <translation type="vanished">Connexion non sécurisée</translation>
     </message>
     <message>
         <source>The server is not answering</source>
-        <translation>Le serveur ne répond pas</translation>
+        <translation type="vanished">Le serveur ne répond pas</translation>
     </message>
     <message>
         <source>Cannot reach the server</source>
-        <translation>Impossible de joindre le serveur</translation>
+        <translation type="vanished">Impossible de joindre le serveur</translation>
     </message>
     <message>
         <source>Account settings are incomplete</source>
-        <translation>Les paramètres du compte sont incomplets</translation>
+        <translation type="vanished">Les paramètres du compte sont incomplets</translation>
     </message>
     <message>
         <source>The server refused the operation</source>
-        <translation>Le serveur a refusé l&apos;opération</translation>
+        <translation type="vanished">Le serveur a refusé l&apos;opération</translation>
     </message>
     <message>
         <source>Something went wrong</source>
-        <translation>Une erreur s&apos;est produite</translation>
+        <translation type="vanished">Une erreur s&apos;est produite</translation>
     </message>
-    <message>
-        <source>Name &lt;address@example.com&gt;, …</source>
-        <translation>Nom &lt;adresse@example.com&gt;, …</translation>
-    </message>
-    <message>
-        <source>Not an e-mail address: {entries}</source>
-        <translation>Pas une adresse électronique&#xa0;: {entries}</translation>
-    </message>
-    <message>
-        <source>it is a folder; attach the files inside it, or a zip of it</source>
-        <translation>c&apos;est un dossier&#xa0;; joignez les fichiers qu&apos;il contient, ou une archive zip du dossier</translation>
-    </message>
-    <message>
-        <source>the file does not exist (any more)</source>
-        <translation>le fichier n&apos;existe pas (ou plus)</translation>
-    </message>
-    <message>
-        <source>you are not allowed to read it</source>
-        <translation>vous n&apos;avez pas le droit de le lire</translation>
-    </message>
-    <message>
-        <source>Attachments</source>
-        <translation>Pièces jointes</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Retirer</translation>
-    </message>
-    <message>
-        <source>pasted image</source>
-        <translation>image collée</translation>
-    </message>
-    <message>
-        <source>Message body</source>
-        <translation>Corps du message</translation>
-    </message>
-    <message>
-        <source>Formatting</source>
-        <translation>Mise en forme</translation>
-    </message>
-    <message>
-        <source>B</source>
-        <translation>G</translation>
-    </message>
-    <message>
-        <source>Bold</source>
-        <translation>Gras</translation>
-    </message>
-    <message>
-        <source>I</source>
-        <translation>I</translation>
-    </message>
-    <message>
-        <source>Italic</source>
-        <translation>Italique</translation>
-    </message>
-    <message>
-        <source>U</source>
-        <translation>S</translation>
-    </message>
-    <message>
-        <source>Underline</source>
-        <translation>Souligné</translation>
-    </message>
-    <message>
-        <source>• List</source>
-        <translation>• Liste</translation>
-    </message>
-    <message>
-        <source>Bulleted list</source>
-        <translation>Liste à puces</translation>
-    </message>
-    <message>
-        <source>1. List</source>
-        <translation>1. Liste</translation>
-    </message>
-    <message>
-        <source>Numbered list</source>
-        <translation>Liste numérotée</translation>
-    </message>
-    <message>
-        <source>❝ Quote</source>
-        <translation>❝ Citation</translation>
-    </message>
-    <message>
-        <source>Quote</source>
-        <translation>Citer</translation>
-    </message>
-    <message>
-        <source>Unquote</source>
-        <translation>Retirer la citation</translation>
-    </message>
-    <message>
-        <source>Remove one quote level</source>
-        <translation>Retirer un niveau de citation</translation>
-    </message>
-    <message>
-        <source>Link…</source>
-        <translation>Lien…</translation>
-    </message>
-    <message>
-        <source>Insert or edit a link</source>
-        <translation>Insérer ou modifier un lien</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>Annuler</translation>
-    </message>
-    <message>
-        <source>Redo</source>
-        <translation>Rétablir</translation>
-    </message>
-    <message>
-        <source>Link</source>
-        <translation>Lien</translation>
-    </message>
-    <message>
-        <source>Address (URL):</source>
-        <translation>Adresse (URL)&#xa0;:</translation>
-    </message>
-    <message>
-        <source>On {date}, {name} wrote:</source>
-        <translation>Le {date}, {name} a écrit&#xa0;:</translation>
-    </message>
-    <message>
-        <source>{name} wrote:</source>
-        <translation>{name} a écrit&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Subject:</source>
-        <translation>Sujet&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Date:</source>
-        <translation>Date&#xa0;:</translation>
-    </message>
-    <message>
-        <source>What is it about?</source>
-        <translation>De quoi s&apos;agit-il&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Cc</source>
-        <translation>Cc</translation>
-    </message>
-    <message>
-        <source>Bcc</source>
-        <translation>Cci</translation>
-    </message>
-    <message>
-        <source>Show the {field} field</source>
-        <translation>Afficher le champ {field}</translation>
-    </message>
-    <message>
-        <source>From:</source>
-        <translation>De&#xa0;:</translation>
-    </message>
-    <message>
-        <source>To:</source>
-        <translation>Pour&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Cc:</source>
-        <translation>Cc&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Bcc:</source>
-        <translation>Cci&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Forwarded message</source>
-        <translation>Message transféré</translation>
-    </message>
-    <message>
-        <source>-------- Forwarded Message --------</source>
-        <translation>-------- Message transféré --------</translation>
-    </message>
-    <message>
-        <source>Starred</source>
-        <translation>Suivi</translation>
-    </message>
-    <message>
-        <source>Waiting (undo possible)</source>
-        <translation>En attente (annulation possible)</translation>
-    </message>
-    <message>
-        <source>Will retry at {time}</source>
-        <translation>Nouvel essai à {time}</translation>
-    </message>
-    <message>
-        <source>Queued</source>
-        <translation>En file d&apos;attente</translation>
-    </message>
-    <message>
-        <source>Sending…</source>
-        <translation>Envoi…</translation>
-    </message>
-    <message>
-        <source>Checking whether it was sent…</source>
-        <translation>Vérification de l&apos;envoi…</translation>
-    </message>
-    <message>
-        <source>Sent; filing a copy in Sent…</source>
-        <translation>Envoyé&#xa0;; classement d&apos;une copie dans Envoyés…</translation>
-    </message>
-    <message>
-        <source>Interrupted: may have been sent</source>
-        <translation>Interrompu&#xa0;: a peut-être été envoyé</translation>
-    </message>
-    <message>
-        <source>Not sent</source>
-        <translation>Non envoyé</translation>
-    </message>
-    <message>
-        <source>To</source>
-        <translation>Pour</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>État</translation>
-    </message>
-    <message>
-        <source>Details</source>
-        <translation>Détails</translation>
-    </message>
-    <message>
-        <source>Send now</source>
-        <translation>Envoyer maintenant</translation>
-    </message>
-    <message>
-        <source>Edit</source>
-        <translation>Modifier</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Supprimer</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>De</translation>
-    </message>
-    <message>
-        <source>Subject</source>
-        <translation>Sujet</translation>
-    </message>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>Taille</translation>
-    </message>
-    <message>
-        <source>(no subject)</source>
-        <translation>(sans sujet)</translation>
-    </message>
-    <message>
-        <source>Click to star</source>
-        <translation>Cliquer pour suivre</translation>
-    </message>
-    <message>
-        <source>Has attachments</source>
-        <translation>Avec pièces jointes</translation>
-    </message>
-    <message>
-        <source>Not starred</source>
-        <translation>Non suivi</translation>
-    </message>
-    <message>
-        <source>No attachments</source>
-        <translation>Sans pièce jointe</translation>
-    </message>
-    <message>
-        <source>Unread: %1</source>
-        <translation>Non lu&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>This sign-in is over</source>
-        <translation>Cette connexion est terminée</translation>
-    </message>
-    <message>
-        <source>You can close this tab and go back to Facteur.</source>
-        <translation>Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
-    </message>
-    <message>
-        <source>Bad request</source>
-        <translation>Requête incorrecte</translation>
-    </message>
-    <message>
-        <source>This address only answers Google&apos;s sign-in.</source>
-        <translation>Cette adresse ne sert qu&apos;à la connexion Google.</translation>
-    </message>
-    <message>
-        <source>Not found</source>
-        <translation>Introuvable</translation>
-    </message>
-    <message>
-        <source>You are signed in</source>
-        <translation>Connexion réussie</translation>
-    </message>
-    <message>
-        <source>Facteur can now read and send your mail. You can close this tab and go back to Facteur.</source>
-        <translation>Facteur peut maintenant lire et envoyer vos messages. Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
-    </message>
-    <message>
-        <source>Sign-in failed</source>
-        <translation>Échec de la connexion</translation>
-    </message>
-    <message>
-        <source>Go back to Facteur to try again.</source>
-        <translation>Revenez à Facteur pour réessayer.</translation>
-    </message>
-    <message>
-        <source>Connecting to {host}…</source>
-        <translation>Connexion à {host}…</translation>
-    </message>
-    <message>
-        <source>Fetching the certificate of {host}…</source>
-        <translation>Récupération du certificat de {host}…</translation>
-    </message>
-    <message>
-        <source>No keyring</source>
-        <translation>Aucun trousseau</translation>
-    </message>
-    <message>
-        <source>Facteur keeps passwords in your system&apos;s keyring, and none is available. Install and start one (GNOME Keyring or KWallet), then add the account again.</source>
-        <translation>Facteur garde les mots de passe dans le trousseau du système, et aucun n&apos;est disponible. Installez-en un et démarrez-le (GNOME Keyring ou KWallet), puis ajoutez de nouveau le compte.</translation>
-    </message>
-    <message>
-        <source>Keep the password in plain text?</source>
-        <translation>Garder le mot de passe en clair&#xa0;?</translation>
-    </message>
-    <message>
-        <source>No secure keyring was found: the only place available keeps passwords in a plain file ({backend}) that any program running as you can read.
-
-Keep your password there anyway? Otherwise, install GNOME Keyring or KWallet and add the account again.</source>
-        <translation>Aucun trousseau sécurisé n&apos;a été trouvé&#xa0;: le seul endroit disponible garde les mots de passe dans un simple fichier ({backend}) que tout programme lancé sous votre nom peut lire.
-
-Y garder votre mot de passe malgré tout&#xa0;? Sinon, installez GNOME Keyring ou KWallet et ajoutez de nouveau le compte.</translation>
-    </message>
-    <message>
-        <source>Keep it in plain text</source>
-        <translation>Le garder en clair</translation>
-    </message>
-    <message>
-        <source>The keyring refused the password</source>
-        <translation>Le trousseau a refusé le mot de passe</translation>
-    </message>
-    <message>
-        <source>Facteur could not store the password in your keyring: {detail}. Unlock the keyring and press Finish again.</source>
-        <translation>Facteur n&apos;a pas pu enregistrer le mot de passe dans votre trousseau&#xa0;: {detail}. Déverrouillez le trousseau et appuyez de nouveau sur Terminer.</translation>
-    </message>
-    <message>
-        <source>SSL/TLS</source>
-        <translation>SSL/TLS</translation>
-    </message>
-    <message>
-        <source>STARTTLS</source>
-        <translation>STARTTLS</translation>
-    </message>
-    <message>
-        <source>none — unencrypted</source>
-        <translation>aucune — non chiffrée</translation>
-    </message>
-    <message>
-        <source>{host} · port {port} · {security}</source>
-        <translation>{host} · port {port} · {security}</translation>
-    </message>
-    <message>
-        <source>User name: {user}</source>
-        <translation>Nom d&apos;utilisateur&#xa0;: {user}</translation>
-    </message>
-    <message>
-        <source>Incoming mail server (IMAP)</source>
-        <translation>Serveur de courrier entrant (IMAP)</translation>
-    </message>
-    <message>
-        <source>Outgoing mail server (SMTP)</source>
-        <translation>Serveur de courrier sortant (SMTP)</translation>
-    </message>
-    <message>
-        <source>Unsent messages</source>
-        <translation>Messages non envoyés</translation>
-    </message>
-    <message>
-        <source>Facteur was closed while you were writing:
-{names}
-
-Open them again?</source>
-        <translation>Facteur a été fermé pendant que vous écriviez&#xa0;:
-{names}
-
-Les rouvrir&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Open them</source>
-        <translation>Les rouvrir</translation>
-    </message>
-    <message>
-        <source>Keep as drafts</source>
-        <translation>Les garder en brouillons</translation>
-    </message>
-    <message>
-        <source>Not sent: {error}</source>
-        <translation>Non envoyé&#xa0;: {error}</translation>
-    </message>
-    <message>
-        <source>Sending “{subject}” in {seconds} s</source>
-        <translation>Envoi de «&#xa0;{subject}&#xa0;» dans {seconds} s</translation>
-    </message>
-    <message>
-        <source>Sending “{subject}”…</source>
-        <translation>Envoi de «&#xa0;{subject}&#xa0;»…</translation>
-    </message>
-    <message>
-        <source>Message</source>
-        <translation>Message</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation>Envoyer</translation>
-    </message>
-    <message>
-        <source>Send (Ctrl+Enter)</source>
-        <translation>Envoyer (Ctrl+Entrée)</translation>
-    </message>
-    <message>
-        <source>Attach…</source>
-        <translation>Joindre…</translation>
-    </message>
-    <message>
-        <source>Save draft</source>
-        <translation>Enregistrer le brouillon</translation>
-    </message>
-    <message>
-        <source>Plain text only</source>
-        <translation>Texte brut seulement</translation>
-    </message>
-    <message>
-        <source>Send without formatting (no HTML part)</source>
-        <translation>Envoyer sans mise en forme (pas de partie HTML)</translation>
-    </message>
-    <message>
-        <source>The attachment “{name}” of this draft could not be found.</source>
-        <translation>La pièce jointe «&#xa0;{name}&#xa0;» de ce brouillon est introuvable.</translation>
-    </message>
-    <message>
-        <source>Attach files</source>
-        <translation>Joindre des fichiers</translation>
-    </message>
-    <message>
-        <source>“{name}” was not attached: {reason}.</source>
-        <translation>«&#xa0;{name}&#xa0;» n&apos;a pas été joint&#xa0;: {reason}.</translation>
-    </message>
-    <message>
-        <source>{count} attachment(s), {size} in all</source>
-        <translation>{count} pièce(s) jointe(s), {size} au total</translation>
-    </message>
-    <message>
-        <source>This message would be about {size}, over the {limit} this account accepts: remove attachments, or share big files by link.</source>
-        <translation>Ce message ferait environ {size}, au-delà des {limit} que ce compte accepte&#xa0;: retirez des pièces jointes, ou partagez les gros fichiers par un lien.</translation>
-    </message>
-    <message>
-        <source>This message is about {size}, close to the {limit} this account accepts.</source>
-        <translation>Ce message fait environ {size}, près des {limit} que ce compte accepte.</translation>
-    </message>
-    <message>
-        <source>{subject} — Write</source>
-        <translation>{subject} — Rédaction</translation>
-    </message>
-    <message>
-        <source>New message</source>
-        <translation>Nouveau message</translation>
-    </message>
-    <message>
-        <source>Set up an account before writing a message.</source>
-        <translation>Configurez un compte avant d&apos;écrire un message.</translation>
-    </message>
-    <message>
-        <source>Draft saved</source>
-        <translation>Brouillon enregistré</translation>
-    </message>
-    <message>
-        <source>{field}: not an e-mail address: {entries}</source>
-        <translation>{field}&#xa0;: pas une adresse électronique&#xa0;: {entries}</translation>
-    </message>
-    <message>
-        <source>Add at least one recipient.</source>
-        <translation>Ajoutez au moins un destinataire.</translation>
-    </message>
-    <message>
-        <source>The message is too large for this account ({size}, at most {limit}).</source>
-        <translation>Le message est trop gros pour ce compte ({size}, au plus {limit}).</translation>
-    </message>
-    <message>
-        <source>No subject</source>
-        <translation>Pas de sujet</translation>
-    </message>
-    <message>
-        <source>This message has no subject. Send it anyway?</source>
-        <translation>Ce message n&apos;a pas de sujet. L&apos;envoyer quand même&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Forgotten attachment?</source>
-        <translation>Pièce jointe oubliée&#xa0;?</translation>
-    </message>
-    <message>
-        <source>The message mentions an attachment, but has none. Send anyway?</source>
-        <translation>Le message parle d&apos;une pièce jointe, mais n&apos;en a aucune. L&apos;envoyer quand même&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Save this message?</source>
-        <translation>Enregistrer ce message&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Keep this message as a draft to finish it later?</source>
-        <translation>Garder ce message en brouillon pour le terminer plus tard&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Discard</source>
-        <translation>Abandonner</translation>
-    </message>
-</context>
-<context>
-    <name>AccountEditor</name>
-    <message>
-        <source>Account settings — {account}</source>
-        <translation>Paramètres du compte — {account}</translation>
-    </message>
-    <message>
-        <source>&amp;General</source>
-        <translation>&amp;Général</translation>
-    </message>
-    <message>
-        <source>&amp;Identities</source>
-        <translation>&amp;Identités</translation>
-    </message>
-    <message>
-        <source>&amp;Servers</source>
-        <translation>&amp;Serveurs</translation>
-    </message>
-    <message>
-        <source>Account &amp;name:</source>
-        <translation>&amp;Nom du compte&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Address:</source>
-        <translation>Adresse&#xa0;:</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;No encryption:&lt;/b&gt; your password and mail travel in clear text.</source>
-        <translation>&lt;b&gt;Pas de chiffrement&#xa0;:&lt;/b&gt; votre mot de passe et vos messages circulent en clair.</translation>
-    </message>
-    <message>
-        <source>Signs in with Google.</source>
-        <translation>Se connecte avec Google.</translation>
-    </message>
-    <message>
-        <source>Sign in with Google &amp;again…</source>
-        <translation>Se reconnecter &amp;avec Google…</translation>
-    </message>
-    <message>
-        <source>unchanged</source>
-        <translation>inchangé</translation>
-    </message>
-    <message>
-        <source>New password</source>
-        <translation>Nouveau mot de passe</translation>
-    </message>
-    <message>
-        <source>New &amp;password:</source>
-        <translation>Nouveau &amp;mot de passe&#xa0;:</translation>
-    </message>
-    <message>
-        <source>This account trusts a server certificate you accepted.</source>
-        <translation>Ce compte fait confiance à un certificat de serveur que vous avez accepté.</translation>
-    </message>
-    <message>
-        <source>&amp;Forget it</source>
-        <translation>&amp;L&apos;oublier</translation>
-    </message>
-    <message>
-        <source>The certificate will be forgotten when you save.</source>
-        <translation>Le certificat sera oublié à l&apos;enregistrement.</translation>
-    </message>
-</context>
-<context>
-    <name>AccountSession</name>
-    <message>
-        <source>Connecting…</source>
-        <translation type="vanished">Connexion…</translation>
-    </message>
-    <message>
-        <source>Synchronising %1</source>
-        <translation type="vanished">Synchronisation de %1</translation>
-    </message>
-    <message>
-        <source>Synchronising %1 (%2 of %3)</source>
-        <translation type="vanished">Synchronisation de %1 (%2 sur %3)</translation>
-    </message>
-</context>
-<context>
-    <name>AccountWizard</name>
-    <message>
-        <source>Add a mail account</source>
-        <translation>Ajouter un compte de messagerie</translation>
-    </message>
-    <message>
-        <source>&amp;Finish</source>
-        <translation>&amp;Terminer</translation>
-    </message>
-    <message>
-        <source>The account could not be saved</source>
-        <translation>Le compte n&apos;a pas pu être enregistré</translation>
-    </message>
-</context>
-<context>
-    <name>AccountsDialog</name>
-    <message>
-        <source>Accounts</source>
-        <translation>Comptes</translation>
-    </message>
-    <message>
-        <source>No account yet. Press “Add” to set one up.</source>
-        <translation>Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
-    </message>
-    <message>
-        <source>&amp;Add…</source>
-        <translation>&amp;Ajouter…</translation>
-    </message>
-    <message>
-        <source>&amp;Edit…</source>
-        <translation>&amp;Modifier…</translation>
-    </message>
-    <message>
-        <source>&amp;Remove…</source>
-        <translation>&amp;Supprimer…</translation>
-    </message>
-    <message>
-        <source>Move &amp;up</source>
-        <translation>Mon&amp;ter</translation>
-    </message>
-    <message>
-        <source>Move &amp;down</source>
-        <translation>Descen&amp;dre</translation>
-    </message>
-    <message>
-        <source>signs in with Google</source>
-        <translation>se connecte avec Google</translation>
-    </message>
-    <message>
-        <source>{host}</source>
-        <translation>{host}</translation>
-    </message>
-    <message>
-        <source>Reads from {imap}, sends through {smtp}</source>
-        <translation>Reçoit par {imap}, envoie par {smtp}</translation>
-    </message>
-    <message>
-        <source>{imap} — {smtp}</source>
-        <translation type="vanished">{imap} — {smtp}</translation>
-    </message>
-    <message>
-        <source>Remove {account}?</source>
-        <translation>Supprimer {account}&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Facteur will forget this account: its password, the copies of its mail kept on this computer and its settings. The mail on the server is not touched.</source>
-        <translation>Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
-    </message>
-    <message>
-        <source>&amp;Remove</source>
-        <translation>&amp;Supprimer</translation>
-    </message>
-    <message>
-        <source>The account was not removed</source>
-        <translation>Le compte n&apos;a pas été supprimé</translation>
-    </message>
-    <message>
-        <source>Facteur could not delete its password from the keyring: {detail}. Unlock the keyring and try again.</source>
-        <translation>Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
-    </message>
-</context>
-<context>
-    <name>AddressField</name>
     <message>
         <source>Name &lt;address@example.com&gt;, …</source>
         <translation type="vanished">Nom &lt;adresse@example.com&gt;, …</translation>
@@ -743,72 +58,6 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>Not an e-mail address: {entries}</source>
         <translation type="vanished">Pas une adresse électronique&#xa0;: {entries}</translation>
-    </message>
-</context>
-<context>
-    <name>AttachmentView</name>
-    <message>
-        <source>Attachments</source>
-        <translation type="vanished">Pièces jointes</translation>
-    </message>
-    <message>
-        <source>Save All…</source>
-        <translation type="vanished">Tout enregistrer…</translation>
-    </message>
-    <message>
-        <source>Save Attachment</source>
-        <translation type="vanished">Enregistrer la pièce jointe</translation>
-    </message>
-    <message>
-        <source>Save All Attachments</source>
-        <translation type="vanished">Enregistrer toutes les pièces jointes</translation>
-    </message>
-    <message>
-        <source>Open a program?</source>
-        <translation type="vanished">Ouvrir un programme&#xa0;?</translation>
-    </message>
-    <message>
-        <source>Could not open the attachment</source>
-        <translation type="vanished">Impossible d&apos;ouvrir la pièce jointe</translation>
-    </message>
-    <message>
-        <source>1 attachment</source>
-        <translation type="vanished">1 pièce jointe</translation>
-    </message>
-    <message>
-        <source>Could not save the attachment</source>
-        <translation type="vanished">Impossible d&apos;enregistrer la pièce jointe</translation>
-    </message>
-    <message>
-        <source>“%1” could run as a program on this computer. Open it only if you trust the sender and expected this file.</source>
-        <translation type="vanished">«&#xa0;%1&#xa0;» pourrait s&apos;exécuter comme un programme sur cet ordinateur. Ne l&apos;ouvrez que si vous faites confiance à l&apos;expéditeur et attendiez ce fichier.</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation type="vanished">Ouvrir</translation>
-    </message>
-    <message>
-        <source>Save As…</source>
-        <translation type="vanished">Enregistrer sous…</translation>
-    </message>
-    <message>
-        <source>No application is set up to open “%1”.</source>
-        <translation type="vanished">Aucune application n&apos;est configurée pour ouvrir «&#xa0;%1&#xa0;».</translation>
-    </message>
-    <message>
-        <source>%1 attachments</source>
-        <translation type="vanished">%1 pièces jointes</translation>
-    </message>
-</context>
-<context>
-    <name>Attachments</name>
-    <message>
-        <source>Attachments</source>
-        <translation type="vanished">Pièces jointes</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation type="vanished">Retirer</translation>
     </message>
     <message>
         <source>it is a folder; attach the files inside it, or a zip of it</source>
@@ -822,9 +71,18 @@ Les rouvrir&#xa0;?</translation>
         <source>you are not allowed to read it</source>
         <translation type="vanished">vous n&apos;avez pas le droit de le lire</translation>
     </message>
-</context>
-<context>
-    <name>BodyEditor</name>
+    <message>
+        <source>Attachments</source>
+        <translation type="vanished">Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="vanished">Retirer</translation>
+    </message>
+    <message>
+        <source>pasted image</source>
+        <translation type="vanished">image collée</translation>
+    </message>
     <message>
         <source>Message body</source>
         <translation type="vanished">Corps du message</translation>
@@ -914,8 +172,757 @@ Les rouvrir&#xa0;?</translation>
         <translation type="vanished">Adresse (URL)&#xa0;:</translation>
     </message>
     <message>
+        <source>On {date}, {name} wrote:</source>
+        <translation type="vanished">Le {date}, {name} a écrit&#xa0;:</translation>
+    </message>
+    <message>
+        <source>{name} wrote:</source>
+        <translation type="vanished">{name} a écrit&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation type="vanished">Sujet&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation type="vanished">Date&#xa0;:</translation>
+    </message>
+    <message>
+        <source>What is it about?</source>
+        <translation type="vanished">De quoi s&apos;agit-il&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Cc</source>
+        <translation type="vanished">Cc</translation>
+    </message>
+    <message>
+        <source>Bcc</source>
+        <translation type="vanished">Cci</translation>
+    </message>
+    <message>
+        <source>Show the {field} field</source>
+        <translation type="vanished">Afficher le champ {field}</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation type="vanished">De&#xa0;:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation type="vanished">Pour&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Cc:</source>
+        <translation type="vanished">Cc&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Bcc:</source>
+        <translation type="vanished">Cci&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Forwarded message</source>
+        <translation type="vanished">Message transféré</translation>
+    </message>
+    <message>
+        <source>-------- Forwarded Message --------</source>
+        <translation type="vanished">-------- Message transféré --------</translation>
+    </message>
+    <message>
+        <source>Starred</source>
+        <translation type="vanished">Suivi</translation>
+    </message>
+    <message>
+        <source>Waiting (undo possible)</source>
+        <translation type="vanished">En attente (annulation possible)</translation>
+    </message>
+    <message>
+        <source>Will retry at {time}</source>
+        <translation type="vanished">Nouvel essai à {time}</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation type="vanished">En file d&apos;attente</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation type="vanished">Envoi…</translation>
+    </message>
+    <message>
+        <source>Checking whether it was sent…</source>
+        <translation type="vanished">Vérification de l&apos;envoi…</translation>
+    </message>
+    <message>
+        <source>Sent; filing a copy in Sent…</source>
+        <translation type="vanished">Envoyé&#xa0;; classement d&apos;une copie dans Envoyés…</translation>
+    </message>
+    <message>
+        <source>Interrupted: may have been sent</source>
+        <translation type="vanished">Interrompu&#xa0;: a peut-être été envoyé</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation type="vanished">Non envoyé</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="vanished">Pour</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="vanished">État</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="vanished">Détails</translation>
+    </message>
+    <message>
+        <source>Send now</source>
+        <translation type="vanished">Envoyer maintenant</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="vanished">Modifier</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="vanished">Supprimer</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="vanished">De</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="vanished">Sujet</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="vanished">Date</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="vanished">Taille</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation type="vanished">(sans sujet)</translation>
+    </message>
+    <message>
+        <source>Click to star</source>
+        <translation type="vanished">Cliquer pour suivre</translation>
+    </message>
+    <message>
+        <source>Has attachments</source>
+        <translation type="vanished">Avec pièces jointes</translation>
+    </message>
+    <message>
+        <source>Not starred</source>
+        <translation type="vanished">Non suivi</translation>
+    </message>
+    <message>
+        <source>No attachments</source>
+        <translation type="vanished">Sans pièce jointe</translation>
+    </message>
+    <message>
+        <source>Unread: %1</source>
+        <translation type="vanished">Non lu&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>This sign-in is over</source>
+        <translation type="vanished">Cette connexion est terminée</translation>
+    </message>
+    <message>
+        <source>You can close this tab and go back to Facteur.</source>
+        <translation type="vanished">Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
+    </message>
+    <message>
+        <source>Bad request</source>
+        <translation type="vanished">Requête incorrecte</translation>
+    </message>
+    <message>
+        <source>This address only answers Google&apos;s sign-in.</source>
+        <translation type="vanished">Cette adresse ne sert qu&apos;à la connexion Google.</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation type="vanished">Introuvable</translation>
+    </message>
+    <message>
+        <source>You are signed in</source>
+        <translation type="vanished">Connexion réussie</translation>
+    </message>
+    <message>
+        <source>Facteur can now read and send your mail. You can close this tab and go back to Facteur.</source>
+        <translation type="vanished">Facteur peut maintenant lire et envoyer vos messages. Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
+    </message>
+    <message>
+        <source>Sign-in failed</source>
+        <translation type="vanished">Échec de la connexion</translation>
+    </message>
+    <message>
+        <source>Go back to Facteur to try again.</source>
+        <translation type="vanished">Revenez à Facteur pour réessayer.</translation>
+    </message>
+    <message>
+        <source>Connecting to {host}…</source>
+        <translation type="vanished">Connexion à {host}…</translation>
+    </message>
+    <message>
+        <source>Fetching the certificate of {host}…</source>
+        <translation type="vanished">Récupération du certificat de {host}…</translation>
+    </message>
+    <message>
+        <source>No keyring</source>
+        <translation type="vanished">Aucun trousseau</translation>
+    </message>
+    <message>
+        <source>Facteur keeps passwords in your system&apos;s keyring, and none is available. Install and start one (GNOME Keyring or KWallet), then add the account again.</source>
+        <translation type="vanished">Facteur garde les mots de passe dans le trousseau du système, et aucun n&apos;est disponible. Installez-en un et démarrez-le (GNOME Keyring ou KWallet), puis ajoutez de nouveau le compte.</translation>
+    </message>
+    <message>
+        <source>Keep the password in plain text?</source>
+        <translation type="vanished">Garder le mot de passe en clair&#xa0;?</translation>
+    </message>
+    <message>
+        <source>No secure keyring was found: the only place available keeps passwords in a plain file ({backend}) that any program running as you can read.
+
+Keep your password there anyway? Otherwise, install GNOME Keyring or KWallet and add the account again.</source>
+        <translation type="vanished">Aucun trousseau sécurisé n&apos;a été trouvé&#xa0;: le seul endroit disponible garde les mots de passe dans un simple fichier ({backend}) que tout programme lancé sous votre nom peut lire.
+
+Y garder votre mot de passe malgré tout&#xa0;? Sinon, installez GNOME Keyring ou KWallet et ajoutez de nouveau le compte.</translation>
+    </message>
+    <message>
+        <source>Keep it in plain text</source>
+        <translation type="vanished">Le garder en clair</translation>
+    </message>
+    <message>
+        <source>The keyring refused the password</source>
+        <translation type="vanished">Le trousseau a refusé le mot de passe</translation>
+    </message>
+    <message>
+        <source>Facteur could not store the password in your keyring: {detail}. Unlock the keyring and press Finish again.</source>
+        <translation type="vanished">Facteur n&apos;a pas pu enregistrer le mot de passe dans votre trousseau&#xa0;: {detail}. Déverrouillez le trousseau et appuyez de nouveau sur Terminer.</translation>
+    </message>
+    <message>
+        <source>SSL/TLS</source>
+        <translation type="vanished">SSL/TLS</translation>
+    </message>
+    <message>
+        <source>STARTTLS</source>
+        <translation type="vanished">STARTTLS</translation>
+    </message>
+    <message>
+        <source>none — unencrypted</source>
+        <translation type="vanished">aucune — non chiffrée</translation>
+    </message>
+    <message>
+        <source>{host} · port {port} · {security}</source>
+        <translation type="vanished">{host} · port {port} · {security}</translation>
+    </message>
+    <message>
+        <source>User name: {user}</source>
+        <translation type="vanished">Nom d&apos;utilisateur&#xa0;: {user}</translation>
+    </message>
+    <message>
+        <source>Incoming mail server (IMAP)</source>
+        <translation type="vanished">Serveur de courrier entrant (IMAP)</translation>
+    </message>
+    <message>
+        <source>Outgoing mail server (SMTP)</source>
+        <translation type="vanished">Serveur de courrier sortant (SMTP)</translation>
+    </message>
+    <message>
+        <source>Unsent messages</source>
+        <translation type="vanished">Messages non envoyés</translation>
+    </message>
+    <message>
+        <source>Facteur was closed while you were writing:
+{names}
+
+Open them again?</source>
+        <translation type="vanished">Facteur a été fermé pendant que vous écriviez&#xa0;:
+{names}
+
+Les rouvrir&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Open them</source>
+        <translation type="vanished">Les rouvrir</translation>
+    </message>
+    <message>
+        <source>Keep as drafts</source>
+        <translation type="vanished">Les garder en brouillons</translation>
+    </message>
+    <message>
+        <source>Not sent: {error}</source>
+        <translation type="vanished">Non envoyé&#xa0;: {error}</translation>
+    </message>
+    <message>
+        <source>Sending “{subject}” in {seconds} s</source>
+        <translation type="vanished">Envoi de «&#xa0;{subject}&#xa0;» dans {seconds} s</translation>
+    </message>
+    <message>
+        <source>Sending “{subject}”…</source>
+        <translation type="vanished">Envoi de «&#xa0;{subject}&#xa0;»…</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="vanished">Message</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation type="vanished">Envoyer</translation>
+    </message>
+    <message>
+        <source>Send (Ctrl+Enter)</source>
+        <translation type="vanished">Envoyer (Ctrl+Entrée)</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation type="vanished">Joindre…</translation>
+    </message>
+    <message>
+        <source>Save draft</source>
+        <translation type="vanished">Enregistrer le brouillon</translation>
+    </message>
+    <message>
+        <source>Plain text only</source>
+        <translation type="vanished">Texte brut seulement</translation>
+    </message>
+    <message>
+        <source>Send without formatting (no HTML part)</source>
+        <translation type="vanished">Envoyer sans mise en forme (pas de partie HTML)</translation>
+    </message>
+    <message>
+        <source>The attachment “{name}” of this draft could not be found.</source>
+        <translation type="vanished">La pièce jointe «&#xa0;{name}&#xa0;» de ce brouillon est introuvable.</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation type="vanished">Joindre des fichiers</translation>
+    </message>
+    <message>
+        <source>“{name}” was not attached: {reason}.</source>
+        <translation type="vanished">«&#xa0;{name}&#xa0;» n&apos;a pas été joint&#xa0;: {reason}.</translation>
+    </message>
+    <message>
+        <source>{count} attachment(s), {size} in all</source>
+        <translation type="vanished">{count} pièce(s) jointe(s), {size} au total</translation>
+    </message>
+    <message>
+        <source>This message would be about {size}, over the {limit} this account accepts: remove attachments, or share big files by link.</source>
+        <translation type="vanished">Ce message ferait environ {size}, au-delà des {limit} que ce compte accepte&#xa0;: retirez des pièces jointes, ou partagez les gros fichiers par un lien.</translation>
+    </message>
+    <message>
+        <source>This message is about {size}, close to the {limit} this account accepts.</source>
+        <translation type="vanished">Ce message fait environ {size}, près des {limit} que ce compte accepte.</translation>
+    </message>
+    <message>
+        <source>{subject} — Write</source>
+        <translation type="vanished">{subject} — Rédaction</translation>
+    </message>
+    <message>
+        <source>New message</source>
+        <translation type="vanished">Nouveau message</translation>
+    </message>
+    <message>
+        <source>Set up an account before writing a message.</source>
+        <translation type="vanished">Configurez un compte avant d&apos;écrire un message.</translation>
+    </message>
+    <message>
+        <source>Draft saved</source>
+        <translation type="vanished">Brouillon enregistré</translation>
+    </message>
+    <message>
+        <source>{field}: not an e-mail address: {entries}</source>
+        <translation type="vanished">{field}&#xa0;: pas une adresse électronique&#xa0;: {entries}</translation>
+    </message>
+    <message>
+        <source>Add at least one recipient.</source>
+        <translation type="vanished">Ajoutez au moins un destinataire.</translation>
+    </message>
+    <message>
+        <source>The message is too large for this account ({size}, at most {limit}).</source>
+        <translation type="vanished">Le message est trop gros pour ce compte ({size}, au plus {limit}).</translation>
+    </message>
+    <message>
+        <source>No subject</source>
+        <translation type="vanished">Pas de sujet</translation>
+    </message>
+    <message>
+        <source>This message has no subject. Send it anyway?</source>
+        <translation type="vanished">Ce message n&apos;a pas de sujet. L&apos;envoyer quand même&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Forgotten attachment?</source>
+        <translation type="vanished">Pièce jointe oubliée&#xa0;?</translation>
+    </message>
+    <message>
+        <source>The message mentions an attachment, but has none. Send anyway?</source>
+        <translation type="vanished">Le message parle d&apos;une pièce jointe, mais n&apos;en a aucune. L&apos;envoyer quand même&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Save this message?</source>
+        <translation type="vanished">Enregistrer ce message&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Keep this message as a draft to finish it later?</source>
+        <translation type="vanished">Garder ce message en brouillon pour le terminer plus tard&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation type="vanished">Abandonner</translation>
+    </message>
+</context>
+<context>
+    <name>AccountEditor</name>
+    <message>
+        <source>Account settings — {account}</source>
+        <translation>Paramètres du compte — {account}</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>&amp;Général</translation>
+    </message>
+    <message>
+        <source>&amp;Identities</source>
+        <translation>&amp;Identités</translation>
+    </message>
+    <message>
+        <source>&amp;Servers</source>
+        <translation>&amp;Serveurs</translation>
+    </message>
+    <message>
+        <source>Account &amp;name:</source>
+        <translation>&amp;Nom du compte&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Adresse&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No encryption:&lt;/b&gt; your password and mail travel in clear text.</source>
+        <translation>&lt;b&gt;Pas de chiffrement&#xa0;:&lt;/b&gt; votre mot de passe et vos messages circulent en clair.</translation>
+    </message>
+    <message>
+        <source>Signs in with Google.</source>
+        <translation>Se connecte avec Google.</translation>
+    </message>
+    <message>
+        <source>Sign in with Google &amp;again…</source>
+        <translation>Se reconnecter &amp;avec Google…</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>inchangé</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Nouveau mot de passe</translation>
+    </message>
+    <message>
+        <source>New &amp;password:</source>
+        <translation>Nouveau &amp;mot de passe&#xa0;:</translation>
+    </message>
+    <message>
+        <source>This account trusts a server certificate you accepted.</source>
+        <translation>Ce compte fait confiance à un certificat de serveur que vous avez accepté.</translation>
+    </message>
+    <message>
+        <source>&amp;Forget it</source>
+        <translation>&amp;L&apos;oublier</translation>
+    </message>
+    <message>
+        <source>The certificate will be forgotten when you save.</source>
+        <translation>Le certificat sera oublié à l&apos;enregistrement.</translation>
+    </message>
+</context>
+<context>
+    <name>AccountSession</name>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>Synchronising %1</source>
+        <translation>Synchronisation de %1</translation>
+    </message>
+    <message>
+        <source>Synchronising %1 (%2 of %3)</source>
+        <translation>Synchronisation de %1 (%2 sur %3)</translation>
+    </message>
+</context>
+<context>
+    <name>AccountWizard</name>
+    <message>
+        <source>Add a mail account</source>
+        <translation>Ajouter un compte de messagerie</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Terminer</translation>
+    </message>
+    <message>
+        <source>The account could not be saved</source>
+        <translation>Le compte n&apos;a pas pu être enregistré</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <source>No account yet. Press “Add” to set one up.</source>
+        <translation>Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Ajouter…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Modifier…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Supprimer…</translation>
+    </message>
+    <message>
+        <source>Move &amp;up</source>
+        <translation>Mon&amp;ter</translation>
+    </message>
+    <message>
+        <source>Move &amp;down</source>
+        <translation>Descen&amp;dre</translation>
+    </message>
+    <message>
+        <source>signs in with Google</source>
+        <translation>se connecte avec Google</translation>
+    </message>
+    <message>
+        <source>{host}</source>
+        <translation>{host}</translation>
+    </message>
+    <message>
+        <source>Reads from {imap}, sends through {smtp}</source>
+        <translation>Reçoit par {imap}, envoie par {smtp}</translation>
+    </message>
+    <message>
+        <source>{imap} — {smtp}</source>
+        <translation type="vanished">{imap} — {smtp}</translation>
+    </message>
+    <message>
+        <source>Remove {account}?</source>
+        <translation>Supprimer {account}&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Facteur will forget this account: its password, the copies of its mail kept on this computer and its settings. The mail on the server is not touched.</source>
+        <translation>Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <source>The account was not removed</source>
+        <translation>Le compte n&apos;a pas été supprimé</translation>
+    </message>
+    <message>
+        <source>Facteur could not delete its password from the keyring: {detail}. Unlock the keyring and try again.</source>
+        <translation>Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
+    </message>
+</context>
+<context>
+    <name>AddressField</name>
+    <message>
+        <source>Name &lt;address@example.com&gt;, …</source>
+        <translation>Nom &lt;adresse@example.com&gt;, …</translation>
+    </message>
+    <message>
+        <source>Not an e-mail address: {entries}</source>
+        <translation>Pas une adresse électronique&#xa0;: {entries}</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentView</name>
+    <message>
+        <source>Attachments</source>
+        <translation>Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Save All…</source>
+        <translation>Tout enregistrer…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n pièce jointe</numerusform>
+            <numerusform>%n pièces jointes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save Attachment</source>
+        <translation>Enregistrer la pièce jointe</translation>
+    </message>
+    <message>
+        <source>Save All Attachments</source>
+        <translation>Enregistrer toutes les pièces jointes</translation>
+    </message>
+    <message>
+        <source>Open a program?</source>
+        <translation>Ouvrir un programme&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Could not open the attachment</source>
+        <translation>Impossible d&apos;ouvrir la pièce jointe</translation>
+    </message>
+    <message>
+        <source>1 attachment</source>
+        <translation type="vanished">1 pièce jointe</translation>
+    </message>
+    <message>
+        <source>Could not save the attachment</source>
+        <translation>Impossible d&apos;enregistrer la pièce jointe</translation>
+    </message>
+    <message>
+        <source>“%1” could run as a program on this computer. Open it only if you trust the sender and expected this file.</source>
+        <translation>«&#xa0;%1&#xa0;» pourrait s&apos;exécuter comme un programme sur cet ordinateur. Ne l&apos;ouvrez que si vous faites confiance à l&apos;expéditeur et attendiez ce fichier.</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Save As…</source>
+        <translation>Enregistrer sous…</translation>
+    </message>
+    <message>
+        <source>No application is set up to open “%1”.</source>
+        <translation>Aucune application n&apos;est configurée pour ouvrir «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>%1 attachments</source>
+        <translation type="vanished">%1 pièces jointes</translation>
+    </message>
+</context>
+<context>
+    <name>Attachments</name>
+    <message>
+        <source>Attachments</source>
+        <translation>Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>it is a folder; attach the files inside it, or a zip of it</source>
+        <translation>c&apos;est un dossier&#xa0;; joignez les fichiers qu&apos;il contient, ou une archive zip du dossier</translation>
+    </message>
+    <message>
+        <source>the file does not exist (any more)</source>
+        <translation>le fichier n&apos;existe pas (ou plus)</translation>
+    </message>
+    <message>
+        <source>you are not allowed to read it</source>
+        <translation>vous n&apos;avez pas le droit de le lire</translation>
+    </message>
+</context>
+<context>
+    <name>BodyEditor</name>
+    <message>
+        <source>Message body</source>
+        <translation>Corps du message</translation>
+    </message>
+    <message>
+        <source>Formatting</source>
+        <translation>Mise en forme</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <source>Bold</source>
+        <translation>Gras</translation>
+    </message>
+    <message>
+        <source>I</source>
+        <translation>I</translation>
+    </message>
+    <message>
+        <source>Italic</source>
+        <translation>Italique</translation>
+    </message>
+    <message>
+        <source>U</source>
+        <translation>S</translation>
+    </message>
+    <message>
+        <source>Underline</source>
+        <translation>Souligné</translation>
+    </message>
+    <message>
+        <source>• List</source>
+        <translation>• Liste</translation>
+    </message>
+    <message>
+        <source>Bulleted list</source>
+        <translation>Liste à puces</translation>
+    </message>
+    <message>
+        <source>1. List</source>
+        <translation>1. Liste</translation>
+    </message>
+    <message>
+        <source>Numbered list</source>
+        <translation>Liste numérotée</translation>
+    </message>
+    <message>
+        <source>❝ Quote</source>
+        <translation>❝ Citation</translation>
+    </message>
+    <message>
+        <source>Quote</source>
+        <translation>Citer</translation>
+    </message>
+    <message>
+        <source>Unquote</source>
+        <translation>Retirer la citation</translation>
+    </message>
+    <message>
+        <source>Remove one quote level</source>
+        <translation>Retirer un niveau de citation</translation>
+    </message>
+    <message>
+        <source>Link…</source>
+        <translation>Lien…</translation>
+    </message>
+    <message>
+        <source>Insert or edit a link</source>
+        <translation>Insérer ou modifier un lien</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Lien</translation>
+    </message>
+    <message>
+        <source>Address (URL):</source>
+        <translation>Adresse (URL)&#xa0;:</translation>
+    </message>
+    <message>
         <source>pasted image</source>
-        <translation type="vanished">image collée</translation>
+        <translation>image collée</translation>
     </message>
 </context>
 <context>
@@ -985,177 +992,177 @@ Les rouvrir&#xa0;?</translation>
     <name>ComposerHeader</name>
     <message>
         <source>From</source>
-        <translation type="vanished">De</translation>
+        <translation>De</translation>
     </message>
     <message>
         <source>What is it about?</source>
-        <translation type="vanished">De quoi s&apos;agit-il&#xa0;?</translation>
+        <translation>De quoi s&apos;agit-il&#xa0;?</translation>
     </message>
     <message>
         <source>Cc</source>
-        <translation type="vanished">Cc</translation>
+        <translation>Cc</translation>
     </message>
     <message>
         <source>Bcc</source>
-        <translation type="vanished">Cci</translation>
+        <translation>Cci</translation>
     </message>
     <message>
         <source>From:</source>
-        <translation type="vanished">De&#xa0;:</translation>
+        <translation>De&#xa0;:</translation>
     </message>
     <message>
         <source>To:</source>
-        <translation type="vanished">Pour&#xa0;:</translation>
+        <translation>Pour&#xa0;:</translation>
     </message>
     <message>
         <source>Cc:</source>
-        <translation type="vanished">Cc&#xa0;:</translation>
+        <translation>Cc&#xa0;:</translation>
     </message>
     <message>
         <source>Bcc:</source>
-        <translation type="vanished">Cci&#xa0;:</translation>
+        <translation>Cci&#xa0;:</translation>
     </message>
     <message>
         <source>Subject:</source>
-        <translation type="vanished">Sujet&#xa0;:</translation>
+        <translation>Sujet&#xa0;:</translation>
     </message>
     <message>
         <source>Show the {field} field</source>
-        <translation type="vanished">Afficher le champ {field}</translation>
+        <translation>Afficher le champ {field}</translation>
     </message>
 </context>
 <context>
     <name>ComposerWindow</name>
     <message>
         <source>Message</source>
-        <translation type="vanished">Message</translation>
+        <translation>Message</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="vanished">Envoyer</translation>
+        <translation>Envoyer</translation>
     </message>
     <message>
         <source>Send (Ctrl+Enter)</source>
-        <translation type="vanished">Envoyer (Ctrl+Entrée)</translation>
+        <translation>Envoyer (Ctrl+Entrée)</translation>
     </message>
     <message>
         <source>Attach…</source>
-        <translation type="vanished">Joindre…</translation>
+        <translation>Joindre…</translation>
     </message>
     <message>
         <source>Save draft</source>
-        <translation type="vanished">Enregistrer le brouillon</translation>
+        <translation>Enregistrer le brouillon</translation>
     </message>
     <message>
         <source>Plain text only</source>
-        <translation type="vanished">Texte brut seulement</translation>
+        <translation>Texte brut seulement</translation>
     </message>
     <message>
         <source>Send without formatting (no HTML part)</source>
-        <translation type="vanished">Envoyer sans mise en forme (pas de partie HTML)</translation>
+        <translation>Envoyer sans mise en forme (pas de partie HTML)</translation>
     </message>
     <message>
         <source>Attach files</source>
-        <translation type="vanished">Joindre des fichiers</translation>
+        <translation>Joindre des fichiers</translation>
     </message>
     <message>
         <source>Draft saved</source>
-        <translation type="vanished">Brouillon enregistré</translation>
+        <translation>Brouillon enregistré</translation>
     </message>
     <message>
         <source>Save this message?</source>
-        <translation type="vanished">Enregistrer ce message&#xa0;?</translation>
+        <translation>Enregistrer ce message&#xa0;?</translation>
     </message>
     <message>
         <source>Keep this message as a draft to finish it later?</source>
-        <translation type="vanished">Garder ce message en brouillon pour le terminer plus tard&#xa0;?</translation>
+        <translation>Garder ce message en brouillon pour le terminer plus tard&#xa0;?</translation>
     </message>
     <message>
         <source>Discard</source>
-        <translation type="vanished">Abandonner</translation>
+        <translation>Abandonner</translation>
     </message>
     <message>
         <source>New message</source>
-        <translation type="vanished">Nouveau message</translation>
+        <translation>Nouveau message</translation>
     </message>
     <message>
         <source>Set up an account before writing a message.</source>
-        <translation type="vanished">Configurez un compte avant d&apos;écrire un message.</translation>
+        <translation>Configurez un compte avant d&apos;écrire un message.</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="vanished">Pour</translation>
+        <translation>Pour</translation>
     </message>
     <message>
         <source>Cc</source>
-        <translation type="vanished">Cc</translation>
+        <translation>Cc</translation>
     </message>
     <message>
         <source>Bcc</source>
-        <translation type="vanished">Cci</translation>
+        <translation>Cci</translation>
     </message>
     <message>
         <source>Add at least one recipient.</source>
-        <translation type="vanished">Ajoutez au moins un destinataire.</translation>
+        <translation>Ajoutez au moins un destinataire.</translation>
     </message>
     <message>
         <source>{count} attachment(s), {size} in all</source>
-        <translation type="vanished">{count} pièce(s) jointe(s), {size} au total</translation>
+        <translation>{count} pièce(s) jointe(s), {size} au total</translation>
     </message>
     <message>
         <source>No subject</source>
-        <translation type="vanished">Pas de sujet</translation>
+        <translation>Pas de sujet</translation>
     </message>
     <message>
         <source>This message has no subject. Send it anyway?</source>
-        <translation type="vanished">Ce message n&apos;a pas de sujet. L&apos;envoyer quand même&#xa0;?</translation>
+        <translation>Ce message n&apos;a pas de sujet. L&apos;envoyer quand même&#xa0;?</translation>
     </message>
     <message>
         <source>Forgotten attachment?</source>
-        <translation type="vanished">Pièce jointe oubliée&#xa0;?</translation>
+        <translation>Pièce jointe oubliée&#xa0;?</translation>
     </message>
     <message>
         <source>The message mentions an attachment, but has none. Send anyway?</source>
-        <translation type="vanished">Le message parle d&apos;une pièce jointe, mais n&apos;en a aucune. L&apos;envoyer quand même&#xa0;?</translation>
+        <translation>Le message parle d&apos;une pièce jointe, mais n&apos;en a aucune. L&apos;envoyer quand même&#xa0;?</translation>
     </message>
     <message>
         <source>“{name}” was not attached: {reason}.</source>
-        <translation type="vanished">«&#xa0;{name}&#xa0;» n&apos;a pas été joint&#xa0;: {reason}.</translation>
+        <translation>«&#xa0;{name}&#xa0;» n&apos;a pas été joint&#xa0;: {reason}.</translation>
     </message>
     <message>
         <source>This message would be about {size}, over the {limit} this account accepts: remove attachments, or share big files by link.</source>
-        <translation type="vanished">Ce message ferait environ {size}, au-delà des {limit} que ce compte accepte&#xa0;: retirez des pièces jointes, ou partagez les gros fichiers par un lien.</translation>
+        <translation>Ce message ferait environ {size}, au-delà des {limit} que ce compte accepte&#xa0;: retirez des pièces jointes, ou partagez les gros fichiers par un lien.</translation>
     </message>
     <message>
         <source>{subject} — Write</source>
-        <translation type="vanished">{subject} — Rédaction</translation>
+        <translation>{subject} — Rédaction</translation>
     </message>
     <message>
         <source>The message is too large for this account ({size}, at most {limit}).</source>
-        <translation type="vanished">Le message est trop gros pour ce compte ({size}, au plus {limit}).</translation>
+        <translation>Le message est trop gros pour ce compte ({size}, au plus {limit}).</translation>
     </message>
     <message>
         <source>The attachment “{name}” of this draft could not be found.</source>
-        <translation type="vanished">La pièce jointe «&#xa0;{name}&#xa0;» de ce brouillon est introuvable.</translation>
+        <translation>La pièce jointe «&#xa0;{name}&#xa0;» de ce brouillon est introuvable.</translation>
     </message>
     <message>
         <source>This message is about {size}, close to the {limit} this account accepts.</source>
-        <translation type="vanished">Ce message fait environ {size}, près des {limit} que ce compte accepte.</translation>
+        <translation>Ce message fait environ {size}, près des {limit} que ce compte accepte.</translation>
     </message>
     <message>
         <source>{field}: not an e-mail address: {entries}</source>
-        <translation type="vanished">{field}&#xa0;: pas une adresse électronique&#xa0;: {entries}</translation>
+        <translation>{field}&#xa0;: pas une adresse électronique&#xa0;: {entries}</translation>
     </message>
 </context>
 <context>
     <name>ConnectionTest</name>
     <message>
         <source>Connecting to {host}…</source>
-        <translation type="vanished">Connexion à {host}…</translation>
+        <translation>Connexion à {host}…</translation>
     </message>
     <message>
         <source>Fetching the certificate of {host}…</source>
-        <translation type="vanished">Récupération du certificat de {host}…</translation>
+        <translation>Récupération du certificat de {host}…</translation>
     </message>
 </context>
 <context>
@@ -1249,86 +1256,86 @@ Les rouvrir&#xa0;?</translation>
     <name>FolderActions</name>
     <message>
         <source>New Folder</source>
-        <translation type="vanished">Nouveau dossier</translation>
+        <translation>Nouveau dossier</translation>
     </message>
     <message>
         <source>Name of the new folder:</source>
-        <translation type="vanished">Nom du nouveau dossier&#xa0;:</translation>
+        <translation>Nom du nouveau dossier&#xa0;:</translation>
     </message>
     <message>
         <source>Could not create the folder</source>
-        <translation type="vanished">Impossible de créer le dossier</translation>
+        <translation>Impossible de créer le dossier</translation>
     </message>
     <message>
         <source>Rename Folder</source>
-        <translation type="vanished">Renommer le dossier</translation>
+        <translation>Renommer le dossier</translation>
     </message>
     <message>
         <source>New name:</source>
-        <translation type="vanished">Nouveau nom&#xa0;:</translation>
+        <translation>Nouveau nom&#xa0;:</translation>
     </message>
     <message>
         <source>Could not rename the folder</source>
-        <translation type="vanished">Impossible de renommer le dossier</translation>
+        <translation>Impossible de renommer le dossier</translation>
     </message>
     <message>
         <source>Could not delete the folder</source>
-        <translation type="vanished">Impossible de supprimer le dossier</translation>
+        <translation>Impossible de supprimer le dossier</translation>
     </message>
     <message>
         <source>This folder cannot be renamed</source>
-        <translation type="vanished">Ce dossier ne peut pas être renommé</translation>
+        <translation>Ce dossier ne peut pas être renommé</translation>
     </message>
     <message>
         <source>Inbox, Sent, Drafts, Trash, Junk and Archive keep their names.</source>
-        <translation type="vanished">Boîte de réception, Envoyés, Brouillons, Corbeille, Indésirables et Archives gardent leur nom.</translation>
+        <translation>Boîte de réception, Envoyés, Brouillons, Corbeille, Indésirables et Archives gardent leur nom.</translation>
     </message>
     <message>
         <source>This folder cannot be deleted</source>
-        <translation type="vanished">Ce dossier ne peut pas être supprimé</translation>
+        <translation>Ce dossier ne peut pas être supprimé</translation>
     </message>
     <message>
         <source>Inbox, Sent, Drafts, Trash, Junk and Archive are needed by the account.</source>
-        <translation type="vanished">Boîte de réception, Envoyés, Brouillons, Corbeille, Indésirables et Archives sont nécessaires au compte.</translation>
+        <translation>Boîte de réception, Envoyés, Brouillons, Corbeille, Indésirables et Archives sont nécessaires au compte.</translation>
     </message>
     <message>
         <source>Name of the new folder in %1:</source>
-        <translation type="vanished">Nom du nouveau dossier dans %1&#xa0;:</translation>
+        <translation>Nom du nouveau dossier dans %1&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>FolderDialogs</name>
     <message>
         <source>A folder needs a name.</source>
-        <translation type="vanished">Un dossier doit avoir un nom.</translation>
+        <translation>Un dossier doit avoir un nom.</translation>
     </message>
     <message>
         <source>A folder name cannot start or end with a space.</source>
-        <translation type="vanished">Un nom de dossier ne peut ni commencer ni finir par une espace.</translation>
+        <translation>Un nom de dossier ne peut ni commencer ni finir par une espace.</translation>
     </message>
     <message>
         <source>A folder name cannot contain * or % or control characters.</source>
-        <translation type="vanished">Un nom de dossier ne peut contenir ni *, ni %, ni caractère de contrôle.</translation>
+        <translation>Un nom de dossier ne peut contenir ni *, ni %, ni caractère de contrôle.</translation>
     </message>
     <message>
         <source>Delete Folder</source>
-        <translation type="vanished">Supprimer le dossier</translation>
+        <translation>Supprimer le dossier</translation>
     </message>
     <message>
         <source>A folder name cannot contain “%1”.</source>
-        <translation type="vanished">Un nom de dossier ne peut pas contenir «&#xa0;%1&#xa0;».</translation>
+        <translation>Un nom de dossier ne peut pas contenir «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>There is already a folder called “%1” here.</source>
-        <translation type="vanished">Il existe déjà un dossier nommé «&#xa0;%1&#xa0;» ici.</translation>
+        <translation>Il existe déjà un dossier nommé «&#xa0;%1&#xa0;» ici.</translation>
     </message>
     <message>
         <source>Delete the empty folder “%1”?</source>
-        <translation type="vanished">Supprimer le dossier vide «&#xa0;%1&#xa0;»&#xa0;?</translation>
+        <translation>Supprimer le dossier vide «&#xa0;%1&#xa0;»&#xa0;?</translation>
     </message>
     <message>
         <source>Delete the folder “%1” and the %2 messages in it? This cannot be undone.</source>
-        <translation type="vanished">Supprimer le dossier «&#xa0;%1&#xa0;» et les %2 messages qu&apos;il contient&#xa0;? Cette action est irréversible.</translation>
+        <translation>Supprimer le dossier «&#xa0;%1&#xa0;» et les %2 messages qu&apos;il contient&#xa0;? Cette action est irréversible.</translation>
     </message>
 </context>
 <context>
@@ -1445,19 +1452,19 @@ Les rouvrir&#xa0;?</translation>
     <name>HtmlMessageView</name>
     <message>
         <source>Copy</source>
-        <translation type="vanished">Copier</translation>
+        <translation>Copier</translation>
     </message>
     <message>
         <source>Select All</source>
-        <translation type="vanished">Tout sélectionner</translation>
+        <translation>Tout sélectionner</translation>
     </message>
     <message>
         <source>Open Link in Browser</source>
-        <translation type="vanished">Ouvrir le lien dans le navigateur</translation>
+        <translation>Ouvrir le lien dans le navigateur</translation>
     </message>
     <message>
         <source>Copy Link Address</source>
-        <translation type="vanished">Copier l&apos;adresse du lien</translation>
+        <translation>Copier l&apos;adresse du lien</translation>
     </message>
 </context>
 <context>
@@ -1566,324 +1573,369 @@ Les rouvrir&#xa0;?</translation>
     <name>LocalDraftsModel</name>
     <message>
         <source>To</source>
-        <translation type="vanished">Pour</translation>
+        <translation>Pour</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="vanished">Sujet</translation>
+        <translation>Sujet</translation>
     </message>
     <message>
         <source>Saved</source>
-        <translation type="vanished">Enregistré</translation>
+        <translation>Enregistré</translation>
     </message>
     <message>
         <source>(no recipient)</source>
-        <translation type="vanished">(aucun destinataire)</translation>
+        <translation>(aucun destinataire)</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
 </context>
 <context>
     <name>LocalDraftsView</name>
     <message>
         <source>Local drafts</source>
-        <translation type="vanished">Brouillons locaux</translation>
+        <translation>Brouillons locaux</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="vanished">Ouvrir</translation>
+        <translation>Ouvrir</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="vanished">Supprimer</translation>
+        <translation>Supprimer</translation>
     </message>
     <message>
         <source>Delete Draft</source>
-        <translation type="vanished">Supprimer le brouillon</translation>
+        <translation>Supprimer le brouillon</translation>
     </message>
     <message>
         <source>Delete the draft “%1”?</source>
-        <translation type="vanished">Supprimer le brouillon «&#xa0;%1&#xa0;»&#xa0;?</translation>
+        <translation>Supprimer le brouillon «&#xa0;%1&#xa0;»&#xa0;?</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
 </context>
 <context>
     <name>LocalFolders</name>
     <message>
         <source>Outbox</source>
-        <translation type="vanished">Boîte d&apos;envoi</translation>
+        <translation>Boîte d&apos;envoi</translation>
     </message>
     <message>
         <source>Drafts</source>
-        <translation type="vanished">Brouillons</translation>
+        <translation>Brouillons</translation>
     </message>
     <message>
         <source>Could not download the message</source>
-        <translation type="vanished">Impossible de télécharger le message</translation>
+        <translation>Impossible de télécharger le message</translation>
     </message>
 </context>
 <context>
     <name>MailActions</name>
     <message>
         <source>&amp;New Message</source>
-        <translation type="vanished">&amp;Rédiger</translation>
+        <translation>&amp;Rédiger</translation>
     </message>
     <message>
         <source>&amp;Reply</source>
-        <translation type="vanished">&amp;Répondre</translation>
+        <translation>&amp;Répondre</translation>
     </message>
     <message>
         <source>Reply to &amp;All</source>
-        <translation type="vanished">Répondre à &amp;tous</translation>
+        <translation>Répondre à &amp;tous</translation>
     </message>
     <message>
         <source>&amp;Forward</source>
-        <translation type="vanished">Trans&amp;férer</translation>
+        <translation>Trans&amp;férer</translation>
     </message>
     <message>
         <source>&amp;Open in New Window</source>
-        <translation type="vanished">&amp;Ouvrir dans une nouvelle fenêtre</translation>
+        <translation>&amp;Ouvrir dans une nouvelle fenêtre</translation>
     </message>
     <message>
         <source>Open &amp;Message File…</source>
-        <translation type="vanished">Ouvrir un &amp;fichier de message…</translation>
+        <translation>Ouvrir un &amp;fichier de message…</translation>
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation type="vanished">Supprim&amp;er</translation>
+        <translation>Supprim&amp;er</translation>
     </message>
     <message>
         <source>Arc&amp;hive</source>
-        <translation type="vanished">&amp;Archiver</translation>
+        <translation>&amp;Archiver</translation>
     </message>
     <message>
         <source>Mark as &amp;Read</source>
-        <translation type="vanished">Marquer comme &amp;lu</translation>
+        <translation>Marquer comme &amp;lu</translation>
     </message>
     <message>
         <source>Mark as &amp;Unread</source>
-        <translation type="vanished">Marquer comme &amp;non lu</translation>
+        <translation>Marquer comme &amp;non lu</translation>
     </message>
     <message>
         <source>&amp;Star</source>
-        <translation type="vanished">&amp;Suivre</translation>
+        <translation>&amp;Suivre</translation>
     </message>
     <message>
         <source>&amp;Move To</source>
-        <translation type="vanished">&amp;Déplacer vers</translation>
+        <translation>&amp;Déplacer vers</translation>
     </message>
     <message>
         <source>&amp;Search</source>
-        <translation type="vanished">&amp;Rechercher</translation>
+        <translation>&amp;Rechercher</translation>
     </message>
     <message>
         <source>&amp;Get Messages</source>
-        <translation type="vanished">Relever le &amp;courrier</translation>
+        <translation>Relever le &amp;courrier</translation>
     </message>
     <message>
         <source>&amp;Next Unread</source>
-        <translation type="vanished">Message non lu &amp;suivant</translation>
+        <translation>Message non lu &amp;suivant</translation>
     </message>
     <message>
         <source>&amp;Previous Unread</source>
-        <translation type="vanished">Message non lu &amp;précédent</translation>
+        <translation>Message non lu &amp;précédent</translation>
     </message>
     <message>
         <source>Group by &amp;Conversation</source>
-        <translation type="vanished">Regrouper par &amp;conversation</translation>
+        <translation>Regrouper par &amp;conversation</translation>
     </message>
     <message>
         <source>New &amp;Folder…</source>
-        <translation type="vanished">&amp;Nouveau dossier…</translation>
+        <translation>&amp;Nouveau dossier…</translation>
     </message>
     <message>
         <source>&amp;Rename Folder…</source>
-        <translation type="vanished">Renommer le &amp;dossier…</translation>
+        <translation>Renommer le &amp;dossier…</translation>
     </message>
     <message>
         <source>De&amp;lete Folder…</source>
-        <translation type="vanished">&amp;Supprimer le dossier…</translation>
+        <translation>&amp;Supprimer le dossier…</translation>
     </message>
     <message>
         <source>&amp;Add Account…</source>
-        <translation type="vanished">&amp;Ajouter un compte…</translation>
+        <translation>&amp;Ajouter un compte…</translation>
     </message>
     <message>
         <source>A&amp;ccounts…</source>
-        <translation type="vanished">C&amp;omptes…</translation>
+        <translation>C&amp;omptes…</translation>
     </message>
     <message>
         <source>&amp;Preferences…</source>
-        <translation type="vanished">&amp;Préférences…</translation>
+        <translation>&amp;Préférences…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="vanished">&amp;Quitter</translation>
+        <translation>&amp;Quitter</translation>
     </message>
     <message>
         <source>&amp;About Facteur</source>
-        <translation type="vanished">À &amp;propos de Facteur</translation>
+        <translation>À &amp;propos de Facteur</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="vanished">&amp;Fichier</translation>
+        <translation>&amp;Fichier</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="vanished">É&amp;dition</translation>
+        <translation>É&amp;dition</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="vanished">Affic&amp;hage</translation>
+        <translation>Affic&amp;hage</translation>
     </message>
     <message>
         <source>&amp;Message</source>
-        <translation type="vanished">&amp;Message</translation>
+        <translation>&amp;Message</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="vanished">&amp;Aide</translation>
+        <translation>&amp;Aide</translation>
     </message>
     <message>
         <source>Main Toolbar</source>
-        <translation type="vanished">Barre d&apos;outils principale</translation>
+        <translation>Barre d&apos;outils principale</translation>
     </message>
 </context>
 <context>
     <name>MailStatusBar</name>
     <message>
         <source>Synchronisation progress</source>
-        <translation type="vanished">Progression de la synchronisation</translation>
+        <translation>Progression de la synchronisation</translation>
     </message>
     <message>
         <source>Stop synchronising</source>
-        <translation type="vanished">Arrêter la synchronisation</translation>
+        <translation>Arrêter la synchronisation</translation>
     </message>
     <message>
         <source>Connected</source>
-        <translation type="vanished">Connecté</translation>
+        <translation>Connecté</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="vanished">Connexion…</translation>
+        <translation>Connexion…</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation type="vanished">Hors connexion</translation>
+        <translation>Hors connexion</translation>
     </message>
     <message>
         <source>Cannot connect</source>
-        <translation type="vanished">Connexion impossible</translation>
+        <translation>Connexion impossible</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln message(s)</source>
+        <translation>
+            <numerusform>%Ln message</numerusform>
+            <numerusform>%Ln messages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 unread</source>
+        <translation>non lus&#xa0;: %1</translation>
     </message>
 </context>
 <context>
     <name>MailboxTreeModel</name>
     <message>
         <source>Local Folders</source>
-        <translation type="vanished">Dossiers locaux</translation>
+        <translation>Dossiers locaux</translation>
     </message>
     <message>
         <source>Inbox</source>
-        <translation type="vanished">Boîte de réception</translation>
+        <translation>Boîte de réception</translation>
     </message>
     <message>
         <source>Messages kept on this computer: the Outbox and local drafts</source>
-        <translation type="vanished">Messages gardés sur cet ordinateur&#xa0;: la boîte d&apos;envoi et les brouillons locaux</translation>
+        <translation>Messages gardés sur cet ordinateur&#xa0;: la boîte d&apos;envoi et les brouillons locaux</translation>
     </message>
     <message>
         <source>%1, %2 unread</source>
-        <translation type="vanished">%1, %2 non lus</translation>
+        <translation>%1, %2 non lus</translation>
+    </message>
+    <message>
+        <source>Drafts</source>
+        <translation>Brouillons</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Envoyés</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archives</translation>
+    </message>
+    <message>
+        <source>Junk</source>
+        <translation>Indésirables</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>Corbeille</translation>
     </message>
     <message>
         <source>%1: connected</source>
-        <translation type="vanished">%1&#xa0;: connecté</translation>
+        <translation>%1&#xa0;: connecté</translation>
     </message>
     <message>
         <source>%1: connecting…</source>
-        <translation type="vanished">%1&#xa0;: connexion…</translation>
+        <translation>%1&#xa0;: connexion…</translation>
     </message>
     <message>
         <source>%1: offline — changes are kept and sent when the connection is back</source>
-        <translation type="vanished">%1&#xa0;: hors connexion — les modifications sont gardées et envoyées au retour de la connexion</translation>
+        <translation>%1&#xa0;: hors connexion — les modifications sont gardées et envoyées au retour de la connexion</translation>
     </message>
     <message>
         <source>%1: cannot connect</source>
-        <translation type="vanished">%1&#xa0;: connexion impossible</translation>
+        <translation>%1&#xa0;: connexion impossible</translation>
     </message>
     <message>
         <source>%1: %2 messages, %3 unread</source>
-        <translation type="vanished">%1&#xa0;: %2 messages, %3 non lus</translation>
+        <translation>%1&#xa0;: %2 messages, %3 non lus</translation>
     </message>
 </context>
 <context>
     <name>MailboxTreeView</name>
     <message>
         <source>Folders</source>
-        <translation type="vanished">Dossiers</translation>
+        <translation>Dossiers</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Welcome to Facteur</source>
-        <translation type="vanished">Bienvenue dans Facteur</translation>
+        <translation>Bienvenue dans Facteur</translation>
     </message>
     <message>
         <source>Add your e-mail account to read and send mail. Gmail takes two clicks; other providers need your address and password.</source>
-        <translation type="vanished">Ajoutez votre compte de messagerie pour lire et envoyer des messages. Gmail se configure en deux clics&#xa0;; les autres fournisseurs demandent votre adresse et votre mot de passe.</translation>
+        <translation>Ajoutez votre compte de messagerie pour lire et envoyer des messages. Gmail se configure en deux clics&#xa0;; les autres fournisseurs demandent votre adresse et votre mot de passe.</translation>
     </message>
     <message>
         <source>Add Account…</source>
-        <translation type="vanished">Ajouter un compte…</translation>
+        <translation>Ajouter un compte…</translation>
     </message>
     <message>
         <source>No message selected</source>
-        <translation type="vanished">Aucun message sélectionné</translation>
+        <translation>Aucun message sélectionné</translation>
     </message>
     <message>
         <source>Open Message File</source>
-        <translation type="vanished">Ouvrir un fichier de message</translation>
+        <translation>Ouvrir un fichier de message</translation>
     </message>
     <message>
         <source>E-mail messages (*.eml *.msg *.txt);;All files (*)</source>
-        <translation type="vanished">Messages électroniques (*.eml *.msg *.txt);;Tous les fichiers (*)</translation>
+        <translation>Messages électroniques (*.eml *.msg *.txt);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>No more unread messages in this folder</source>
-        <translation type="vanished">Plus de message non lu dans ce dossier</translation>
+        <translation>Plus de message non lu dans ce dossier</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new message(s)</source>
+        <translation>
+            <numerusform>%n nouveau message</numerusform>
+            <numerusform>%n nouveaux messages</numerusform>
+        </translation>
     </message>
     <message>
         <source>About Facteur</source>
-        <translation type="vanished">À propos de Facteur</translation>
+        <translation>À propos de Facteur</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
     <message>
         <source>Try Again</source>
-        <translation type="vanished">Réessayer</translation>
+        <translation>Réessayer</translation>
     </message>
     <message>
         <source>Choose a folder</source>
-        <translation type="vanished">Choisissez un dossier</translation>
+        <translation>Choisissez un dossier</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) selected</source>
+        <translation>
+            <numerusform>%n message sélectionné</numerusform>
+            <numerusform>%n messages sélectionnés</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not open the message file</source>
-        <translation type="vanished">Impossible d&apos;ouvrir le fichier de message</translation>
+        <translation>Impossible d&apos;ouvrir le fichier de message</translation>
     </message>
     <message>
         <source>Link not opened</source>
-        <translation type="vanished">Lien non ouvert</translation>
+        <translation>Lien non ouvert</translation>
     </message>
     <message>
         <source>New mail from %1</source>
-        <translation type="vanished">Nouveau message de %1</translation>
+        <translation>Nouveau message de %1</translation>
     </message>
     <message>
         <source>%1 new messages</source>
@@ -1892,7 +1944,7 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>Facteur — a fast, safe desktop mail client.
 Qt %1</source>
-        <translation type="vanished">Facteur — un client de messagerie de bureau rapide et sûr.
+        <translation>Facteur — un client de messagerie de bureau rapide et sûr.
 Qt %1</translation>
     </message>
     <message>
@@ -1901,7 +1953,7 @@ Qt %1</translation>
     </message>
     <message>
         <source>Facteur opens only web and mail links (%1).</source>
-        <translation type="vanished">Facteur n&apos;ouvre que les liens web et de messagerie (%1).</translation>
+        <translation>Facteur n&apos;ouvre que les liens web et de messagerie (%1).</translation>
     </message>
 </context>
 <context>
@@ -1916,7 +1968,7 @@ Qt %1</translation>
     </message>
     <message>
         <source>I understand: connect &amp;without encryption</source>
-        <translation>J&apos;ai compris&#xa0;: se connecter &amp;sans chiffrement</translation>
+        <translation>J&apos;ai compris&#xa0;: se connecter sans &amp;chiffrement</translation>
     </message>
     <message>
         <source>Password</source>
@@ -1947,148 +1999,162 @@ Qt %1</translation>
     </message>
     <message>
         <source>No Archive folder</source>
-        <translation type="vanished">Pas de dossier d&apos;archives</translation>
+        <translation>Pas de dossier d&apos;archives</translation>
     </message>
     <message>
         <source>change %1</source>
-        <translation type="vanished">modifier %1</translation>
+        <translation>modifier %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
     </message>
     <message>
         <source>delete %1</source>
-        <translation type="vanished">supprimer %1</translation>
+        <translation>supprimer %1</translation>
     </message>
     <message>
         <source>Nothing was changed.</source>
-        <translation type="vanished">Rien n&apos;a été modifié.</translation>
+        <translation>Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <source>Could not %1</source>
-        <translation type="vanished">Impossible de %1</translation>
+        <translation>Impossible de %1</translation>
     </message>
     <message>
         <source>%1 has no folder marked for archiving. Move the messages to a folder instead.</source>
-        <translation type="vanished">%1 n&apos;a pas de dossier d&apos;archives. Déplacez plutôt les messages vers un dossier.</translation>
+        <translation>%1 n&apos;a pas de dossier d&apos;archives. Déplacez plutôt les messages vers un dossier.</translation>
     </message>
     <message>
         <source>move %1 to %2</source>
-        <translation type="vanished">déplacer %1 vers %2</translation>
+        <translation>déplacer %1 vers %2</translation>
     </message>
     <message>
         <source>change %1 in %2</source>
-        <translation type="vanished">modifier %1 dans %2</translation>
+        <translation>modifier %1 dans %2</translation>
     </message>
     <message>
         <source>%1 refused to %2</source>
-        <translation type="vanished">%1 a refusé de %2</translation>
+        <translation>%1 a refusé de %2</translation>
     </message>
     <message>
         <source>move %1 out of %2</source>
-        <translation type="vanished">déplacer %1 hors de %2</translation>
+        <translation>déplacer %1 hors de %2</translation>
     </message>
     <message>
         <source>delete %1 from %2</source>
-        <translation type="vanished">supprimer %1 de %2</translation>
+        <translation>supprimer %1 de %2</translation>
     </message>
 </context>
 <context>
     <name>MessageHeaderView</name>
     <message>
         <source>Message headers</source>
-        <translation type="vanished">En-têtes du message</translation>
+        <translation>En-têtes du message</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="vanished">Sujet</translation>
+        <translation>Sujet</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="vanished">Date</translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="vanished">De</translation>
+        <translation>De</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="vanished">Pour</translation>
+        <translation>Pour</translation>
     </message>
     <message>
         <source>Cc</source>
-        <translation type="vanished">Cc</translation>
+        <translation>Cc</translation>
     </message>
     <message>
         <source>Copy Address</source>
-        <translation type="vanished">Copier l&apos;adresse</translation>
+        <translation>Copier l&apos;adresse</translation>
     </message>
     <message>
         <source>New Message To %1</source>
-        <translation type="vanished">Nouveau message à %1</translation>
+        <translation>Nouveau message à %1</translation>
     </message>
 </context>
 <context>
     <name>MessageList</name>
     <message>
         <source>Starred</source>
-        <translation type="vanished">Suivi</translation>
+        <translation>Suivi</translation>
     </message>
     <message>
         <source>Attachments</source>
-        <translation type="vanished">Pièces jointes</translation>
+        <translation>Pièces jointes</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="vanished">Sujet</translation>
+        <translation>Sujet</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="vanished">Date</translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="vanished">Taille</translation>
+        <translation>Taille</translation>
     </message>
     <message>
         <source>Has attachments</source>
-        <translation type="vanished">Avec pièces jointes</translation>
+        <translation>Avec pièces jointes</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="vanished">Pour</translation>
+        <translation>Pour</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="vanished">De</translation>
+        <translation>De</translation>
     </message>
     <message>
         <source>Click to star</source>
-        <translation type="vanished">Cliquer pour suivre</translation>
+        <translation>Cliquer pour suivre</translation>
     </message>
     <message>
         <source>Not starred</source>
-        <translation type="vanished">Non suivi</translation>
+        <translation>Non suivi</translation>
     </message>
     <message>
         <source>No attachments</source>
-        <translation type="vanished">Sans pièce jointe</translation>
+        <translation>Sans pièce jointe</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
     <message>
         <source>Unread: %1</source>
-        <translation type="vanished">Non lu&#xa0;: %1</translation>
+        <translation>Non lu&#xa0;: %1</translation>
     </message>
 </context>
 <context>
     <name>MessageListView</name>
     <message>
         <source>Messages</source>
-        <translation type="vanished">Messages</translation>
+        <translation>Messages</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
     </message>
     <message>
         <source>1 message</source>
@@ -2103,255 +2169,294 @@ Qt %1</translation>
     <name>MessageOpener</name>
     <message>
         <source>Loading message…</source>
-        <translation type="vanished">Chargement du message…</translation>
+        <translation>Chargement du message…</translation>
     </message>
     <message>
         <source>No message selected</source>
-        <translation type="vanished">Aucun message sélectionné</translation>
+        <translation>Aucun message sélectionné</translation>
     </message>
     <message>
         <source>This message could not be downloaded.</source>
-        <translation type="vanished">Ce message n&apos;a pas pu être téléchargé.</translation>
+        <translation>Ce message n&apos;a pas pu être téléchargé.</translation>
     </message>
 </context>
 <context>
     <name>Notifications</name>
     <message>
         <source>Close</source>
-        <translation type="vanished">Fermer</translation>
+        <translation>Fermer</translation>
     </message>
     <message>
         <source>Close notification</source>
-        <translation type="vanished">Fermer la notification</translation>
+        <translation>Fermer la notification</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="vanished">Notifications</translation>
+        <translation>Notifications</translation>
     </message>
 </context>
 <context>
     <name>Outbox</name>
     <message>
         <source>Not sent</source>
-        <translation type="vanished">Non envoyé</translation>
+        <translation>Non envoyé</translation>
     </message>
     <message>
         <source>Waiting (undo possible)</source>
-        <translation type="vanished">En attente (annulation possible)</translation>
+        <translation>En attente (annulation possible)</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="vanished">En file d&apos;attente</translation>
+        <translation>En file d&apos;attente</translation>
     </message>
     <message>
         <source>Sending…</source>
-        <translation type="vanished">Envoi…</translation>
+        <translation>Envoi…</translation>
     </message>
     <message>
         <source>Checking whether it was sent…</source>
-        <translation type="vanished">Vérification de l&apos;envoi…</translation>
+        <translation>Vérification de l&apos;envoi…</translation>
     </message>
     <message>
         <source>Sent; filing a copy in Sent…</source>
-        <translation type="vanished">Envoyé&#xa0;; classement d&apos;une copie dans Envoyés…</translation>
+        <translation>Envoyé&#xa0;; classement d&apos;une copie dans Envoyés…</translation>
     </message>
     <message>
         <source>Interrupted: may have been sent</source>
-        <translation type="vanished">Interrompu&#xa0;: a peut-être été envoyé</translation>
+        <translation>Interrompu&#xa0;: a peut-être été envoyé</translation>
     </message>
     <message>
         <source>Send now</source>
-        <translation type="vanished">Envoyer maintenant</translation>
+        <translation>Envoyer maintenant</translation>
     </message>
     <message>
         <source>Edit</source>
-        <translation type="vanished">Modifier</translation>
+        <translation>Modifier</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="vanished">Supprimer</translation>
+        <translation>Supprimer</translation>
     </message>
     <message>
         <source>Will retry at {time}</source>
-        <translation type="vanished">Nouvel essai à {time}</translation>
+        <translation>Nouvel essai à {time}</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="vanished">Sujet</translation>
+        <translation>Sujet</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="vanished">Pour</translation>
+        <translation>Pour</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="vanished">État</translation>
+        <translation>État</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="vanished">Détails</translation>
+        <translation>Détails</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
 </context>
 <context>
     <name>Postbox</name>
     <message>
         <source>Unsent messages</source>
-        <translation type="vanished">Messages non envoyés</translation>
+        <translation>Messages non envoyés</translation>
     </message>
     <message>
         <source>Open them</source>
-        <translation type="vanished">Les rouvrir</translation>
+        <translation>Les rouvrir</translation>
     </message>
     <message>
         <source>Keep as drafts</source>
-        <translation type="vanished">Les garder en brouillons</translation>
+        <translation>Les garder en brouillons</translation>
     </message>
     <message>
         <source>Facteur was closed while you were writing:
 {names}
 
 Open them again?</source>
-        <translation type="vanished">Facteur a été fermé pendant que vous écriviez&#xa0;:
+        <translation>Facteur a été fermé pendant que vous écriviez&#xa0;:
 {names}
 
 Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>Not sent: {error}</source>
-        <translation type="vanished">Non envoyé&#xa0;: {error}</translation>
+        <translation>Non envoyé&#xa0;: {error}</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
 </context>
 <context>
     <name>PreferencesDialog</name>
     <message>
         <source>Preferences</source>
-        <translation type="vanished">Préférences</translation>
+        <translation>Préférences</translation>
     </message>
     <message>
         <source>Reading</source>
-        <translation type="vanished">Lecture</translation>
+        <translation>Lecture</translation>
     </message>
     <message>
         <source>Mark messages as read when they are shown</source>
-        <translation type="vanished">Marquer les messages comme lus quand ils sont affichés</translation>
+        <translation>Marquer les messages comme lus quand ils sont affichés</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="vanished"> s</translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>at once</source>
-        <translation type="vanished">immédiatement</translation>
+        <translation>immédiatement</translation>
     </message>
     <message>
         <source>After:</source>
-        <translation type="vanished">Après&#xa0;:</translation>
+        <translation>Après&#xa0;:</translation>
     </message>
     <message>
         <source>Group messages by conversation</source>
-        <translation type="vanished">Regrouper les messages par conversation</translation>
+        <translation>Regrouper les messages par conversation</translation>
     </message>
     <message>
         <source>Remote content is always loaded for these senders</source>
-        <translation type="vanished">Le contenu distant est toujours chargé pour ces expéditeurs</translation>
+        <translation>Le contenu distant est toujours chargé pour ces expéditeurs</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="vanished">Retirer</translation>
+        <translation>Retirer</translation>
     </message>
 </context>
 <context>
     <name>ReaderView</name>
     <message>
         <source>Remote content blocked</source>
-        <translation type="vanished">Contenu distant bloqué</translation>
+        <translation>Contenu distant bloqué</translation>
     </message>
     <message>
         <source>To protect your privacy, Facteur blocked remote content in this message.</source>
-        <translation type="vanished">Pour protéger votre vie privée, Facteur a bloqué le contenu distant de ce message.</translation>
+        <translation>Pour protéger votre vie privée, Facteur a bloqué le contenu distant de ce message.</translation>
     </message>
     <message>
         <source>Load Remote Content</source>
-        <translation type="vanished">Charger le contenu distant</translation>
+        <translation>Charger le contenu distant</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="vanished">Message</translation>
+        <translation>Message</translation>
     </message>
     <message>
         <source>Message text</source>
-        <translation type="vanished">Texte du message</translation>
+        <translation>Texte du message</translation>
     </message>
     <message>
         <source>No message selected</source>
-        <translation type="vanished">Aucun message sélectionné</translation>
+        <translation>Aucun message sélectionné</translation>
     </message>
     <message>
         <source>Try Again</source>
-        <translation type="vanished">Réessayer</translation>
+        <translation>Réessayer</translation>
     </message>
     <message>
         <source>Loading message…</source>
-        <translation type="vanished">Chargement du message…</translation>
+        <translation>Chargement du message…</translation>
     </message>
     <message>
         <source>Always for %1</source>
-        <translation type="vanished">Toujours pour %1</translation>
+        <translation>Toujours pour %1</translation>
     </message>
 </context>
 <context>
     <name>ReaderWindow</name>
     <message>
         <source>Message</source>
-        <translation type="vanished">Message</translation>
+        <translation>Message</translation>
     </message>
     <message>
         <source>Save Attachments…</source>
-        <translation type="vanished">Enregistrer les pièces jointes…</translation>
+        <translation>Enregistrer les pièces jointes…</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="vanished">Fermer</translation>
+        <translation>Fermer</translation>
     </message>
     <message>
         <source>Reply</source>
-        <translation type="vanished">Répondre</translation>
+        <translation>Répondre</translation>
     </message>
     <message>
         <source>Reply to All</source>
-        <translation type="vanished">Répondre à tous</translation>
+        <translation>Répondre à tous</translation>
     </message>
     <message>
         <source>Forward</source>
-        <translation type="vanished">Transférer</translation>
+        <translation>Transférer</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
+    </message>
+</context>
+<context>
+    <name>Replies</name>
+    <message>
+        <source>On {date}, {name} wrote:</source>
+        <translation>Le {date}, {name} a écrit&#xa0;:</translation>
+    </message>
+    <message>
+        <source>{name} wrote:</source>
+        <translation>{name} a écrit&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>Sujet&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>Date&#xa0;:</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>De&#xa0;:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Pour&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Cc:</source>
+        <translation>Cc&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Forwarded message</source>
+        <translation>Message transféré</translation>
+    </message>
+    <message>
+        <source>-------- Forwarded Message --------</source>
+        <translation>-------- Message transféré --------</translation>
     </message>
 </context>
 <context>
     <name>SearchField</name>
     <message>
         <source>Search messages</source>
-        <translation type="vanished">Rechercher dans les messages</translation>
+        <translation>Rechercher dans les messages</translation>
     </message>
     <message>
         <source>Search this folder</source>
-        <translation type="vanished">Rechercher dans ce dossier</translation>
+        <translation>Rechercher dans ce dossier</translation>
     </message>
     <message>
         <source>Words to find in sender, recipients, subject and downloaded text.
 from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  before:2025</source>
-        <translation type="vanished">Mots à chercher dans l&apos;expéditeur, les destinataires, le sujet et le texte téléchargé.
+        <translation>Mots à chercher dans l&apos;expéditeur, les destinataires, le sujet et le texte téléchargé.
 from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  before:2025</translation>
     </message>
 </context>
@@ -2417,7 +2522,7 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     </message>
     <message>
         <source>&amp;Change these settings…</source>
-        <translation>&amp;Modifier ces paramètres…</translation>
+        <translation>Modifier &amp;ces paramètres…</translation>
     </message>
     <message>
         <source>Password</source>
@@ -2467,152 +2572,159 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     <name>UndoSendNotice</name>
     <message>
         <source>Undo</source>
-        <translation type="vanished">Annuler</translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <source>Send now</source>
-        <translation type="vanished">Envoyer maintenant</translation>
+        <translation>Envoyer maintenant</translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="vanished">(sans sujet)</translation>
+        <translation>(sans sujet)</translation>
     </message>
     <message>
         <source>Sending “{subject}” in {seconds} s</source>
-        <translation type="vanished">Envoi de «&#xa0;{subject}&#xa0;» dans {seconds} s</translation>
+        <translation>Envoi de «&#xa0;{subject}&#xa0;» dans {seconds} s</translation>
     </message>
     <message>
         <source>Sending “{subject}”…</source>
-        <translation type="vanished">Envoi de «&#xa0;{subject}&#xa0;»…</translation>
+        <translation>Envoi de «&#xa0;{subject}&#xa0;»…</translation>
     </message>
 </context>
 <context>
     <name>errors</name>
     <message>
         <source>Something went wrong</source>
-        <translation type="vanished">Une erreur s&apos;est produite</translation>
+        <translation>Une erreur s&apos;est produite</translation>
     </message>
     <message>
         <source>Sign in again</source>
-        <translation type="vanished">Reconnectez-vous</translation>
+        <translation>Reconnectez-vous</translation>
     </message>
     <message>
         <source>Wrong user name or password</source>
-        <translation type="vanished">Nom d&apos;utilisateur ou mot de passe incorrect</translation>
+        <translation>Nom d&apos;utilisateur ou mot de passe incorrect</translation>
     </message>
     <message>
         <source>Untrusted certificate</source>
-        <translation type="vanished">Certificat non approuvé</translation>
+        <translation>Certificat non approuvé</translation>
     </message>
     <message>
         <source>Connection not secure</source>
-        <translation type="vanished">Connexion non sécurisée</translation>
+        <translation>Connexion non sécurisée</translation>
     </message>
     <message>
         <source>The server is not answering</source>
-        <translation type="vanished">Le serveur ne répond pas</translation>
+        <translation>Le serveur ne répond pas</translation>
     </message>
     <message>
         <source>Cannot reach the server</source>
-        <translation type="vanished">Impossible de joindre le serveur</translation>
+        <translation>Impossible de joindre le serveur</translation>
     </message>
     <message>
         <source>Account settings are incomplete</source>
-        <translation type="vanished">Les paramètres du compte sont incomplets</translation>
+        <translation>Les paramètres du compte sont incomplets</translation>
     </message>
     <message>
         <source>The server refused the operation</source>
-        <translation type="vanished">Le serveur a refusé l&apos;opération</translation>
+        <translation>Le serveur a refusé l&apos;opération</translation>
     </message>
     <message>
         <source>Sign-in failed</source>
-        <translation type="vanished">Échec de la connexion</translation>
+        <translation>Échec de la connexion</translation>
     </message>
     <message>
         <source>the server</source>
-        <translation type="vanished">le serveur</translation>
+        <translation>le serveur</translation>
     </message>
     <message>
         <source>The identity of {where} could not be verified ({reason}). Someone may be intercepting the connection, or the server uses a certificate your system does not know.</source>
-        <translation type="vanished">L&apos;identité de {where} n&apos;a pas pu être vérifiée ({reason}). Quelqu&apos;un intercepte peut-être la connexion, ou le serveur utilise un certificat que votre système ne connaît pas.</translation>
+        <translation>L&apos;identité de {where} n&apos;a pas pu être vérifiée ({reason}). Quelqu&apos;un intercepte peut-être la connexion, ou le serveur utilise un certificat que votre système ne connaît pas.</translation>
     </message>
     <message>
         <source>untrusted certificate</source>
-        <translation type="vanished">certificat non approuvé</translation>
+        <translation>certificat non approuvé</translation>
+    </message>
+</context>
+<context>
+    <name>formatting</name>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 o</translation>
     </message>
 </context>
 <context>
     <name>keyring</name>
     <message>
         <source>Keep the password in plain text?</source>
-        <translation type="vanished">Garder le mot de passe en clair&#xa0;?</translation>
+        <translation>Garder le mot de passe en clair&#xa0;?</translation>
     </message>
     <message>
         <source>Keep it in plain text</source>
-        <translation type="vanished">Le garder en clair</translation>
+        <translation>Le garder en clair</translation>
     </message>
     <message>
         <source>No keyring</source>
-        <translation type="vanished">Aucun trousseau</translation>
+        <translation>Aucun trousseau</translation>
     </message>
     <message>
         <source>Facteur keeps passwords in your system&apos;s keyring, and none is available. Install and start one (GNOME Keyring or KWallet), then add the account again.</source>
-        <translation type="vanished">Facteur garde les mots de passe dans le trousseau du système, et aucun n&apos;est disponible. Installez-en un et démarrez-le (GNOME Keyring ou KWallet), puis ajoutez de nouveau le compte.</translation>
+        <translation>Facteur garde les mots de passe dans le trousseau du système, et aucun n&apos;est disponible. Installez-en un et démarrez-le (GNOME Keyring ou KWallet), puis ajoutez de nouveau le compte.</translation>
     </message>
     <message>
         <source>No secure keyring was found: the only place available keeps passwords in a plain file ({backend}) that any program running as you can read.
 
 Keep your password there anyway? Otherwise, install GNOME Keyring or KWallet and add the account again.</source>
-        <translation type="vanished">Aucun trousseau sécurisé n&apos;a été trouvé&#xa0;: le seul endroit disponible garde les mots de passe dans un simple fichier ({backend}) que tout programme lancé sous votre nom peut lire.
+        <translation>Aucun trousseau sécurisé n&apos;a été trouvé&#xa0;: le seul endroit disponible garde les mots de passe dans un simple fichier ({backend}) que tout programme lancé sous votre nom peut lire.
 
 Y garder votre mot de passe malgré tout&#xa0;? Sinon, installez GNOME Keyring ou KWallet et ajoutez de nouveau le compte.</translation>
     </message>
     <message>
         <source>The keyring refused the password</source>
-        <translation type="vanished">Le trousseau a refusé le mot de passe</translation>
+        <translation>Le trousseau a refusé le mot de passe</translation>
     </message>
     <message>
         <source>Facteur could not store the password in your keyring: {detail}. Unlock the keyring and press Finish again.</source>
-        <translation type="vanished">Facteur n&apos;a pas pu enregistrer le mot de passe dans votre trousseau&#xa0;: {detail}. Déverrouillez le trousseau et appuyez de nouveau sur Terminer.</translation>
+        <translation>Facteur n&apos;a pas pu enregistrer le mot de passe dans votre trousseau&#xa0;: {detail}. Déverrouillez le trousseau et appuyez de nouveau sur Terminer.</translation>
     </message>
 </context>
 <context>
     <name>oauth_flow</name>
     <message>
         <source>Sign-in failed</source>
-        <translation type="vanished">Échec de la connexion</translation>
+        <translation>Échec de la connexion</translation>
     </message>
     <message>
         <source>This sign-in is over</source>
-        <translation type="vanished">Cette connexion est terminée</translation>
+        <translation>Cette connexion est terminée</translation>
     </message>
     <message>
         <source>You can close this tab and go back to Facteur.</source>
-        <translation type="vanished">Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
+        <translation>Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
     </message>
     <message>
         <source>Bad request</source>
-        <translation type="vanished">Requête incorrecte</translation>
+        <translation>Requête incorrecte</translation>
     </message>
     <message>
         <source>This address only answers Google&apos;s sign-in.</source>
-        <translation type="vanished">Cette adresse ne sert qu&apos;à la connexion Google.</translation>
+        <translation>Cette adresse ne sert qu&apos;à la connexion Google.</translation>
     </message>
     <message>
         <source>Not found</source>
-        <translation type="vanished">Introuvable</translation>
+        <translation>Introuvable</translation>
     </message>
     <message>
         <source>You are signed in</source>
-        <translation type="vanished">Connexion réussie</translation>
+        <translation>Connexion réussie</translation>
     </message>
     <message>
         <source>Facteur can now read and send your mail. You can close this tab and go back to Facteur.</source>
-        <translation type="vanished">Facteur peut maintenant lire et envoyer vos messages. Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
+        <translation>Facteur peut maintenant lire et envoyer vos messages. Vous pouvez fermer cet onglet et revenir à Facteur.</translation>
     </message>
     <message>
         <source>Go back to Facteur to try again.</source>
-        <translation type="vanished">Revenez à Facteur pour réessayer.</translation>
+        <translation>Revenez à Facteur pour réessayer.</translation>
     </message>
 </context>
 <context>
@@ -2642,31 +2754,31 @@ Y garder votre mot de passe malgré tout&#xa0;? Sinon, installez GNOME Keyring o
     </message>
     <message>
         <source>Incoming mail server (IMAP)</source>
-        <translation type="vanished">Serveur de courrier entrant (IMAP)</translation>
+        <translation>Serveur de courrier entrant (IMAP)</translation>
     </message>
     <message>
         <source>Outgoing mail server (SMTP)</source>
-        <translation type="vanished">Serveur de courrier sortant (SMTP)</translation>
+        <translation>Serveur de courrier sortant (SMTP)</translation>
     </message>
     <message>
         <source>{host} · port {port} · {security}</source>
-        <translation type="vanished">{host} · port {port} · {security}</translation>
+        <translation>{host} · port {port} · {security}</translation>
     </message>
     <message>
         <source>User name: {user}</source>
-        <translation type="vanished">Nom d&apos;utilisateur&#xa0;: {user}</translation>
+        <translation>Nom d&apos;utilisateur&#xa0;: {user}</translation>
     </message>
     <message>
         <source>SSL/TLS</source>
-        <translation type="vanished">SSL/TLS</translation>
+        <translation>SSL/TLS</translation>
     </message>
     <message>
         <source>STARTTLS</source>
-        <translation type="vanished">STARTTLS</translation>
+        <translation>STARTTLS</translation>
     </message>
     <message>
         <source>none — unencrypted</source>
-        <translation type="vanished">aucune — non chiffrée</translation>
+        <translation>aucune — non chiffrée</translation>
     </message>
 </context>
 </TS>

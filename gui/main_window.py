@@ -1,0 +1,608 @@
+"""Facteur's main window: mailbox tree | message list | reader, with menus, toolbar, search and status bar.
+
+It assembles the parts and routes between them; each part holds its own logic:
+models (:mod:`gui.models`), views and commands (:mod:`gui.views`), and one :class:`AccountSession` per account
+(:mod:`gui.workers`), whose threads do every network call and store write.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from connectors.store import SearchQueryError
+
+from .accounts import APP_NAME, Account, AccountStore
+from .errors import describe_error
+from .models.mailbox_tree import LOCAL_ACCOUNT_ID, MailboxTreeModel
+from .models.message_list import MessageListModel
+from .models.roles import Roles
+from .models.store_loader import StoreLoader
+from .models.thread_list import ThreadListModel
+from .settings import UiSettings
+from .views.account_dialogs import AccountDialogs
+from .views.folder_actions import FolderActions
+from .views.html_view import open_externally
+from .views.icons import folder_icon, icon, state_icon
+from .views.local_folders import LocalFolders
+from .views.mail_actions import MailActions
+from .views.mailbox_tree_view import MailboxTreeView
+from .views.message_commands import MessageCommands
+from .views.message_list_view import MessageListView
+from .views.message_opener import MessageOpener
+from .views.notifications import DesktopNotifier, NotificationArea
+from .views.reader import ReaderView
+from .views.reader_window import ReaderWindow
+from .views.search_field import SearchField
+from .views.status_bar import MailStatusBar
+from .workers.account_session import INBOX, PUSH, AccountSession
+from .workers.store_relay import StoreEventRelay
+
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
+
+log = logging.getLogger(__name__)
+SessionFactory = Callable[[Account, StoreEventRelay], AccountSession]
+QUIT_BUDGET_S = 2.0
+ANNOUNCED = 20  # new messages read to say who wrote; more are only counted
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, accounts: AccountStore, *, settings: UiSettings | None = None,
+                 session_factory: SessionFactory | None = None, postbox: Any = None,
+                 app_icon: QIcon | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.accounts = accounts
+        self.settings = settings or UiSettings()
+        self._session_factory = session_factory or self._default_session
+        self.relay = StoreEventRelay(self)
+        self.sessions: dict[str, AccountSession] = {}
+        self.location: tuple[str, str] = ("", "")
+        self._reader_windows: list[ReaderWindow] = []
+        self._wanted: tuple[str, str] | None = None  # the folder to show once the first sync has listed it
+
+        self.loader = StoreLoader(self)
+        self.tree_model = MailboxTreeModel(self, folder_icon=folder_icon, state_icon=state_icon)
+        self.list_model = MessageListModel(self, icons=icon, loader=self.loader)
+        self.thread_model = ThreadListModel(self, icons=icon, loader=self.loader)
+        self.tree = MailboxTreeView(self)
+        self.tree.set_tree_model(self.tree_model)
+        self.messages = MessageListView(self)
+        self.reader = ReaderView(self)
+        self.search_field = SearchField(self)
+        self.notifications = NotificationArea(self)
+        self.status = MailStatusBar(self)
+        self.setStatusBar(self.status)
+        self.notifier = DesktopNotifier(self, app_icon or QIcon())
+        self.opener = MessageOpener(self.reader, self.settings, self)
+        self.commands = MessageCommands(self.sessions.get, [self.list_model, self.thread_model], self.notify, self)
+        self.actions = MailActions(self)
+        self.actions.build_menus()
+        self.actions.build_toolbar(self.search_field)
+        self.actions.threaded.setChecked(self.settings.threaded)
+        self.local = LocalFolders(self, postbox)
+        self.dialogs = AccountDialogs(self)
+        self.folders = FolderActions(self)
+        self._build_layout()
+        self._connect()
+        sort_key, descending = self.settings.sort_order()
+        self.list_model.set_sort(sort_key, descending)
+        self._use_threaded(self.settings.threaded, reload=False)
+        for account in accounts.accounts:
+            self.add_account(account, start=False)
+        self.local.refresh_counts()
+        self._restore_layout()
+        self._update_actions()
+
+    # -- building ----------------------------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.list_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.list_splitter.setObjectName("listSplitter")
+        self.list_splitter.addWidget(self.messages)
+        self.list_splitter.addWidget(self.reader)
+        self.list_splitter.setStretchFactor(0, 2)
+        self.list_splitter.setStretchFactor(1, 3)
+        self.list_splitter.setChildrenCollapsible(False)
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("contentPages")
+        self.pages.addWidget(self.list_splitter)
+        self.welcome = self._welcome_page()
+        self.pages.addWidget(self.welcome)
+        self.local.add_pages(self.pages)
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.pages, 1)
+        column.addWidget(self.notifications)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.tree)
+        self.main_splitter.addWidget(right)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.setSizes([240, 1000])
+        self.list_splitter.setSizes([300, 420])
+        self.setCentralWidget(self.main_splitter)
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget(self)
+        page.setObjectName("welcomePage")
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = QLabel(translate("MainWindow", "Welcome to Facteur"), page)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size: 18pt; font-weight: 600;")
+        layout.addWidget(title)
+        text = QLabel(translate("MainWindow", "Add your e-mail account to read and send mail. Gmail takes two "
+                                              "clicks; other providers need your address and password."), page)
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(text)
+        button = QPushButton(icon("account"), translate("MainWindow", "Add Account…"), page)
+        button.setObjectName("welcomeAddAccount")
+        button.clicked.connect(self.actions.add_account.trigger)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _connect(self) -> None:
+        a = self.actions
+        self.tree.folderSelected.connect(self.show_folder)
+        self.tree.menuRequested.connect(self.folders.context_menu)
+        self.tree_model.messagesDropped.connect(
+            lambda account, folder, uids, target: self.commands.move(account, folder, uids, target))
+        self.messages.selectionChangedUids.connect(self._selection_changed)
+        self.messages.flagToggled.connect(
+            lambda uids, starred: self.commands.set_starred(*self.location, uids, starred))
+        self.messages.openRequested.connect(self.open_in_window)
+        self.messages.menuRequested.connect(lambda pos: self._message_menu(pos))
+        self.search_field.searchRequested.connect(self.search)
+        self.opener.markRead.connect(lambda account, folder, uid: self.commands.mark_read(account, folder, [uid]))
+        self.commands.messagesLeaving.connect(self.opener.forget)
+        self.reader.linkActivated.connect(self.open_link)
+        self.reader.writeTo.connect(lambda address: self.local.compose(to=[address]))
+        self.reader.allowSenderRemote.connect(self.settings.allow_remote_content)
+        self.reader.failed.connect(lambda title, text: self.notify("error", title, text))
+        self.relay.foldersChanged.connect(self.tree_model.refresh_account)
+        self.relay.foldersChanged.connect(self._folders_listed)
+        self.relay.foldersChanged.connect(self._show_counts)
+        for model in (self.list_model, self.thread_model):
+            self.relay.messagesAdded.connect(model.messages_added)
+            self.relay.messagesChanged.connect(model.messages_changed)
+            self.relay.messagesRemoved.connect(model.messages_removed)
+            self.relay.folderReset.connect(model.folder_reset)
+        self.relay.messagesRemoved.connect(self.opener.forget)
+        self.relay.messagesAdded.connect(self._announce_new_mail)
+        self.status.cancelRequested.connect(lambda: [s.cancel_sync() for s in self.sessions.values()])
+        a.new_message.triggered.connect(lambda: self.local.compose())
+        a.reply.triggered.connect(lambda: self.local.reply(self._selected_one(), reply_all=False))
+        a.reply_all.triggered.connect(lambda: self.local.reply(self._selected_one(), reply_all=True))
+        a.forward.triggered.connect(lambda: self.local.forward(self._selected_one()))
+        a.open_message.triggered.connect(
+            lambda: self.open_in_window(self.opener.current[2] if self.opener.current else None))
+        a.open_file.triggered.connect(self.open_file_interactively)
+        a.delete.triggered.connect(lambda: self.commands.delete(*self.location, self.messages.selected_uids()))
+        a.archive.triggered.connect(lambda: self.commands.archive(*self.location, self.messages.selected_uids()))
+        a.mark_read.triggered.connect(lambda: self.commands.mark_read(*self.location, self.messages.selected_uids()))
+        a.mark_unread.triggered.connect(
+            lambda: self.commands.mark_read(*self.location, self.messages.selected_uids(), read=False))
+        a.flag.triggered.connect(
+            lambda checked: self.commands.set_starred(*self.location, self.messages.selected_uids(), checked))
+        a.move_menu.aboutToShow.connect(self.folders.fill_move_menu)
+        a.search.triggered.connect(lambda: (self.search_field.setFocus(), self.search_field.selectAll()))
+        a.refresh.triggered.connect(self.refresh)
+        a.next_unread.triggered.connect(lambda: self.go_to_unread(forward=True))
+        a.previous_unread.triggered.connect(lambda: self.go_to_unread(forward=False))
+        a.threaded.toggled.connect(lambda on: self._use_threaded(on))
+        a.new_folder.triggered.connect(self.folders.create)
+        a.rename_folder.triggered.connect(self.folders.rename)
+        a.delete_folder.triggered.connect(self.folders.delete)
+        a.add_account.triggered.connect(self.dialogs.add_account)
+        a.manage_accounts.triggered.connect(self.dialogs.manage_accounts)
+        a.preferences.triggered.connect(self.dialogs.preferences)
+        a.about.triggered.connect(self._about)
+        a.quit.triggered.connect(self.close)
+
+    # -- accounts ----------------------------------------------------------------------------------------------
+
+    def _default_session(self, account: Account, relay: StoreEventRelay) -> AccountSession:
+        return AccountSession(account, relay, credentials=self.dialogs.credentials_for(account), parent=self)
+
+    def add_account(self, account: Account, *, start: bool = True) -> AccountSession:
+        """Show an account and start its workers (the wizard calls this for a new one)."""
+        session = self._session_factory(account, self.relay)
+        self.sessions[account.id] = session
+        session.stateChanged.connect(self._state_changed)
+        session.activity.connect(self.status.set_activity)
+        session.commandsRefused.connect(self.commands.report_refused)
+        session.connectionProblem.connect(self._connection_problem)
+        self.tree_model.set_account(account.id, account.label, session.reader.folders)
+        self.status.set_account(account.id, account.label)
+        if start:
+            session.start()
+        self._update_actions()
+        return session
+
+    def remove_account(self, account_id: str) -> None:
+        session = self.sessions.pop(account_id, None)
+        if session is not None:
+            session.stop(int(QUIT_BUDGET_S * 1000))
+        self.tree_model.remove_account(account_id)
+        self.status.remove_account(account_id)
+        if self.location[0] == account_id:
+            self.show_folder("", "")
+        self._update_actions()
+
+    def start(self) -> None:
+        """Start every account's workers (separate from construction so tests can wire signals first)."""
+        freeze_startup_heap()
+        for session in self.sessions.values():
+            session.start()
+        self.local.start()
+        last = self.settings.last_folder()
+        if not (last and self.show_folder(*last)) and not self._show_first_inbox():
+            # First start: the folders are not known yet. Show this one as soon as the sync has listed it.
+            self._wanted = last if last and last[0] in self.sessions else self._first_inbox()
+            self._refresh_page()
+
+    def _first_inbox(self) -> tuple[str, str] | None:
+        return (next(iter(self.sessions)), INBOX) if self.sessions else None
+
+    def _show_first_inbox(self) -> bool:
+        return any(self.tree.select_folder(account_id, INBOX) for account_id in self.sessions)
+
+    def _show_counts(self, *_args: object) -> None:
+        index = self.tree_model.folder_index(*self.location) if self.location[1] else None
+        if index is None or not index.isValid():
+            self.status.set_folder_counts(None)
+        else:
+            self.status.set_folder_counts(index.data(Roles.TOTAL_COUNT), index.data(Roles.UNREAD_COUNT))
+
+    def _folders_listed(self, account_id: str) -> None:
+        if self._wanted is not None and self._wanted[0] == account_id and not self.location[1]:
+            if self.tree.select_folder(*self._wanted):
+                self._wanted = None
+
+    def _state_changed(self, account_id: str, state: str) -> None:
+        self.tree_model.set_connection_state(account_id, state)
+        self.status.set_state(account_id, state)
+
+    def _connection_problem(self, account_id: str, exc: BaseException) -> None:
+        session = self.sessions.get(account_id)
+        problem = describe_error(exc)
+        label = session.account.label if session is not None else account_id
+        actions = []
+        if session is not None and problem.kind == "network":
+            from .views.notifications import Action
+
+            actions.append(Action(translate("MainWindow", "Try Again"), session.retry_now))
+        kind = "warning" if problem.kind == "network" else "error"
+        self.notify(kind, f"{label}: {problem.title}", problem.text, actions)
+
+    # -- showing a folder --------------------------------------------------------------------------------------
+
+    def show_folder(self, account_id: str, folder: str) -> bool:
+        """Show a folder's messages (or a Local Folders page); False if there is no such folder."""
+        if account_id == LOCAL_ACCOUNT_ID:
+            self.location = (account_id, folder)
+            self.status.set_folder_counts(None)
+            self.local.show_page(folder)
+            self._update_actions()
+            return True
+        session = self.sessions.get(account_id)
+        if session is None or not folder:
+            self.location = (account_id, "")
+            self.status.set_folder_counts(None)
+            self._current_model().clear()
+            self.opener.clear(translate("MainWindow", "Choose a folder") if self.sessions else "")
+            self._refresh_page()
+            self._update_actions()
+            return False
+        if self.tree.current_location() != (account_id, folder):
+            if not self.tree.select_folder(account_id, folder):
+                return False
+            return True  # select_folder came back here through folderSelected
+        self.location = (account_id, folder)
+        self.search_field.clear_search()
+        recipients = self._special_use(session, folder) in ("sent", "drafts")
+        self.messages.set_location(account_id, folder)
+        self._current_model().set_folder(session.reader, account_id, folder, recipients=recipients)
+        self.opener.clear(translate("MainWindow", "No message selected"))
+        self.settings.set_last_folder(account_id, folder)
+        if session.synced_once:
+            session.sync_folder(folder, PUSH)  # what the person looks at should be fresh
+        self._refresh_page()
+        self._update_actions()
+        self._show_counts()
+        return True
+
+    @staticmethod
+    def _special_use(session: AccountSession, folder: str) -> str | None:
+        found = session.reader.folder(folder)
+        return found.special_use if found is not None else None
+
+    def _refresh_page(self) -> None:
+        if self.location[0] == LOCAL_ACCOUNT_ID:
+            return
+        self.pages.setCurrentWidget(self.list_splitter if self.sessions else self.welcome)
+
+    def _current_model(self) -> MessageListModel | ThreadListModel:
+        model = self.messages.message_model()
+        return model if model is not None else self.list_model
+
+    def _use_threaded(self, threaded: bool, reload: bool = True) -> None:
+        self.settings.threaded = threaded
+        searching = bool(self.list_model.search_query)
+        model: MessageListModel | ThreadListModel = self.thread_model if threaded and not searching else self.list_model
+        previous = self.messages.message_model()
+        if previous is not None and previous is not model:
+            previous.clear()
+        self.messages.set_message_model(model)
+        if reload and self.location[1]:
+            account_id, folder = self.location
+            session = self.sessions.get(account_id)
+            if session is not None:
+                recipients = self._special_use(session, folder) in ("sent", "drafts")
+                model.set_folder(session.reader, account_id, folder, recipients=recipients)
+
+    def search(self, query: str) -> None:
+        account_id, folder = self.location
+        session = self.sessions.get(account_id)
+        if session is None or not folder:
+            return
+        if query and self.messages.message_model() is self.thread_model:
+            self.thread_model.clear()
+            self.messages.set_message_model(self.list_model)
+            self.list_model.set_folder(session.reader, account_id, folder)
+        try:
+            self.list_model.set_search(query)
+        except SearchQueryError as exc:
+            self.search_field.show_problem(str(exc))
+            return
+        self.search_field.show_problem(None)
+        if not query and self.settings.threaded:
+            self._use_threaded(True)
+
+    # -- the selected messages ---------------------------------------------------------------------------------
+
+    def _selection_changed(self, uids: list[int]) -> None:
+        account_id, folder = self.location
+        session = self.sessions.get(account_id)
+        rows = self.messages.selectionModel().selectedRows() if self.messages.selectionModel() else []
+        if session is not None and len(rows) == 1:
+            # One row: a message, or a conversation, whose newest message is then the one shown.
+            summary = self._summary_at(rows[0])
+            if summary is not None:
+                self.opener.open(session, folder, summary)
+                self.actions.flag.setChecked(summary.flagged)
+        elif session is not None:
+            self.opener.clear(translate("MainWindow", "No message selected") if not uids else
+                              translate("MainWindow", "%n message(s) selected", None, len(uids)))
+        self._update_actions()
+
+    def _summary_at(self, index: Any) -> Any:
+        model = self._current_model()
+        if isinstance(model, MessageListModel):
+            return model.summary_at(index.row())  # read now if the row was never painted
+        return model.summary_for(index)
+
+    def _selected_one(self) -> tuple[AccountSession, str, int] | None:
+        """The message being read (what Reply, Forward and Open act on)."""
+        current = self.opener.current
+        session = self.sessions.get(current[0]) if current is not None else None
+        if current is None or session is None:
+            return None
+        return session, current[1], current[2]
+
+    def open_in_window(self, uid: int | None) -> None:
+        session = self.sessions.get(self.location[0])
+        folder = self.location[1]
+        if uid is None or session is None or not folder:
+            return
+        raw = session.reader.body(folder, uid)
+        if raw is None:
+            op = session.fetch_body(folder, uid)
+            op.finished.connect(lambda data: self._show_window(data, (session.account_id, folder, uid)))
+            op.failed.connect(lambda exc: self.notify("error", describe_error(exc).title, describe_error(exc).text))
+            return
+        self._show_window(raw, (session.account_id, folder, uid))
+
+    def _show_window(self, raw: bytes, key: tuple[str, str, int]) -> ReaderWindow:
+        window = ReaderWindow(raw, key=key, settings=self.settings, reply=self.local.reply_to_raw(key),
+                              forward=self.local.forward_raw(key))
+        self._reader_windows.append(window)
+        window.destroyed.connect(lambda: self._reader_windows.remove(window) if window in self._reader_windows
+                                 else None)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
+
+    def open_file(self, path: Path) -> ReaderWindow | None:
+        try:
+            window = ReaderWindow.from_file(path, settings=self.settings)
+        except OSError as exc:
+            self.notify("error", translate("MainWindow", "Could not open the message file"),
+                        f"{path}: {exc.strerror or exc}")
+            return None
+        self._reader_windows.append(window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda: self._reader_windows.remove(window) if window in self._reader_windows
+                                 else None)
+        window.show()
+        return window
+
+    def open_file_interactively(self) -> None:
+        kinds = translate("MainWindow", "E-mail messages (*.eml *.msg *.txt);;All files (*)")
+        chosen, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Open Message File"), str(Path.home()),
+                                                kinds)
+        if chosen:
+            self.open_file(Path(chosen))
+
+    def open_link(self, url: QUrl) -> None:
+        if url.scheme().lower() == "mailto":
+            self.local.open_mailto(url.toString())
+        elif not open_externally(url):
+            text = translate("MainWindow", "Facteur opens only web and mail links (%1).")
+            self.notify("info", translate("MainWindow", "Link not opened"), text.replace("%1", url.toString()[:200]))
+
+    def _message_menu(self, position: QPoint) -> None:
+        if self.messages.selected_uids():
+            self.actions.context_menu().exec(position)
+
+    def go_to_unread(self, forward: bool = True) -> bool:
+        """Select the next (or previous) unread message after the current one."""
+        model = self._current_model()
+        current = self.messages.currentIndex()
+        top = current.parent() if current.parent().isValid() else current
+        start = top.row() if top.isValid() else -1
+        rows = range(start + 1, model.rowCount()) if forward else range(start - 1, -1, -1)
+        for row in rows:
+            index = model.index(row, 0)
+            if index.data(Roles.IS_UNREAD):
+                self.messages.setCurrentIndex(index)
+                self.messages.scrollTo(index)
+                return True
+        self.status.showMessage(translate("MainWindow", "No more unread messages in this folder"), 4000)
+        return False
+
+    def refresh(self) -> None:
+        account_id, folder = self.location
+        session = self.sessions.get(account_id)
+        if session is not None and folder:
+            session.sync_folder(folder)
+        for other in self.sessions.values():
+            if other.state == "offline":
+                other.retry_now()
+            else:
+                other.sync_all()
+
+    def _announce_new_mail(self, account_id: str, folder: str, uids: list[int]) -> None:
+        session = self.sessions.get(account_id)
+        if session is None or folder != INBOX or not session.synced_once:
+            return
+        fresh = [uid for uid in uids if uid > session.inbox_baseline]
+        if not fresh:
+            return
+        session.inbox_baseline = max(fresh)
+        # A few summaries tell who wrote; after a day offline thousands may arrive, and a count says enough.
+        newest = fresh[-ANNOUNCED:]
+        unread = [s for s in session.reader.summaries_for(folder, newest) if s.unread]
+        if not unread:
+            return
+        count = len(fresh) if len(fresh) > ANNOUNCED else len(unread)
+        if count == 1:
+            title = translate("MainWindow", "New mail from %1").replace("%1", unread[0].sender or unread[0].from_addr)
+            text = unread[0].subject or translate("MainWindow", "(no subject)")
+        else:
+            title = translate("MainWindow", "%n new message(s)", None, count)
+            text = session.account.label
+        self.notifier.announce(title, text)
+
+    # -- state -------------------------------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        count = len(self.messages.selected_uids())
+        in_account = self.location[0] in self.sessions and bool(self.location[1])
+        for action in self.actions.message_actions:
+            action.setEnabled(in_account and count > 0)
+        reading = self.opener.current is not None
+        for action in (self.actions.reply, self.actions.reply_all, self.actions.forward, self.actions.open_message):
+            action.setEnabled(in_account and reading)
+        self.actions.move_menu.setEnabled(in_account and count > 0)
+        for action in self.actions.folder_actions:
+            action.setEnabled(in_account)
+        self.actions.new_folder.setEnabled(self.location[0] in self.sessions)
+        self.actions.refresh.setEnabled(bool(self.sessions))
+        self.search_field.setEnabled(in_account)
+
+    def notify(self, kind: str, title: str, text: str = "", actions: list[Any] | None = None) -> None:
+        self.notifications.notify(kind, title, text, actions)
+
+    def _about(self) -> None:
+        text = translate("MainWindow", "Facteur — a fast, safe desktop mail client.\nQt %1")
+        QMessageBox.about(self, translate("MainWindow", "About Facteur"), text.replace("%1", qt_version()))
+
+    def _restore_layout(self) -> None:
+        for key, restore in (("geometry", self.restoreGeometry), ("state", self.restoreState),
+                             ("main_splitter", self.main_splitter.restoreState),
+                             ("list_splitter", self.list_splitter.restoreState),
+                             ("list_header", self.messages.horizontalHeader().restoreState)):
+            value = self.settings.layout(key)
+            if value is not None:
+                restore(value)
+        if self.settings.layout("geometry") is None:
+            self.resize(1200, 760)
+
+    def save_layout(self) -> None:
+        self.settings.set_layout("geometry", self.saveGeometry())
+        self.settings.set_layout("state", self.saveState())
+        self.settings.set_layout("main_splitter", self.main_splitter.saveState())
+        self.settings.set_layout("list_splitter", self.list_splitter.saveState())
+        self.settings.set_layout("list_header", self.messages.horizontalHeader().saveState())
+        self.settings.set_sort_order(self.list_model.sort_key, self.list_model.descending)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> bool:
+        """Stop every worker within QUIT_BUDGET_S in total; True if all stopped in time."""
+        deadline = time.monotonic() + QUIT_BUDGET_S
+        for session in self.sessions.values():
+            session.request_stop()
+        stopped = all([session.wait_stopped(deadline) for session in list(self.sessions.values())])
+        self.sessions.clear()
+        self.loader.stop(int(max(0.1, deadline - time.monotonic()) * 1000))
+        self.local.shutdown()
+        self.opener.wait_idle(200)
+        self.notifier.hide()
+        for window in list(self._reader_windows):
+            window.close()
+        QTimer.singleShot(0, self.relay.flush)
+        return stopped
+
+
+_heap_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Exclude everything built so far (Qt wrappers, modules, the window) from the cyclic garbage collector.
+
+    Those objects live as long as the application, yet a full collection scans them all, holding the GIL: with a
+    worker syncing (and allocating), such a pass stalled the GUI thread for 50 ms and more. Done once per process.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        gc.freeze()
+        _heap_frozen = True
+
+
+def qt_version() -> str:
+    from PySide6.QtCore import qVersion
+
+    return str(qVersion())

@@ -1,0 +1,155 @@
+"""What the person does to messages — read, star, move, archive, delete — shown at once, done by the worker.
+
+Each command first changes what the lists show (an overlay in the models), then queues the operation on the
+account's worker, which changes the store and the server. When the operation ends the overlay is dropped and the
+store decides; if the server refused, the engine has rolled the store back, the rows come back, and a notice says
+what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from connectors.sync import CommandRefused
+
+from ..errors import describe_error
+from ..workers.account_session import AccountSession
+from ..workers.operation import Operation
+
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
+
+SEEN = "\\Seen"
+FLAGGED = "\\Flagged"
+
+
+def _count(count: int) -> str:
+    return translate("MessageCommands", "%n message(s)", None, count)
+
+
+class OptimisticModel(Protocol):
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def folder(self) -> str: ...
+
+    def hide(self, uids: Sequence[int]) -> None: ...
+
+    def overlay_flags(self, uids: Sequence[int], add: Sequence[str] = (), remove: Sequence[str] = ()) -> None: ...
+
+    def settle(self, uids: Sequence[int]) -> None: ...
+
+
+Notify = Callable[[str, str, str], None]  # kind, title, text
+
+
+class MessageCommands(QObject):
+    messagesLeaving = Signal(str, str, list)
+    """Messages are being moved or deleted out of a folder (account, folder, uids): the reader lets go of them."""
+
+    def __init__(self, session_of: Callable[[str], AccountSession | None], models: Sequence[OptimisticModel],
+                 notify: Notify, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session_of = session_of
+        self._models = list(models)
+        self._notify = notify
+        self.running: list[Operation] = []
+
+    def _showing(self, account_id: str, folder: str) -> list[OptimisticModel]:
+        return [m for m in self._models if m.account_id == account_id and m.folder == folder]
+
+    def _track(self, op: Operation, account_id: str, folder: str, uids: list[int], what: str) -> Operation:
+        self.running.append(op)
+
+        def done() -> None:
+            for model in self._showing(account_id, folder):
+                model.settle(uids)
+            if op in self.running:
+                self.running.remove(op)
+
+        def failed(exc: BaseException) -> None:
+            problem = describe_error(exc)
+            self._notify("error", translate("MessageCommands", "Could not %1").replace("%1", what), problem.text)
+
+        op.failed.connect(failed)
+        op.done.connect(done)
+        return op
+
+    def set_flags(self, account_id: str, folder: str, uids: Sequence[int], add: Sequence[str] = (),
+                  remove: Sequence[str] = ()) -> Operation | None:
+        session = self._session_of(account_id)
+        uid_list = list(uids)
+        if session is None or not uid_list:
+            return None
+        for model in self._showing(account_id, folder):
+            model.overlay_flags(uid_list, add, remove)
+        op = session.set_flags(folder, uid_list, add, remove)
+        what = translate("MessageCommands", "change %1").replace("%1", _count(len(uid_list)))
+        return self._track(op, account_id, folder, uid_list, what)
+
+    def mark_read(self, account_id: str, folder: str, uids: Sequence[int], read: bool = True) -> Operation | None:
+        return self.set_flags(account_id, folder, uids, add=[SEEN] if read else [], remove=[] if read else [SEEN])
+
+    def set_starred(self, account_id: str, folder: str, uids: Sequence[int], starred: bool) -> Operation | None:
+        return self.set_flags(account_id, folder, uids, add=[FLAGGED] if starred else [],
+                              remove=[] if starred else [FLAGGED])
+
+    def move(self, account_id: str, folder: str, uids: Sequence[int], destination: str) -> Operation | None:
+        session = self._session_of(account_id)
+        uid_list = list(uids)
+        if session is None or not uid_list or destination == folder:
+            return None
+        self._leave(account_id, folder, uid_list)
+        op = session.move(folder, uid_list, destination)
+        what = translate("MessageCommands", "move %1 to %2").replace("%1", _count(len(uid_list)))
+        return self._track(op, account_id, folder, uid_list, what.replace("%2", destination))
+
+    def delete(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
+        session = self._session_of(account_id)
+        uid_list = list(uids)
+        if session is None or not uid_list:
+            return None
+        self._leave(account_id, folder, uid_list)
+        op = session.delete(folder, uid_list)
+        what = translate("MessageCommands", "delete %1").replace("%1", _count(len(uid_list)))
+        return self._track(op, account_id, folder, uid_list, what)
+
+    def archive(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
+        session = self._session_of(account_id)
+        if session is None:
+            return None
+        archive = next((f.name for f in session.reader.folders() if f.special_use == "archive"), None)
+        if archive is None:
+            self._notify("warning", translate("MessageCommands", "No Archive folder"),
+                         translate("MessageCommands", "%1 has no folder marked for archiving. Move the messages to "
+                                                      "a folder instead.")
+                         .replace("%1", session.account.label))
+            return None
+        if archive == folder:
+            return None
+        return self.move(account_id, folder, uids, archive)
+
+    def _leave(self, account_id: str, folder: str, uids: list[int]) -> None:
+        self.messagesLeaving.emit(account_id, folder, uids)
+        for model in self._showing(account_id, folder):
+            model.hide(uids)
+
+    def report_refused(self, account_id: str, refused: list[CommandRefused]) -> None:
+        """The server refused queued commands; the engine already put the store back. Say so."""
+        session = self._session_of(account_id)
+        label = session.account.label if session is not None else account_id
+        for command in refused:
+            count = _count(len(command.uids))
+            what = {
+                "flags": translate("MessageCommands", "change %1 in %2"),
+                "move": translate("MessageCommands", "move %1 out of %2"),
+                "delete": translate("MessageCommands", "delete %1 from %2"),
+            }.get(command.kind, translate("MessageCommands", "change %1 in %2"))
+            what = what.replace("%1", count).replace("%2", command.folder)
+            title = translate("MessageCommands", "%1 refused to %2").replace("%1", label).replace("%2", what)
+            text = describe_error(command.error).text + " " + translate("MessageCommands", "Nothing was changed.")
+            self._notify("error", title, text)

@@ -1,0 +1,244 @@
+"""The reader: one message's headers, its body (plain text, or HTML in the locked-down web view) and attachments.
+
+It only displays what it is given (:class:`DisplayedMessage`); fetching, parsing and marking as read are the
+window's business (:mod:`gui.views.message_opener`). The HTML view is created the first time an HTML message is
+shown, since starting the web engine costs a moment that plain-text readers never need to pay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from connectors.messaging.mime import ParsedAttachment, ParsedMessage, addresses_of
+
+from ..models.formatting import full_date
+from .attachment_view import AttachmentView
+from .headers_view import MessageHeaderView
+from .html_view import HtmlMessageView
+from .icons import icon
+from .message_text import content_id_key, inline_cid_images, plain_text_html, strip_resource_hints
+
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class DisplayedMessage:
+    """What the reader shows, built off the GUI thread from the raw message (see :func:`displayed`)."""
+
+    key: tuple[str, str, int]  # account id, folder, uid ("", path, 0 for a file)
+    subject: str
+    sender: str
+    sender_address: str
+    to: str
+    cc: str
+    date: str
+    plain_html: str | None
+    html: str | None
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+
+
+def displayed(key: tuple[str, str, int], parsed: ParsedMessage, fallback_date: int = 0) -> DisplayedMessage:
+    """Prepare a parsed message for the reader: inline ``cid:`` images, drop resource hints, list the rest."""
+    html_body: str | None = None
+    used: set[str] = set()
+    if parsed.html_body:
+        html_body, used = inline_cid_images(strip_resource_hints(parsed.html_body), parsed.attachments)
+    attachments = [part for part in parsed.attachments if not (part.content_id and content_id_key(part) in used)]
+    epoch = int(parsed.datetime.timestamp()) if parsed.datetime is not None else fallback_date
+    senders = addresses_of(parsed.from_)
+    return DisplayedMessage(
+        key=key,
+        subject=parsed.subject,
+        sender=parsed.from_,
+        sender_address=senders[0][1] if senders else "",
+        to=parsed.to,
+        cc=parsed.cc,
+        date=full_date(epoch) if epoch else parsed.date,
+        plain_html=None if html_body is not None else plain_text_html(parsed.body),
+        html=html_body,
+        attachments=attachments,
+    )
+
+
+class RemoteContentBar(QFrame):
+    loadOnce = Signal()
+    loadAlways = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("remoteContentBar")
+        self.setAccessibleName(translate("ReaderView", "Remote content blocked"))
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("#remoteContentBar { background: palette(alternate-base); border-radius: 4px; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        shield = QLabel(self)
+        shield.setPixmap(icon("shield").pixmap(20, 20))
+        layout.addWidget(shield)
+        self.text = QLabel(translate("ReaderView", "To protect your privacy, Facteur blocked remote content in this "
+                                                   "message."), self)
+        self.text.setWordWrap(True)
+        layout.addWidget(self.text, 1)
+        self.once = QPushButton(translate("ReaderView", "Load Remote Content"), self)
+        self.once.setObjectName("loadRemoteContent")
+        self.once.clicked.connect(self.loadOnce)
+        layout.addWidget(self.once)
+        self.always = QPushButton(self)
+        self.always.setObjectName("alwaysLoadRemoteContent")
+        self.always.clicked.connect(self.loadAlways)
+        layout.addWidget(self.always)
+
+    def set_sender(self, address: str) -> None:
+        self.always.setText(translate("ReaderView", "Always for %1").replace("%1", address))
+        self.always.setVisible(bool(address))
+
+
+class ReaderView(QWidget):
+    linkActivated = Signal(QUrl)
+    writeTo = Signal(str)
+    allowSenderRemote = Signal(str)
+    retryRequested = Signal()
+    failed = Signal(str, str)  # title, text
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setAccessibleName(translate("ReaderView", "Message"))
+        self.message: DisplayedMessage | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.headers = MessageHeaderView(self)
+        self.headers.writeTo.connect(self.writeTo)
+        layout.addWidget(self.headers)
+        self.remote_bar = RemoteContentBar(self)
+        self.remote_bar.loadOnce.connect(self.load_remote_content)
+        self.remote_bar.loadAlways.connect(self._always_load)
+        bar_holder = QHBoxLayout()
+        bar_holder.setContentsMargins(10, 0, 10, 6)
+        bar_holder.addWidget(self.remote_bar)
+        layout.addLayout(bar_holder)
+        self.remote_bar.hide()
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        self.body = QStackedWidget(self)
+        self.body.setObjectName("readerBody")
+        layout.addWidget(self.body, 1)
+        self.status = self._status_page()
+        self.body.addWidget(self.status)
+        self.plain = QTextBrowser(self)
+        self.plain.setObjectName("plainBody")
+        self.plain.setAccessibleName(translate("ReaderView", "Message text"))
+        self.plain.setOpenLinks(False)
+        self.plain.setFrameShape(QFrame.Shape.NoFrame)
+        self.plain.document().setDocumentMargin(12)
+        self.plain.anchorClicked.connect(self.linkActivated)
+        self.body.addWidget(self.plain)
+        self.html_view: HtmlMessageView | None = None
+        self.attachments = AttachmentView(self)
+        self.attachments.failed.connect(self.failed)
+        layout.addWidget(self.attachments)
+        self.show_placeholder(translate("ReaderView", "No message selected"))
+
+    def _status_page(self) -> QWidget:
+        page = QWidget(self)
+        page.setObjectName("readerStatus")
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        self.status_label = QLabel(page)
+        self.status_label.setObjectName("readerStatusText")
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status_label.setWordWrap(True)
+        self.status_label.setStyleSheet("color: palette(mid); font-size: 13pt;")
+        box.addWidget(self.status_label)
+        self.retry_button = QPushButton(translate("ReaderView", "Try Again"), page)
+        self.retry_button.setObjectName("retryMessage")
+        self.retry_button.clicked.connect(self.retryRequested)
+        box.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addStretch(2)
+        return page
+
+    def _ensure_html_view(self) -> HtmlMessageView:
+        if self.html_view is None:
+            self.html_view = HtmlMessageView(self)
+            self.html_view.setAccessibleName(translate("ReaderView", "Message text"))
+            self.html_view.linkActivated.connect(self.linkActivated)
+            self.html_view.remoteContentBlocked.connect(self._remote_blocked)
+            self.body.addWidget(self.html_view)
+        return self.html_view
+
+    # -- states ------------------------------------------------------------------------------------------------
+
+    def show_placeholder(self, text: str) -> None:
+        """Nothing to read ("No message selected", "3 messages selected")."""
+        self.message = None
+        self.headers.hide()
+        self.remote_bar.hide()
+        self.attachments.set_attachments([])
+        self.status_label.setText(text)
+        self.retry_button.hide()
+        self.body.setCurrentWidget(self.status)
+
+    def show_loading(self, *, subject: str, sender: str, to: str, cc: str, date: str) -> None:
+        """Headers known from the list, body on its way."""
+        self.message = None
+        self.headers.show_headers(subject=subject, sender=sender, to=to, cc=cc, date=date)
+        self.headers.show()
+        self.remote_bar.hide()
+        self.attachments.set_attachments([])
+        self.status_label.setText(translate("ReaderView", "Loading message…"))
+        self.retry_button.hide()
+        self.body.setCurrentWidget(self.status)
+
+    def show_error(self, text: str, *, can_retry: bool = True) -> None:
+        self.status_label.setText(text)
+        self.retry_button.setVisible(can_retry)
+        self.body.setCurrentWidget(self.status)
+
+    def show_message(self, message: DisplayedMessage, *, allow_remote: bool = False) -> None:
+        self.message = message
+        self.headers.show_headers(subject=message.subject, sender=message.sender, to=message.to, cc=message.cc,
+                                  date=message.date)
+        self.headers.show()
+        self.remote_bar.hide()
+        self.remote_bar.set_sender(message.sender_address)
+        self.attachments.set_attachments(message.attachments)
+        if message.html is not None:
+            view = self._ensure_html_view()
+            view.show_html(message.html, allow_remote=allow_remote)
+            self.body.setCurrentWidget(view)
+        else:
+            self.plain.setHtml(message.plain_html or "")
+            self.body.setCurrentWidget(self.plain)
+
+    def load_remote_content(self) -> None:
+        """Show this message again with its remote images and styles (this message only)."""
+        if self.message is None or self.message.html is None or self.html_view is None:
+            return
+        self.remote_bar.hide()
+        self.html_view.show_html(self.message.html, allow_remote=True)
+
+    def _always_load(self) -> None:
+        if self.message is not None and self.message.sender_address:
+            self.allowSenderRemote.emit(self.message.sender_address)
+        self.load_remote_content()
+
+    def _remote_blocked(self, _count: int) -> None:
+        if self.message is not None and self.html_view is not None and not self.html_view.remote_allowed:
+            self.remote_bar.show()

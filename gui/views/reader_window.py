@@ -1,0 +1,74 @@
+"""A message in a window of its own: a saved ``.eml`` file, or a message opened from the list with Enter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
+
+from connectors.messaging.mime import parse_message
+
+from ..settings import UiSettings
+from .html_view import open_externally
+from .icons import icon
+from .reader import DisplayedMessage, ReaderView, displayed
+
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class ReaderWindow(QMainWindow):
+    def __init__(self, raw: bytes, *, key: tuple[str, str, int] = ("", "", 0), settings: UiSettings | None = None,
+                 title: str = "", reply: Callable[[bytes, bool], None] | None = None,
+                 forward: Callable[[bytes], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readerWindow")
+        self.raw = raw
+        self._settings = settings
+        self.reader = ReaderView(self)
+        self.reader.linkActivated.connect(self._link)
+        if settings is not None:
+            self.reader.allowSenderRemote.connect(settings.allow_remote_content)
+        self.setCentralWidget(self.reader)
+        toolbar = QToolBar(translate("ReaderWindow", "Message"), self)
+        toolbar.setObjectName("readerToolbar")
+        toolbar.setMovable(False)
+        if reply is not None:
+            toolbar.addAction(icon("reply"), translate("ReaderWindow", "Reply"), lambda: reply(self.raw, False))
+            toolbar.addAction(icon("reply-all"), translate("ReaderWindow", "Reply to All"),
+                              lambda: reply(self.raw, True))
+        if forward is not None:
+            toolbar.addAction(icon("forward"), translate("ReaderWindow", "Forward"), lambda: forward(self.raw))
+        toolbar.addAction(icon("save"), translate("ReaderWindow", "Save Attachments…"),
+                          self.reader.attachments.save_all_interactively)
+        close = toolbar.addAction(translate("ReaderWindow", "Close"), self.close)
+        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        self.addToolBar(toolbar)
+        self.message: DisplayedMessage = displayed(key, parse_message(raw))
+        sender = self.message.sender_address
+        allowed = settings.allows_remote_content(sender) if settings is not None else False
+        self.reader.show_message(self.message, allow_remote=allowed)
+        self.setWindowTitle(title or self.message.subject or translate("ReaderWindow", "(no subject)"))
+        self.resize(820, 720)
+
+    @classmethod
+    def from_file(cls, path: Path, *, settings: UiSettings | None = None,
+                  parent: QWidget | None = None) -> ReaderWindow:
+        """Open a saved message. Raises OSError (unreadable, or too large to be a message)."""
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise OSError(f"{path} is too large to be a message")
+        return cls(path.read_bytes(), key=("", str(path), 0), settings=settings,
+                   title=f"{path.name} — Facteur", parent=parent)
+
+    def _link(self, url: QUrl) -> None:
+        open_externally(url)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.reader.html_view is not None:
+            self.reader.html_view.close()
+        super().closeEvent(event)

@@ -1,0 +1,277 @@
+"""Everything one account runs while the window is open, seen from the GUI thread.
+
+An :class:`AccountSession` owns the account's store (written only by its worker thread), the GUI thread's read
+handle on it, the :class:`AccountWorker` (sync engine + commands) and the :class:`IdleWorker` (push). The window
+calls its methods, which queue operations and return them at once; results come back as signals. Store changes
+reach the models through the shared :class:`StoreEventRelay`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+from connectors import create_connector
+from connectors.messaging.imap import IMAPConnector
+from connectors.store import MailStore, StoreReader
+from connectors.sync import CommandRefused, SyncEngine
+
+from ..accounts import Account
+from .account_worker import BACKGROUND, INTERACTIVE, AccountWorker
+from .idle_worker import IdleWorker
+from .operation import Operation
+from .store_relay import StoreEventRelay
+
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
+
+log = logging.getLogger(__name__)
+
+INBOX = "INBOX"
+PUSH = 5  # a sync IDLE (or opening a folder) asked for: after what the person does, before background catch-up
+RESYNC_INTERVAL_MS = 10 * 60 * 1000  # IDLE watches INBOX; the other folders are checked this often
+
+
+def imap_connect(account: Account, credentials: Any) -> Callable[[], IMAPConnector]:
+    """A factory of fresh, connected IMAP connectors for ``account`` (the worker and IDLE each call it)."""
+
+    def connect() -> IMAPConnector:
+        kind = "gmail_imap" if account.is_gmail else "imap"
+        imap: IMAPConnector = create_connector(kind, account.imap_config(credentials))
+        imap.connect()
+        return imap
+
+    return connect
+
+
+class AccountSession(QObject):
+    stateChanged = Signal(str, str)  # account id, "connecting" | "online" | "offline" | "error"
+    connectionProblem = Signal(str, object)  # account id, exception
+    commandsRefused = Signal(str, list)  # account id, list[CommandRefused]
+    activity = Signal(str, str, int, int)
+    """Account id, what is being done ("" when nothing), done, total (0: unknown) — for the status bar."""
+    syncFinished = Signal(str)  # account id: a full synchronisation pass ended (completed or not)
+
+    def __init__(self, account: Account, relay: StoreEventRelay, *, store: MailStore | None = None,
+                 connect: Callable[[], IMAPConnector] | None = None, credentials: Any = None, push: bool = True,
+                 engine_factory: Callable[[MailStore, Callable[[], IMAPConnector]], SyncEngine] = SyncEngine,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.account = account
+        self.store = store if store is not None else MailStore.for_account(account.id)
+        self.reader: StoreReader = self.store.open_reader()
+        if connect is None:
+            from ..secrets import KeyringCredentials
+
+            connect = imap_connect(account, credentials or KeyringCredentials(account))
+        self._connect = connect
+        self._relay = relay
+        relay.attach(account.id, self.store)
+        # The workers live in other threads: their signals go to bound slots of this GUI-thread object, so they
+        # are queued here (a lambda connected to an object of another thread would run in that thread).
+        self.worker = AccountWorker(account.id, self.store, connect, engine_factory=engine_factory)
+        self.worker.stateChanged.connect(self._worker_state)
+        self.worker.connectionProblem.connect(self._worker_problem)
+        self.worker.reconnectDue.connect(self.sync_all)
+        self.idle: IdleWorker | None = None
+        if push:
+            self.idle = IdleWorker(account.id, connect, INBOX)
+            self.idle.changed.connect(self._inbox_changed)
+            self.idle.stateChanged.connect(self._idle_state)
+        self._resync = QTimer(self)
+        self._resync.setInterval(RESYNC_INTERVAL_MS)
+        self._resync.timeout.connect(self.sync_all)
+        self._syncing = False
+        self._sync_left: list[str] = []
+        self._folder_syncs: set[str] = set()
+        self.synced_once = False
+        self.inbox_baseline = 0
+        """Highest INBOX UID when the first full sync ended: only mail above it is announced as new."""
+        self._stopped = False
+
+    @property
+    def account_id(self) -> str:
+        return self.account.id
+
+    @property
+    def state(self) -> str:
+        return self.worker.state
+
+    def start(self) -> None:
+        self.worker.start()
+        self.sync_all()
+        self._resync.start()
+        if self.idle is not None:
+            self.idle.start()
+
+    # -- synchronisation ---------------------------------------------------------------------------------------
+
+    @Slot()
+    def sync_all(self) -> None:
+        """Send queued commands, refresh the folder list, then sync every folder (INBOX first), one operation
+        per folder so that what the person does can run in between."""
+        if self._syncing or self._stopped:
+            return
+        self._syncing = True
+        self.activity.emit(self.account.id, translate("AccountSession", "Connecting…"), 0, 0)
+
+        def folder_list(_op: Operation, engine: SyncEngine) -> list[CommandRefused]:
+            refused = engine.replay_queue()
+            engine.sync_folder_list()
+            return refused
+
+        op = self.worker.submit(folder_list, "folder list", BACKGROUND)
+        op.finished.connect(self._folder_list_done)
+        op.failed.connect(self._sync_ended)
+        op.cancelled.connect(self._sync_ended)
+
+    def _folder_list_done(self, refused: list[CommandRefused]) -> None:
+        if refused:
+            self.commandsRefused.emit(self.account.id, refused)
+        names = [folder.name for folder in self.reader.folders() if folder.selectable]
+        names.sort(key=lambda name: (name.upper() != INBOX, name))
+        self._sync_left = list(names)
+        if not names:
+            self._sync_ended()
+            return
+        for position, name in enumerate(names, start=1):
+            op = self._submit_folder_sync(name, BACKGROUND, position, len(names))
+            op.done.connect(lambda name=name: self._folder_synced(name))
+
+    def _folder_synced(self, name: str) -> None:
+        if name in self._sync_left:
+            self._sync_left.remove(name)
+        if not self._sync_left:
+            self._sync_ended(completed=True)
+
+    def _sync_ended(self, *_args: object, completed: bool = False) -> None:
+        self._syncing = False
+        self._sync_left = []
+        self.activity.emit(self.account.id, "", 0, 0)
+        if completed and not self.synced_once:
+            self.synced_once = True
+            try:
+                self.inbox_baseline = self.reader.max_uid(INBOX)
+            except Exception:  # noqa: BLE001 - an account without INBOX just has nothing to announce
+                self.inbox_baseline = 0
+        self.syncFinished.emit(self.account.id)
+
+    def sync_folder(self, name: str, priority: int = INTERACTIVE) -> Operation | None:
+        """Sync one folder now (the person pressed Refresh, or IDLE saw a change); None if one is queued."""
+        if name in self._folder_syncs or self._stopped:
+            return None
+        return self._submit_folder_sync(name, priority, 0, 0)
+
+    def _submit_folder_sync(self, name: str, priority: int, position: int, count: int) -> Operation:
+        def work(op: Operation, engine: SyncEngine) -> Any:
+            return engine.sync_folder(name, progress=lambda done, total: op.progress.emit(done, total),
+                                      cancel=op.cancel_event)
+
+        self._folder_syncs.add(name)
+        op = self.worker.submit(work, f"sync {name}", priority)
+        if count:
+            text = translate("AccountSession", "Synchronising %1 (%2 of %3)")
+            text = text.replace("%1", name).replace("%2", str(position)).replace("%3", str(count))
+        else:
+            text = translate("AccountSession", "Synchronising %1").replace("%1", name)
+        op.progress.connect(lambda done, total: self.activity.emit(self.account.id, text, done, total))
+        op.done.connect(lambda: self._folder_syncs.discard(name))
+        if count == 0:
+            op.done.connect(lambda: None if self._syncing else self.activity.emit(self.account.id, "", 0, 0))
+        op.failed.connect(self._background_failed)
+        return op
+
+    def _background_failed(self, exc: BaseException) -> None:
+        log.info("Background sync of %s failed: %s", self.account.label, exc)
+
+    def cancel_sync(self) -> None:
+        self.worker.cancel_background()
+
+    def retry_now(self) -> None:
+        self.worker.retry_now()
+
+    @Slot(str)
+    def _worker_state(self, state: str) -> None:
+        self.stateChanged.emit(self.account.id, state)
+
+    @Slot(object)
+    def _worker_problem(self, exc: BaseException) -> None:
+        self.connectionProblem.emit(self.account.id, exc)
+
+    @Slot()
+    def _inbox_changed(self) -> None:
+        self.sync_folder(INBOX, PUSH)
+
+    @Slot(str)
+    def _idle_state(self, state: str) -> None:
+        if state == "online" and self.worker.state == "offline":
+            self.worker.retry_now()  # the server is reachable again: no need to wait out the backoff
+
+    # -- commands ----------------------------------------------------------------------------------------------
+
+    def _command(self, work: Callable[[Operation, SyncEngine], Any], name: str) -> Operation:
+        op = self.worker.submit(work, name, INTERACTIVE)
+        op.finished.connect(self._report_refused)
+        return op
+
+    def _report_refused(self, result: object) -> None:
+        if isinstance(result, list) and result and all(isinstance(item, CommandRefused) for item in result):
+            self.commandsRefused.emit(self.account.id, result)
+
+    def fetch_body(self, folder: str, uid: int) -> Operation:
+        return self.worker.submit(lambda _op, engine: engine.fetch_body(folder, uid), "fetch body", INTERACTIVE)
+
+    def set_flags(self, folder: str, uids: Sequence[int], add: Sequence[str] = (),
+                  remove: Sequence[str] = ()) -> Operation:
+        uid_list, add_list, remove_list = list(uids), list(add), list(remove)
+        return self._command(lambda _op, engine: engine.set_flags(folder, uid_list, add_list, remove_list), "flags")
+
+    def move(self, folder: str, uids: Sequence[int], destination: str) -> Operation:
+        uid_list = list(uids)
+        return self._command(lambda _op, engine: engine.move_messages(folder, uid_list, destination), "move")
+
+    def delete(self, folder: str, uids: Sequence[int], permanent: bool = False) -> Operation:
+        uid_list = list(uids)
+        return self._command(lambda _op, engine: engine.delete_messages(folder, uid_list, permanent), "delete")
+
+    def create_folder(self, name: str) -> Operation:
+        return self._command(lambda _op, engine: engine.create_folder(name), "create folder")
+
+    def rename_folder(self, old: str, new: str) -> Operation:
+        return self._command(lambda _op, engine: engine.rename_folder(old, new), "rename folder")
+
+    def delete_folder(self, name: str) -> Operation:
+        return self._command(lambda _op, engine: engine.delete_folder(name), "delete folder")
+
+    # -- the end -----------------------------------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Begin stopping (returns at once): IDLE leaves, the worker cancels and logs out."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._resync.stop()
+        if self.idle is not None:
+            self.idle.request_stop()
+        self.worker.request_stop()
+
+    def wait_stopped(self, deadline: float) -> bool:
+        """Wait until ``deadline`` (time.monotonic()) for both threads; then release the store."""
+        self.request_stop()
+        stopped = self.worker.wait_stopped(deadline)
+        if self.idle is not None:
+            stopped = self.idle.wait_stopped(deadline) and stopped
+        self._relay.detach(self.account.id)
+        self.reader.close()
+        if stopped:
+            self.store.close()
+        else:
+            log.warning("The worker of %s did not stop in time; its store is left open", self.account.label)
+        return stopped
+
+    def stop(self, timeout_ms: int = 2000) -> bool:
+        return self.wait_stopped(time.monotonic() + timeout_ms / 1000)

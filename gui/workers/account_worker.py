@@ -1,0 +1,349 @@
+"""One account's worker: a QObject on its own QThread that owns the account's IMAP connection and sync engine.
+
+Operations (:class:`gui.workers.operation.Operation`) are created on the GUI thread and submitted here; they run
+one at a time in this thread, so commands to the server never overlap. User actions (open a message, star it,
+move it) jump ahead of background synchronisation, which is split per folder so that they never wait long.
+
+The worker knows whether the account is reachable: a network failure turns it "offline", drops the queued
+background work, and schedules a reconnection with exponential backoff; while offline, new connections fail at
+once instead of waiting out a timeout, and user actions still change the store and wait in its durable queue.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from connectors.exceptions import (
+    AuthenticationError,
+    CertificateError,
+    ConnectionError,
+    InsecureConnectionError,
+)
+from connectors.messaging.imap import IMAPConnector
+from connectors.store import MailStore
+from connectors.sync import Cancelled as SyncCancelled
+from connectors.sync import SyncEngine
+
+from .operation import Cancelled, Operation
+
+log = logging.getLogger(__name__)
+
+GUI_SWITCH_INTERVAL_S = 0.001
+INTERACTIVE = 0
+BACKGROUND = 10
+FIRST_BACKOFF_S = 2.0
+MAX_BACKOFF_S = 300.0
+
+Work = Callable[[Operation, SyncEngine], Any]
+
+
+class _Job(Operation):
+    """An operation whose work receives the account's engine (created lazily in the worker thread)."""
+
+    def __init__(self, work: Work, name: str, priority: int) -> None:
+        super().__init__(name=name)
+        self.priority = priority
+        self.account_work = work
+        self.engine: Callable[[], SyncEngine] | None = None
+        self.guard: Callable[[Operation, Callable[[], Any]], Any] | None = None
+
+    def execute(self) -> Any:
+        assert self.engine is not None and self.guard is not None
+        engine_factory = self.engine
+        return self.guard(self, lambda: self.account_work(self, engine_factory()))
+
+
+class _Keeper(QObject):
+    """Holds operations on the GUI thread until the worker is completely done with them.
+
+    A queued signal to a Python callable is lost if its sender is deleted first, and deleting an object while
+    another thread is still emitting one of its signals is worse. So an operation is released only when the
+    worker reports, after ``run()`` has returned, that it is finished with it, and one event-loop turn later,
+    after every signal it emitted has been delivered here.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._jobs: set[Operation] = set()
+
+    def keep(self, job: Operation) -> None:
+        self._jobs.add(job)
+
+    @Slot(object)
+    def release(self, job: Operation) -> None:
+        QTimer.singleShot(0, self, lambda: self._jobs.discard(job))
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+
+class AccountWorker(QObject):
+    """Lives in its own thread (``start()``); every public method may be called from the GUI thread."""
+
+    stateChanged = Signal(str)
+    """"connecting", "online", "offline" (will retry) or "error" (needs the person: password, certificate)."""
+    connectionProblem = Signal(object)
+    """The exception that made the account offline or in error (once per change of state)."""
+    reconnectDue = Signal()
+    """Backoff elapsed: the session should try again (it queues a reconnection and a sync)."""
+
+    _wake = Signal()
+    _ran = Signal(object)  # an operation the worker is finished with (to the keeper, on the GUI thread)
+
+    def __init__(self, account_id: str, store: MailStore, connect: Callable[[], IMAPConnector], *,
+                 engine_factory: Callable[[MailStore, Callable[[], IMAPConnector]], SyncEngine] = SyncEngine) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.store = store
+        self._connect = connect
+        self._engine_factory = engine_factory
+        self._engine: SyncEngine | None = None
+        self._lock = threading.Lock()
+        self._queue: list[tuple[int, int, _Job]] = []
+        self._order = itertools.count()
+        self._current: _Job | None = None
+        self._live: IMAPConnector | None = None
+        self._state = "offline"
+        self._offline_since: float | None = None
+        self._next_attempt = 0.0  # monotonic time before which connecting fails at once (while offline)
+        self._backoff = FIRST_BACKOFF_S
+        self._stopping = False
+        self._keeper = _Keeper()  # created here, so it lives on the GUI thread
+        self._ran.connect(self._keeper.release)
+        self._thread = QThread()
+        self._thread.setObjectName(f"account-{account_id}")
+        self.moveToThread(self._thread)
+        self._wake.connect(self._drain)
+        self._retry = QTimer()
+        self._retry.setSingleShot(True)
+        self._retry.moveToThread(self._thread)
+        self._retry.timeout.connect(self._retry_due)
+
+    # -- life ------------------------------------------------------------------------------------------------
+
+    @property
+    def thread_handle(self) -> QThread:
+        return self._thread
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def start(self) -> None:
+        # While a worker runs Python code (parsing thousands of headers), every call Qt makes into Python on the
+        # GUI thread (each data() of a painted cell) first waits for the GIL, up to the switch interval. The
+        # default 5 ms makes painting a list take a good fraction of a second; 1 ms keeps it fluid.
+        if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
+            sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+        self._thread.start()
+
+    def stop(self, timeout_ms: int = 2000) -> bool:
+        """Cancel everything, log out if that is quick, and end the thread. Returns False if it had to be
+        abandoned (a blocked network call that even a closed socket did not break)."""
+        self.request_stop()
+        return self.wait_stopped(time.monotonic() + timeout_ms / 1000)
+
+    def request_stop(self) -> None:
+        """Cancel the queue and the running operation and queue the logout; returns at once."""
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = True
+            dropped = [job for _, _, job in self._queue]
+            self._queue.clear()
+            current = self._current
+        for job in dropped:
+            self._drop(job)
+        if current is not None:
+            current.cancel()
+        closing = _Job(lambda _op, engine: self._close(engine), "close", INTERACTIVE)
+        # Direct: the GUI thread is blocked in wait() meanwhile, so a queued quit would never be delivered.
+        closing.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        self._enqueue(closing, force=True)
+
+    def _close(self, engine: SyncEngine) -> None:
+        """The last operation, in the worker thread: log out, then hand this object and its timer back to the
+        GUI thread, where Python will eventually delete them (a QObject must die in its own thread)."""
+        try:
+            engine.close()
+        finally:
+            self._retry.stop()
+            main_thread = QCoreApplication.instance().thread() if QCoreApplication.instance() else None
+            if main_thread is not None:
+                self._retry.moveToThread(main_thread)
+                self.moveToThread(main_thread)
+
+    def wait_stopped(self, deadline: float) -> bool:
+        """Wait until ``deadline`` (time.monotonic()) for the thread to end, breaking a blocked call halfway."""
+        if not self._thread.isRunning():
+            return True
+        halfway = (deadline - time.monotonic()) / 2
+        if self._thread.wait(max(0, int(halfway * 1000))):
+            return True
+        self.interrupt()
+        self._thread.quit()
+        return self._thread.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+
+    def interrupt(self) -> None:
+        """Break a blocking read or write of the live connection (from any thread)."""
+        imap = self._live
+        if imap is None or not imap.is_connected():
+            return
+        try:
+            imap.client.socket().shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError):
+            pass
+
+    # -- the queue -------------------------------------------------------------------------------------------
+
+    def submit(self, work: Work, name: str, priority: int = INTERACTIVE) -> Operation:
+        """Queue ``work(operation, engine)`` and return its operation (call from the GUI thread).
+
+        The operation is queued on the next turn of the GUI event loop, so that whatever the caller connects to
+        its signals right after this call is connected before it can run (a signal emitted before a connection
+        is made is lost). It runs in the worker thread; its signals reach the GUI thread queued.
+        """
+        job = _Job(work, name, priority)
+        self._keeper.keep(job)
+        QTimer.singleShot(0, self._keeper, lambda: self._enqueue(job))
+        return job
+
+    def _enqueue(self, job: _Job, force: bool = False) -> None:
+        self._keeper.keep(job)
+        job.engine = self._engine_or_create
+        job.guard = self._guarded
+        with self._lock:
+            if self._stopping and not force:
+                refused = True
+            else:
+                refused = False
+                heapq.heappush(self._queue, (job.priority, next(self._order), job))
+        if refused:
+            QTimer.singleShot(0, self._keeper, lambda: self._drop(job))  # reported as cancelled, like the rest
+            return
+        self._wake.emit()
+
+    def _drop(self, job: _Job) -> None:
+        """A queued operation that will not run: it ends as cancelled (from whichever thread drops it)."""
+        job.cancel()
+        job.cancelled.emit()
+        job.done.emit()
+        self._ran.emit(job)
+
+    def cancel_background(self) -> None:
+        """Stop synchronising: the running background operation stops at its next step, queued ones are dropped."""
+        with self._lock:
+            kept = [entry for entry in self._queue if entry[2].priority < BACKGROUND]
+            dropped = [entry[2] for entry in self._queue if entry[2].priority >= BACKGROUND]
+            self._queue = kept
+            heapq.heapify(self._queue)
+            current = self._current
+        for job in dropped:
+            self._drop(job)
+        if current is not None and current.priority >= BACKGROUND:
+            current.cancel()
+
+    @Slot()
+    def _drain(self) -> None:
+        """Run queued operations until none is left (in the worker thread)."""
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._current = None
+                    return
+                _, _, job = heapq.heappop(self._queue)
+                self._current = job
+            if job.is_cancelled():
+                job.cancelled.emit()
+                job.done.emit()
+            else:
+                job.run()
+            self._ran.emit(job)
+
+    # -- connection state ------------------------------------------------------------------------------------
+
+    def _engine_or_create(self) -> SyncEngine:
+        if self._engine is None:
+            self._engine = self._engine_factory(self.store, self._connect_now)
+        return self._engine
+
+    def _connect_now(self) -> IMAPConnector:
+        """The engine's connection factory: fails at once while offline and the backoff has not elapsed."""
+        if self._state == "offline" and time.monotonic() < self._next_attempt:
+            raise ConnectionError(f"{self.account_id} is offline; Facteur will try again shortly")
+        self._set_state("connecting")
+        imap = self._connect()
+        self._live = imap
+        return imap
+
+    def _guarded(self, job: Operation, work: Callable[[], Any]) -> Any:
+        """Run ``work`` with the account's error policy: cancellations are silent, network failures make the
+        account offline (and schedule a retry), authentication and certificate failures need the person."""
+        job.check_cancelled()
+        try:
+            result = work()
+        except SyncCancelled:
+            raise Cancelled() from None
+        except (AuthenticationError, CertificateError, InsecureConnectionError) as exc:
+            self._went_wrong("error", exc)
+            raise
+        except ConnectionError as exc:
+            if job.is_cancelled() or self._stopping:
+                raise Cancelled() from None  # the socket was closed on purpose
+            self._went_wrong("offline", exc)
+            raise
+        if self._live is not None and self._live.is_connected():
+            self._came_back()
+        return result
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.stateChanged.emit(state)
+
+    def _came_back(self) -> None:
+        self._offline_since = None
+        self._next_attempt = 0.0
+        self._backoff = FIRST_BACKOFF_S
+        self._set_state("online")
+
+    def _went_wrong(self, state: str, exc: BaseException) -> None:
+        first = self._state not in ("offline", "error")
+        if self._offline_since is None:
+            self._offline_since = time.monotonic()
+        self._set_state(state)
+        if first:
+            self.connectionProblem.emit(exc)
+        # Queued background work would only fail the same way: it is queued again once reconnected.
+        with self._lock:
+            dropped = [entry[2] for entry in self._queue if entry[2].priority >= BACKGROUND]
+            self._queue = [entry for entry in self._queue if entry[2].priority < BACKGROUND]
+            heapq.heapify(self._queue)
+        for queued in dropped:
+            self._drop(queued)
+        if state == "offline" and not self._stopping:
+            self._next_attempt = time.monotonic() + self._backoff
+            self._retry.start(int(self._backoff * 1000))
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF_S)
+
+    @Slot()
+    def _retry_due(self) -> None:
+        if not self._stopping:
+            self.reconnectDue.emit()
+
+    def retry_now(self) -> None:
+        """Forget the backoff (the person pressed "Try again", or the IDLE connection came back)."""
+        self._backoff = FIRST_BACKOFF_S
+        self._next_attempt = 0.0
+        QTimer.singleShot(0, self._retry, self._retry.stop)  # the timer belongs to the worker thread
+        self.reconnectDue.emit()

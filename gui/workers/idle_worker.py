@@ -1,0 +1,65 @@
+"""IMAP IDLE for one account's INBOX on its own connection and QThread, so new mail shows up by itself."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from connectors.messaging.imap import IMAPConnector
+from connectors.sync import IdleWatcher
+
+
+class IdleWorker(QObject):
+    """Runs ``IdleWatcher.run`` in its thread until ``stop()``; reports changes and connection state."""
+
+    changed = Signal()
+    """The watched folder changed on the server (new, expunged or re-flagged mail): sync it."""
+    stateChanged = Signal(str)  # "online", "offline", "stopped"
+
+    _begin = Signal()
+
+    def __init__(self, account_id: str, connect: Callable[[], IMAPConnector], folder: str = "INBOX", *,
+                 watcher_factory: Callable[..., IdleWatcher] = IdleWatcher) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.folder = folder
+        self._stop = threading.Event()
+        self._watcher = watcher_factory(connect, folder, on_change=self.changed.emit, on_state=self.stateChanged.emit)
+        self._thread = QThread()
+        self._thread.setObjectName(f"idle-{account_id}")
+        self.moveToThread(self._thread)
+        self._begin.connect(self._run)
+
+    @property
+    def watcher(self) -> IdleWatcher:
+        return self._watcher
+
+    def start(self) -> None:
+        self._thread.start()
+        self._begin.emit()
+
+    @Slot()
+    def _run(self) -> None:
+        try:
+            self._watcher.run(self._stop)
+        finally:
+            QThread.currentThread().quit()
+
+    def stop(self, timeout_ms: int = 2000) -> bool:
+        """Leave IDLE (closing the socket if it is blocked) and end the thread within ``timeout_ms``."""
+        self.request_stop()
+        return self.wait_stopped(time.monotonic() + timeout_ms / 1000)
+
+    def request_stop(self) -> None:
+        self._stop.set()
+        self._watcher.interrupt()
+        self._thread.quit()
+
+    def wait_stopped(self, deadline: float) -> bool:
+        if not self._thread.isRunning():
+            return True
+        return self._thread.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+

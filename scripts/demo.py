@@ -1,0 +1,178 @@
+"""Facteur on real local servers with a realistic mailbox: for newcomers, screenshots and manual testing.
+
+    scripts/with-test-session.sh python scripts/demo.py [--list-size 3000] [--screenshots docs/screenshots]
+
+Starts the same servers the tests use (Dovecot with IMAP and LMTP, an SMTP server delivering into it, a
+certificate authority of its own), all on 127.0.0.1, seeds a few hundred messages (conversations, an HTML
+newsletter with remote images, attachments with non-ASCII names, a mailing-list folder of a few thousand),
+writes a demo account into a throwaway config folder with its password in the keyring, and launches Facteur.
+Everything is deleted when Facteur closes. Mail sent to alice@example.test or bob@example.test arrives for real.
+
+Like the tests, it must run as root (Dovecot switches its mail processes to nobody) and inside a keyring
+session (scripts/with-test-session.sh gives it a private, unlocked one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+USERS = {"alice@example.test": "demo-password", "bob@example.test": "demo-password"}
+
+
+def prepare_environment(base: Path) -> None:
+    """Every file Facteur writes goes below ``base`` (set before Qt or platformdirs read these variables)."""
+    for variable, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                          ("XDG_STATE_HOME", "state")):
+        os.environ[variable] = str(base / sub)
+    if os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses root with its sandbox on
+
+
+def start_servers(base: Path, list_size: int) -> tuple[object, object]:
+    from scripts.demo_mail import demo_mailbox
+    from tests.servers.ca import TestCA
+    from tests.servers.dovecot import DovecotServer
+    from tests.servers.smtp import SMTPServer
+
+    ca = TestCA(base / "ca")
+    dovecot = DovecotServer(base / "dovecot", ca, USERS)
+    dovecot.start()
+    smtp = SMTPServer(ca, USERS, lmtp_socket=dovecot.lmtp_socket)
+    smtp.start()
+    box = demo_mailbox(list_size=list_size)
+    for folder, messages in box.folders.items():
+        by_flags: dict[tuple[str, ...], list[bytes]] = defaultdict(list)
+        for raw, flags in messages:
+            by_flags[flags].append(raw)
+        for flags, raws in by_flags.items():
+            dovecot.seed("alice@example.test", folder, raws, flags=flags)
+    print(f"Dovecot: IMAPS on 127.0.0.1:{dovecot.imaps_port}; SMTP (STARTTLS) on 127.0.0.1:{smtp.port}")
+    print("Sign-in: alice@example.test / demo-password (bob@example.test too)")
+    return dovecot, smtp
+
+
+def write_account(dovecot: object, smtp: object) -> None:
+    from gui.accounts import Account, AccountStore, Identity, ServerSettings
+    from gui.secrets import store_secret
+
+    store = AccountStore()
+    account = Account(
+        email="alice@example.test", name="Alice (demo)", display_name="Alice Martin",
+        imap=ServerSettings("127.0.0.1", dovecot.imaps_port, "ssl", "alice@example.test"),  # type: ignore[attr-defined]
+        smtp=ServerSettings("127.0.0.1", smtp.port, "starttls", "alice@example.test"),  # type: ignore[attr-defined]
+        identities=[Identity("Alice Martin", "alice@example.test", "-- \nAlice Martin")],
+        ca_file=str(dovecot.ca.cert_path),  # type: ignore[attr-defined]
+    )
+    store.add(account)
+    store_secret(account.id, "password", USERS["alice@example.test"])
+
+
+def take_screenshots(directory: Path) -> int:
+    """Start Facteur, walk through the views a newcomer would, save PNGs of each, and quit."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui.accounts import AccountStore
+    from gui.app import create_application
+    from gui.main_window import MainWindow
+    from gui.models.roles import Roles
+
+    app = create_application(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    window = MainWindow(AccountStore(), app_icon=app.windowIcon())
+    window.resize(1280, 800)
+    window.show()
+    window.start()
+    directory.mkdir(parents=True, exist_ok=True)
+    session = next(iter(window.sessions.values()))
+    account_id = session.account_id
+
+    def select_subject(fragment: str) -> bool:
+        model = window.messages.model()
+        for row in range(model.rowCount()):
+            summary = model.index(row, 0).data(Roles.SUMMARY)
+            if summary is not None and fragment in summary.subject:
+                window.messages.setCurrentIndex(model.index(row, 0))
+                window.messages.scrollTo(model.index(row, 0))
+                return True
+        return False
+
+    def grab(name: str) -> None:
+        path = directory / f"{name}.png"
+        window.grab().save(str(path))
+        print(f"saved {path}")
+
+    steps: list[tuple[int, Callable[[], object]]] = [
+        (0, lambda: window.tree.select_folder(account_id, "INBOX")),
+        (800, lambda: select_subject("Nouveautés")),
+        (3000, lambda: grab("main-window")),
+        (0, lambda: select_subject("Thesis draft — chapter 3 (PDF")),
+        (1500, lambda: grab("main-window-attachments")),
+        (0, lambda: window.actions.threaded.setChecked(True)),
+        (800, lambda: select_subject("Release 0.9")),
+        (0, lambda: window.thread_model.set_expanded(window.messages.currentIndex().row(), True)),
+        (300, lambda: window.messages.scrollTo(
+            window.thread_model.index(window.messages.currentIndex().row() + 4, 0))),
+        (1500, lambda: grab("main-window-conversations")),
+        (0, lambda: window.actions.threaded.setChecked(False)),
+        (0, lambda: window.tree.select_folder(account_id, "Lists/python-dev")),
+        (1500, lambda: window.messages.setCurrentIndex(window.messages.model().index(3, 0))),
+        (1500, lambda: grab("main-window-large-folder")),
+        (0, lambda: window.close()),
+        (0, lambda: app.quit()),
+    ]
+
+    def run(index: int = 0) -> None:
+        if index == 0 and not session.synced_once:
+            QTimer.singleShot(200, lambda: run(0))
+            return
+        delay, action = steps[index]
+        action()
+        if index + 1 < len(steps):
+            QTimer.singleShot(steps[index + 1][0], lambda: run(index + 1))
+
+    QTimer.singleShot(500, run)
+    return int(app.exec())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--list-size", type=int, default=3000, help="messages in Lists/python-dev (default 3000)")
+    parser.add_argument("--screenshots", type=Path, help="save main-window*.png there and quit")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (servers' mail, settings)")
+    args = parser.parse_args(argv)
+    if os.geteuid() != 0:
+        print("The demo servers need root, like the tests (Dovecot switches its mail processes to nobody):\n"
+              "  sudo scripts/with-test-session.sh .venv/bin/python scripts/demo.py", file=sys.stderr)
+        return 2
+    base = Path(tempfile.mkdtemp(prefix="facteur-demo-"))
+    prepare_environment(base)
+    dovecot, smtp = start_servers(base, args.list_size)
+    try:
+        write_account(dovecot, smtp)
+        if args.screenshots is not None:
+            return take_screenshots(args.screenshots.resolve())
+        from gui.app import main as facteur
+
+        return facteur(sys.argv[:1])
+    finally:
+        smtp.stop()  # type: ignore[attr-defined]
+        dovecot.close()  # type: ignore[attr-defined]
+        if args.keep:
+            print(f"Kept {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

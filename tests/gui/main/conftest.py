@@ -1,0 +1,101 @@
+"""Main window fixtures: alice's account on the test Dovecot (password in the real keyring), and a window whose
+stores, settings and Local Folders all live in tmp_path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# The reader's web view runs Chromium, which refuses to start as root with its sandbox on; and the web engine must
+# be loaded, with shared OpenGL contexts, before pytest-qt creates the QApplication.
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+import PySide6.QtWebEngineWidgets  # noqa: E402, F401
+
+from connectors.outbox import DraftStore, Outbox  # noqa: E402
+from connectors.store import MailStore  # noqa: E402
+from gui.accounts import Account, AccountStore, Identity, ServerSettings  # noqa: E402
+from gui.secrets import KeyringCredentials, delete_secrets, store_secret  # noqa: E402
+from gui.settings import UiSettings  # noqa: E402
+from gui.workers.account_session import AccountSession  # noqa: E402
+from gui.workers.store_relay import StoreEventRelay  # noqa: E402
+from tests.conftest import ALICE, USERS  # noqa: E402
+
+
+def alice_account(dovecot: Any, smtp_port: int, ca: Any) -> Account:
+    return Account(
+        email=ALICE, display_name="Alice", name="Alice",
+        imap=ServerSettings("127.0.0.1", dovecot.imaps_port, "ssl", ALICE),
+        smtp=ServerSettings("127.0.0.1", smtp_port, "starttls", ALICE),
+        identities=[Identity("Alice Exemple", ALICE, "")],
+        ca_file=str(ca.cert_path),
+    )
+
+
+@pytest.fixture
+def account_store(tmp_path: Path, dovecot: Any, smtp_server: Any, ca: Any, accounts: Any) -> Iterator[AccountStore]:
+    store = AccountStore(tmp_path / "accounts.json")
+    account = alice_account(dovecot, smtp_server.port, ca)
+    store.add(account)
+    store_secret(account.id, "password", USERS[ALICE])
+    yield store
+    delete_secrets(account.id)
+
+
+@pytest.fixture
+def ui_settings(tmp_path: Path) -> UiSettings:
+    return UiSettings(tmp_path / "ui.ini")
+
+
+WindowFactory = Callable[..., Any]
+
+
+@pytest.fixture
+def make_window(tmp_path: Path, qtbot: Any, account_store: AccountStore, ui_settings: UiSettings
+                ) -> Iterator[WindowFactory]:
+    """Main windows on tmp_path: ``make_window(start=True, push=True)``; each is closed after the test."""
+    from gui.composer import Postbox
+    from gui.main_window import MainWindow
+
+    made: list[Any] = []
+
+    def make(*, start: bool = True, push: bool = True, settings: UiSettings | None = None) -> Any:
+        def session(account: Account, relay: StoreEventRelay) -> AccountSession:
+            store = MailStore(tmp_path / "stores" / account.id / "store.sqlite3")
+            return AccountSession(account, relay, store=store, credentials=KeyringCredentials(account), push=push)
+
+        local = tmp_path / "Local Folders"
+        postbox = Postbox(account_store, outbox=Outbox(local / "outbox.sqlite3"),
+                          drafts=DraftStore(local / "drafts.sqlite3"),
+                          store_path=lambda account: tmp_path / "stores" / account.id / "store.sqlite3")
+        window = MainWindow(account_store, settings=settings or ui_settings, session_factory=session,
+                            postbox=postbox)
+        qtbot.addWidget(window)
+        made.append(window)
+        window.show()
+        if start:
+            window.start()
+        return window
+
+    yield make
+    for window in made:
+        if window.sessions:
+            window.close()
+
+
+def tree_index(window: Any, folder: str) -> Any:
+    account_id = window.accounts.accounts[0].id
+    return window.tree_model.folder_index(account_id, folder)
+
+
+def unread_count(window: Any, folder: str) -> int | None:
+    from gui.models.roles import Roles
+
+    index = tree_index(window, folder)
+    return index.data(Roles.UNREAD_COUNT) if index.isValid() else None

@@ -1,0 +1,59 @@
+"""A Gmail account in the main window (on the loopback Gmail emulation): labels appear as folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from connectors.outbox import DraftStore, Outbox
+from connectors.store import MailStore
+from gui.accounts import Account, AccountStore, ServerSettings
+from gui.models.roles import Roles
+from gui.secrets import KeyringCredentials, delete_secrets, store_secret
+from gui.settings import UiSettings
+from gui.workers.account_session import AccountSession
+from tests.conftest import make_message
+
+USER, APP_PASSWORD = "someone@gmail.com", "abcd efgh ijkl mnop"
+
+
+def test_gmail_labels_are_folders(ca: Any, tmp_path: Path, qtbot: Any) -> None:
+    from gui.composer import Postbox
+    from gui.main_window import MainWindow
+    from tests.servers.gmail_imap import FakeGmailIMAP
+
+    with FakeGmailIMAP(ca, passwords={USER: APP_PASSWORD}) as gmail:
+        gmail.add_message(USER, make_message("Plan", to=USER), labels=("\\Inbox", "Projets/Été"), thread_id=7)
+        gmail.add_message(USER, make_message("Receipt", to=USER), labels=("Receipts",))
+        store = AccountStore(tmp_path / "accounts.json")
+        account = Account(email=USER, provider="gmail", name="Gmail",
+                          imap=ServerSettings("127.0.0.1", gmail.port, "ssl", USER),
+                          smtp=ServerSettings("127.0.0.1", 1, "ssl", USER), ca_file=str(ca.cert_path))
+        store.add(account)
+        store_secret(account.id, "password", APP_PASSWORD)
+
+        def session(account: Account, relay: Any) -> AccountSession:
+            return AccountSession(account, relay, store=MailStore(tmp_path / "gmail.sqlite3"),
+                                  credentials=KeyringCredentials(account), push=False)
+
+        postbox = Postbox(store, outbox=Outbox(tmp_path / "outbox.sqlite3"),
+                          drafts=DraftStore(tmp_path / "drafts.sqlite3"))
+        window = MainWindow(store, settings=UiSettings(tmp_path / "ui.ini"), session_factory=session,
+                            postbox=postbox)
+        qtbot.addWidget(window)
+        try:
+            window.start()
+            model = window.tree_model
+            qtbot.waitUntil(lambda: model.folder_index(account.id, "Projets/Été").isValid(), timeout=10000)
+            qtbot.waitUntil(lambda: model.folder_index(account.id, "Receipts").data(Roles.TOTAL_COUNT) == 1,
+                            timeout=10000)
+            label = model.folder_index(account.id, "Projets/Été")
+            assert label.data() == "Été (1)" and label.parent().data() == "Projets"
+            gmail_parent = model.folder_index(account.id, "[Gmail]/All Mail").parent()
+            assert gmail_parent.data() == "[Gmail]" and not gmail_parent.data(Roles.SELECTABLE)
+            assert model.folder_index(account.id, "[Gmail]/All Mail").data(Roles.SPECIAL_USE) == "all"
+            first = model.index(0, 0, model.account_index(account.id))
+            assert first.data(Roles.FOLDER_NAME) == "INBOX"
+        finally:
+            window.close()
+            delete_secrets(account.id)

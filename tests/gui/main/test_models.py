@@ -1,0 +1,245 @@
+"""The models over a local store: qtmodeltester on each, lazy rows on a 100k folder, events as row changes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QIcon
+
+from connectors.store import MailStore, MessageSummary
+from gui.models.mailbox_tree import LOCAL_ACCOUNT_ID, MailboxTreeModel
+from gui.models.message_columns import Column
+from gui.models.message_list import MessageListModel
+from gui.models.roles import Roles
+from tests.connectors.store.sample_mail import realistic_summaries
+
+LISTING = [
+    ((b"\\HasNoChildren",), "/", "INBOX"),
+    ((b"\\Sent",), "/", "Sent"),
+    ((b"\\Trash",), "/", "Trash"),
+    ((b"\\Drafts",), "/", "Drafts"),
+    ((b"\\HasChildren",), "/", "Projects"),
+    ((), "/", "Projects/Facteur"),
+    ((), "/", "Projects/Zèbre"),
+    ((b"\\Archive",), "/", "Archive"),
+    ((b"\\Junk",), "/", "Junk"),
+    ((), "/", "Receipts/2024"),  # its parent is not listed
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[MailStore]:
+    with MailStore(tmp_path / "store.sqlite3") as mail_store:
+        mail_store.upsert_folders(LISTING)
+        yield mail_store
+
+
+def summary(uid: int, subject: str = "Hello", *, seen: bool = False, date: int = 1_700_000_000) -> MessageSummary:
+    return MessageSummary(uid=uid, subject=subject, from_name="Bob", from_addr="bob@example.test",
+                          date=date + uid, flags=frozenset({"\\Seen"}) if seen else frozenset(), size=1234)
+
+
+def names(model: MailboxTreeModel, parent: QModelIndex) -> list[str]:
+    return [model.index(row, 0, parent).data(Roles.FOLDER_NAME) or model.index(row, 0, parent).data()
+            for row in range(model.rowCount(parent))]
+
+
+def test_tree_nests_folders_special_first_with_unread_counts(qtmodeltester, store: MailStore) -> None:
+    store.add_messages("INBOX", [summary(1), summary(2), summary(3, seen=True)])
+    model = MailboxTreeModel()
+    model.set_account("acct", "Work", store.folders)
+    model.set_local_folders([("outbox", "Outbox", 0, 0), ("drafts", "Drafts", 0, 2)])
+    qtmodeltester.check(model)
+    account = model.index(0, 0)
+    assert account.data() == "Work" and account.data(Roles.NODE_KIND) == "account"
+    assert names(model, account) == ["INBOX", "Drafts", "Sent", "Archive", "Junk", "Trash", "Projects", "Receipts"]
+    inbox = model.index(0, 0, account)
+    assert inbox.data() == "Inbox (2)" and inbox.data(Roles.UNREAD_COUNT) == 2
+    assert inbox.data(Qt.ItemDataRole.FontRole).bold()
+    assert names(model, model.folder_index("acct", "Projects")) == ["Projects/Facteur", "Projects/Zèbre"]
+    receipts = model.index(7, 0, account)
+    assert receipts.data(Roles.FOLDER_NAME) is None and not receipts.data(Roles.SELECTABLE)
+    assert names(model, receipts) == ["Receipts/2024"]
+    local = model.index(1, 0)
+    assert local.data(Roles.ACCOUNT_ID) == LOCAL_ACCOUNT_ID
+    assert names(model, local) == ["outbox", "drafts"]
+
+
+def test_tree_merges_changes_without_losing_nodes(qtmodeltester, store: MailStore) -> None:
+    model = MailboxTreeModel()
+    model.set_account("acct", "Work", store.folders)
+    qtmodeltester.check(model)
+    projects = model.folder_index("acct", "Projects/Facteur")
+    persistent = projects.model() and __import__("PySide6.QtCore").QtCore.QPersistentModelIndex(projects)
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda parent, first, last: removed.append((first, last)))
+    store.upsert_folders([*LISTING[:-1], ((), "/", "Notes")], prune=True)
+    store.add_messages("Projects/Facteur", [summary(7)])
+    model.refresh_account("acct")
+    assert persistent.isValid() and persistent.data() == "Facteur (1)"
+    assert len(removed) == 1  # only Receipts went; everything else was updated in place
+    assert names(model, model.index(0, 0))[-2:] == ["Notes", "Projects"]
+
+
+def test_message_list_is_lazy_on_a_large_folder(qtmodeltester, store: MailStore) -> None:
+    store.add_messages("INBOX", list(realistic_summaries(100_000)))
+    model = MessageListModel(window=200)
+    started = time.perf_counter()
+    model.set_folder(store, "acct", "INBOX")
+    assert time.perf_counter() - started < 1.0
+    assert model.rowCount() == 100_000
+    assert model._cache == {}  # nothing read until a row is asked for
+    started = time.perf_counter()
+    for row in range(50_000, 50_060):
+        assert model.index(row, Column.SUBJECT).data()
+    assert time.perf_counter() - started < 0.2
+    assert len(model._cache) == 200  # one window
+    dates = [model.index(row, 0).data(Roles.SUMMARY).date for row in range(0, 400)]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_message_list_passes_the_model_tester(qtmodeltester, store: MailStore) -> None:
+    store.add_messages("INBOX", [summary(uid, f"Message {uid}", seen=uid % 3 == 0) for uid in range(1, 60)])
+    model = MessageListModel(window=16)
+    model.set_folder(store, "acct", "INBOX")
+    qtmodeltester.check(model)
+    model.sort(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)
+    model.set_search("Message")
+    qtmodeltester.check(model)
+
+
+def test_message_list_turns_store_events_into_row_changes(store: MailStore, qtbot) -> None:
+    store.add_messages("INBOX", [summary(uid) for uid in range(1, 11)])
+    model = MessageListModel()
+    model.set_folder(store, "acct", "INBOX")
+    inserted: list[tuple[int, int]] = []
+    removed: list[tuple[int, int]] = []
+    resets: list[int] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    model.modelReset.connect(lambda: resets.append(1))
+    assert model.index(0, Column.SUBJECT).data(Roles.UID) == 10
+    store.add_messages("INBOX", [summary(uid) for uid in range(11, 16)])
+    model.messages_added("acct", "INBOX", list(range(11, 16)))
+    assert inserted == [(0, 4)] and model.rowCount() == 15
+    store.remove_messages("INBOX", [3, 4, 14])
+    model.messages_removed("acct", "INBOX", [3, 4, 14])
+    assert removed == [(11, 12), (1, 1)] and model.uids() == [15, 13, 12, 11, 10, 9, 8, 7, 6, 5, 2, 1]
+    assert model.index(0, Column.SUBJECT).data(Roles.IS_UNREAD)
+    store.change_flags("INBOX", [15], add=["\\Seen"])
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, bottom: changed.append(top.row()))
+    model.messages_changed("acct", "INBOX", [15])
+    assert changed == [0] and not model.index(0, Column.SUBJECT).data(Roles.IS_UNREAD)
+    assert not resets
+
+
+def test_optimistic_changes_show_at_once_and_settle(store: MailStore) -> None:
+    store.add_messages("INBOX", [summary(uid) for uid in range(1, 6)])
+    model = MessageListModel()
+    model.set_folder(store, "acct", "INBOX")
+    model.overlay_flags([5], add=["\\Seen", "\\Flagged"])
+    assert not model.summary_at(0).unread and model.summary_at(0).flagged
+    model.hide([4, 3])
+    assert model.uids() == [5, 2, 1]
+    model.settle([4, 3])  # refused: the store still has them, so they come back
+    assert model.uids() == [5, 4, 3, 2, 1]
+    model.settle([5])
+    assert model.summary_at(0).unread
+
+
+def test_search_uses_the_full_text_index(store: MailStore) -> None:
+    store.add_messages("INBOX", [summary(1, "Quarterly invoice"), summary(2, "Lunch"), summary(3, "Invoice again")])
+    model = MessageListModel()
+    model.set_folder(store, "acct", "INBOX")
+    model.set_search("invoice")
+    assert model.uids() == [3, 1]
+    with pytest.raises(ValueError):
+        model.set_search("is:nonsense")
+    assert model.search_query == "invoice"
+    model.set_search("")
+    assert model.rowCount() == 3
+
+
+def test_thread_list_groups_conversations(qtmodeltester, store: MailStore) -> None:
+    from gui.models.thread_list import ThreadListModel
+
+    root = MessageSummary(uid=1, subject="Plan", from_addr="a@example.test", date=100, message_id="<r@x>")
+    reply = MessageSummary(uid=2, subject="Re: Plan", from_addr="b@example.test", date=200, message_id="<s@x>",
+                           in_reply_to="<r@x>", references="<r@x>")
+    other = MessageSummary(uid=3, subject="Other", from_addr="c@example.test", date=150, message_id="<o@x>",
+                           flags=frozenset({"\\Seen"}))
+    store.add_messages("INBOX", [root, reply, other])
+    model = ThreadListModel(page=1, icons=lambda name: QIcon())
+    model.set_folder(store, "acct", "INBOX")
+    assert model.rowCount() == 1 and model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 2 and not model.canFetchMore(QModelIndex())
+    qtmodeltester.check(model)
+    first = model.index(0, Column.SUBJECT)
+    assert first.data() == "Re: Plan  (2)" and first.data(Roles.IS_THREAD) and first.data(Roles.IS_UNREAD)
+    assert model.uids_for(first) == [1, 2]
+    model.set_expanded(0, True)
+    assert model.rowCount() == 4
+    assert [model.index(r, 0).data(Roles.UID) for r in range(4)] == [2, 1, 2, 3]
+    assert [model.index(r, 0).data(Roles.THREAD_DEPTH) for r in range(4)] == [0, 1, 1, 0]
+    assert model.index_of(1).row() == 1
+    qtmodeltester.check(model)
+    store.add_messages("INBOX", [MessageSummary(uid=4, subject="Re: Plan", date=300, message_id="<t@x>",
+                                                references="<r@x>")])
+    model.messages_added("acct", "INBOX", [4])
+    assert model.rowCount() == 5 and model.index(0, Column.SUBJECT).data() == "Re: Plan  (3)"
+    model.hide([3])
+    assert model.rowCount() == 4
+    model.settle([3])
+    assert model.rowCount() == 5
+    model.set_expanded(2, False)  # a member row collapses its conversation
+    assert model.rowCount() == 2
+
+
+def test_with_a_loader_data_never_reads_on_the_gui_thread(qtbot, store: MailStore) -> None:
+    from gui.models.store_loader import StoreLoader
+
+    store.add_messages("INBOX", [summary(uid, f"Message {uid}") for uid in range(1, 501)])
+    loader = StoreLoader()
+    try:
+        model = MessageListModel(window=100, loader=loader)
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_folder(store.open_reader(), "acct", "INBOX")
+        assert model.rowCount() == 500
+        assert model.index(250, Column.SUBJECT).data() == "…"  # a placeholder, and its window is on its way
+        with qtbot.waitSignal(model.dataChanged, timeout=5000):
+            pass
+        assert model.index(250, Column.SUBJECT).data() == "Message 250"
+        assert model.index(299, Column.SUBJECT).data() == "Message 201"
+        store.add_messages("INBOX", [summary(uid, f"Message {uid}") for uid in range(501, 511)])
+        with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+            model.messages_added("acct", "INBOX", list(range(501, 511)))
+        assert model.rowCount() == 510 and model.uid_at(0) == 510
+    finally:
+        assert loader.stop()
+
+
+def test_attachment_and_local_draft_models_pass_the_model_tester(qtmodeltester) -> None:
+    from connectors.messaging.mime import ParsedAttachment
+    from connectors.outbox import Draft
+    from gui.models.attachments import AttachmentListModel
+    from gui.models.local_drafts import DRAFT_ID_ROLE, LocalDraftsModel
+
+    attachments = AttachmentListModel()
+    attachments.set_attachments([ParsedAttachment("a.pdf", "application/pdf", b"%PDF"),
+                                 ParsedAttachment("b.png", "image/png", b"\x89PNG")])
+    qtmodeltester.check(attachments)
+    assert attachments.index(0, 0).data(Roles.FILENAME) == "a.pdf"
+    assert attachments.index(1, 0).data() == "b.png (4 B)"
+    drafts = LocalDraftsModel(lambda: [Draft(id="1", subject="Later", to="bob@example.test", updated=10.0),
+                                       Draft(id="2", updated=20.0)])
+    drafts.refresh()
+    qtmodeltester.check(drafts)
+    assert drafts.index(0, 0).data(DRAFT_ID_ROLE) == "2" and drafts.index(0, 1).data() == "(no subject)"

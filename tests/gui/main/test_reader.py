@@ -1,0 +1,170 @@
+"""The reader: HTML without remote loads until allowed, inline images, plain text, attachments."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.messaging.mime import ParsedAttachment, parse_message
+from gui.views.attachment_view import is_executable
+from gui.views.message_text import inline_cid_images, plain_text_html, strip_resource_hints
+from gui.views.reader import ReaderView, displayed
+from tests.conftest import ALICE, make_message
+from tests.gui.main.http_counter import PIXEL, CountingServer
+from tests.gui.main.test_main_window import open_inbox, select_subject
+
+
+def html_message(subject: str, html: str, sender: str = "news@shop.example") -> bytes:
+    return (
+        f"From: Shop <{sender}>\r\nTo: {ALICE}\r\nSubject: {subject}\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n"
+        f"Message-ID: <{abs(hash(subject))}@shop.example>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n\r\n" + html
+    ).encode()
+
+
+def test_remote_content_makes_no_request_until_allowed(make_window: Any, dovecot: Any, qtbot: Any,
+                                                       ui_settings: Any) -> None:
+    with CountingServer() as server:
+        page = (f'<html><head><link rel="preconnect" href="{server.base}">'
+                f'<link rel="stylesheet" href="{server.base}/style.css"></head>'
+                f'<body><h1>Big sale</h1><img src="{server.base}/{{pixel}}.png" width="1" height="1">'
+                f'<a href="{server.base}/click">Buy</a></body></html>')
+        # Each message has its own tracking pixel, as newsletters do (and so no cache can answer for the network).
+        dovecot.seed(ALICE, "INBOX", [html_message("Big sale", page.replace("{pixel}", "pixel")),
+                                      html_message("Second sale", page.replace("{pixel}", "pixel2"))])
+        window = make_window()
+        open_inbox(window, qtbot)
+        select_subject(window, qtbot, "Big sale")
+        reader = window.reader
+        qtbot.waitUntil(lambda: reader.html_view is not None and reader.remote_bar.isVisible(), timeout=20000)
+        qtbot.waitUntil(lambda: len(reader.html_view.blocked_requests) >= 2, timeout=5000)
+        assert server.connections == 0 and server.requests == []
+        assert reader.remote_bar.always.text() == "Always for news@shop.example"
+
+        reader.remote_bar.once.click()
+        qtbot.waitUntil(lambda: "/pixel.png" in server.requests, timeout=10000)
+        assert not reader.remote_bar.isVisible()
+        assert not ui_settings.allows_remote_content("news@shop.example")
+
+        requests_before = len(server.requests)
+        select_subject(window, qtbot, "Second sale")
+        qtbot.waitUntil(lambda: reader.remote_bar.isVisible(), timeout=10000)
+        assert len(server.requests) == requests_before  # allowing once was for that message only
+        reader.remote_bar.always.click()
+        qtbot.waitUntil(lambda: len(server.requests) > requests_before, timeout=10000)
+        assert ui_settings.allows_remote_content("News@Shop.example")
+
+
+def test_links_open_outside_and_never_navigate(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    raw = html_message("Links", '<p><a id="go" href="https://example.org/offer">offer</a></p>')
+    reader.show_message(displayed(("", "", 0), parse_message(raw)))
+    view = reader.html_view
+    assert view is not None
+    with qtbot.waitSignal(view.loadFinished, timeout=20000):
+        pass
+    activated: list[str] = []
+    reader.linkActivated.connect(lambda url: activated.append(url.toString()))
+    page = view.page()
+    from PySide6.QtWebEngineCore import QWebEnginePage
+
+    allowed = page.acceptNavigationRequest("https://example.org/offer",
+                                           QWebEnginePage.NavigationType.NavigationTypeLinkClicked, True)
+    assert allowed is False and activated == ["https://example.org/offer"]
+    assert page.acceptNavigationRequest("https://evil.example/",
+                                        QWebEnginePage.NavigationType.NavigationTypeRedirect, True) is False
+
+
+def test_inline_cid_images_become_data_urls() -> None:
+    image = ParsedAttachment("logo.png", "image/png", PIXEL, content_id="logo@shop", inline=True)
+    other = ParsedAttachment("report.pdf", "application/pdf", b"%PDF-1.4", content_id=None)
+    html, used = inline_cid_images('<img src="cid:logo@shop"><img src="cid:missing">', [image, other])
+    assert f'src="data:image/png;base64,{base64.b64encode(PIXEL).decode()}"' in html
+    assert 'src="cid:missing"' in html and used == {"logo@shop"}
+    raw = (
+        "From: a@example.test\r\nSubject: Logo\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; boundary="b"\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n'
+        '<p>Hi</p><img src="cid:logo@shop">\r\n--b\r\nContent-Type: image/png\r\nContent-ID: <logo@shop>\r\n'
+        "Content-Disposition: inline\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.b64encode(PIXEL).decode() + "\r\n--b--\r\n"
+    ).encode()
+    message = displayed(("", "", 0), parse_message(raw))
+    assert message.html is not None and "data:image/png;base64," in message.html
+    assert message.attachments == []  # the inline image is shown in the text, not listed
+
+
+def test_plain_text_is_escaped_linked_and_quotes_styled(qtbot: Any) -> None:
+    text = "Hi <b>Bob</b>, see https://example.org/a?b=1&c=2.\n> earlier words\n>> older\n-- \nAlice"
+    html = plain_text_html(text)
+    assert "&lt;b&gt;Bob&lt;/b&gt;" in html
+    assert '<a href="https://example.org/a?b=1&amp;c=2">' in html and "</a>." in html
+    assert html.count("<span style=\"color:") == 4  # two quote levels, then the signature's two lines
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    reader.show_message(displayed(("", "", 0), parse_message(make_message("Plain", body=text))))
+    assert reader.body.currentWidget() is reader.plain
+    assert "Hi <b>Bob</b>" in reader.plain.toPlainText()
+    assert reader.plain.anchorAt(reader.plain.cursorRect().center()) is not None
+
+
+def test_resource_hints_are_removed() -> None:
+    cleaned = strip_resource_hints('<link rel="dns-prefetch" href="//t.example"><link rel=stylesheet href=a.css>')
+    assert "t.example" not in cleaned and "a.css" in cleaned
+
+
+def attachment_message() -> bytes:
+    parts = [
+        ("../../etc/evil\u202egnp.exe", "application/octet-stream", b"MZ binary"),
+        ("résumé.pdf", "application/pdf", b"%PDF-1.4 resume"),
+        ("notes.txt", "text/plain", b"just notes"),
+    ]
+    body = ["From: a@example.test\r\nTo: b@example.test\r\nSubject: Files\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee files.\r\n']
+    for name, content_type, data in parts:
+        body.append(f"--b\r\nContent-Type: {content_type}\r\nContent-Disposition: attachment; "
+                    f"filename*=utf-8''{__import__('urllib.parse').parse.quote(name)}\r\n"
+                    f"Content-Transfer-Encoding: base64\r\n\r\n{base64.b64encode(data).decode()}\r\n")
+    body.append("--b--\r\n")
+    return "".join(body).encode()
+
+
+def test_attachments_are_listed_saved_safely_and_executables_confirmed(qtbot: Any, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    reader.show_message(displayed(("", "", 0), parse_message(attachment_message())))
+    view = reader.attachments
+    assert view.isVisibleTo(reader) and view.model.rowCount() == 3
+    names = [view.model.attachment(row).filename for row in range(3)]
+    assert all("/" not in name and ".." not in name and "\u202e" not in name for name in names)
+    assert view.summary.text().startswith("3 attachment")  # "3 attachments" once the English plurals are loaded
+    saved = view.save_all(tmp_path)
+    assert sorted(path.name for path in saved) == sorted(names)
+    assert all(path.parent == tmp_path for path in saved)
+    again = view.save_to(1, tmp_path)
+    assert again is not None and again.name == "résumé (2).pdf" and again.read_bytes() == b"%PDF-1.4 resume"
+
+    asked: list[str] = []
+    opened: list[str] = []
+    monkeypatch.setattr(view, "confirm_open", lambda attachment: asked.append(attachment.filename) or False)
+    monkeypatch.setattr("gui.views.attachment_view.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    assert view.open_attachment(0) is None and asked == [names[0]] and opened == []
+    path = view.open_attachment(2)
+    assert path is not None and opened == [str(path)] and path.read_bytes() == b"just notes"
+    assert asked == [names[0]]  # a text file opens without a question
+
+
+@pytest.mark.parametrize(("name", "content_type", "expected"), [
+    ("invoice.pdf.exe", "application/pdf", True),
+    ("setup.msi", "application/octet-stream", True),
+    ("run.sh", "text/plain", True),
+    ("photo.jpg", "image/jpeg", False),
+    ("report.pdf", "application/x-msdownload", True),
+])
+def test_executables_are_recognised(name: str, content_type: str, expected: bool) -> None:
+    assert is_executable(name, content_type) is expected

@@ -1,0 +1,83 @@
+"""The window stays responsive while a large folder syncs, and quits promptly whatever the workers are doing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QTimer
+
+from tests.conftest import ALICE
+from tests.gui.main.conftest import tree_index, unread_count
+
+COUNT = 10_000
+
+
+def many_messages(count: int) -> list[bytes]:
+    return [
+        (f"From: Sender {n % 97} <sender{n % 97}@example.test>\r\nTo: {ALICE}\r\nSubject: Message number {n}\r\n"
+         f"Date: Tue, 24 Nov 2026 {n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d} +0000\r\n"
+         f"Message-ID: <bulk-{n}@example.test>\r\nContent-Type: text/plain\r\n\r\nBody {n}\r\n").encode()
+        for n in range(count)
+    ]
+
+
+class Heartbeat:
+    """A 10 ms timer on the GUI thread, recording the longest time between two of its ticks."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self.ticks = 0
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+        self.ticks += 1
+
+
+def test_gui_thread_never_stalls_while_10k_messages_sync(make_window: Any, dovecot: Any, qtbot: Any) -> None:
+    dovecot.seed(ALICE, "INBOX", many_messages(COUNT))
+    window = make_window(start=False)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    started = time.perf_counter()
+    window.start()
+    # Show INBOX as soon as it exists, so the list takes every batch while the sync runs: the worst case.
+    qtbot.waitUntil(lambda: tree_index(window, "INBOX").isValid(), timeout=10000)
+    window.tree.setCurrentIndex(tree_index(window, "INBOX"))
+    session = next(iter(window.sessions.values()))
+    qtbot.waitUntil(lambda: session.synced_once, timeout=60000)
+    qtbot.waitUntil(lambda: window.messages.model().rowCount() == COUNT, timeout=10000)
+    qtbot.waitUntil(lambda: unread_count(window, "INBOX") == COUNT, timeout=5000)
+    window.messages.scrollToBottom()
+    qtbot.wait(50)
+    heartbeat.stop()
+    elapsed = time.perf_counter() - started
+    assert heartbeat.ticks > elapsed * 50  # the timer really ran all along
+    assert heartbeat.longest < 0.100, f"the GUI thread stalled for {heartbeat.longest * 1000:.0f} ms"
+
+
+def test_quitting_stops_every_worker_within_two_seconds(make_window: Any, dovecot: Any, qtbot: Any) -> None:
+    dovecot.seed(ALICE, "INBOX", many_messages(3000))
+    window = make_window()
+    session = next(iter(window.sessions.values()))
+    qtbot.waitUntil(lambda: session.idle is not None and session.idle.watcher.connections >= 1, timeout=10000)
+    qtbot.waitUntil(lambda: session.state == "online", timeout=10000)
+    threads = [session.worker.thread_handle, session.idle._thread]
+    started = time.perf_counter()
+    window.close()
+    took = time.perf_counter() - started
+    assert took < 2.0, f"quitting took {took:.2f} s"
+    assert not any(thread.isRunning() for thread in threads)
