@@ -25,6 +25,7 @@ from imapclient import exceptions as imap_errors
 
 from ..exceptions import ConnectionError, ConnectorError, MessageError
 from ..messaging.imap import IMAPConnector
+from ..messaging.mime import parse_message
 from ..store import Command, MailStore
 from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
 
@@ -225,7 +226,13 @@ class SyncEngine:
         if cached is not None:
             return cached
         raw = self.connection().get_raw_message(uid, mailbox=folder)
-        self.store.store_body(folder, uid, raw)
+        with self.store.batch():
+            self.store.store_body(folder, uid, raw)
+            # The header sync guessed attachments from Content-Type; the body settles it.
+            summary = self.store.summary(folder, uid)
+            has_attachments = parse_message(raw).has_attachments
+            if summary is not None and summary.has_attachments != has_attachments:
+                self.store.add_messages(folder, [replace(summary, has_attachments=has_attachments)])
         return raw
 
     def prefetch_bodies(self, folder: str, uids: Sequence[int] | None = None, *, batch: int = 200,

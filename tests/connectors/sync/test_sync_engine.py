@@ -239,3 +239,16 @@ def test_message_without_date_header_is_dated_by_the_server(dovecot: DovecotServ
     assert by_subject["No date"].internal_date > 1_700_000_000  # the server's arrival time
     assert by_subject["No date"].date == by_subject["No date"].internal_date  # the store falls back to it
     assert by_subject["Dated"].date > 0
+
+
+def test_opening_a_message_settles_the_attachment_guess(dovecot: DovecotServer, engine: SyncEngine,
+                                                        store: MailStore) -> None:
+    mixed_without_files = (b"From: a@example.test\r\nSubject: Mixed but plain\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000"
+                           b'\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n'
+                           b"\r\nJust text\r\n--b--\r\n")
+    dovecot.seed(ALICE, BOX, [mixed_without_files])
+    engine.sync_all()
+    assert store.summary(BOX, 1).has_attachments  # type: ignore[union-attr]  # the header-only guess
+    engine.fetch_body(BOX, 1)
+    assert not store.summary(BOX, 1).has_attachments  # type: ignore[union-attr]
+    assert store.body(BOX, 1) is not None  # the cached body survived the summary update
