@@ -83,7 +83,10 @@ def install_translations(app: QCoreApplication, language: str | None = None) -> 
     # load(QLocale, ...) walks the locale's UI languages in order ("fr-CA", "fr", ...), so the first one
     # Facteur has a catalogue for wins.
     in_use = SOURCE_LANGUAGE
-    if facteur.load(locale, CATALOGUE, "_", str(translations_dir())):
+    # With no catalogue for the locale (or the "C" locale), English still needs its own: it carries the
+    # plural forms ("1 message" / "2 messages") that the source strings only spell as "message(s)".
+    if facteur.load(locale, CATALOGUE, "_", str(translations_dir())) or \
+            facteur.load(f"{CATALOGUE}_{SOURCE_LANGUAGE}", str(translations_dir())):
         in_use = facteur.language() or SOURCE_LANGUAGE
         _install(app, facteur)
     if in_use != SOURCE_LANGUAGE:
