@@ -17,13 +17,14 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, Literal, cast
 
 from .paths import local_folders_dir
+from .sqlite import immediate_transaction
 
 DraftState = Literal["editing", "saved", "queued"]
 """``editing``: a composer has it open; ``saved``: closed and kept; ``queued``: its message waits in the Outbox
@@ -122,16 +123,8 @@ class DraftStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate_transaction(self._conn, self._lock)
 
     # -- attachment bytes ----------------------------------------------------------------------------------
 
