@@ -131,7 +131,11 @@ class SyncEngine:
         return results
 
     def sync_folder(self, name: str, *, progress: Callable[[int, int], None] | None = None,
-                    cancel: threading.Event | None = None) -> SyncResult:
+                    cancel: threading.Event | None = None,
+                    between_batches: Callable[[], None] | None = None) -> SyncResult:
+        """Bring one folder up to date. ``between_batches`` is called after each batch of headers: a GUI worker
+        runs what the person asked for meanwhile (open a message, mark it read) there, on the same connection,
+        instead of waiting for a 100k-message folder to finish."""
         imap = self.connection()
         info = imap.select_mailbox_info(name)
         exists = info["exists"]
@@ -164,7 +168,7 @@ class SyncEngine:
         changed = self._sync_flags(imap, name, kept, local.highestmodseq, modseq, cancel)
         local_set = set(local_uids)
         missing = sorted((uid for uid in on_server if uid not in local_set), reverse=True)
-        self._fetch_headers(imap, name, missing, progress, cancel)
+        self._fetch_headers(imap, name, missing, progress, cancel, between_batches)
         self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
                                        highestmodseq=modseq, last_sync=time.time())
         return SyncResult(len(missing), changed, len(gone))
@@ -173,7 +177,8 @@ class SyncEngine:
         return SUMMARY_ITEMS + (GMAIL_ITEMS if self._gmail else [])
 
     def _fetch_headers(self, imap: IMAPConnector, name: str, uids: list[int],
-                       progress: Callable[[int, int], None] | None, cancel: threading.Event | None) -> None:
+                       progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
+                       between_batches: Callable[[], None] | None = None) -> None:
         """Summaries of ``uids`` (newest first) in batches, each batch stored as soon as it arrives."""
         total, done = len(uids), 0
         if progress is not None:
@@ -181,6 +186,8 @@ class SyncEngine:
         items = self._items()
         for start in range(0, total, self._header_batch):
             _check(cancel)
+            if imap.selected_mailbox != name:  # what ran between batches selected another folder
+                imap.select_mailbox(name)
             batch = uids[start:start + self._header_batch]
             with imap.session("FETCH") as client:
                 response = client.fetch(batch, items)
@@ -194,6 +201,8 @@ class SyncEngine:
             done += len(batch)
             if progress is not None:
                 progress(done, total)
+            if between_batches is not None and done < total:
+                between_batches()
 
     def _sync_flags(self, imap: IMAPConnector, name: str, known: list[int], local_modseq: int | None,
                     server_modseq: int | None, cancel: threading.Event | None) -> int:

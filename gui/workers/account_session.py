@@ -169,7 +169,7 @@ class AccountSession(QObject):
     def _submit_folder_sync(self, name: str, priority: int, position: int, count: int) -> Operation:
         def work(op: Operation, engine: SyncEngine) -> Any:
             return engine.sync_folder(name, progress=lambda done, total: op.progress.emit(done, total),
-                                      cancel=op.cancel_event)
+                                      cancel=op.cancel_event, between_batches=self.worker.run_interactive_now)
 
         self._folder_syncs.add(name)
         op = self.worker.submit(work, f"sync {name}", priority)

@@ -112,6 +112,7 @@ class AccountWorker(QObject):
         self._queue: list[tuple[int, int, _Job]] = []
         self._order = itertools.count()
         self._current: _Job | None = None
+        self._yielding = False
         self._live: IMAPConnector | None = None
         self._state = "offline"
         self._offline_since: float | None = None
@@ -252,6 +253,28 @@ class AccountWorker(QObject):
             self._drop(job)
         if current is not None and current.priority >= BACKGROUND:
             current.cancel()
+
+    def run_interactive_now(self) -> None:
+        """Run the queued INTERACTIVE operations at once (in the worker thread, from inside a long background
+        operation such as a big folder's header sync, between two batches): opening a message does not wait for
+        the sync to end. Never nested: an operation run here cannot itself yield."""
+        if self._yielding:
+            return
+        self._yielding = True
+        try:
+            while True:
+                with self._lock:
+                    if not self._queue or self._queue[0][0] > INTERACTIVE:
+                        return
+                    _, _, job = heapq.heappop(self._queue)
+                if job.is_cancelled():
+                    job.cancelled.emit()
+                    job.done.emit()
+                else:
+                    job.run()
+                self._ran.emit(job)
+        finally:
+            self._yielding = False
 
     @Slot()
     def _drain(self) -> None:

@@ -252,3 +252,21 @@ def test_opening_a_message_settles_the_attachment_guess(dovecot: DovecotServer, 
     engine.fetch_body(BOX, 1)
     assert not store.summary(BOX, 1).has_attachments  # type: ignore[union-attr]
     assert store.body(BOX, 1) is not None  # the cached body survived the summary update
+
+
+def test_work_between_batches_runs_on_the_same_connection_without_harm(dovecot: DovecotServer, engine: SyncEngine,
+                                                                      store: MailStore) -> None:
+    dovecot.seed(ALICE, "Elsewhere", [make_message("Read me meanwhile")])
+    engine.sync_folder_list()
+    engine.sync_folder("Elsewhere")
+    dovecot.seed(ALICE, BOX, _messages(1600))
+    meanwhile: list[bytes] = []
+
+    def open_another_message() -> None:  # as the GUI worker does when the person opens a message mid-sync
+        if not meanwhile:
+            meanwhile.append(engine.fetch_body("Elsewhere", store.uids("Elsewhere")[0]))
+
+    engine.sync_folder_list()
+    result = engine.sync_folder(BOX, between_batches=open_another_message)
+    assert b"Read me meanwhile" in meanwhile[0]
+    assert result.added == 1600 and store.uids(BOX) == list(range(1, 1601))  # re-selected, nothing mixed up

@@ -81,3 +81,44 @@ def test_quitting_stops_every_worker_within_two_seconds(make_window: Any, doveco
     took = time.perf_counter() - started
     assert took < 2.0, f"quitting took {took:.2f} s"
     assert not any(thread.isRunning() for thread in threads)
+
+
+def test_opening_a_message_does_not_wait_for_a_big_folder_sync(dovecot: Any, imap_config: dict[str, Any],
+                                                               tmp_path: Any, qtbot: Any) -> None:
+    """A background header sync yields between batches to what the person asked for (AccountWorker)."""
+    from connectors import create_connector
+    from connectors.store import MailStore
+    from connectors.sync import SyncEngine
+    from gui.workers.account_worker import BACKGROUND, INTERACTIVE, AccountWorker
+
+    dovecot.seed(ALICE, "Other", [many_messages(1)[0]])
+    dovecot.seed(ALICE, "Big", many_messages(12_000))  # 24 batches: time enough to ask for something
+
+    def connect() -> Any:
+        imap = create_connector("imap", imap_config)
+        imap.connect()
+        return imap
+
+    store = MailStore(tmp_path / "s.sqlite3")
+    worker = AccountWorker("a", store, connect, engine_factory=lambda st, c: SyncEngine(st, c, header_batch=500))
+    worker.start()
+    try:
+        ready = worker.submit(lambda _op, engine: (engine.sync_folder_list(), engine.sync_folder("Other")),
+                              "prepare", INTERACTIVE)
+        with qtbot.waitSignal(ready.finished, timeout=10000):
+            pass
+        order: list[str] = []
+        big = worker.submit(lambda op, engine: engine.sync_folder(
+            "Big", progress=op.progress.emit, between_batches=worker.run_interactive_now), "sync Big", BACKGROUND)
+        big.finished.connect(lambda _result: order.append("sync"))
+        with qtbot.waitSignal(big.progress, timeout=10000, check_params_cb=lambda done, total: done >= 500):
+            pass
+        opened = worker.submit(lambda _op, engine: engine.fetch_body("Other", store.uids("Other")[0]),
+                               "fetch body", INTERACTIVE)
+        opened.finished.connect(lambda _raw: order.append("open"))
+        with qtbot.waitSignal(big.finished, timeout=30000):
+            pass
+        assert order == ["open", "sync"], order
+    finally:
+        worker.stop()
+        store.close()
