@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QMimeDatabase, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QMimeDatabase,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QIcon
 
 from connectors.messaging.mime import ParsedAttachment
+from gui.composer.attachments import ATTACHMENT_MIME, attachment_mime_data
 
 from .formatting import data_size
 from .roles import Roles
@@ -75,4 +84,19 @@ class AttachmentListModel(QAbstractListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+    # -- dragging an attachment out of the reader (into a composer) ---------------------------------------------
+
+    def mimeTypes(self) -> list[str]:
+        return [ATTACHMENT_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData | None:
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        attachment = self.attachment(rows[0]) if rows else None
+        if attachment is None:
+            return None
+        return attachment_mime_data(attachment.filename, attachment.content_type, attachment.data)
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction

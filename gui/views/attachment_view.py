@@ -91,6 +91,8 @@ class AttachmentView(QWidget):
         self.list.setObjectName("attachmentList")
         self.list.setAccessibleName(translate("AttachmentView", "Attachments"))
         self.list.setModel(self.model)
+        self.list.setDragEnabled(True)  # an attachment dragged onto a composer is attached there
+        self.list.setDragDropMode(QListView.DragDropMode.DragOnly)
         self.list.setViewMode(QListView.ViewMode.ListMode)
         self.list.setFlow(QListView.Flow.LeftToRight)
         self.list.setWrapping(True)

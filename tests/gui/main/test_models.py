@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -243,3 +244,20 @@ def test_attachment_and_local_draft_models_pass_the_model_tester(qtmodeltester) 
     drafts.refresh()
     qtmodeltester.check(drafts)
     assert drafts.index(0, 0).data(DRAFT_ID_ROLE) == "2" and drafts.index(0, 1).data() == "(no subject)"
+
+
+def test_an_attachment_dragged_from_the_reader_is_what_the_composer_attaches(qtmodeltester: Any) -> None:
+    from connectors.messaging.mime import ParsedAttachment
+    from gui.composer.attachments import attachments_from_mime
+    from gui.models.attachments import AttachmentListModel
+
+    model = AttachmentListModel()
+    data = bytes(range(256)) * 10
+    model.set_attachments([ParsedAttachment("rapport été.pdf", "application/pdf", data),
+                           ParsedAttachment("b.txt", "text/plain", b"b")])
+    qtmodeltester.check(model)
+    index = model.index(0, 0)
+    assert model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+    mime = model.mimeData([index])
+    (dropped,) = attachments_from_mime(mime)
+    assert (dropped.filename, dropped.content_type, dropped.data) == ("rapport été.pdf", "application/pdf", data)
