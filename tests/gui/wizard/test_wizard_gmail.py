@@ -41,7 +41,7 @@ def listener_port(browser: ScriptedBrowser) -> int:
 def is_closed(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):  # reset: the listener closed with us in its backlog
         return True
     return False
 
