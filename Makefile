@@ -6,9 +6,12 @@ PYTEST_ARGS ?=
 
 .PHONY: setup setup-test run test lint typecheck bench clean package install-desktop uninstall-desktop translations icons demo screenshots
 
+# The Qt binding is installed whole each time: its packages split and merge between versions (WebEngine left
+# Addons in 6.12), and pieces of two versions in one venv do not load.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip uninstall -q -y PySide6-WebEngine PySide6-Addons PySide6-Essentials shiboken6 2>/dev/null || true
 	$(PY) -m pip install -q -e '.[test,package]'
 	touch $@
 
