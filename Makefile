@@ -13,6 +13,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip uninstall -q -y PySide6-WebEngine PySide6-Addons PySide6-Essentials shiboken6 2>/dev/null || true
 	$(PY) -m pip install -q -e '.[test,package]'
+	# lupdate from 6.12 for the translation catalogues (see packaging/update_translations.py)
+	$(PY) -m pip install -q --no-deps --upgrade --target $(VENV)/lupdate-qt PySide6-Essentials==6.12.0 shiboken6==6.12.0
 	touch $@
 
 setup:

@@ -30,8 +30,16 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("fr",)
 
 
+# pyside6-lupdate 6.11 takes ``translate(ctx, "%n file(s)", None, count)`` for a plural only when ``count`` is a
+# literal number, so it would strip every plural form from the catalogues. The Makefile installs 6.12's lupdate (a
+# C++ program: it runs no Python, so the 6.12 binding bug pinned away in pyproject.toml cannot reach it) here.
+LUPDATE_612 = Path(sys.prefix) / "lupdate-qt" / "PySide6" / "lupdate"
+
+
 def tool(name: str) -> str:
     """A Qt tool from the running interpreter's environment, else from PATH."""
+    if name == "pyside6-lupdate" and LUPDATE_612.exists():
+        return str(LUPDATE_612)
     beside_python = Path(sys.executable).parent / name
     found = str(beside_python) if beside_python.exists() else shutil.which(name)
     if not found:

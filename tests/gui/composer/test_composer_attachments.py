@@ -22,12 +22,13 @@ def drop(widget: QWidget, mime: QMimeData) -> bool:
     """Drag ``mime`` over ``widget`` and drop it, as the file manager would; True if the drop was accepted."""
     position = QPointF(widget.rect().center())
     actions = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(position, actions, mime, Qt.MouseButton.LeftButton,
+    # Qt declares the enter and move events with an integer QPoint, the drop with a QPointF.
+    enter = QDragEnterEvent(position.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     if not enter.isAccepted():
         return False
-    move = QDragMoveEvent(position, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    move = QDragMoveEvent(position.toPoint(), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, move)
     event = QDropEvent(position, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, event)

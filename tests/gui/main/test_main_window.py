@@ -38,8 +38,9 @@ def drag_onto(view: Any, target: Any, mime: Any) -> None:
     view.scrollTo(target)
     position = QPointF(view.visualRect(target).center())
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    for event in (QDragEnterEvent(position, Qt.DropAction.MoveAction, mime, buttons, modifiers),
-                  QDragMoveEvent(position, Qt.DropAction.MoveAction, mime, buttons, modifiers),
+    # Qt declares the enter and move events with an integer QPoint, the drop with a QPointF.
+    for event in (QDragEnterEvent(position.toPoint(), Qt.DropAction.MoveAction, mime, buttons, modifiers),
+                  QDragMoveEvent(position.toPoint(), Qt.DropAction.MoveAction, mime, buttons, modifiers),
                   QDropEvent(position, Qt.DropAction.MoveAction, mime, buttons, modifiers)):
         QApplication.sendEvent(view.viewport(), event)
         assert event.isAccepted()
