@@ -27,6 +27,9 @@ class BaseConnector(ABC):
             config = config_from_env(self.env_kind)
         self.config = config if isinstance(config, ServerConfig) else parse_config(config, self.protocol, self.preset)
         self.credentials = self._make_credentials(self.config)
+        # Secrets the provider handed over (a keyring password, an access token): a later server error may quote
+        # one back, so every error this connector builds is scrubbed of them too.
+        self._obtained: set[str] = set()
 
     @staticmethod
     def _make_credentials(config: ServerConfig) -> CredentialsProvider:
@@ -57,9 +60,21 @@ class BaseConnector(ABC):
             ]
         return secrets
 
+    def _password(self) -> str:
+        """The password for this server, from the credentials provider (remembered for :meth:`_scrub`)."""
+        secret = self.credentials.password(self.config.username, self.config.host)
+        self._obtained.add(secret)
+        return secret
+
+    def _access_token(self, *, force_refresh: bool = False) -> str:
+        """A current OAuth 2.0 access token, from the credentials provider (remembered for :meth:`_scrub`)."""
+        token = self.credentials.access_token(self.config.username, force_refresh=force_refresh)
+        self._obtained.add(token)
+        return token
+
     def _scrub(self, text: object, *extra: str | None) -> str:
         """Server words fit to quote in an error: readable, and without any secret."""
-        return redact(server_text(text), [*self._secrets(), *extra])
+        return redact(server_text(text), [*self._secrets(), *self._obtained, *extra])
 
     @abstractmethod
     def connect(self) -> None:

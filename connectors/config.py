@@ -258,6 +258,13 @@ def parse_config(raw: Mapping[str, Any], protocol: Protocol_, preset: Preset | N
     sender = raw.get("sender") or raw.get("from_address")
     sender_name = raw.get("sender_name") or raw.get("from_name")
     max_size = raw.get("max_attachment_size", DEFAULT_MAX_ATTACHMENT_SIZE)
+    verify_ssl = _as_bool(raw.get("verify_ssl", True), "verify_ssl")
+    if not verify_ssl and (use_ssl or use_tls):
+        log.warning(
+            "Certificate verification is OFF for %s server %s:%s (verify_ssl=False): anyone on the network path "
+            "can impersonate the server and read the password and the mail. Trust its certificate with ca_file "
+            "instead.", protocol.upper(), host, port,
+        )
     return ServerConfig(
         host=host,
         port=port,
@@ -266,7 +273,7 @@ def parse_config(raw: Mapping[str, Any], protocol: Protocol_, preset: Preset | N
         use_ssl=use_ssl,
         use_tls=use_tls,
         timeout=_as_float(raw.get("timeout", DEFAULT_TIMEOUT), "timeout"),
-        verify_ssl=_as_bool(raw.get("verify_ssl", True), "verify_ssl"),
+        verify_ssl=verify_ssl,
         ca_file=ca_file,
         allow_insecure_auth=_as_bool(raw.get("allow_insecure_auth", False), "allow_insecure_auth"),
         use_oauth=use_oauth,
@@ -300,6 +307,9 @@ def config_from_env(kind: str, environ: Mapping[str, str] | None = None) -> dict
             value = env.get(f"{prefix}_{suffix}")
             if value not in (None, ""):
                 config[key] = value
+        if str(config.get("verify_ssl", "true")).strip().lower() in _FALSE:
+            log.warning("%s_VERIFY_SSL=%s in the environment turns certificate verification off", prefix,
+                        config["verify_ssl"])
     else:
         if env.get("GMAIL_USERNAME"):
             config["username"] = env["GMAIL_USERNAME"]

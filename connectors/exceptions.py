@@ -8,7 +8,9 @@ and never contains a secret: connectors build messages from host, port, user and
 from __future__ import annotations
 
 import base64
+import binascii
 import builtins
+import re
 from collections.abc import Iterable
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "ReauthenticationRequired",
     "SMTPAuthenticationError",
     "SSLError",
+    "SecretsUnavailable",
     "TimeoutError",
     "redact",
     "server_text",
@@ -97,6 +100,15 @@ class ReauthenticationRequired(OAuthError):
     """The refresh token was revoked or expired: the person must sign in again in the browser."""
 
 
+class SecretsUnavailable(ConnectorError):
+    """The secret store (the OS keyring) cannot give the secret now: it is locked and its unlock prompt was
+    dismissed, or no keyring service is running.
+
+    Not the server's refusal and not a wrong password: nothing was sent. Retry once the person unlocked the keyring;
+    until then work that needs the secret waits. Raised by credentials providers (connectors never import keyring).
+    """
+
+
 class MessageError(ConnectorError):
     """A message could not be built, sent, found or changed.
 
@@ -142,12 +154,44 @@ def server_text(value: object) -> str:
     return text
 
 
+# Runs of the base64 alphabet long enough to hide a credential (SASL carries them base64-encoded).
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{8,}={0,2}")
+# What SASL mechanisms send in clear before base64: RFC 4616 PLAIN ("authzid NUL user NUL password") and XOAUTH2
+# ("user=... ^A auth=Bearer token ^A ^A"). Recognised by shape, so they are hidden even when the secret is unknown.
+_PLAIN_BLOB = re.compile(rb"\A[^\0]*\0[^\0]+\0[^\0]+\Z")
+_BEARER = re.compile(r"(?i)(auth=Bearer\s+|Bearer\s+)[^\s\x01\"']+")
+
+
 def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """Remove every secret (and its base64 forms, as SASL would carry it) from ``text``."""
-    for secret in secrets:
-        if not secret:
-            continue
-        forms = {secret, base64.b64encode(secret.encode()).decode()}
-        for form in sorted(forms, key=len, reverse=True):
+    """Remove every secret from ``text``: as written, base64-encoded (alone or inside a SASL PLAIN or XOAUTH2
+    response, at any alignment), and any SASL credential blob or bearer token even when the secret is unknown."""
+    known = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+    for secret in known:
+        for form in sorted({secret, base64.b64encode(secret.encode()).decode()}, key=len, reverse=True):
             text = text.replace(form, "***")
-    return text
+    needles = [secret.encode() for secret in known]
+    text = _BASE64_RUN.sub(lambda match: "***" if _hides_credential(match.group(), needles) else match.group(), text)
+    return _BEARER.sub(lambda match: match.group(1) + "***", text)
+
+
+def _hides_credential(run: str, needles: list[bytes]) -> bool:
+    """Whether a base64 run decodes, from any of its four alignments, to a known secret or a SASL credential."""
+    body = run.rstrip("=")
+    whole = _decoded(body + "=" * (-len(body) % 4))
+    if _PLAIN_BLOB.match(whole) or b"auth=Bearer " in whole:
+        return True
+    for start in range(4):
+        chunk = body[start:]
+        chunk = chunk[:-1] if len(chunk) % 4 == 1 else chunk  # a lone last character cannot be decoded
+        decoded = _decoded(chunk + "=" * (-len(chunk) % 4))
+        if any(needle in decoded for needle in needles):
+            return True
+    return False
+
+
+def _decoded(chunk: str) -> bytes:
+    """``chunk`` decoded from base64, or b"" when it is not valid base64."""
+    try:
+        return base64.b64decode(chunk, validate=True)
+    except (binascii.Error, ValueError):
+        return b""

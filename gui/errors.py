@@ -13,12 +13,20 @@ from connectors import exceptions as ex
 class UserMessage:
     title: str
     text: str
-    kind: str  # "auth", "reauth", "certificate", "network", "insecure", "message", "config", "other"
+    kind: str  # "auth", "reauth", "keyring", "certificate", "network", "insecure", "message", "config", "other"
 
 
 def describe_error(error: BaseException) -> UserMessage:
     """A title and a sentence a person can act on; connector messages already name host, user and cause."""
     detail = str(error) or type(error).__name__
+    if isinstance(error, ex.SecretsUnavailable):
+        return UserMessage(
+            QCoreApplication.translate("errors", "Keyring locked"),
+            QCoreApplication.translate(
+                "errors", "Facteur cannot read the password from the keyring until it is unlocked. Mail waits "
+                "meanwhile; nothing is lost."),
+            "keyring",
+        )
     if isinstance(error, ex.ReauthenticationRequired):
         return UserMessage(QCoreApplication.translate("errors", "Sign in again"), detail, "reauth")
     if isinstance(error, ex.OAuthError):

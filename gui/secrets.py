@@ -13,17 +13,13 @@ import keyring
 import keyring.backend
 import keyring.errors
 
-from connectors.exceptions import AuthenticationError, ReauthenticationRequired
+from connectors.exceptions import AuthenticationError, ReauthenticationRequired, SecretsUnavailable
 from connectors.messaging.oauth_utils import OAuth2Manager
 
 from .accounts import APP_NAME, Account
 
 SERVICE = APP_NAME
 _INSECURE_BACKENDS = ("PlaintextKeyring", "EncryptedKeyring", "fail.Keyring", "null.Keyring")
-
-
-class SecretsUnavailable(RuntimeError):
-    """No keyring can hold the secret (no Secret Service, or the keyring is locked and the prompt was dismissed)."""
 
 
 def _writing_backend() -> keyring.backend.KeyringBackend:

@@ -125,7 +125,7 @@ class IMAPConnector(BaseConnector):
     def _login(self, client: IMAPClient) -> None:
         cfg = self.config
         if not cfg.use_oauth:
-            password = self.credentials.password(cfg.username, cfg.host)
+            password = self._password()
             try:
                 if (cfg.username + password).isascii():
                     client.login(cfg.username, password)
@@ -143,7 +143,7 @@ class IMAPConnector(BaseConnector):
             log.warning("%s does not advertise AUTH=XOAUTH2; trying it anyway", cfg.address)
         last = ""
         for attempt in range(2):
-            token = self.credentials.access_token(cfg.username, force_refresh=attempt > 0)
+            token = self._access_token(force_refresh=attempt > 0)
             try:
                 client.oauth2_login(cfg.username, token)
                 return

@@ -134,7 +134,7 @@ class SMTPConnector(BaseConnector):
         if cfg.use_oauth:
             self._oauth_login(smtp)
             return
-        password = self.credentials.password(cfg.username, cfg.host)
+        password = self._password()
         try:
             if (cfg.username + password).isascii():
                 smtp.login(cfg.username, password)
@@ -158,7 +158,7 @@ class SMTPConnector(BaseConnector):
         cfg = self.config
         last_error = ""
         for attempt in range(2):
-            token = self.credentials.access_token(cfg.username, force_refresh=attempt > 0)
+            token = self._access_token(force_refresh=attempt > 0)
             initial = build_xoauth2_string(cfg.username, token)
             # smtplib calls the authobject again with the server's challenge (a JSON error): answer it empty.
             try:
@@ -314,7 +314,9 @@ class SMTPConnector(BaseConnector):
             try:
                 refused = self._smtp.sendmail(sender, list(envelope), data)
             except smtplib.SMTPRecipientsRefused as exc:
-                details = "; ".join(f"{rcpt}: {code} {_decode(text)}" for rcpt, (code, text) in exc.recipients.items())
+                details = "; ".join(
+                    f"{rcpt}: {code} {self._scrub(text)}" for rcpt, (code, text) in exc.recipients.items()
+                )
                 codes = [code for code, _ in exc.recipients.values()]
                 raise MessageError(
                     f"The server refused every recipient: {details}",
@@ -323,14 +325,14 @@ class SMTPConnector(BaseConnector):
                 ) from None
             except smtplib.SMTPSenderRefused as exc:
                 raise MessageError(
-                    f"The server refused the sender {sender}: {exc.smtp_code} {_smtp_text(exc)}",
+                    f"The server refused the sender {sender}: {exc.smtp_code} {self._scrub(_smtp_text(exc))}",
                     smtp_code=exc.smtp_code,
                     temporary=400 <= exc.smtp_code < 500,
                 ) from None
             except smtplib.SMTPDataError as exc:
                 error = MessageTooLargeError if exc.smtp_code == 552 else MessageError
                 raise error(
-                    f"The server refused the message: {exc.smtp_code} {_smtp_text(exc)}",
+                    f"The server refused the message: {exc.smtp_code} {self._scrub(_smtp_text(exc))}",
                     smtp_code=exc.smtp_code,
                     temporary=400 <= exc.smtp_code < 500,
                 ) from None
@@ -345,11 +347,11 @@ class SMTPConnector(BaseConnector):
                 self._smtp = None
                 raise network_error(exc, self.config, "SMTP") from None
             if refused:
-                details = "; ".join(f"{rcpt}: {code} {_decode(text)}" for rcpt, (code, text) in refused.items())
+                details = "; ".join(f"{rcpt}: {code} {self._scrub(text)}" for rcpt, (code, text) in refused.items())
                 log.warning("Some recipients were refused: %s", details)
                 raise PartialDeliveryError(
                     f"Sent, but the server refused some recipients: {details}",
-                    {rcpt: (code, _decode(text)) for rcpt, (code, text) in refused.items()},
+                    {rcpt: (code, self._scrub(text)) for rcpt, (code, text) in refused.items()},
                 )
         finally:
             if own_connection:

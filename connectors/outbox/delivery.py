@@ -35,6 +35,7 @@ from ..exceptions import (
     InsecureConnectionError,
     MessageError,
     PartialDeliveryError,
+    SecretsUnavailable,
 )
 from ..messaging.imap import IMAPConnector
 from ..messaging.smtp import SMTPConnector
@@ -65,6 +66,8 @@ def classify_error(error: BaseException) -> Literal["temporary", "permanent"]:
     """Temporary: worth retrying by itself later (network trouble, 4xx). Permanent: needs the person."""
     if isinstance(error, MessageError):
         return "temporary" if error.temporary else "permanent"
+    if isinstance(error, SecretsUnavailable):
+        return "temporary"  # nothing was sent: it goes once the keyring is unlocked
     if isinstance(error, CertificateError | InsecureConnectionError):
         return "permanent"  # retrying will not make an untrusted certificate trusted
     if isinstance(error, ConnectionError):
