@@ -145,9 +145,18 @@ class FolderWrites(WriterBase):
             batch.folders_changed()
 
     def reset_folder(self, name: str, uidvalidity: int) -> None:
-        """UIDVALIDITY changed: drop the folder's messages, keep the folder, restart its sync state."""
+        """UIDVALIDITY changed: drop the folder's messages, keep the folder, restart its sync state.
+
+        Queued commands on the folder keep the UIDVALIDITY they were made under (those made before the folder
+        had one get the one being replaced), so that their replay knows their UIDs are stale.
+        """
         with self._write() as batch:
             folder_id = self._folder_id(self._conn, name)
+            self._conn.execute(
+                "UPDATE commands SET uidvalidity = (SELECT uidvalidity FROM folders WHERE id = ?) "
+                "WHERE folder = ? AND uidvalidity IS NULL",
+                (folder_id, name),
+            )
             self._delete_messages_of(self._conn, folder_id)
             self._conn.execute(
                 "UPDATE folders SET uidvalidity = ?, uidnext = NULL, highestmodseq = NULL, last_sync = NULL "

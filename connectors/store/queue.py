@@ -4,6 +4,11 @@ The worker applies a user action to the store at once (optimistic), enqueues it,
 ``complete()``s it; if the server refuses, ``rollback()`` puts the affected summaries back as they were when the
 command was enqueued. Commands come back from ``pending()`` in enqueue order; whether a failed command blocks the
 ones after it is the worker's policy (same-folder commands usually must not overtake each other).
+
+UIDs mean something only under their folder's UIDVALIDITY, so each command records the UIDVALIDITY the store
+knew when it was queued and the Message-IDs of its messages: a replay that finds another UIDVALIDITY on the
+server finds the messages again by Message-ID (``retarget``) or gives the command up (``discard``), and never
+applies it to whatever messages carry those UIDs now.
 """
 
 # SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller
@@ -26,9 +31,10 @@ from .models import MessageSummary
 FLAGS = "flags"  # args: {"add": [...], "remove": [...]}
 MOVE = "move"  # args: {"to": "Archive"}
 COPY = "copy"  # args: {"to": "Archive"}
-DELETE = "delete"  # args: {} (\\Deleted + EXPUNGE, or move to Trash: the worker decides)
+DELETE = "delete"  # args: {"trash": "Trash"}: a move to the Trash found when the person deleted
+EXPUNGE = "expunge"  # args: {}: \\Deleted + UID EXPUNGE, for good; only ever queued after the person confirmed
 
-_COLUMNS = "id, kind, folder, uids, args, snapshot, created_at, attempts, last_error"
+_COLUMNS = "id, kind, folder, uids, args, snapshot, created_at, attempts, last_error, uidvalidity, message_ids"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,10 @@ class Command:
     created_at: float
     attempts: int
     last_error: str | None
+    uidvalidity: int | None = None
+    """The folder's UIDVALIDITY when the command was queued (None: the folder had never been synchronised)."""
+    message_ids: Mapping[int, str] = field(default_factory=dict, hash=False)
+    """Message-ID of each UID the store knew it for, to find the messages again after a UIDVALIDITY change."""
 
 
 def _summary_json(summary: MessageSummary) -> dict[str, Any]:
@@ -60,7 +70,7 @@ def _summary_from_json(data: dict[str, Any]) -> MessageSummary:
 
 
 def _command_from_row(row: tuple[Any, ...]) -> Command:
-    command_id, kind, folder, uids, args, snapshot, created_at, attempts, last_error = row
+    command_id, kind, folder, uids, args, snapshot, created_at, attempts, last_error, uidvalidity, message_ids = row
     return Command(
         id=command_id,
         kind=kind,
@@ -71,6 +81,8 @@ def _command_from_row(row: tuple[Any, ...]) -> Command:
         created_at=created_at,
         attempts=attempts,
         last_error=last_error,
+        uidvalidity=uidvalidity,
+        message_ids={int(uid): str(message_id) for uid, message_id in json.loads(message_ids).items()},
     )
 
 
@@ -80,7 +92,8 @@ class CommandQueue(MessageWrites):
     ) -> int:
         """Queue a command; call it *before* applying the optimistic change. Returns the command id.
 
-        ``args`` must be JSON-serialisable. The current summaries of ``uids`` are saved with the command.
+        ``args`` must be JSON-serialisable. The current summaries of ``uids`` are saved with the command, and
+        with them the folder's UIDVALIDITY and the messages' Message-IDs.
         """
         if not kind:
             raise ValueError("A queued command needs a kind")
@@ -90,9 +103,12 @@ class CommandQueue(MessageWrites):
         except (TypeError, ValueError) as error:
             raise ValueError(f"Arguments of a queued {kind!r} command must be JSON values: {error}") from None
         with self._write():
-            previous = self.summaries_for(folder, uid_list) if self.folder(folder) is not None else []
+            known = self.folder(folder)
+            previous = self.summaries_for(folder, uid_list) if known is not None else []
+            message_ids = {str(s.uid): s.message_id for s in previous if s.message_id}
             cursor = self._conn.execute(
-                "INSERT INTO commands (kind, folder, uids, args, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO commands (kind, folder, uids, args, snapshot, created_at, uidvalidity, message_ids) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     kind,
                     folder,
@@ -100,6 +116,8 @@ class CommandQueue(MessageWrites):
                     args_json,
                     json.dumps([_summary_json(summary) for summary in previous]),
                     time.time(),
+                    None if known is None else known.uidvalidity,
+                    json.dumps(message_ids),
                 ),
             )
             command_id = cursor.lastrowid
@@ -132,6 +150,31 @@ class CommandQueue(MessageWrites):
             if cursor.rowcount == 0:
                 raise StoreError(f"There is no queued command {command_id}")
 
+    def retarget(self, command_id: int, found: Mapping[int, int], uidvalidity: int) -> Command:
+        """The command's messages were found again under a new UIDVALIDITY (``found`` maps each old UID to its new
+        one; messages not found are left out): from now on it means those UIDs. Returns the updated command."""
+        with self._write():
+            command = self.command(command_id)
+            if command is None:
+                raise StoreError(f"There is no queued command {command_id}")
+            uids = [found[uid] for uid in command.uids if uid in found]
+            message_ids = {str(found[uid]): command.message_ids[uid] for uid in command.uids
+                           if uid in found and uid in command.message_ids}
+            self._conn.execute(
+                "UPDATE commands SET uids = ?, uidvalidity = ?, message_ids = ? WHERE id = ?",
+                (json.dumps(uids), uidvalidity, json.dumps(message_ids), command_id),
+            )
+            updated = self.command(command_id)
+        assert updated is not None
+        return updated
+
+    def discard(self, command_id: int) -> None:
+        """Give a command up without restoring anything (its UIDs no longer name its messages): the next sync
+        of its folder shows the server's state."""
+        with self._write():
+            if self._conn.execute("DELETE FROM commands WHERE id = ?", (command_id,)).rowcount == 0:
+                raise StoreError(f"There is no queued command {command_id}")
+
     def rollback(self, command_id: int) -> None:
         """The server refused the command: restore the saved summaries and forget the command.
 
@@ -143,7 +186,11 @@ class CommandQueue(MessageWrites):
             if command is None:
                 raise StoreError(f"There is no queued command {command_id}")
             self._conn.execute("DELETE FROM commands WHERE id = ?", (command_id,))
-            if command.previous and self.folder(command.folder) is not None:
+            folder = self.folder(command.folder)
+            stale = folder is not None and None not in (folder.uidvalidity, command.uidvalidity) \
+                and folder.uidvalidity != command.uidvalidity
+            # After a UIDVALIDITY change the saved UIDs name other messages: putting them back would mix lives.
+            if command.previous and folder is not None and not stale:
                 saved_uids = [summary.uid for summary in command.previous]
                 present_uids = {summary.uid for summary in self.summaries_for(command.folder, saved_uids)}
                 self.update_flags(command.folder, {s.uid: s.flags for s in command.previous if s.uid in present_uids})

@@ -113,7 +113,21 @@ _V2: tuple[str, ...] = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3: tuple[str, ...] = (
+    # A queued command's UIDs mean something only under the UIDVALIDITY they were taken from: the replay compares
+    # it with the server's and, when it changed, finds the messages again by Message-ID ({"uid": "<id>", ...}).
+    # Commands queued before this step take their folder's current UIDVALIDITY and their snapshot's Message-IDs.
+    "ALTER TABLE commands ADD COLUMN uidvalidity INTEGER",
+    "ALTER TABLE commands ADD COLUMN message_ids TEXT NOT NULL DEFAULT '{}'",
+    "UPDATE commands SET uidvalidity = (SELECT uidvalidity FROM folders WHERE folders.name = commands.folder)",
+    """UPDATE commands SET message_ids = coalesce((
+        SELECT json_group_object(json_extract(item.value, '$.uid'), json_extract(item.value, '$.message_id'))
+        FROM json_each(commands.snapshot) AS item
+        WHERE coalesce(json_extract(item.value, '$.message_id'), '') != ''
+    ), '{}')""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_UID = 2**32 - 1

@@ -82,3 +82,65 @@ def test_rollback_brings_back_messages_an_optimistic_move_removed(
     assert store.uids("INBOX") == [1, 2, 3]
     assert [s.uid for s in store.search("keep")] == [3, 2, 1]
     assert MessagesAdded("INBOX", (2, 3)) in events
+
+
+def test_commands_record_the_uidvalidity_and_message_ids_they_were_made_under(store: MailStore) -> None:
+    store.update_folder_state("INBOX", uidvalidity=1111)
+    store.add_messages("INBOX", [make_summary(1), make_summary(2, message_id="")])
+    command_id = store.enqueue("flags", "INBOX", [1, 2, 3], {"add": ["\\Flagged"]})
+    command = store.command(command_id)
+    assert command is not None
+    assert command.uidvalidity == 1111
+    assert command.message_ids == {1: "<m1@example.com>"}  # 2 has none, 3 is unknown here
+
+
+def test_reset_folder_keeps_commands_marked_with_the_old_uidvalidity(store: MailStore) -> None:
+    store.add_messages("INBOX", [make_summary(1)])
+    never_synced = store.enqueue("flags", "INBOX", [1], {"add": ["\\Seen"]})  # the folder had no UIDVALIDITY yet
+    store.update_folder_state("INBOX", uidvalidity=1111)
+    synced = store.enqueue("flags", "INBOX", [1], {"add": ["\\Flagged"]})
+    store.reset_folder("INBOX", 2222)
+    by_id = {c.id: c for c in store.pending()}
+    assert by_id[synced].uidvalidity == 1111
+    assert by_id[never_synced].uidvalidity == 1111  # stale too: never mistaken for a command made under 2222
+    store.add_messages("INBOX", [make_summary(1, subject="A new message under the new UIDVALIDITY")])
+    store.rollback(synced)  # the saved summary belongs to the old life: it must not come back
+    [summary] = store.summaries("INBOX")
+    assert summary.subject == "A new message under the new UIDVALIDITY" and summary.flags == frozenset()
+
+
+def test_retarget_and_discard(store: MailStore) -> None:
+    store.update_folder_state("INBOX", uidvalidity=1111)
+    store.add_messages("INBOX", [make_summary(uid) for uid in (1, 2, 3)])
+    command_id = store.enqueue("move", "INBOX", [1, 2, 3], {"destination": "Sent"})
+    store.remove_messages("INBOX", [1, 2, 3])
+    command = store.retarget(command_id, {1: 41, 3: 43}, 2222)
+    assert (command.uids, command.uidvalidity) == ((41, 43), 2222)
+    assert command.message_ids == {41: "<m1@example.com>", 43: "<m3@example.com>"}
+    store.discard(command_id)
+    assert store.pending() == [] and store.uids("INBOX") == []  # nothing restored
+    with pytest.raises(StoreError):
+        store.discard(command_id)
+
+
+def test_version_2_commands_get_their_folders_uidvalidity_and_message_ids(tmp_path: Path) -> None:
+    import sqlite3
+
+    from connectors.store import schema
+
+    path = tmp_path / "v2.sqlite3"
+    with MailStore(path) as store:
+        store.upsert_folders([((), "/", "INBOX")])
+        store.update_folder_state("INBOX", uidvalidity=777)
+        store.add_messages("INBOX", [make_summary(5)])
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in ("DROP TABLE commands", *schema.MIGRATIONS[1]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    snapshot = '[{"uid": 5, "message_id": "<m5@example.com>"}, {"uid": 6, "message_id": ""}]'
+    conn.execute("INSERT INTO commands (kind, folder, uids, args, snapshot, created_at) "
+                 "VALUES ('flags', 'INBOX', '[5, 6]', '{}', ?, 0)", (snapshot,))
+    conn.close()
+    with MailStore(path) as store:
+        [command] = store.pending()
+        assert command.uidvalidity == 777 and command.message_ids == {5: "<m5@example.com>"}
