@@ -8,12 +8,16 @@ from PySide6.QtCore import QCoreApplication
 
 from connectors import exceptions as ex
 
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
+
 
 @dataclass(frozen=True)
 class UserMessage:
     title: str
     text: str
     kind: str  # "auth", "reauth", "keyring", "certificate", "network", "insecure", "message", "config", "other"
+    detail: str = ""  # the technical words (host, port, the server's reply), shown on request
 
 
 def describe_error(error: BaseException) -> UserMessage:
@@ -54,3 +58,40 @@ def describe_error(error: BaseException) -> UserMessage:
     return UserMessage(
         QCoreApplication.translate("errors", "Something went wrong"), f"{type(error).__name__}: {detail}", "other"
     )
+
+
+def describe_account_problem(error: BaseException, account: str) -> UserMessage:
+    """For the account's connection notice: a title naming ``account``, plain words on what happens next or what to
+    do, and the technical detail (the connector's message, with the server's own words) in ``detail``."""
+    problem = describe_error(error)
+    detail = str(error) or type(error).__name__
+    if problem.kind == "network":
+        title = translate("errors", "%1 is offline")
+        if isinstance(error, ex.TimeoutError):
+            text = translate("errors", "The mail server is not answering. Facteur will try again by itself; what "
+                                       "you do meanwhile is kept and sent later.")
+        else:
+            text = translate("errors", "Facteur cannot reach the mail server. Check your Internet connection; "
+                                       "Facteur will try again by itself, and what you do meanwhile is kept and sent "
+                                       "later.")
+    elif problem.kind == "auth":
+        title = translate("errors", "%1: the server refused the password")
+        text = translate("errors", "Check the password in Manage Accounts.")
+    elif problem.kind == "reauth":
+        title = translate("errors", "%1: sign in again")
+        text = translate("errors", "Your sign-in has expired or was withdrawn. Sign in again in Manage Accounts to "
+                                   "keep receiving mail.")
+    elif problem.kind == "certificate":
+        title = translate("errors", "%1: the server's identity could not be verified")
+        text = problem.text
+    elif problem.kind == "insecure":
+        title = translate("errors", "%1: the connection is not secure")
+        text = translate("errors", "The server does not offer encryption, so Facteur will not send your password "
+                                   "to it. Check the security settings in Manage Accounts.")
+    elif problem.kind == "keyring":
+        title = "%1: " + problem.title
+        text = problem.text
+    else:
+        title = "%1: " + problem.title
+        text = translate("errors", "Facteur could not connect to this account.")
+    return UserMessage(title.replace("%1", account), text, problem.kind, detail)

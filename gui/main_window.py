@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from connectors.store import SearchQueryError
 
 from .accounts import APP_NAME, Account, AccountStore
-from .errors import describe_error
+from .errors import describe_account_problem, describe_error
 from .models.mailbox_tree import LOCAL_ACCOUNT_ID, MailboxTreeModel
 from .models.message_list import MessageListModel
 from .models.roles import Roles
@@ -48,7 +48,7 @@ from .views.mailbox_tree_view import MailboxTreeView
 from .views.message_commands import MessageCommands
 from .views.message_list_view import MessageListView
 from .views.message_opener import MessageOpener
-from .views.notifications import DesktopNotifier, NotificationArea
+from .views.notifications import Action, DesktopNotifier, NotificationArea
 from .views.reader import ReaderView
 from .views.reader_window import ReaderWindow
 from .views.search_field import SearchField
@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
             session.stop(int(QUIT_BUDGET_S * 1000))
         self.tree_model.remove_account(account_id)
         self.status.remove_account(account_id)
+        self.notifications.clear_account_problem(account_id)
         if self.location[0] == account_id:
             self.show_folder("", "")
         self._update_actions()
@@ -289,18 +290,22 @@ class MainWindow(QMainWindow):
     def _state_changed(self, account_id: str, state: str) -> None:
         self.tree_model.set_connection_state(account_id, state)
         self.status.set_state(account_id, state)
+        if state == "online":
+            self.notifications.clear_account_problem(account_id)
 
     def _connection_problem(self, account_id: str, exc: BaseException) -> None:
+        """One notice per account, in plain words, replaced by its next problem and gone once it is back."""
         session = self.sessions.get(account_id)
-        problem = describe_error(exc)
         label = session.account.label if session is not None else account_id
+        problem = describe_account_problem(exc, label)
         actions = []
         if session is not None and problem.kind == "network":
-            from .views.notifications import Action
-
             actions.append(Action(translate("MainWindow", "Try Again"), session.retry_now))
+        elif problem.kind in ("auth", "reauth", "insecure", "certificate"):
+            actions.append(Action(translate("MainWindow", "Manage Accounts…"), self.dialogs.manage_accounts))
         kind = "warning" if problem.kind == "network" else "error"
-        self.notify(kind, f"{label}: {problem.title}", problem.text, actions)
+        self.notifications.account_problem(account_id, kind, problem.title, problem.text, detail=problem.detail,
+                                           actions=actions)
 
     # -- showing a folder --------------------------------------------------------------------------------------
 
