@@ -1915,6 +1915,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Réessayer</translation>
     </message>
     <message>
+        <source>Manage Accounts…</source>
+        <translation>Gérer les comptes…</translation>
+    </message>
+    <message>
         <source>Choose a folder</source>
         <translation>Choisissez un dossier</translation>
     </message>
@@ -2182,6 +2186,10 @@ Qt %1</translation>
 </context>
 <context>
     <name>Notifications</name>
+    <message>
+        <source>Details</source>
+        <translation>Détails</translation>
+    </message>
     <message>
         <source>Close</source>
         <translation>Fermer</translation>
@@ -2602,6 +2610,14 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
         <translation>Reconnectez-vous</translation>
     </message>
     <message>
+        <source>Keyring locked</source>
+        <translation>Trousseau verrouillé</translation>
+    </message>
+    <message>
+        <source>Facteur cannot read the password from the keyring until it is unlocked. Mail waits meanwhile; nothing is lost.</source>
+        <translation>Facteur ne peut pas lire le mot de passe dans le trousseau tant qu&apos;il est verrouillé. Le courrier attend en attendant ; rien n&apos;est perdu.</translation>
+    </message>
+    <message>
         <source>Wrong user name or password</source>
         <translation>Nom d&apos;utilisateur ou mot de passe incorrect</translation>
     </message>
@@ -2628,6 +2644,50 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     <message>
         <source>The server refused the operation</source>
         <translation>Le serveur a refusé l&apos;opération</translation>
+    </message>
+    <message>
+        <source>%1 is offline</source>
+        <translation>%1 est hors ligne</translation>
+    </message>
+    <message>
+        <source>The mail server is not answering. Facteur will try again by itself; what you do meanwhile is kept and sent later.</source>
+        <translation>Le serveur de messagerie ne répond pas. Facteur réessaiera de lui-même ; ce que vous faites entre-temps est conservé et envoyé plus tard.</translation>
+    </message>
+    <message>
+        <source>Facteur cannot reach the mail server. Check your Internet connection; Facteur will try again by itself, and what you do meanwhile is kept and sent later.</source>
+        <translation>Facteur ne parvient pas à joindre le serveur de messagerie. Vérifiez votre connexion à Internet ; Facteur réessaiera de lui-même, et ce que vous faites entre-temps est conservé et envoyé plus tard.</translation>
+    </message>
+    <message>
+        <source>%1: the server refused the password</source>
+        <translation>%1 : le serveur a refusé le mot de passe</translation>
+    </message>
+    <message>
+        <source>Check the password in Manage Accounts.</source>
+        <translation>Vérifiez le mot de passe dans Gérer les comptes.</translation>
+    </message>
+    <message>
+        <source>%1: sign in again</source>
+        <translation>%1 : reconnectez-vous</translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired or was withdrawn. Sign in again in Manage Accounts to keep receiving mail.</source>
+        <translation>Votre connexion a expiré ou a été révoquée. Reconnectez-vous dans Gérer les comptes pour continuer à recevoir du courrier.</translation>
+    </message>
+    <message>
+        <source>%1: the server&apos;s identity could not be verified</source>
+        <translation>%1 : l&apos;identité du serveur n&apos;a pas pu être vérifiée</translation>
+    </message>
+    <message>
+        <source>%1: the connection is not secure</source>
+        <translation>%1 : la connexion n&apos;est pas sécurisée</translation>
+    </message>
+    <message>
+        <source>The server does not offer encryption, so Facteur will not send your password to it. Check the security settings in Manage Accounts.</source>
+        <translation>Le serveur ne propose pas de chiffrement : Facteur ne lui enverra donc pas votre mot de passe. Vérifiez les réglages de sécurité dans Gérer les comptes.</translation>
+    </message>
+    <message>
+        <source>Facteur could not connect to this account.</source>
+        <translation>Facteur n&apos;a pas pu se connecter à ce compte.</translation>
     </message>
     <message>
         <source>Sign-in failed</source>
