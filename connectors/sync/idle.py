@@ -1,10 +1,16 @@
-"""Push: IMAP IDLE on one folder, on its own connection, that never dies silently.
+"""Push: IMAP IDLE on one folder, on its own connection, that never dies silently and never hammers a server.
 
 IMAPClient users report IDLE connections that hang forever after a network change. Here the IDLE is ended and
-re-issued every ``probe_interval`` seconds: the server must answer DONE with a tagged OK within the socket
-timeout, so a dead link is noticed within ``probe_interval + timeout`` (under 60 s by default) and the
-connection is rebuilt with exponential backoff. RFC 2177 asks clients to re-issue IDLE before 29 minutes; the
-probe does that many times over.
+re-issued every ``probe_interval`` seconds, and the server must answer DONE (and the NOOP and IDLE that follow)
+within ``answer_timeout``: a link that went silent is noticed within :attr:`IdleWatcher.dead_link_bound` seconds
+(``probe_interval + poll + answer_timeout``: 40.5 s by default, under :data:`DEAD_LINK_BOUND_S`), and the connection
+is rebuilt with exponential backoff. RFC 2177 asks clients to re-issue IDLE before 29 minutes; the probe does that
+many times over.
+
+Errors only the person can fix — a refused password or token, an untrusted certificate, a server that would
+need a clear-text password, a locked keyring — stop the watcher instead of retrying: it reports ``"error"`` and
+waits until :meth:`IdleWatcher.resume` (the person fixed it) or the stop event. Retrying a wrong password every
+minute is how providers come to lock accounts.
 """
 
 from __future__ import annotations
@@ -14,21 +20,39 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from imapclient import exceptions as imap_errors
 
-from ..exceptions import ConnectorError
+from ..exceptions import (
+    AuthenticationError,
+    CertificateError,
+    ConnectorError,
+    InsecureConnectionError,
+    SecretsUnavailable,
+)
 from ..messaging.imap import IMAPConnector
 
 log = logging.getLogger(__name__)
 
 # Untagged responses that mean the folder changed.
 _CHANGES = {b"EXISTS", b"EXPUNGE", b"FETCH", b"VANISHED", b"RECENT"}
+# Failures that retrying cannot fix: the person must act (and the account worker tells them).
+NEEDS_PERSON = (AuthenticationError, CertificateError, InsecureConnectionError, SecretsUnavailable)
+
+PROBE_INTERVAL_S = 30.0
+ANSWER_TIMEOUT_S = 10.0
+POLL_S = 0.5
+DEAD_LINK_BOUND_S = 45.0
+"""The promise: a link that goes silent while idling is noticed within this many seconds."""
 
 
 class IdleWatcher:
-    """Runs in its own thread: ``run(stop)`` returns when ``stop`` is set (within about ``poll`` seconds)."""
+    """Runs in its own thread: ``run(stop)`` returns when ``stop`` is set (within about ``poll`` seconds).
+
+    ``clock`` (monotonic seconds) is injectable so the dead-link bound can be checked without waiting for it.
+    """
 
     def __init__(
         self,
@@ -37,19 +61,35 @@ class IdleWatcher:
         *,
         on_change: Callable[[], None],
         on_state: Callable[[str], None] | None = None,
-        probe_interval: float = 30.0,
-        poll: float = 0.5,
+        on_error: Callable[[BaseException], None] | None = None,
+        probe_interval: float = PROBE_INTERVAL_S,
+        answer_timeout: float = ANSWER_TIMEOUT_S,
+        poll: float = POLL_S,
         max_backoff: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._connect = connect
         self.folder = folder
         self._on_change = on_change
         self._on_state = on_state or (lambda state: None)
+        self._on_error = on_error or (lambda error: None)
         self.probe_interval = probe_interval
+        self.answer_timeout = answer_timeout
         self._poll = poll
         self._max_backoff = max_backoff
+        self._clock = clock
         self._imap: IMAPConnector | None = None
+        self._resume = threading.Event()
         self.connections = 0  # how many times a connection was (re)built: tests and the status bar read it
+
+    @property
+    def dead_link_bound(self) -> float:
+        """The longest a silent link can go unnoticed while idling: one probe interval, one poll, one answer."""
+        return self.probe_interval + self._poll + self.answer_timeout
+
+    def resume(self) -> None:
+        """The person fixed what stopped the watcher (password, certificate, keyring): try again now."""
+        self._resume.set()
 
     def interrupt(self) -> None:
         """Break a blocked IDLE from another thread (quitting): closes the socket."""
@@ -64,6 +104,7 @@ class IdleWatcher:
         backoff = 1.0
         while not stop.is_set():
             try:
+                self._resume.clear()
                 self._imap = self._connect()
                 self.connections += 1
                 self._imap.select_mailbox(self.folder, readonly=True)
@@ -73,6 +114,14 @@ class IdleWatcher:
                 if self.connections > 1:
                     self._on_change()
                 self._idle_loop(self._imap, stop)
+            except NEEDS_PERSON as exc:
+                if stop.is_set():
+                    break
+                log.warning("IDLE on %r stopped until the person acts: %s", self.folder, exc)
+                self._on_state("error")
+                self._on_error(exc)
+                self._wait_for_resume(stop)
+                backoff = 1.0
             except (ConnectorError, OSError, EOFError, imaplib.IMAP4.error, imap_errors.IMAPClientError) as exc:
                 if stop.is_set():
                     break
@@ -86,17 +135,23 @@ class IdleWatcher:
                     imap.disconnect()
         self._on_state("stopped")
 
+    def _wait_for_resume(self, stop: threading.Event) -> None:
+        while not stop.is_set() and not self._resume.wait(self._poll):
+            pass
+
     def _idle_loop(self, imap: IMAPConnector, stop: threading.Event) -> None:
         client = imap.client
         while not stop.is_set():
-            # Changes reported between two IDLEs (or just before one) arrive outside idle_check(): a NOOP collects them.
-            _text, responses = client.noop()
-            if _changed(responses):
-                self._on_change()
-            client.idle()
-            started, changed, empty_wakeups = time.monotonic(), False, 0
-            while not stop.is_set() and time.monotonic() - started < self.probe_interval:
-                checked = time.monotonic()
+            with self._answer_deadline(imap):
+                # Changes reported between two IDLEs (or just before one) arrive outside idle_check(): a NOOP
+                # collects them.
+                _text, responses = client.noop()
+                if _changed(responses):
+                    self._on_change()
+                client.idle()
+            started, changed, empty_wakeups = self._clock(), False, 0
+            while not stop.is_set() and self._clock() - started < self.probe_interval:
+                checked = self._clock()
                 responses = client.idle_check(timeout=self._poll)
                 if _changed(responses):
                     changed = True
@@ -105,15 +160,29 @@ class IdleWatcher:
                     raise ConnectionResetError("the server said BYE")
                 # IMAPClient's idle_check swallows EOF and returns nothing at once: a socket that keeps waking
                 # us with nothing to read has been closed by the other end.
-                early = not responses and time.monotonic() - checked < self._poll / 2
+                early = not responses and self._clock() - checked < self._poll / 2
                 empty_wakeups = empty_wakeups + 1 if early else 0
                 if empty_wakeups >= 3:
                     raise ConnectionResetError("the server closed the connection")
-            # DONE must be answered by a tagged OK within the socket timeout, or the link is dead. Responses that
+            # DONE must be answered by a tagged OK within answer_timeout, or the link is dead. Responses that
             # were read along with the IDLE continuation come back here.
-            _text, responses = client.idle_done()
+            with self._answer_deadline(imap):
+                _text, responses = client.idle_done()
             if changed or _changed(responses):
                 self._on_change()
+
+    @contextmanager
+    def _answer_deadline(self, imap: IMAPConnector) -> Iterator[None]:
+        """While probing, the server has ``answer_timeout`` seconds to answer (not the connection's timeout)."""
+        sock = imap.client.socket()
+        sock.settimeout(min(self.answer_timeout, imap.config.timeout))
+        try:
+            yield
+        finally:
+            try:
+                sock.settimeout(imap.config.timeout)
+            except OSError:
+                pass
 
 
 def _changed(responses: list[tuple[object, ...]]) -> bool:
