@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import MessageError, MessageTooLargeError
+from .flowed import flow
 from .html_text import html_to_text
 
 __all__ = [
@@ -130,7 +131,8 @@ def build_message(
     extra_headers: Mapping[str, str] | None = None,
     date: Any = None,
 ) -> EmailMessage:
-    """An RFC 5322 message: text, or multipart/alternative with HTML, in multipart/mixed with attachments."""
+    """An RFC 5322 message: text (sent as ``format=flowed``), or multipart/alternative with HTML, in
+    multipart/mixed with attachments."""
     check_header_value("subject", subject)
     msg = EmailMessage(policy=policy.default)
     msg["Subject"] = subject
@@ -156,7 +158,9 @@ def build_message(
     msg["MIME-Version"] = "1.0"
 
     text = body if body is not None else (html_to_text(html_body) if html_body else "")
-    msg.set_content(text, subtype="plain", cte=_text_cte(text))
+    # format=flowed (RFC 3676): readers rewrap the paragraphs to their window instead of showing ragged lines.
+    text = flow(text)
+    msg.set_content(text, subtype="plain", cte=_text_cte(text), params={"format": "flowed"})
     if html_body:
         msg.add_alternative(html_body, subtype="html", cte=_text_cte(html_body))
     for attachment in attachments:

@@ -16,10 +16,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
+from .charsets import decode_text
+from .flowed import unflow
 from .html_text import html_to_text
 
 __all__ = ["ParsedAttachment", "ParsedMessage", "parse_message", "safe_filename", "decode_header_value"]
@@ -137,74 +139,105 @@ def unique_filenames(attachments: list[ParsedAttachment]) -> None:
 
 
 def decode_header_value(raw: Any) -> str:
-    """A header as readable text, whatever its encoding (RFC 2047 words, raw UTF-8, Latin-1...)."""
+    """A header as readable text, whatever its encoding (RFC 2047 words, raw UTF-8, windows-1252...).
+
+    ``raw`` may be the header's undecoded bytes: raw 8-bit bytes are then decoded as UTF-8 or windows-1252."""
     if raw is None:
         return ""
+    if isinstance(raw, bytes):
+        return _decode_header_bytes(raw)
     try:
         text = str(raw)
     except Exception:  # noqa: BLE001 - policy.default can choke on broken encoded words
         text = ""
     if text and "=?" not in text:
         return _clean(text)
+    source = text or str(getattr(raw, "_value", raw))
     try:
-        pieces = email.header.decode_header(text or str(getattr(raw, "_value", raw)))
+        pieces = email.header.decode_header(source)
     except Exception:  # noqa: BLE001
         return _clean(text)
     out = []
     for chunk, charset in pieces:
-        if isinstance(chunk, bytes):
-            out.append(_decode_bytes(chunk, charset))
-        else:
+        if not isinstance(chunk, bytes):
             out.append(chunk)
+        elif charset is None:
+            # Text between encoded words, which decode_header hands back as raw-unicode-escape bytes.
+            out.append(chunk.decode("raw-unicode-escape" if not source.isascii() else "ascii", "replace"))
+        else:
+            out.append(decode_text(chunk, charset))
     return _clean("".join(out))
+
+
+def _decode_header_bytes(data: bytes) -> str:
+    data = re.sub(rb"\r?\n(?=[ \t])", b"", data)  # unfold (RFC 5322 2.2.3)
+    if b"=?" not in data:
+        return _clean(decode_text(data, None))
+    # One character per byte, so the text between encoded words comes back from decode_header as the same bytes.
+    try:
+        pieces = email.header.decode_header(data.decode("latin-1"))
+    except Exception:  # noqa: BLE001 - policy.default can choke on broken encoded words
+        return _clean(decode_text(data, None))
+    return _clean("".join(
+        decode_text(chunk.encode("latin-1") if isinstance(chunk, str) else chunk, charset)
+        for chunk, charset in pieces
+    ))
 
 
 def _clean(text: str) -> str:
     return re.sub(r"[\r\n\t]+", " ", text).strip()
 
 
-def _decode_bytes(data: bytes, charset: str | None) -> str:
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("latin-1")
+def _raw_header(msg: Message, name: str) -> str | None:
+    for key, raw in msg.raw_items():
+        if key.lower() == name.lower():
+            return raw
+    return None
 
 
 def _header(msg: Message, name: str) -> str:
+    # From the raw value, not msg.get(): policy.default decodes raw 8-bit bytes and words in an unknown or wrong
+    # charset to U+FFFD, where decode_text() finds windows-1252 text.
+    raw = _raw_header(msg, name)
+    if raw is None:
+        return ""
     try:
-        value = msg.get(name)
-    except Exception:  # noqa: BLE001 - a malformed header must not hide the rest of the message
-        value = None
-        for key, raw in msg.raw_items():
-            if key.lower() == name.lower():
-                value = raw
-                break
-    return decode_header_value(value)
+        data = raw.encode("ascii", "surrogateescape")  # 8-bit bytes are kept as surrogates by the parser
+    except UnicodeEncodeError:  # a header set as text, not parsed from bytes
+        return decode_header_value(raw)
+    return decode_header_value(data)
 
 
 def _part_text(part: Message) -> str:
-    return _decoded_text(part).replace("\r\n", "\n")
+    text = _decoded_text(part).replace("\r\n", "\n")
+    if part.get_content_type() == "text/plain" and _content_param(part, "format") == "flowed":
+        text = unflow(text, delsp=_content_param(part, "delsp") == "yes")
+    return text
+
+
+def _content_param(part: Message, name: str) -> str:
+    try:
+        value = part.get_param(name, "")
+    except Exception:  # noqa: BLE001 - a malformed Content-Type reads as no parameter
+        return ""
+    return (value if isinstance(value, str) else "").strip().lower()
 
 
 def _decoded_text(part: Message) -> str:
-    try:
-        content = part.get_content() if isinstance(part, EmailMessage) else None
-        if isinstance(content, str):
-            return content
-    except Exception as exc:  # noqa: BLE001 - unknown charset, broken transfer encoding: decode by hand below
-        log.debug("Decoding a text part by hand: %s", exc)
+    # Not get_content(): it decodes a missing or wrong charset with U+FFFD for every 8-bit byte.
     try:
         payload = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - a broken transfer encoding: show what is there
+        log.debug("Undecodable text part: %s", exc)
         payload = None
     if not isinstance(payload, bytes):
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
-    return _decode_bytes(payload, part.get_content_charset())
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # noqa: BLE001 - a non-ASCII charset parameter
+        charset = None
+    return decode_text(payload, charset)
 
 
 def _part_bytes(part: Message) -> bytes:

@@ -8,6 +8,9 @@ import logging
 from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 
+from ..messaging.charsets import decode_text
+from ..messaging.flowed import unflow
+
 logger = logging.getLogger(__name__)
 
 # Beyond this, text adds index size but little findability (quoted history, giant newsletters).
@@ -44,20 +47,17 @@ def html_to_text(html: str) -> str:
 
 def _part_text(part: Message) -> str:
     try:
-        if isinstance(part, EmailMessage):
-            content = part.get_content()
-            if isinstance(content, str):
-                return content
+        payload = part.get_payload(decode=True)
     except (LookupError, ValueError):
-        pass  # unknown charset or broken transfer encoding: decode leniently below
-    payload = part.get_payload(decode=True)
+        payload = None
     if not isinstance(payload, bytes):
         return ""
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        return payload.decode(charset, "replace")
-    except LookupError:
-        return payload.decode("utf-8", "replace")
+    # The reader's decoding (windows-1252 for unlabelled 8-bit text) and paragraphs (format=flowed joined), so a
+    # search finds the words the person sees.
+    text = decode_text(payload, part.get_content_charset())
+    if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
+        text = unflow(text.replace("\r\n", "\n"), delsp=str(part.get_param("delsp", "")).lower() == "yes")
+    return text
 
 
 def body_text(raw: bytes, limit: int = MAX_INDEXED_CHARS) -> str:

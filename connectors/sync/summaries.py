@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
+from ..messaging.charsets import decode_text
 from ..messaging.imap_support import decode_labels
 from ..messaging.mime import decode_header_value
 from ..store import MessageSummary
@@ -63,10 +64,7 @@ def _split_headers(raw: bytes) -> dict[str, str]:
 
     A full parser is not needed for a dozen known fields, and this is the hot loop of a 100k-message sync.
     """
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    text = decode_text(raw, "utf-8")  # raw 8-bit headers: UTF-8, else windows-1252 as the reader decodes them
     fields: dict[str, str] = {}
     name = None
     for line in text.split("\n"):
