@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_errors
+from imapclient.response_parser import parse_fetch_response
+from imapclient.util import to_bytes
 
 from ..base import BaseConnector
 from ..config import GMAIL_IMAP, Preset, ServerConfig
@@ -37,6 +39,7 @@ from .imap_support import (
     message_dict,
     parse_ids,
 )
+from .message_sets import message_sets
 from .mime import parse_message
 from .transport import make_ssl_context, network_error
 
@@ -313,8 +316,7 @@ class IMAPConnector(BaseConnector):
         out: dict[int, dict[str, Any]] = {}
         for start in range(0, len(uids), _FETCH_BATCH):
             batch = uids[start : start + _FETCH_BATCH]
-            with self.session("FETCH") as client:
-                response = client.fetch(batch, items)
+            response = self.fetch(batch, items)
             for uid, data in response.items():
                 out[uid] = message_dict(uid, mailbox, data)
         return [out[uid] for uid in uids if uid in out]
@@ -362,11 +364,21 @@ class IMAPConnector(BaseConnector):
             raise MessageError(f"Message {message_id} is not in mailbox {self._selected!r} (deleted or moved?)")
         return messages[0]
 
+    def fetch(self, uids: Iterable[int], items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+        """``UID FETCH`` of ``items`` for ``uids`` in the selected mailbox, parsed by IMAPClient: the UIDs travel
+        as ranges, in as many commands as keep each line short. Only the UIDs asked for are returned (a server
+        may add unsolicited FETCH responses for others)."""
+        wanted = set(uids)
+        out: dict[int, dict[bytes, Any]] = {}
+        with self.session("FETCH") as client:
+            for message_set in message_sets(wanted):
+                out.update(_uid_fetch(client, message_set, items))
+        return {uid: data for uid, data in out.items() if uid in wanted}
+
     def get_raw_message(self, message_id: str | int, mailbox: str | None = None) -> bytes:
         mailbox = self._ensure_selected(mailbox)
         uid = parse_ids([message_id])[0]
-        with self.session("FETCH") as client:
-            data = client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
+        data = self.fetch([uid], ["BODY.PEEK[]"]).get(uid)
         if not data:
             raise MessageError(f"Message {message_id} is not in mailbox {mailbox!r} (deleted or moved?)")
         return bytes(data.get(b"BODY[]") or b"")
@@ -386,10 +398,11 @@ class IMAPConnector(BaseConnector):
         if not uids:
             return
         with self.session("STORE") as client:
-            if add:
-                client.add_flags(uids, list(add), silent=True)
-            if remove:
-                client.remove_flags(uids, list(remove), silent=True)
+            for message_set in message_sets(uids):
+                if add:
+                    client.add_flags(message_set, list(add), silent=True)
+                if remove:
+                    client.remove_flags(message_set, list(remove), silent=True)
 
     def mark_as_read(self, ids: Iterable[Any], mailbox: str | None = None) -> None:
         self.set_flags(ids, add=[SEEN], mailbox=mailbox)
@@ -405,7 +418,8 @@ class IMAPConnector(BaseConnector):
         uids = parse_ids(ids)
         if uids:
             with self.session(f"COPY to {destination!r}") as client, _missing_mailbox(destination):
-                client.copy(uids, destination)
+                for message_set in message_sets(uids):
+                    client.copy(message_set, destination)
 
     def move_messages(self, ids: Iterable[Any], destination: str, mailbox: str | None = None) -> None:
         """Move messages: MOVE when offered; otherwise COPY, \\Deleted and UID EXPUNGE of exactly those UIDs."""
@@ -417,7 +431,8 @@ class IMAPConnector(BaseConnector):
             return
         if self.has_capability("MOVE"):
             with self.session(f"MOVE to {destination!r}") as client, _missing_mailbox(destination):
-                client.move(uids, destination)
+                for message_set in message_sets(uids):
+                    client.move(message_set, destination)
             return
         self.copy_messages(uids, destination)
         self.set_flags(uids, add=[DELETED])
@@ -427,7 +442,8 @@ class IMAPConnector(BaseConnector):
         """Expunge these UIDs and nothing else, even if other messages carry \\Deleted."""
         with self.session("EXPUNGE") as client:
             if client.has_capability("UIDPLUS"):
-                client.uid_expunge(uids)
+                for message_set in message_sets(uids):
+                    client.uid_expunge(message_set)
                 return
             others = set(client.search(["DELETED"])) - set(uids)
             if others:
@@ -523,12 +539,14 @@ class GmailIMAPConnector(IMAPConnector):
     def add_labels(self, ids: Iterable[Any], labels: Sequence[str], mailbox: str | None = None) -> None:
         self._ensure_selected(mailbox)
         with self.session("STORE +X-GM-LABELS") as client:
-            client.add_gmail_labels(parse_ids(ids), list(labels), silent=True)
+            for message_set in message_sets(parse_ids(ids)):
+                client.add_gmail_labels(message_set, list(labels), silent=True)
 
     def remove_labels(self, ids: Iterable[Any], labels: Sequence[str], mailbox: str | None = None) -> None:
         self._ensure_selected(mailbox)
         with self.session("STORE -X-GM-LABELS") as client:
-            client.remove_gmail_labels(parse_ids(ids), list(labels), silent=True)
+            for message_set in message_sets(parse_ids(ids)):
+                client.remove_gmail_labels(message_set, list(labels), silent=True)
 
 
 @contextmanager
@@ -541,6 +559,19 @@ def _missing_mailbox(mailbox: str) -> Iterator[None]:
         if not isinstance(exc, imap_errors.IMAPClientAbortError) and ("TRYCREATE" in text or "NONEXISTENT" in text):
             raise MailboxNotFoundError(mailbox) from None
         raise
+
+
+def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+    """One ``UID FETCH`` of a compressed set. IMAPClient's own ``fetch`` cannot take ranges (it filters its answer
+    with ``int()`` of each id it was given), so the command goes through the imaplib layer it is built on and the
+    answer through IMAPClient's parser."""
+    item_list = b"(" + b" ".join(to_bytes(item).upper() for item in items) + b")"
+    tag = client._imap._command("UID", "FETCH", message_set, item_list)
+    typ, data = client._imap._command_complete("FETCH", tag)
+    client._checkok("fetch", typ, data)
+    typ, data = client._imap._untagged_response(typ, data, "FETCH")
+    parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(data, client.normalise_times, True)
+    return parsed
 
 
 def _quietly_logout(client: IMAPClient) -> None:

@@ -189,14 +189,13 @@ class SyncEngine:
             if imap.selected_mailbox != name:  # what ran between batches selected another folder
                 imap.select_mailbox(name)
             batch = uids[start:start + self._header_batch]
-            with imap.session("FETCH") as client:
-                response = client.fetch(batch, items)
-                summaries = [summary_from_fetch(uid, data) for uid, data in response.items()]
-                undated = [s.uid for s in summaries if not s.date]
-                if undated:
-                    dates = client.fetch(undated, ["INTERNALDATE"])
-                    summaries = [replace(s, internal_date=epoch(dates.get(s.uid, {}).get(b"INTERNALDATE")))
-                                 if not s.date else s for s in summaries]
+            response = imap.fetch(batch, items)
+            summaries = [summary_from_fetch(uid, data) for uid, data in response.items()]
+            undated = [s.uid for s in summaries if not s.date]
+            if undated:
+                dates = imap.fetch(undated, ["INTERNALDATE"])
+                summaries = [replace(s, internal_date=epoch(dates.get(s.uid, {}).get(b"INTERNALDATE")))
+                             if not s.date else s for s in summaries]
             self.store.add_messages(name, summaries)
             done += len(batch)
             if progress is not None:
@@ -221,8 +220,7 @@ class SyncEngine:
         for start in range(0, len(candidates), FLAGS_BATCH):
             _check(cancel)
             batch = candidates[start:start + FLAGS_BATCH]
-            with imap.session("FETCH FLAGS") as client:
-                response = client.fetch(batch, items)
+            response = imap.fetch(batch, items)
             flags = {uid: frozenset(_text(f) for f in data.get(b"FLAGS", ())) for uid, data in response.items()}
             changed += len(self.store.update_flags(name, flags))
         return changed
@@ -257,8 +255,7 @@ class SyncEngine:
         for start in range(0, len(wanted), batch):
             _check(cancel)
             chunk = wanted[start:start + batch]
-            with imap.session("FETCH BODY") as client:
-                response = client.fetch(chunk, ["BODY.PEEK[]"])
+            response = imap.fetch(chunk, ["BODY.PEEK[]"])
             with self.store.batch():
                 for uid, data in response.items():
                     self.store.store_body(folder, uid, bytes(data.get(b"BODY[]") or b""))

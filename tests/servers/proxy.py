@@ -23,6 +23,12 @@ class FaultyProxy:
         self.cut_after_bytes: int | None = None
         #: Stop forwarding (black hole) without closing: a network that vanished silently.
         self.frozen = False
+        #: Close the connection when the client sends a line longer than this many bytes (None = no limit), as
+        #: servers that limit command length do (Courier ends the session at a 16 KB argument).
+        self.max_client_line: int | None = None
+        #: The longest line any client sent, and how many connections were closed for a line too long.
+        self.longest_client_line = 0
+        self.closed_for_long_line = 0
         self.connections = 0
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -81,10 +87,11 @@ class FaultyProxy:
                 self._open += [client, upstream]
                 self.connections += 1
             budget = [self.cut_after_bytes]
-            threading.Thread(target=self._pump, args=(client, upstream, None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, upstream, None, [0]), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, budget), daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, budget: list[int | None] | None) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, budget: list[int | None] | None,
+              line: list[int] | None = None) -> None:
         if self.delay:
             # Latency, not bandwidth: each chunk leaves `delay` after it arrived, chunks still stream back to back.
             queue: Queue[tuple[float, bytes]] = Queue()
@@ -103,6 +110,8 @@ class FaultyProxy:
                     break
                 while self.frozen:
                     time.sleep(0.05)
+                if line is not None and self._line_too_long(data, line):
+                    break
                 if budget is not None and budget[0] is not None:
                     if len(data) >= budget[0]:
                         sink.sendall(data[:budget[0]])
@@ -113,6 +122,19 @@ class FaultyProxy:
             pass
         finally:
             _shutdown(source, sink)
+
+    def _line_too_long(self, data: bytes, line: list[int]) -> bool:
+        """Track the length of the client's current line across chunks (``line[0]``); True to cut."""
+        *ended, rest = data.split(b"\n")
+        lengths = [line[0] + len(ended[0])] + [len(part) for part in ended[1:]] if ended else []
+        line[0] = len(rest) if ended else line[0] + len(rest)
+        longest = max([*lengths, line[0]])
+        with self._lock:
+            self.longest_client_line = max(self.longest_client_line, longest)
+            if self.max_client_line is not None and longest > self.max_client_line:
+                self.closed_for_long_line += 1
+                return True
+        return False
 
     @staticmethod
     def _deliver_later(queue: Queue[tuple[float, bytes]], sink: socket.socket, source: socket.socket) -> None:
