@@ -48,7 +48,9 @@ __all__ = ["IMAPConnector", "GmailIMAPConnector", "FolderInfo"]
 log = logging.getLogger(__name__)
 
 ClientFactory = Callable[[ServerConfig, ssl.SSLContext | None], IMAPClient]
-# Enough messages per FETCH to amortise the round trip, few enough that one reply stays a few MB.
+# Enough messages per FETCH to amortise the round trip. Each comes whole (BODY.PEEK[]), attachments included, so
+# one reply can hold 100 large messages in memory; the sync engine (connectors.sync) fetches headers instead and
+# bodies when they are wanted.
 _FETCH_BATCH = 100
 
 

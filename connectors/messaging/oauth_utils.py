@@ -230,7 +230,10 @@ class OAuth2Manager:
         return token
 
     def revoke(self) -> None:
-        """Revoke the refresh token at the provider (signing out)."""
+        """Revoke the refresh token at the provider (signing out).
+
+        Not called by Facteur yet: kept for removing an OAuth account, which should revoke its grant at the
+        provider rather than only forget the token (the accounts issue, 14)."""
         token = self._refresh_token or self._access_token
         if not token:
             return

@@ -50,9 +50,13 @@ class Folder:
 class MessageSummary:
     """What the message list needs about one message, without its body.
 
-    The sync engine builds these from ENVELOPE / FLAGS / INTERNALDATE / RFC822.SIZE / BODYSTRUCTURE (and the
-    X-GM-* items on Gmail). ``folder`` and ``thread_key`` are filled in by the store on the way out; whatever a
-    caller puts there on the way in is ignored (``folder`` must then be empty or name the target folder).
+    The sync engine builds these from FLAGS, RFC822.SIZE and a few header fields (``BODY.PEEK[HEADER.FIELDS
+    (...)]``, see ``connectors.sync.summaries``), INTERNALDATE only for messages without a usable Date, and the
+    X-GM-* items on Gmail. Without BODYSTRUCTURE, ``has_attachments`` is guessed from a multipart/mixed
+    Content-Type and corrected when the body is fetched.
+
+    ``folder`` and ``thread_key`` are filled in by the store on the way out; whatever a caller puts there on the way
+    in is ignored (``folder`` must then be empty or name the target folder).
     """
 
     uid: int

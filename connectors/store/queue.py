@@ -29,8 +29,7 @@ from .models import MessageSummary
 
 # Suggested kinds; the queue stores any non-empty string.
 FLAGS = "flags"  # args: {"add": [...], "remove": [...]}
-MOVE = "move"  # args: {"to": "Archive"}
-COPY = "copy"  # args: {"to": "Archive"}
+MOVE = "move"  # args: {"destination": "Archive"}
 DELETE = "delete"  # args: {"trash": "Trash"}: a move to the Trash found when the person deleted
 EXPUNGE = "expunge"  # args: {}: \\Deleted + UID EXPUNGE, for good; only ever queued after the person confirmed
 
