@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any
+
+import idna
 
 from ..exceptions import MessageError, MessageTooLargeError
 from .flowed import flow
@@ -29,8 +32,13 @@ __all__ = [
     "build_message",
     "parse_recipients",
     "check_header_value",
+    "envelope_address",
+    "needs_smtputf8",
     "to_wire",
 ]
+
+# The headers that carry addresses: a non-ASCII local part in one of them makes the message an RFC 6532 one.
+_ADDRESS_HEADERS = ("From", "Sender", "To", "Cc", "Bcc", "Reply-To")
 
 
 @dataclass(frozen=True)
@@ -66,11 +74,46 @@ def parse_recipients(field: str, values: str | Sequence[str] | None) -> list[Add
             local, _, domain = addr.rpartition("@")
             if not local or not domain or any(ch.isspace() for ch in addr):
                 raise MessageError(f"{field}: {item!r} is not a valid e-mail address")
+            domain = ascii_domain(domain, f"{field}: {item!r}")
             try:
                 addresses.append(Address(display_name=name, username=local, domain=domain))
             except (ValueError, IndexError) as exc:
                 raise MessageError(f"{field}: {item!r} is not a valid e-mail address ({exc})") from None
     return addresses
+
+
+def ascii_domain(domain: str, where: str) -> str:
+    """The domain as DNS and every SMTP server know it: international names in IDNA A-labels (xn--...)."""
+    if domain.isascii():
+        return domain
+    if domain.startswith("[") and domain.endswith("]"):
+        raise MessageError(f"{where} is not a valid e-mail address (an address literal must be ASCII)")
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise MessageError(f"{where} is not a valid e-mail address: its domain {domain!r} cannot be written as an "
+                           f"international domain name ({exc})") from None
+
+
+def envelope_address(address: str) -> tuple[str, bool]:
+    """An address for MAIL FROM / RCPT TO: the domain in A-labels, and whether it still needs SMTPUTF8 (RFC 6531)
+    because of its local part. Raises :class:`MessageError` naming the address when it cannot be sent at all."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        raise MessageError(f"{address!r} is not a valid e-mail address")
+    domain = ascii_domain(domain, repr(address))
+    return f"{local}@{domain}", not local.isascii()
+
+
+def needs_smtputf8(msg: EmailMessage) -> bool:
+    """Whether an address in the headers has a non-ASCII local part: such a message exists only as UTF-8 headers
+    (RFC 6532), which only a server offering SMTPUTF8 may carry."""
+    for name in _ADDRESS_HEADERS:
+        for header in msg.get_all(name) or ():
+            for address in getattr(header, "addresses", ()):
+                if not address.username.isascii():
+                    return True
+    return False
 
 
 def load_attachment(spec: AttachmentSpec, max_size: int) -> Attachment:
@@ -179,8 +222,10 @@ def build_message(
 
 
 def to_wire(msg: EmailMessage) -> bytes:
-    """The message as SMTP and IMAP carry it: CRLF line ends (smtplib sends bytes unchanged)."""
-    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+    """The message as SMTP and IMAP carry it: CRLF line ends (smtplib sends bytes unchanged). Headers are RFC 2047
+    encoded, except in a message to or from an address with a non-ASCII local part, which is UTF-8 (RFC 6532)."""
+    base = msg.policy if isinstance(msg.policy, EmailPolicy) else policy.default
+    return msg.as_bytes(policy=base.clone(linesep="\r\n", utf8=needs_smtputf8(msg)))
 
 
 def _text_cte(text: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import logging
 import smtplib
-import socket
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -23,7 +22,15 @@ from ..exceptions import (
     PartialDeliveryError,
     TimeoutError,
 )
-from .compose import AttachmentSpec, build_message, check_header_value, load_attachment, parse_recipients, to_wire
+from .compose import (
+    AttachmentSpec,
+    build_message,
+    check_header_value,
+    envelope_address,
+    load_attachment,
+    parse_recipients,
+    to_wire,
+)
 from .sasl import build_xoauth2_string
 from .transport import make_ssl_context, network_error
 
@@ -63,7 +70,9 @@ class SMTPConnector(BaseConnector):
         if self.is_connected():
             return
         cfg = self.config
-        local = cfg.local_hostname or socket.gethostname() or "localhost"
+        # Given to smtplib only so that it does not look up this machine's name (getfqdn, a DNS query that stalls
+        # offline); EHLO itself names the connection's own address (see _ehlo_name).
+        local = cfg.local_hostname or "localhost"
         try:
             if cfg.use_ssl:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -74,6 +83,7 @@ class SMTPConnector(BaseConnector):
         except (OSError, smtplib.SMTPException) as exc:
             raise self._connect_error(exc) from None
         try:
+            smtp.local_hostname = cfg.local_hostname or _ehlo_name(smtp)
             smtp.ehlo()
             if cfg.use_tls and not cfg.use_ssl:
                 if not smtp.has_extn("starttls"):
@@ -301,6 +311,10 @@ class SMTPConnector(BaseConnector):
             raise MessageError("The message has no recipient")
         for address in (sender, *envelope):
             check_header_value("envelope address", address)
+        sender, sender_utf8 = envelope_address(sender)
+        recipients = [envelope_address(address) for address in envelope]
+        international = [address for address, utf8 in [(sender, sender_utf8), *recipients] if utf8]
+        header_block = data.split(b"\r\n\r\n", 1)[0]
         own_connection = not self.is_connected()
         if own_connection:
             self.connect()
@@ -311,8 +325,20 @@ class SMTPConnector(BaseConnector):
                     f"The message is {len(data) / 1048576:.1f} MB; {self.config.address} accepts at most "
                     f"{self._max_size / 1048576:.1f} MB"
                 )
+            options: list[str] = []
+            if international or not header_block.isascii():
+                if not self._smtp.has_extn("smtputf8"):
+                    what = (f"the address {international[0]}" if international
+                            else "this message, whose headers are not ASCII,")
+                    raise MessageError(
+                        f"Cannot send {what}: {self.config.address} does not accept international addresses "
+                        "(SMTPUTF8). Write to an address with only ASCII letters before the @, or use another "
+                        "server."
+                    )
+                options = ["SMTPUTF8", "BODY=8BITMIME"] if self._smtp.has_extn("8bitmime") else ["SMTPUTF8"]
             try:
-                refused = self._smtp.sendmail(sender, list(envelope), data)
+                refused = self._smtp.sendmail(sender, [address for address, _ in recipients], data,
+                                              mail_options=options)
             except smtplib.SMTPRecipientsRefused as exc:
                 details = "; ".join(
                     f"{rcpt}: {code} {self._scrub(text)}" for rcpt, (code, text) in exc.recipients.items()
@@ -418,6 +444,18 @@ def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
     except ValueError:
         pass
     return text
+
+
+def _ehlo_name(smtp: smtplib.SMTP) -> str:
+    """What EHLO says about us: the address literal of this connection's own end ([192.0.2.7], [IPv6:2001:db8::7],
+    RFC 5321 4.1.3), which the server sees anyway, rather than the machine's name, which it has no need to know."""
+    try:
+        address = smtp.sock.getsockname()[0] if smtp.sock is not None else ""
+    except OSError:
+        address = ""
+    if not address:
+        return "localhost"
+    return f"[IPv6:{address.split('%')[0]}]" if ":" in address else f"[{address}]"
 
 
 def _quietly_close(smtp: smtplib.SMTP) -> None:

@@ -40,6 +40,7 @@ class ReceivedMessage:
     data: bytes
     auth_user: str | None = None
     mail_options: list[str] = field(default_factory=list)
+    ehlo_name: str | None = None
 
 
 class SMTPServer:
@@ -62,6 +63,7 @@ class SMTPServer:
         xoauth2_validator: Callable[[str, str], bool] | None = None,
         data_size_limit: int = 35 * 1024 * 1024,
         auth_required: bool = True,
+        smtputf8: bool = False,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -72,6 +74,7 @@ class SMTPServer:
         self.xoauth2_validator = xoauth2_validator
         self.data_size_limit = data_size_limit
         self.auth_required = auth_required
+        self.smtputf8 = smtputf8  # offer SMTPUTF8 (RFC 6531); Dovecot's LMTP does not, so use it without lmtp_socket
         self.port = free_ports(1)[0]
 
         self.received: list[ReceivedMessage] = []
@@ -99,6 +102,7 @@ class SMTPServer:
             "data_size_limit": self.data_size_limit,
             # Without a hostname aiosmtpd calls socket.getfqdn(), a DNS lookup that can stall offline.
             "server_hostname": "localhost",
+            "enable_SMTPUTF8": self.smtputf8,
         }
         if self.xoauth2_validator is None:
             smtp_options["auth_exclude_mechanism"] = ["XOAUTH2"]
@@ -227,6 +231,7 @@ class _Handler:
                 data=envelope.original_content or b"",
                 auth_user=login.decode("utf-8", "replace") if isinstance(login, bytes) else login,
                 mail_options=list(envelope.mail_options),
+                ehlo_name=session.host_name,
             )
         )
         return "250 2.0.0 OK"
