@@ -6,6 +6,7 @@ import base64
 import grp
 import itertools
 import os
+import pwd
 import shutil
 import signal
 import smtplib
@@ -27,9 +28,10 @@ from tests.servers.ca import TestCA
 DOVECOT = Path("/usr/sbin/dovecot")
 DH_PARAMS = Path("/usr/share/dovecot/dh.pem")
 
-# Dovecot refuses uid 0 for mail access, so mail belongs to nobody:nogroup.
-MAIL_UID = 65534
-MAIL_GID = 65534
+# Dovecot refuses uid 0 for mail access, so as root the mail belongs to nobody:nogroup. As anyone else, Dovecot
+# runs entirely as that user: every service, the mail and the files are theirs (no chroot, no user switching).
+ROOT_MAIL_UID = 65534
+ROOT_MAIL_GID = 65534
 
 READY_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
@@ -109,9 +111,9 @@ class DovecotServer:
 
     The configuration, log and certificate live in `workdir`. What Dovecot's unprivileged processes must
     reach (mail, users file, sockets) lives in a private directory, on /dev/shm when there is one, linked
-    from `workdir/mail` and `workdir/run`. The mail processes run as nobody, and pytest's tmp_path sits
-    below a directory that every pytest start resets to 0700, so nobody could not reliably reach it
-    there. The short path also keeps socket paths under the 107-byte AF_UNIX limit. close(), leaving the
+    from `workdir/mail` and `workdir/run`. As root the mail processes run as nobody, and pytest's tmp_path
+    sits below a directory that every pytest start resets to 0700, so nobody could not reliably reach it
+    there. As an ordinary user every Dovecot process runs as that user, with no chroot. The short path also keeps socket paths under the 107-byte AF_UNIX limit. close(), leaving the
     `with` block, or the object being garbage-collected removes the private directory; stop() keeps it.
     """
 
@@ -129,8 +131,11 @@ class DovecotServer:
     ) -> None:
         if not DOVECOT.exists():
             raise DovecotError(f"{DOVECOT} not found: apt-get install -y dovecot-core dovecot-imapd dovecot-lmtpd")
-        if os.geteuid() != 0:
-            raise DovecotError("the Dovecot fixture must run as root (it switches mail processes to nobody)")
+        self.privileged = os.geteuid() == 0
+        if self.privileged:
+            self.mail_uid, self.mail_gid = ROOT_MAIL_UID, ROOT_MAIL_GID
+        else:
+            self.mail_uid, self.mail_gid = os.geteuid(), os.getegid()
         for user, password in users.items():
             if not user or any(c in user for c in ":/\n\r\0"):
                 raise ValueError(f"user name not usable in a passwd-file: {user!r}")
@@ -310,11 +315,11 @@ class DovecotServer:
         self.private_dir.chmod(0o711)
         for directory in (self.base_dir, self.state_dir, self.mail_dir):
             directory.mkdir()
-        os.chown(self.mail_dir, MAIL_UID, MAIL_GID)
-        for user in self.users:
-            home = self.mail_dir / user
-            home.mkdir()
-            os.chown(home, MAIL_UID, MAIL_GID)
+        homes = [self.mail_dir] + [self.mail_dir / user for user in self.users]
+        for home in homes:
+            home.mkdir(exist_ok=True)
+            if self.privileged:
+                os.chown(home, self.mail_uid, self.mail_gid)
         for name, target in (("mail", self.mail_dir), ("run", self.base_dir)):
             link = self.workdir / name
             link.unlink(missing_ok=True)
@@ -325,13 +330,16 @@ class DovecotServer:
         self.users_path.write_text(
             "".join(
                 f"{user}:{{PLAIN.B64}}{base64.b64encode(password.encode()).decode()}"
-                f":{MAIL_UID}:{MAIL_GID}::{self.mail_dir / user}::\n"
+                f":{self.mail_uid}:{self.mail_gid}::{self.mail_dir / user}::\n"
                 for user, password in self.users.items()
             )
         )
-        # Dovecot's auth process runs as the dovecot user, not root.
-        os.chown(self.users_path, 0, grp.getgrnam("dovecot").gr_gid)
-        self.users_path.chmod(0o640)
+        if self.privileged:
+            # Dovecot's auth process runs as the dovecot user, not root.
+            os.chown(self.users_path, 0, grp.getgrnam("dovecot").gr_gid)
+            self.users_path.chmod(0o640)
+        else:
+            self.users_path.chmod(0o600)
         if self.introspection_url:
             self.oauth2_config_path.write_text(
                 f"introspection_mode = post\n"
@@ -383,9 +391,7 @@ disable_plaintext_auth = no
 auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 auth_verbose = yes
-default_internal_user = dovecot
-default_login_user = dovenull
-mail_location = maildir:~/Maildir:LAYOUT=fs
+{self._identity_settings()}mail_location = maildir:~/Maildir:LAYOUT=fs
 mail_fsync = never
 # Tests open many connections per user from one address; the default of 10 would refuse some.
 mail_max_userip_connections = 1000
@@ -415,7 +421,7 @@ namespace inbox {{
 {special_use}}}
 
 service imap-login {{
-  inet_listener imap {{
+{self._chroot_setting()}  inet_listener imap {{
     address = {self.host}
     port = {self.imap_port}
   }}
@@ -430,8 +436,29 @@ service auth {{
     mode = 0666
   }}
 }}
-"""
+{self._unprivileged_services()}"""
         self.config_path.write_text(config)
+
+    def _identity_settings(self) -> str:
+        if self.privileged:
+            return "default_internal_user = dovecot\ndefault_login_user = dovenull\n"
+        user = pwd.getpwuid(self.mail_uid).pw_name
+        group = grp.getgrgid(self.mail_gid).gr_name
+        # Dovecot's own users do not exist for us: every service runs as the current user and group, and mail
+        # uids below 500 (system accounts) must be accepted as well.
+        return (
+            f"default_internal_user = {user}\ndefault_internal_group = {group}\ndefault_login_user = {user}\n"
+            f"first_valid_uid = {min(self.mail_uid, 500)}\nfirst_valid_gid = {min(self.mail_gid, 1)}\n"
+        )
+
+    def _chroot_setting(self) -> str:
+        # chroot() needs root.
+        return "" if self.privileged else "  chroot =\n"
+
+    def _unprivileged_services(self) -> str:
+        if self.privileged:
+            return ""
+        return "".join(f"service {name} {{\n  chroot =\n}}\n" for name in ("anvil", "ipc", "old-stats"))
 
     def _launch_and_wait(self) -> None:
         # Earlier runs' lines stay in the log (restart); only this launch's are evidence of a port clash.
