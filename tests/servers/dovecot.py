@@ -113,8 +113,9 @@ class DovecotServer:
     reach (mail, users file, sockets) lives in a private directory, on /dev/shm when there is one, linked
     from `workdir/mail` and `workdir/run`. As root the mail processes run as nobody, and pytest's tmp_path
     sits below a directory that every pytest start resets to 0700, so nobody could not reliably reach it
-    there. As an ordinary user every Dovecot process runs as that user, with no chroot. The short path also keeps socket paths under the 107-byte AF_UNIX limit. close(), leaving the
-    `with` block, or the object being garbage-collected removes the private directory; stop() keeps it.
+    there. As an ordinary user every Dovecot process runs as that user, with no chroot. The short path also
+    keeps socket paths under the 107-byte AF_UNIX limit. close(), leaving the `with` block, or the object
+    being garbage-collected removes the private directory; stop() keeps it.
     """
 
     host: str = "127.0.0.1"
