@@ -18,12 +18,14 @@ from __future__ import annotations
 import imaplib
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from imapclient import exceptions as imap_errors
+from imapclient.imapclient import IMAPClient, _parse_untagged_response
 
 from ..exceptions import (
     AuthenticationError,
@@ -152,7 +154,7 @@ class IdleWatcher:
             started, changed, empty_wakeups = self._clock(), False, 0
             while not stop.is_set() and self._clock() - started < self.probe_interval:
                 checked = self._clock()
-                responses = client.idle_check(timeout=self._poll)
+                responses = _buffered_responses(client) or client.idle_check(timeout=self._poll)
                 if _changed(responses):
                     changed = True
                     break
@@ -183,6 +185,35 @@ class IdleWatcher:
                 sock.settimeout(imap.config.timeout)
             except OSError:
                 pass
+
+
+def _buffered_responses(client: IMAPClient) -> list[tuple[object, ...]]:
+    """Lines already read from the socket into imaplib's buffer, parsed as idle_check() would.
+
+    idle_check() polls the socket, so it never sees lines that arrived in the same read as an earlier one: an
+    EXISTS sent right after IDLE's continuation (mail delivered as the IDLE began) would otherwise wait for the
+    next probe, up to ``probe_interval`` later.
+    """
+    responses: list[tuple[object, ...]] = []
+    while _has_buffered_input(client):
+        responses.append(_parse_untagged_response(client._imap._get_line()))
+    return responses
+
+
+def _has_buffered_input(client: IMAPClient) -> bool:
+    imap = getattr(client, "_imap", None)
+    if imap is None:  # not an IMAPClient over imaplib (a test's stand-in): nothing is buffered
+        return False
+    sock = client.socket()
+    timeout = sock.gettimeout()
+    sock.setblocking(False)
+    try:
+        # peek() returns what the buffer holds without touching the socket, or makes one non-blocking read.
+        return bool(imap.file.peek(1))
+    except (BlockingIOError, ssl.SSLWantReadError):
+        return False
+    finally:
+        sock.settimeout(timeout)
 
 
 def _changed(responses: list[tuple[object, ...]]) -> bool:

