@@ -97,7 +97,9 @@ class ComposerWindow(QMainWindow):
         self.postbox = postbox
         self.settings = postbox.settings
         self._draft = draft or Draft(account_id=account_id or "")
-        self._blob_of: dict[int, str] = {}  # id(Attachment) -> sha256 already in the drafts store
+        # Attachment -> sha256 already in the drafts store. Keyed by the object (equal attachments have equal bytes),
+        # never by id(): a freed attachment's id is reused by the next one, which would inherit its bytes.
+        self._blob_of: dict[Attachment, str] = {}
         self._finished = False
         self._from_storage = draft is not None
         self._ever_touched = False
@@ -272,7 +274,7 @@ class ComposerWindow(QMainWindow):
                 )
                 continue
             attachment = Attachment(item.name, data, item.content_type)
-            self._blob_of[id(attachment)] = item.sha256
+            self._blob_of[attachment] = item.sha256
             loaded.append(attachment)
         self.attachment_list.add(loaded)
         for field in self.header.address_fields():
@@ -472,12 +474,14 @@ class ComposerWindow(QMainWindow):
         """The draft as it stands (attachment bytes go to the drafts store once each)."""
         sender = self.header.sender
         items = []
+        kept: dict[Attachment, str] = {}  # only the attachments still there, so removed ones are let go
         for attachment in self.attachment_list.attachments():
-            digest = self._blob_of.get(id(attachment))
+            digest = kept.get(attachment) or self._blob_of.get(attachment)
             if digest is None:
                 digest = self.postbox.drafts.put_blob(attachment.data)
-                self._blob_of[id(attachment)] = digest
+            kept[attachment] = digest
             items.append(DraftAttachment(attachment.filename, attachment.content_type, digest, len(attachment.data)))
+        self._blob_of = kept
         return Draft(
             id=self._draft.id,
             account_id=sender.account.id if sender else self._draft.account_id,

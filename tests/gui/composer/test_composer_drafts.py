@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from connectors.messaging.compose import Attachment
 from tests.conftest import ALICE, BOB
 from tests.gui.composer.conftest import fetch_all
 
@@ -101,3 +103,30 @@ def test_draft_recovered_after_the_app_is_killed_mid_edit(tmp_path: Path, accoun
     (restored,) = recovered.attachment_list.attachments()
     assert restored.filename == "photo ünïcode.jpg" and restored.data == attachment.read_bytes()
     assert postbox.recover_drafts(ask=False) == [], "offered once"
+
+
+def test_a_new_attachment_never_inherits_a_removed_ones_bytes(account_store: Any, make_postbox: Any) -> None:
+    """CPython reuses an object's address (its id()) once it is freed: the draft must not key bytes by id()."""
+    postbox = make_postbox(account_store)
+    composer = postbox.open_composer(subject="Two files, one after the other")
+    composer.attachment_list.add([Attachment("old.txt", b"the removed file", "text/plain")])
+    composer.current_draft()  # the old file's bytes go to the drafts store
+    freed = id(composer.attachment_list.attachments()[0])
+    composer.attachment_list.remove_rows([0])
+    composer.current_draft()
+    gc.collect()
+
+    # Allocate attachments (kept alive, so each takes a new address) until one lands where the old one was.
+    made = []
+    for _ in range(100_000):
+        made.append(Attachment("new.txt", b"the file the person attached", "text/plain"))
+        if id(made[-1]) == freed:
+            break
+    assert id(made[-1]) == freed, "the scenario needs CPython to reuse the freed address"
+    composer.attachment_list.add([made[-1]])
+    composer.keep_as_draft_and_close()
+
+    (item,) = postbox.drafts.get(composer.draft_id).attachments
+    assert (item.name, postbox.drafts.blob(item.sha256)) == ("new.txt", b"the file the person attached")
+    (restored,) = postbox.open_draft(composer.draft_id).attachment_list.attachments()
+    assert restored.data == b"the file the person attached"
