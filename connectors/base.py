@@ -6,7 +6,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from .config import Preset, ServerConfig, config_from_env, parse_config
 from .credentials import CredentialsProvider, OAuthCredentials, StaticCredentials
@@ -43,6 +43,26 @@ class BaseConnector(ABC):
         if config.password is None:
             raise ConfigurationError("Configuration field 'password' is required", "password")
         return StaticCredentials(config.password)
+
+    @classmethod
+    def create_with_oauth(
+        cls, email: str, client_id: str, client_secret: str, refresh_token: str, **extra: Any
+    ) -> Self:
+        """A connector signing in as ``email`` with XOAUTH2, access tokens coming from ``refresh_token`` (e.g.
+        ``GmailConnector`` or ``GmailIMAPConnector``, whose preset knows the servers). ``extra`` adds config fields;
+        an ``oauth`` dict in it adds OAuth settings (token URI, CA file...)."""
+        config: dict[str, Any] = {
+            "username": email,
+            "use_oauth": True,
+            "oauth": {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "refresh_token": refresh_token,
+                **extra.pop("oauth", {}),
+            },
+        }
+        config.update(extra)
+        return cls(config)
 
     def __repr__(self) -> str:
         state = "connected" if self.is_connected() else "disconnected"

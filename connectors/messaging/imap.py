@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import imaplib
 import logging
+import socket
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -88,6 +89,17 @@ class IMAPConnector(BaseConnector):
 
     def is_connected(self) -> bool:
         return self._client is not None
+
+    def interrupt(self) -> None:
+        """Break a blocking read or write of this connection from another thread (to cancel, or to quit): the
+        socket is shut down, so the blocked call fails at once as a ConnectionError. Never raises."""
+        client = self._client
+        if client is None:
+            return
+        try:
+            client.socket().shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError):  # already closed, or never fully opened
+            pass
 
     def connect(self) -> None:
         if self._client is not None:
@@ -501,24 +513,6 @@ class GmailIMAPConnector(IMAPConnector):
 
     preset: ClassVar[Preset | None] = GMAIL_IMAP
     env_kind = "gmail"
-
-    @classmethod
-    def create_with_oauth(
-        cls, email: str, client_id: str, client_secret: str, refresh_token: str, **extra: Any
-    ) -> GmailIMAPConnector:
-        """A Gmail IMAP connector authenticating with XOAUTH2 from a refresh token."""
-        config: dict[str, Any] = {
-            "username": email,
-            "use_oauth": True,
-            "oauth": {
-                "client_id": client_id,
-                "client_secret": client_secret,
-                "refresh_token": refresh_token,
-                **extra.pop("oauth", {}),
-            },
-        }
-        config.update(extra)
-        return cls(config)
 
     def search_messages(
         self,

@@ -391,24 +391,6 @@ class GmailConnector(SMTPConnector):
     env_kind = "gmail"
     server_saves_sent = True
 
-    @classmethod
-    def create_with_oauth(
-        cls, email: str, client_id: str, client_secret: str, refresh_token: str, **extra: Any
-    ) -> GmailConnector:
-        """A Gmail connector authenticating with XOAUTH2 from a refresh token."""
-        config: dict[str, Any] = {
-            "username": email,
-            "use_oauth": True,
-            "oauth": {
-                "client_id": client_id,
-                "client_secret": client_secret,
-                "refresh_token": refresh_token,
-                **extra.pop("oauth", {}),
-            },
-        }
-        config.update(extra)
-        return cls(config)
-
 
 def _auth_plain_utf8(smtp: smtplib.SMTP, username: str, password: str) -> None:
     """AUTH PLAIN with UTF-8 credentials (RFC 4616): smtplib encodes every SASL response as ASCII."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import socket
 import ssl
 import threading
 import time
@@ -96,11 +95,8 @@ class IdleWatcher:
     def interrupt(self) -> None:
         """Break a blocked IDLE from another thread (quitting): closes the socket."""
         imap = self._imap
-        if imap is not None and imap.is_connected():
-            try:
-                imap.client.socket().shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        if imap is not None:
+            imap.interrupt()
 
     def run(self, stop: threading.Event) -> None:
         backoff = 1.0

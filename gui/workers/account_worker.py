@@ -14,7 +14,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
-import socket
 import sys
 import threading
 import time
@@ -198,12 +197,8 @@ class AccountWorker(QObject):
     def interrupt(self) -> None:
         """Break a blocking read or write of the live connection (from any thread)."""
         imap = self._live
-        if imap is None or not imap.is_connected():
-            return
-        try:
-            imap.client.socket().shutdown(socket.SHUT_RDWR)
-        except (OSError, AttributeError):
-            pass
+        if imap is not None:
+            imap.interrupt()
 
     # -- the queue -------------------------------------------------------------------------------------------
 
