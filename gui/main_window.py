@@ -54,6 +54,7 @@ from .views.reader_window import ReaderWindow
 from .views.search_field import SearchField
 from .views.status_bar import MailStatusBar
 from .workers.account_session import INBOX, PUSH, AccountSession
+from .workers.keyring_unlock import KeyringUnlocker
 from .workers.store_relay import StoreEventRelay
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         self.actions.threaded.setChecked(self.settings.threaded)
         self.local = LocalFolders(self, postbox)
         self.dialogs = AccountDialogs(self)
+        self.keyring = KeyringUnlocker(lambda: list(self.sessions.values()), self.local.postbox.worker.retry_now, self)
+        self.keyring.stillLocked.connect(self._keyring_still_locked)
         self.folders = FolderActions(self)
         self._build_layout()
         self._connect()
@@ -303,9 +306,16 @@ class MainWindow(QMainWindow):
             actions.append(Action(translate("MainWindow", "Try Again"), session.retry_now))
         elif problem.kind in ("auth", "reauth", "insecure", "certificate"):
             actions.append(Action(translate("MainWindow", "Manage Accounts…"), self.dialogs.manage_accounts))
-        kind = "warning" if problem.kind == "network" else "error"
+        elif problem.kind == "keyring":
+            actions.append(Action(translate("MainWindow", "Unlock"), self.keyring.unlock))
+        kind = "warning" if problem.kind in ("network", "keyring") else "error"
         self.notifications.account_problem(account_id, kind, problem.title, problem.text, detail=problem.detail,
                                            actions=actions)
+
+    def _keyring_still_locked(self, exc: BaseException) -> None:
+        for account_id, session in self.sessions.items():
+            if session.state == "locked":
+                self._connection_problem(account_id, exc)
 
     # -- showing a folder --------------------------------------------------------------------------------------
 

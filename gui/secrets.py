@@ -54,8 +54,17 @@ def store_secret(account_id: str, kind: str, value: str) -> None:
 def load_secret(account_id: str, kind: str) -> str | None:
     try:
         return keyring.get_password(SERVICE, _key(account_id, kind))
+    except keyring.errors.KeyringLocked:
+        raise SecretsUnavailable("The keyring is locked, and its unlock prompt was dismissed or could not be shown: "
+                                 "unlock it to let Facteur read the password") from None
     except keyring.errors.KeyringError as exc:
         raise SecretsUnavailable(f"The keyring could not be read: {type(exc).__name__}") from None
+
+
+def unlock_keyring() -> None:
+    """Ask the keyring to open: the Secret Service shows its own unlock prompt, and this waits for the person's
+    answer (call it off the GUI thread). Raises :class:`SecretsUnavailable` if it is still locked afterwards."""
+    load_secret("facteur", "unlock-check")
 
 
 def delete_secrets(account_id: str) -> None:

@@ -92,7 +92,8 @@ _THEME_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 # What colour each status dot gets; these are not drawings, they carry meaning by colour and by tooltip text.
-_STATE_COLOURS = {"online": "#2e9d4b", "connecting": "#d99a1e", "offline": "#8a8a8a", "error": "#d03b3b"}
+_STATE_COLOURS = {"online": "#2e9d4b", "connecting": "#d99a1e", "offline": "#8a8a8a", "error": "#d03b3b",
+                  "locked": "#d03b3b"}
 
 
 def _text_colour(group: QPalette.ColorGroup = QPalette.ColorGroup.Active) -> str:

@@ -21,6 +21,7 @@ def state_text(state: str) -> str:
         "connecting": translate("MailStatusBar", "Connecting…"),
         "offline": translate("MailStatusBar", "Offline"),
         "error": translate("MailStatusBar", "Cannot connect"),
+        "locked": translate("MailStatusBar", "Keyring locked"),
     }.get(state, state)
 
 

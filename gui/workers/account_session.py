@@ -82,6 +82,7 @@ class AccountSession(QObject):
             self.idle = IdleWorker(account.id, connect, INBOX)
             self.idle.changed.connect(self._inbox_changed)
             self.idle.stateChanged.connect(self._idle_state)
+            self.idle.failed.connect(self._worker_problem)
         self._resync = QTimer(self)
         self._resync.setInterval(RESYNC_INTERVAL_MS)
         self._resync.timeout.connect(self.sync_all)
@@ -196,7 +197,18 @@ class AccountSession(QObject):
 
     @Slot(str)
     def _worker_state(self, state: str) -> None:
+        if state == "online" and self.idle is not None:
+            self.idle.resume()  # whatever stopped IDLE (password, certificate, keyring) is fixed: the worker got in
         self.stateChanged.emit(self.account.id, state)
+
+    def keyring_unlocked(self) -> None:
+        """The person unlocked the keyring: connect again now (the worker, and IDLE if the lock stopped it)."""
+        if self._stopped:
+            return
+        if self.worker.state == "locked":
+            self.worker.retry_now()
+        if self.idle is not None:
+            self.idle.resume()
 
     @Slot(object)
     def _worker_problem(self, exc: BaseException) -> None:

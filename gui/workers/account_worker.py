@@ -27,6 +27,7 @@ from connectors.exceptions import (
     CertificateError,
     ConnectionError,
     InsecureConnectionError,
+    SecretsUnavailable,
 )
 from connectors.messaging.imap import IMAPConnector
 from connectors.store import MailStore
@@ -90,7 +91,8 @@ class AccountWorker(QObject):
     """Lives in its own thread (``start()``); every public method may be called from the GUI thread."""
 
     stateChanged = Signal(str)
-    """"connecting", "online", "offline" (will retry) or "error" (needs the person: password, certificate)."""
+    """"connecting", "online", "offline" (will retry), "error" (needs the person: password, certificate) or "locked"
+    (the keyring is locked: waits until the person unlocks it, without prompting again by itself)."""
     connectionProblem = Signal(object)
     """The exception that made the account offline or in error (once per change of state)."""
     reconnectDue = Signal()
@@ -312,6 +314,9 @@ class AccountWorker(QObject):
             result = work()
         except SyncCancelled:
             raise Cancelled() from None
+        except SecretsUnavailable as exc:
+            self._went_wrong("locked", exc)
+            raise
         except (AuthenticationError, CertificateError, InsecureConnectionError) as exc:
             self._went_wrong("error", exc)
             raise
@@ -336,7 +341,7 @@ class AccountWorker(QObject):
         self._set_state("online")
 
     def _went_wrong(self, state: str, exc: BaseException) -> None:
-        first = self._state not in ("offline", "error")
+        first = self._state not in ("offline", "error", "locked")
         if self._offline_since is None:
             self._offline_since = time.monotonic()
         self._set_state(state)

@@ -17,7 +17,9 @@ class IdleWorker(QObject):
 
     changed = Signal()
     """The watched folder changed on the server (new, expunged or re-flagged mail): sync it."""
-    stateChanged = Signal(str)  # "online", "offline", "stopped"
+    stateChanged = Signal(str)  # "online", "offline", "error" (waits for resume()), "stopped"
+    failed = Signal(object)
+    """What stopped IDLE until the person acts (refused password, untrusted certificate, locked keyring)."""
 
     _begin = Signal()
 
@@ -27,7 +29,8 @@ class IdleWorker(QObject):
         self.account_id = account_id
         self.folder = folder
         self._stop = threading.Event()
-        self._watcher = watcher_factory(connect, folder, on_change=self.changed.emit, on_state=self.stateChanged.emit)
+        self._watcher = watcher_factory(connect, folder, on_change=self.changed.emit, on_state=self.stateChanged.emit,
+                                        on_error=self.failed.emit)
         self._thread = QThread()
         self._thread.setObjectName(f"idle-{account_id}")
         self.moveToThread(self._thread)
@@ -47,6 +50,10 @@ class IdleWorker(QObject):
             self._watcher.run(self._stop)
         finally:
             QThread.currentThread().quit()
+
+    def resume(self) -> None:
+        """Try again after an error the person fixed (any thread)."""
+        self._watcher.resume()
 
     def stop(self, timeout_ms: int = 2000) -> bool:
         """Leave IDLE (closing the socket if it is blocked) and end the thread within ``timeout_ms``."""

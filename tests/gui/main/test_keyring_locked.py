@@ -1,0 +1,71 @@
+"""A locked keyring is a state, not a crash: the account says so with an Unlock action, mail waits in the Outbox
+(never marked failed), and everything goes on once the keyring is unlocked. On the session's real gnome-keyring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QPushButton
+
+from connectors.messaging.compose import build_message, parse_recipients, to_wire
+from tests.conftest import ALICE, BOB
+from tests.gui.composer.conftest import fetch_all
+from tests.servers.keyring_lock import keyring_locked, locked_keyring, unlock_keyring_with_password
+
+
+def _queue_message(window: Any, subject: str) -> str:
+    (sender,) = parse_recipients("From", ALICE)
+    message = build_message(subject=subject, sender=sender, to=parse_recipients("To", BOB), body="Waited for the key")
+    account_id = window.accounts.accounts[0].id
+    entry = window.local.postbox.outbox.enqueue(account_id=account_id, raw=to_wire(message),
+                                                message_id=str(message["Message-ID"]), sender=ALICE,
+                                                recipients=[BOB], subject=subject)
+    return entry.id
+
+
+def _unlock_button(window: Any, account_id: str) -> QPushButton:
+    notice = window.notifications.keyed(f"account:{account_id}")
+    assert notice is not None, [n.title for n in window.notifications.notices()]
+    (button,) = [b for b in notice.findChildren(QPushButton) if b.text() == "Unlock"]
+    return button
+
+
+def test_locked_keyring_waits_then_everything_resumes_after_unlock(make_window: Any, dovecot: Any,
+                                                                   qtbot: Any) -> None:
+    window = make_window(start=False)
+    account_id = window.accounts.accounts[0].id
+    session = window.sessions[account_id]
+    worker = window.local.postbox.worker
+    assert session.idle is not None
+    idle_states: list[str] = []
+    session.idle.stateChanged.connect(idle_states.append)
+    with locked_keyring():
+        window.start()
+        qtbot.waitUntil(lambda: session.state == "locked" and "error" in idle_states, timeout=15_000)
+        indicator = window.status.findChild(object, f"accountState-{account_id}")
+        assert indicator is not None and "Keyring locked" in indicator.accessibleName()
+        notice = window.notifications.keyed(f"account:{account_id}")
+        assert notice is not None and "Keyring locked" in notice.title
+
+        with qtbot.waitSignal(worker.retrying, timeout=15_000) as retrying:
+            entry_id = _queue_message(window, "Sealed")
+        assert retrying.args[0] == entry_id and "keyring" in retrying.args[1].lower()
+        entry = window.local.postbox.outbox.get(entry_id)
+        assert entry is not None and entry.state == "queued"  # waiting, not failed
+
+        # Unlock while the prompt cannot open it (a headless session dismisses it): still locked, and said again.
+        with qtbot.waitSignal(window.keyring.stillLocked, timeout=15_000):
+            _unlock_button(window, account_id).click()
+        assert keyring_locked() and session.state == "locked"
+        qtbot.waitUntil(lambda: window.notifications.keyed(f"account:{account_id}") is not None)
+
+        # The person types the keyring password (here over D-Bus), then presses Unlock: everything goes on.
+        unlock_keyring_with_password()
+        with qtbot.waitSignal(worker.sent, timeout=20_000) as sent:
+            _unlock_button(window, account_id).click()
+        assert sent.args[0] == entry_id
+        qtbot.waitUntil(lambda: session.state == "online", timeout=15_000)
+        qtbot.waitUntil(lambda: window.notifications.keyed(f"account:{account_id}") is None)
+        qtbot.waitUntil(lambda: "online" in idle_states, timeout=15_000)  # IDLE was waiting; it goes on too
+        assert idle_states.count("error") == 1  # and it did not retry the locked keyring by itself meanwhile
+    assert [str(m["Subject"]) for m in fetch_all(dovecot, BOB)] == ["Sealed"]
