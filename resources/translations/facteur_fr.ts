@@ -1787,6 +1787,10 @@ Les rouvrir&#xa0;?</translation>
         <source>Cannot connect</source>
         <translation>Connexion impossible</translation>
     </message>
+    <message>
+        <source>Keyring locked</source>
+        <translation>Trousseau verrouillé</translation>
+    </message>
     <message numerus="yes">
         <source>%Ln message(s)</source>
         <translation>
@@ -1917,6 +1921,10 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>Manage Accounts…</source>
         <translation>Gérer les comptes…</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
     </message>
     <message>
         <source>Choose a folder</source>
