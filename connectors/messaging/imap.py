@@ -40,7 +40,7 @@ from .imap_support import (
     message_dict,
     parse_ids,
 )
-from .message_sets import message_sets
+from .message_sets import expand, message_sets
 from .mime import parse_message
 from .transport import make_ssl_context, network_error
 
@@ -53,6 +53,11 @@ ClientFactory = Callable[[ServerConfig, ssl.SSLContext | None], IMAPClient]
 # one reply can hold 100 large messages in memory; the sync engine (connectors.sync) fetches headers instead and
 # bodies when they are wanted.
 _FETCH_BATCH = 100
+# A SEARCH answer is one line, and imaplib refuses lines over 1,000,000 bytes (``_MAXLINE``, reached near 145k
+# UIDs). Searches over a whole folder therefore go in windows of UIDs whose answer stays well under it, even
+# when every other UID is gone: 50k UIDs of up to 10 digits as a plain list, 100k UIDs as ESEARCH ranges.
+_SEARCH_WINDOW = 50_000
+_ESEARCH_WINDOW = 100_000
 
 
 def default_client_factory(config: ServerConfig, context: ssl.SSLContext | None) -> IMAPClient:
@@ -348,6 +353,53 @@ class IMAPConnector(BaseConnector):
             except imap_errors.InvalidCriteriaError as exc:
                 raise MessageError(f"Invalid search criteria {criteria!r}: {str(exc).splitlines()[0]}") from None
 
+    def all_uids(self, uidnext: int | None = None, exists: int | None = None) -> list[int]:
+        """Every UID of the selected mailbox, ascending, however large it is: never one unbounded answer.
+
+        With ESEARCH (RFC 4731) each window's answer comes as ranges (``UID SEARCH RETURN (ALL)``); without it,
+        as plain UID lists in smaller windows. Windows are bounded by UID, so a message expunged meanwhile cannot
+        shift another out of the answer; an empty window jumps to the next message's UID (found by its sequence
+        number) instead of walking a sparse UID space. ``uidnext`` and ``exists`` come from SELECT.
+        """
+        with self.session("SEARCH") as client:
+            esearch = b"ESEARCH" in client.capabilities()
+            window = _ESEARCH_WINDOW if esearch else _SEARCH_WINDOW
+            if uidnext is None:
+                top = client.search(["UID", "*"])  # the last message's UID (empty mailbox: nothing)
+                uidnext = max(top) + 1 if top else 1
+            found: list[int] = []
+            low = 1
+            while low < uidnext:
+                high = min(low + window - 1, uidnext - 1)
+                part = _search_window(client, esearch, low, high, window)
+                found.extend(part)
+                low = high + 1
+                if not part and low < uidnext and (exists is None or len(found) < exists):
+                    # The UID of message number len(found) + 1 is where the next window is worth starting.
+                    try:
+                        following = client.search([str(len(found) + 1)])
+                    except imap_errors.IMAPClientError as exc:
+                        if isinstance(exc, imap_errors.IMAPClientAbortError):
+                            raise
+                        following = []  # a message expunged meanwhile: no hint, walk on
+                    if following and max(following) > low:
+                        low = max(following)
+        return sorted(set(found))
+
+    def search_among(self, uids: Sequence[int], criteria: Sequence[str]) -> list[int]:
+        """The UIDs among ``uids`` (known to exist) matching ``criteria``, e.g. ``["MODSEQ", "1234"]``: searched
+        in windows of the known UIDs, so no answer is longer than one window."""
+        known = sorted(set(uids))
+        found: list[int] = []
+        with self.session("SEARCH") as client:
+            esearch = b"ESEARCH" in client.capabilities()
+            step = _ESEARCH_WINDOW if esearch else _SEARCH_WINDOW
+            for start in range(0, len(known), step):
+                low, high = known[start], known[min(start + step, len(known)) - 1]
+                found.extend(_search_window(client, esearch, low, high, step, criteria))
+        wanted = set(known)
+        return sorted(uid for uid in set(found) if uid in wanted)
+
     def search_messages(
         self,
         criteria: Sequence[Any] | str = "ALL",
@@ -568,6 +620,32 @@ def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str]) -> di
     typ, data = client._imap._untagged_response(typ, data, "FETCH")
     parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(data, client.normalise_times, True)
     return parsed
+
+
+def _search_window(client: IMAPClient, esearch: bool, low: int, high: int, most: int,
+                   criteria: Sequence[str] = ()) -> list[int]:
+    """UIDs in ``low:high`` matching ``criteria`` (all when empty); at most ``most`` are believed."""
+    keys = ["UID", f"{low}:{high}", *criteria]
+    if not esearch:
+        uids = [int(uid) for uid in client.search(keys)]
+    else:
+        tag = client._imap._command("UID", "SEARCH", "RETURN", "(ALL)", *keys)
+        typ, data = client._imap._command_complete("SEARCH", tag)
+        client._checkok("search", typ, data)
+        _typ, lines = client._imap._untagged_response(typ, data, "ESEARCH")
+        uids = []
+        for line in lines or ():
+            # (TAG "A12") UID ALL 1:40,42   — or without ALL when nothing matched; a MODSEQ pair may come too.
+            words = bytes(line).split() if isinstance(line, bytes | bytearray) else []
+            for key, value in zip(words, words[1:], strict=False):
+                if key.upper() == b"ALL":
+                    try:
+                        uids.extend(expand(value.decode("ascii"), limit=most))
+                    except (ValueError, UnicodeDecodeError):
+                        raise imap_errors.ProtocolError(f"Unreadable ESEARCH answer for UIDs {low}:{high}") from None
+    if len(uids) > most or any(not low <= uid <= high for uid in uids):
+        raise imap_errors.ProtocolError(f"The server answered a search of UIDs {low}:{high} with other UIDs")
+    return uids
 
 
 def _quietly_logout(client: IMAPClient) -> None:

@@ -3,7 +3,7 @@
 Blocking and single-threaded (the account's worker thread). Data flows server → store; the GUI reads the store.
 Safety rules, learnt from other clients' bugs:
 
-* A local message is removed only when the server said so: after a complete, successful ``UID SEARCH ALL``
+* A local message is removed only when the server said so: after a complete, successful search of all UIDs
   (or the folder's UIDVALIDITY changed). A dropped connection mid-response raises before anything is deleted,
   so a partial answer can never delete local mail (the Mailspring-Sync VANISHED bug).
 * Headers are fetched newest first in batches of UIDs, never one round trip per message.
@@ -157,9 +157,10 @@ class SyncEngine:
             self.store.update_folder_state(name, last_sync=time.time())
             return SyncResult()
 
-        with imap.session("SEARCH") as client:
-            # One complete answer decides what is new and what is gone; a partial one raises before any change.
-            on_server = set(client.search(["ALL"])) if exists else set()
+        # One complete answer decides what is new and what is gone; a partial one raises before any change.
+        # It comes in UID windows (ESEARCH ranges when offered): one line listing 300k UIDs would exceed imaplib's
+        # line limit.
+        on_server = set(imap.all_uids(info.get("uidnext"), exists)) if exists else set()
         local_uids = self.store.uids(name)
         gone = [uid for uid in local_uids if uid not in on_server]
         if gone:
@@ -210,8 +211,7 @@ class SyncEngine:
         if self._condstore and local_modseq is not None and server_modseq is not None:
             if server_modseq == local_modseq:
                 return 0
-            with imap.session("SEARCH MODSEQ") as client:
-                changed_uids = set(client.search(["MODSEQ", str(local_modseq + 1)]))
+            changed_uids = set(imap.search_among(known, ["MODSEQ", str(local_modseq + 1)]))
             candidates = [uid for uid in known if uid in changed_uids]
         else:
             candidates = known
