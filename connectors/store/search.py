@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from .errors import SearchQueryError
 from .flags import ANSWERED, DELETED, DRAFT, FLAGGED, SEEN
@@ -75,15 +75,17 @@ class ParsedQuery:
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
+class QueryTerm:
+    """One term as typed: ``operator`` None for a bare word or phrase; ``-`` makes it ``negated``."""
+
     operator: str | None
     value: str
     negated: bool
     quoted: bool
 
 
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
+def _tokens(text: str) -> list[QueryTerm]:
+    tokens: list[QueryTerm] = []
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
@@ -108,7 +110,7 @@ def _tokens(text: str) -> list[_Token]:
             while end < n and not text[end].isspace():
                 end += 1
             value, i = text[i:end], end
-        tokens.append(_Token(operator, value, negated, quoted))
+        tokens.append(QueryTerm(operator, value, negated, quoted))
     return tokens
 
 
@@ -132,7 +134,7 @@ def _day_start(value: str, operator: str) -> int:
         raise SearchQueryError(f"{operator}:{value} is not a valid date ({error})") from None
 
 
-def _condition(token: _Token) -> Condition:
+def _condition(token: QueryTerm) -> Condition:
     operator, value = token.operator, token.value.strip()
     if operator == "is":
         sql = _IS.get(value.lower())
@@ -195,3 +197,16 @@ def parse_query(text: str) -> ParsedQuery:
     if match is not None and exclude is not None:
         match, exclude = f"({match}) NOT ({exclude})", None
     return ParsedQuery(match, exclude, tuple(conditions))
+
+
+
+def query_date(value: str, operator: str) -> date:
+    """The UTC day an ``after:``/``before:`` value names (SearchQueryError if it is not a date)."""
+    return datetime.fromtimestamp(_day_start(value, operator), UTC).date()
+
+
+def query_terms(text: str) -> list[QueryTerm]:
+    """The terms of a search as :func:`parse_query` reads them, for a search that runs elsewhere (on the IMAP
+    server). Raises SearchQueryError where parse_query would."""
+    parse_query(text)
+    return _tokens(text)

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from imapclient import exceptions as imap_errors
 
@@ -27,6 +28,7 @@ from ..exceptions import ConnectionError, ConnectorError, MessageError
 from ..messaging.imap import IMAPConnector
 from ..messaging.mime import parse_message
 from ..store import Command, MailStore
+from .server_search import server_criteria
 from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
 
 log = logging.getLogger(__name__)
@@ -336,9 +338,29 @@ class SyncEngine:
         self.connection().delete_mailbox(name)
         self.store.remove_folder(name)
 
-    def search_server(self, folder: str, criteria: Sequence[str] | str) -> list[int]:
-        """Server-side search for what is not cached (X-GM-RAW on Gmail)."""
-        return self.connection().search_uids(criteria, mailbox=folder)
+    def search_server(self, folder: str, criteria: Sequence[Any] | str, *, limit: int | None = None) -> list[int]:
+        """Search ``folder`` on the server, for what the local store cannot find (bodies never downloaded, mail
+        not synchronised yet; X-GM-RAW on Gmail, see ``server_criteria``). Returns the matching UIDs, newest first
+        (at most ``limit``), after storing the summaries of those the store did not hold, so lists can show them.
+        """
+        imap = self.connection()
+        info = imap.select_mailbox_info(folder)
+        local = self.store.folder(folder)
+        if local is None or local.uidvalidity not in (None, info.get("uidvalidity")):
+            self.sync_folder(folder)  # records the folder, or rebuilds it under its new UIDVALIDITY
+        found = sorted(imap.search_uids(criteria, mailbox=folder), reverse=True)[:limit]
+        known = set(self.store.uids(folder))
+        missing = [uid for uid in found if uid not in known]
+        if missing:
+            self._fetch_headers(imap, folder, missing, None, None)
+        return found
+
+    def search_server_for(self, folder: str, query: str, *, limit: int | None = None) -> list[int]:
+        """:meth:`search_server` for what the person typed in the search box (see ``server_criteria``); nothing
+        is searched when nothing in it can be (``in:`` alone)."""
+        self.connection()  # tells whether this is Gmail
+        criteria = server_criteria(query, gmail=self._gmail)
+        return self.search_server(folder, criteria, limit=limit) if criteria else []
 
 
 def _text(flag: object) -> str:
