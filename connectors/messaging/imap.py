@@ -7,12 +7,14 @@ Optional server features (MOVE, UIDPLUS, SPECIAL-USE, X-GM-EXT-1) are detected f
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import imaplib
 import logging
 import socket
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from email.parser import BytesHeaderParser
 from typing import Any, ClassVar
 
 from imapclient import IMAPClient
@@ -32,10 +34,10 @@ from ..exceptions import (
 )
 from .imap_support import (
     DELETED,
-    FALLBACK_NAMES,
     FLAGGED,
     SEEN,
     FolderInfo,
+    choose_special_folder,
     folder_from_listing,
     message_dict,
     parse_ids,
@@ -233,7 +235,7 @@ class IMAPConnector(BaseConnector):
         if self._folders is not None and not refresh:
             return self._folders
         with self.session("LIST") as client:
-            listing = client.list_folders()
+            listing = list_with_roles(client)
         self._folders = [folder_from_listing(flags, delim, name) for flags, delim, name in listing]
         return self._folders
 
@@ -242,18 +244,10 @@ class IMAPConnector(BaseConnector):
         return [f.name for f in self.list_folders() if f.selectable]
 
     def find_special_folder(self, role: str) -> str | None:
-        """The mailbox for a role ("sent", "trash", "drafts", "junk", "archive", "all"): by special-use attribute,
-        then by the usual names."""
+        """The mailbox for a role ("sent", "trash", "drafts", "junk", "archive", "all"): by special-use attribute
+        (RFC 6154, or XLIST's on servers without it), then by the names used in many languages."""
         folders = self.list_folders(refresh=self._folders is None)
-        for folder in folders:
-            if folder.special_use == role:
-                return folder.name
-        names = {f.name.lower(): f.name for f in folders if f.selectable}
-        for candidate in FALLBACK_NAMES.get(role, ()):
-            for prefix in ("", "inbox.", "inbox/"):
-                if prefix + candidate.lower() in names:
-                    return names[prefix + candidate.lower()]
-        return None
+        return choose_special_folder(role, ((f.name, f.special_use, f.selectable) for f in folders))
 
     def select_mailbox(self, mailbox: str = "INBOX", readonly: bool = False) -> int:
         """Select a mailbox; returns its number of messages."""
@@ -500,9 +494,56 @@ class IMAPConnector(BaseConnector):
                 for message_set in message_sets(uids):
                     client.move(message_set, destination)
             return
-        self.copy_messages(uids, destination)
+        self.copy_messages(self._not_copied_yet(uids, destination), destination)
         self.set_flags(uids, add=[DELETED])
         self._expunge_exactly(uids)
+
+    def _not_copied_yet(self, uids: list[int], destination: str) -> list[int]:
+        """The UIDs of ``uids`` still in the selected mailbox and not already in ``destination``.
+
+        Without MOVE a move is COPY, then STORE \\Deleted, then EXPUNGE: when the link is cut after the COPY, the
+        retry must not copy again. A message counts as copied when ``destination`` holds one with the same
+        Message-ID and size; messages without a Message-ID cannot be recognised and are copied.
+        """
+        source = self._selected
+        assert source is not None
+        here = {uid: _identity(data) for uid, data in self.fetch(uids, _IDENTITY_ITEMS).items()}
+        wanted = {identity for identity in here.values() if identity[0]}
+        there: set[tuple[str, int]] = set()
+        if wanted:
+            self.select_mailbox(destination, readonly=True)
+            try:
+                there = set(self._messages_with_ids(message_id for message_id, _size in wanted).values())
+            finally:
+                self.select_mailbox(source)
+        return [uid for uid in uids if uid in here and (not here[uid][0] or here[uid] not in there)]
+
+    def _messages_with_ids(self, message_ids: Iterable[str]) -> dict[int, tuple[str, int]]:
+        """(Message-ID, size) of the selected mailbox's messages whose Message-ID header holds one of these."""
+        ordered = sorted(set(message_ids))
+        out: dict[int, tuple[str, int]] = {}
+        for start in range(0, len(ordered), _SEARCH_OR_BATCH):
+            chunk = ordered[start:start + _SEARCH_OR_BATCH]
+            criteria: list[Any] = ["OR"] * (len(chunk) - 1)
+            for message_id in chunk:
+                criteria += ["HEADER", "Message-ID", message_id]
+            charset = None if all(message_id.isascii() for message_id in chunk) else "UTF-8"
+            with self.session("SEARCH HEADER Message-ID") as client:
+                hits = client.search(criteria, charset=charset)
+            if hits:
+                out.update({uid: _identity(data) for uid, data in self.fetch(hits, _IDENTITY_ITEMS).items()})
+        return out
+
+    def find_by_message_id(self, message_ids: Iterable[str], mailbox: str | None = None) -> dict[str, int]:
+        """The UID of each Message-ID found exactly once in the mailbox (``UID SEARCH HEADER Message-ID``, checked
+        against the header itself); Message-IDs found nowhere, or more than once, are left out."""
+        self._ensure_selected(mailbox)
+        wanted = {message_id.strip() for message_id in message_ids if message_id.strip()}
+        matches: dict[str, list[int]] = {}
+        for uid, (message_id, _size) in self._messages_with_ids(wanted).items():
+            if message_id in wanted:
+                matches.setdefault(message_id, []).append(uid)
+        return {message_id: uids[0] for message_id, uids in matches.items() if len(uids) == 1}
 
     def _expunge_exactly(self, uids: list[int]) -> None:
         """Expunge these UIDs and nothing else, even if other messages carry \\Deleted."""
@@ -523,15 +564,36 @@ class IMAPConnector(BaseConnector):
             client.expunge()
 
     def delete_messages(self, ids: Iterable[Any], permanent: bool = False, mailbox: str | None = None) -> None:
-        """Move messages to Trash (the special-use folder), or delete them for good when ``permanent``, when
-        there is no Trash, or when they already are in it."""
+        """Move messages to Trash; with ``permanent=True``, delete them for good instead.
+
+        Deleting is never permanent by surprise: when the account has no Trash (see ``find_special_folder``) or
+        the messages already are in it, this raises MessageError and changes nothing; say ``permanent=True``.
+        """
         source = self._ensure_selected(mailbox)
         uids = parse_ids(ids)
         if not uids:
             return
-        trash = None if permanent else self.find_special_folder("trash")
-        if trash is not None and trash != source:
-            self.move_messages(uids, trash)
+        if permanent:
+            self.expunge_messages(uids)
+            return
+        trash = self.find_special_folder("trash")
+        if trash is None:
+            raise MessageError(
+                f"{self.config.address} has no Trash folder, so deleting would be permanent; nothing was deleted "
+                "(delete_messages(..., permanent=True) deletes for good)"
+            )
+        if trash == source:
+            raise MessageError(
+                f"The messages already are in the Trash ({trash!r}); deleting them again would be permanent, so "
+                "nothing was deleted (delete_messages(..., permanent=True) deletes for good)"
+            )
+        self.move_messages(uids, trash)
+
+    def expunge_messages(self, ids: Iterable[Any], mailbox: str | None = None) -> None:
+        """Delete messages for good: \\Deleted, then EXPUNGE of exactly these UIDs (UID EXPUNGE with UIDPLUS)."""
+        self._ensure_selected(mailbox)
+        uids = parse_ids(ids)
+        if not uids:
             return
         self.set_flags(uids, add=[DELETED])
         self._expunge_exactly(uids)
@@ -646,6 +708,29 @@ def _search_window(client: IMAPClient, esearch: bool, low: int, high: int, most:
     if len(uids) > most or any(not low <= uid <= high for uid in uids):
         raise imap_errors.ProtocolError(f"The server answered a search of UIDs {low}:{high} with other UIDs")
     return uids
+
+
+_IDENTITY_ITEMS = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+_IDENTITY_KEY = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
+# Message-IDs per SEARCH (OR chains): a few KB of command line at most.
+_SEARCH_OR_BATCH = 50
+
+
+def _identity(data: dict[bytes, Any]) -> tuple[str, int]:
+    """(Message-ID, size) of a message, from a FETCH of ``_IDENTITY_ITEMS``."""
+    header = BytesHeaderParser(policy=email.policy.default).parsebytes(bytes(data.get(_IDENTITY_KEY) or b""))
+    message_id = str(header.get("Message-ID") or "").strip()
+    return message_id, int(data.get(b"RFC822.SIZE") or 0)
+
+
+def list_with_roles(client: IMAPClient) -> list[tuple[tuple[bytes, ...], bytes, str]]:
+    """LIST; on a server with XLIST but no SPECIAL-USE (older Gmail), XLIST, whose attributes name \\Trash,
+    \\Sent, \\AllMail... as SPECIAL-USE's do."""
+    if not client.has_capability("SPECIAL-USE") and client.has_capability("XLIST"):
+        listing: list[tuple[tuple[bytes, ...], bytes, str]] = client.xlist_folders()
+        return listing
+    plain: list[tuple[tuple[bytes, ...], bytes, str]] = client.list_folders()
+    return plain
 
 
 def _quietly_logout(client: IMAPClient) -> None:

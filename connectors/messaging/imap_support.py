@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,14 +27,58 @@ SPECIAL_USES = {
     "\\flagged": "flagged",
     "\\important": "important",
 }
-#: When the server has no SPECIAL-USE, the names people and other clients use.
+#: When the server has no SPECIAL-USE (nor XLIST), the names people and other clients use. Trash matters most: a
+#: missed Trash would make deleting permanent, so its list covers the languages servers and clients name it in.
 FALLBACK_NAMES = {
     "sent": ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "Envoyés", "Éléments envoyés"),
-    "trash": ("Trash", "Deleted Items", "Deleted Messages", "Bin", "Corbeille"),
+    "trash": (
+        "Trash", "Deleted Items", "Deleted Messages", "Deleted", "Bin",
+        "Corbeille", "Éléments supprimés",  # French
+        "Papierkorb", "Gelöschte Elemente", "Gelöschte Objekte",  # German
+        "Papelera", "Elementos eliminados",  # Spanish
+        "Cestino", "Posta eliminata", "Elementi eliminati",  # Italian
+        "Корзина", "Удаленные", "Удалённые",  # Russian
+        "Prullenbak", "Verwijderde items",  # Dutch
+        "Lixeira", "Lixo", "Itens excluídos", "Itens eliminados",  # Portuguese
+        "Kosz", "Elementy usunięte",  # Polish
+        "Koš", "Odstraněná pošta",  # Czech
+        "Papperskorgen", "Borttagna objekt",  # Swedish
+        "Papirkurv", "Slettede elementer", "Slettet post",  # Danish, Norwegian
+        "Roskakori", "Poistetut",  # Finnish
+        "Çöp Kutusu", "Silinmiş Öğeler",  # Turkish
+        "Κάδος απορριμμάτων",  # Greek
+        "Kuka",  # Hungarian
+        "回收站", "已删除", "已删除邮件", "已刪除", "垃圾桶",  # Chinese
+        "ゴミ箱", "削除済みアイテム",  # Japanese
+        "휴지통",  # Korean
+    ),
     "drafts": ("Drafts", "Brouillons"),
     "junk": ("Junk", "Spam", "Junk E-mail", "Indésirables"),
     "archive": ("Archive", "Archives"),
 }
+# Where servers put the default folders when they are not at the top: Courier/Cyrus under INBOX, Gmail's.
+_FOLDER_PARENTS = ("", "inbox.", "inbox/", "[gmail]/", "[google mail]/")
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def choose_special_folder(role: str, folders: Iterable[tuple[str, str | None, bool]]) -> str | None:
+    """The folder for ``role`` ("trash", "sent"...) among ``(name, special_use, selectable)`` entries: the one the
+    server marked (RFC 6154 SPECIAL-USE, or XLIST's attributes), else the first name of ``FALLBACK_NAMES``, at the
+    top or below INBOX or Gmail's folder, in any case."""
+    entries = list(folders)
+    for name, special_use, _selectable in entries:
+        if special_use == role:
+            return name
+    names = {_fold(name): name for name, _use, selectable in entries if selectable}
+    for candidate in FALLBACK_NAMES.get(role, ()):
+        for parent in _FOLDER_PARENTS:
+            found = names.get(_fold(parent + candidate))
+            if found is not None:
+                return found
+    return None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The sync engine (server → local store) and IMAP IDLE push. Pure Python, blocking: run them in worker threads."""
 
-from .engine import Cancelled, CommandRefused, SyncEngine, SyncProgress, SyncResult
+from .engine import Cancelled, CommandRefused, PermanentDeleteNeeded, SyncEngine, SyncProgress, SyncResult
 from .idle import IdleWatcher
 
-__all__ = ["Cancelled", "CommandRefused", "IdleWatcher", "SyncEngine", "SyncProgress", "SyncResult"]
+__all__ = [
+    "Cancelled", "CommandRefused", "IdleWatcher", "PermanentDeleteNeeded", "SyncEngine", "SyncProgress", "SyncResult",
+]

@@ -11,6 +11,12 @@ Safety rules, learnt from other clients' bugs:
   are found with ``SEARCH MODSEQ``. Without it, flags of every message are re-read in batches.
 * Commands (flags, moves, deletes) change the store at once, are queued durably, and are replayed in order;
   a refused command is rolled back in the store and reported.
+* Queued commands replay before any folder is synchronised (whatever asked for the sync: the person, a timer,
+  IDLE), so a sync never brings back what the person just moved or overwrites what they just flagged.
+* A queued command's UIDs are used only under the UIDVALIDITY they were taken from; after a change its messages
+  are found again by Message-ID, and those that cannot be are left alone and reported, never guessed.
+* Nothing is deleted for good unless the caller asked for exactly that (``delete_permanently``): a delete is a
+  move to the Trash chosen when the person deleted, and the replay never falls back to expunging.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from typing import Any
 from imapclient import exceptions as imap_errors
 
 from ..exceptions import ConnectionError, ConnectorError, MessageError
-from ..messaging.imap import IMAPConnector
+from ..messaging.imap import IMAPConnector, list_with_roles
+from ..messaging.imap_support import choose_special_folder
 from ..messaging.mime import parse_message
 from ..store import Command, MailStore
 from .server_search import server_criteria
@@ -45,20 +52,30 @@ class SyncProgress:
 
 
 @dataclass(frozen=True)
-class SyncResult:
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-
-
-@dataclass(frozen=True)
 class CommandRefused:
-    """A queued command the server refused; the store was rolled back."""
+    """A queued command the server refused (the store was rolled back), or, with ``dropped``, one given up
+    without being sent: its folder's UIDVALIDITY changed and these messages could not be found again by
+    Message-ID (the folder's next sync shows the server's state)."""
 
     kind: str
     folder: str
     uids: tuple[int, ...]
     error: ConnectorError
+    dropped: bool = False
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    refused: tuple[CommandRefused, ...] = ()
+    """Queued commands replayed before the sync that were refused or dropped."""
+
+
+class PermanentDeleteNeeded(MessageError):
+    """Deleting these messages can only be permanent (the account has no Trash, or they are in it): nothing was
+    done. Ask the person, then call ``delete_permanently``."""
 
 
 class Cancelled(Exception):
@@ -109,7 +126,7 @@ class SyncEngine:
     def sync_folder_list(self) -> None:
         imap = self.connection()
         with imap.session("LIST") as client:
-            listing = client.list_folders()
+            listing = list_with_roles(client)
         self.store.upsert_folders(listing, prune=True)
 
     def sync_all(self, *, progress: Callable[[SyncProgress], None] | None = None,
@@ -137,7 +154,11 @@ class SyncEngine:
                     between_batches: Callable[[], None] | None = None) -> SyncResult:
         """Bring one folder up to date. ``between_batches`` is called after each batch of headers: a GUI worker
         runs what the person asked for meanwhile (open a message, mark it read) there, on the same connection,
-        instead of waiting for a 100k-message folder to finish."""
+        instead of waiting for a 100k-message folder to finish.
+
+        Queued commands are replayed first (all of them, in order: a move into this folder counts too).
+        """
+        refused = tuple(self.replay_queue())
         imap = self.connection()
         info = imap.select_mailbox_info(name)
         exists = info["exists"]
@@ -157,7 +178,7 @@ class SyncEngine:
         if (self._condstore and modseq is not None and local.highestmodseq == modseq
                 and local.uidnext == info.get("uidnext") and local.total == exists):
             self.store.update_folder_state(name, last_sync=time.time())
-            return SyncResult()
+            return SyncResult(refused=refused)
 
         # One complete answer decides what is new and what is gone; a partial one raises before any change.
         # It comes in UID windows (ESEARCH ranges when offered): one line listing 300k UIDs would exceed imaplib's
@@ -174,7 +195,7 @@ class SyncEngine:
         self._fetch_headers(imap, name, missing, progress, cancel, between_batches)
         self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
                                        highestmodseq=modseq, last_sync=time.time())
-        return SyncResult(len(missing), changed, len(gone))
+        return SyncResult(len(missing), changed, len(gone), refused)
 
     def _items(self) -> list[str]:
         return SUMMARY_ITEMS + (GMAIL_ITEMS if self._gmail else [])
@@ -279,8 +300,26 @@ class SyncEngine:
         self.store.remove_messages(folder, list(uids))
         return self._replay_quietly()
 
-    def delete_messages(self, folder: str, uids: Sequence[int], permanent: bool = False) -> list[CommandRefused]:
-        self.store.enqueue("delete", folder, list(uids), {"permanent": permanent})
+    def trash_folder(self) -> str | None:
+        """The account's Trash as the store knows it: SPECIAL-USE (or XLIST) first, then by name in many languages."""
+        return choose_special_folder("trash", ((f.name, f.special_use, f.selectable) for f in self.store.folders()))
+
+    def delete_messages(self, folder: str, uids: Sequence[int]) -> list[CommandRefused]:
+        """Move messages to the Trash. Raises PermanentDeleteNeeded (doing nothing) when there is no Trash or the
+        messages are in it: only ``delete_permanently`` deletes for good, and only when the caller says so."""
+        trash = self.trash_folder()
+        if trash is None or trash == folder:
+            raise PermanentDeleteNeeded(
+                "There is no Trash folder to move these messages to; deleting them would be permanent"
+                if trash is None else "These messages are in the Trash; deleting them again would be permanent"
+            )
+        self.store.enqueue("delete", folder, list(uids), {"trash": trash})
+        self.store.remove_messages(folder, list(uids))
+        return self._replay_quietly()
+
+    def delete_permanently(self, folder: str, uids: Sequence[int]) -> list[CommandRefused]:
+        """Delete messages for good (\\Deleted and UID EXPUNGE of exactly these): the person confirmed it."""
+        self.store.enqueue("expunge", folder, list(uids), {})
         self.store.remove_messages(folder, list(uids))
         return self._replay_quietly()
 
@@ -293,11 +332,16 @@ class SyncEngine:
 
     def replay_queue(self) -> list[CommandRefused]:
         """Send queued commands in order. Stops (raising ConnectionError) when the server is unreachable; a
-        command the server refuses is rolled back locally and returned; the queue then moves on."""
+        command the server refuses is rolled back locally and returned; one whose messages cannot be found again
+        after a UIDVALIDITY change is dropped and returned; the queue then moves on."""
         refused: list[CommandRefused] = []
+        uidvalidity: dict[str, int | None] = {}  # per folder, as the server said during this replay
         for command in self.store.pending():
             try:
-                self._execute(command)
+                target = self._aim(command, uidvalidity, refused)
+                if target is None:
+                    continue
+                self._execute(target)
             except ConnectionError as exc:
                 self.store.fail(command.id, str(exc))
                 self._imap = None
@@ -310,18 +354,56 @@ class SyncEngine:
             self.store.complete(command.id)
         return refused
 
+    def _aim(self, command: Command, uidvalidity: dict[str, int | None],
+             refused: list[CommandRefused]) -> Command | None:
+        """The command as it may be sent now: as queued while its folder's UIDVALIDITY is unchanged; else aimed at
+        its messages' new UIDs, found by Message-ID (those not found are reported as dropped); None when none is
+        left (dropped)."""
+        imap = self.connection()
+        if command.folder not in uidvalidity:
+            uidvalidity[command.folder] = imap.select_mailbox_info(command.folder).get("uidvalidity")
+        current = uidvalidity[command.folder]
+        if current is None or command.uidvalidity == current:
+            return command
+        log.info("UIDVALIDITY of %r changed since %s was queued: finding its messages by Message-ID",
+                 command.folder, command.kind)
+        by_message_id = imap.find_by_message_id(command.message_ids.values(), mailbox=command.folder)
+        found = {uid: by_message_id[mid] for uid, mid in command.message_ids.items() if mid in by_message_id}
+        lost = tuple(uid for uid in command.uids if uid not in found)
+        if lost:
+            refused.append(CommandRefused(command.kind, command.folder, lost, MessageError(
+                f"The folder {command.folder!r} was rebuilt on the server (its UIDVALIDITY changed) and "
+                f"{len(lost)} of the messages could not be found again; they were left as they are"), dropped=True))
+        if not found:
+            self.store.discard(command.id)
+            return None
+        return self.store.retarget(command.id, found, current)
+
     def _execute(self, command: Command) -> None:
         imap = self.connection()
         uids = list(command.uids)
+        if not uids:
+            return
         if command.kind == "flags":
             imap.set_flags(uids, add=list(command.args.get("add", ())), remove=list(command.args.get("remove", ())),
                            mailbox=command.folder)
         elif command.kind == "move":
             imap.move_messages(uids, str(command.args["destination"]), mailbox=command.folder)
+        elif command.kind == "expunge" or (command.kind == "delete" and command.args.get("permanent")):
+            # Only ever queued by delete_permanently (or, before it existed, by an explicit permanent=True).
+            imap.expunge_messages(uids, mailbox=command.folder)
         elif command.kind == "delete":
-            imap.delete_messages(uids, permanent=bool(command.args.get("permanent")), mailbox=command.folder)
+            imap.move_messages(uids, self._trash_for(command), mailbox=command.folder)
         else:
             raise MessageError(f"Unknown queued command {command.kind!r}")
+
+    def _trash_for(self, command: Command) -> str:
+        """Where a queued delete goes: the Trash recorded when the person deleted (commands queued by an older
+        Facteur name none: the Trash known now). Never a reason to expunge instead."""
+        trash = command.args.get("trash") or self.trash_folder()
+        if not trash or trash == command.folder:
+            raise MessageError(f"There is no Trash to move the messages of {command.folder!r} to; they were kept")
+        return str(trash)
 
     # -- folder management -----------------------------------------------------------------------------------
 

@@ -4,6 +4,9 @@ Each command first changes what the lists show (an overlay in the models), then 
 account's worker, which changes the store and the server. When the operation ends the overlay is dropped and the
 store decides; if the server refused, the engine has rolled the store back, the rows come back, and a notice says
 what happened.
+
+Deleting moves to the Trash. Where that cannot be (no Trash, or the messages are in it) the person is asked first,
+and only a confirmed "Delete Permanently" sends the distinct permanent-delete command.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from connectors.sync import CommandRefused
 
@@ -45,6 +49,28 @@ class OptimisticModel(Protocol):
 
 
 Notify = Callable[[str, str, str], None]  # kind, title, text
+ConfirmPermanent = Callable[[int, str, bool], bool]
+"""(message count, folder, True if the account has no Trash / False if the messages are in it) → go ahead?"""
+
+
+def confirm_permanent_delete(parent: QWidget | None, count: int, folder: str, no_trash: bool) -> bool:
+    """Ask before deleting for good; Cancel is the default button."""
+    if no_trash:
+        text = translate("MessageCommands", "This account has no Trash folder, so %1 in %2 would be deleted for "
+                                            "good. This cannot be undone.")
+    else:
+        text = translate("MessageCommands", "%1 in %2 would be deleted for good. This cannot be undone.")
+    box = QMessageBox(QMessageBox.Icon.Warning, translate("MessageCommands", "Delete Permanently?"),
+                      text.replace("%1", _count(count)).replace("%2", folder), QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setObjectName("permanentDeleteDialog")
+    delete = box.addButton(translate("MessageCommands", "Delete Permanently"), QMessageBox.ButtonRole.DestructiveRole)
+    delete.setObjectName("deletePermanently")
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is delete
 
 
 class MessageCommands(QObject):
@@ -52,11 +78,14 @@ class MessageCommands(QObject):
     """Messages are being moved or deleted out of a folder (account, folder, uids): the reader lets go of them."""
 
     def __init__(self, session_of: Callable[[str], AccountSession | None], models: Sequence[OptimisticModel],
-                 notify: Notify, parent: QObject | None = None) -> None:
+                 notify: Notify, parent: QObject | None = None, *, confirm: ConfirmPermanent | None = None) -> None:
         super().__init__(parent)
         self._session_of = session_of
         self._models = list(models)
         self._notify = notify
+        dialog_parent = parent if isinstance(parent, QWidget) else None
+        self._confirm = confirm or (lambda count, folder, no_trash:
+                                    confirm_permanent_delete(dialog_parent, count, folder, no_trash))
         self.running: list[Operation] = []
 
     def _showing(self, account_id: str, folder: str) -> list[OptimisticModel]:
@@ -109,12 +138,17 @@ class MessageCommands(QObject):
         return self._track(op, account_id, folder, uid_list, what.replace("%2", destination))
 
     def delete(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
+        """Move to the Trash; where there is none (or the messages are in it), ask, then delete for good."""
         session = self._session_of(account_id)
         uid_list = list(uids)
         if session is None or not uid_list:
             return None
+        trash = session.trash_folder()
+        permanent = trash is None or trash == folder
+        if permanent and not self._confirm(len(uid_list), folder, trash is None):
+            return None
         self._leave(account_id, folder, uid_list)
-        op = session.delete(folder, uid_list)
+        op = session.delete_permanently(folder, uid_list) if permanent else session.delete(folder, uid_list)
         what = translate("MessageCommands", "delete %1").replace("%1", _count(len(uid_list)))
         return self._track(op, account_id, folder, uid_list, what)
 
@@ -144,10 +178,19 @@ class MessageCommands(QObject):
         label = session.account.label if session is not None else account_id
         for command in refused:
             count = _count(len(command.uids))
+            if command.dropped:
+                title = translate("MessageCommands", "%1: %2 in %3 left unchanged") \
+                    .replace("%1", label).replace("%2", count).replace("%3", command.folder)
+                text = translate("MessageCommands", "The folder was rebuilt on the server since you changed them "
+                                                    "offline, and these messages could not be found again. Check "
+                                                    "them and do it again if needed.")
+                self._notify("warning", title, text)
+                continue
             what = {
                 "flags": translate("MessageCommands", "change %1 in %2"),
                 "move": translate("MessageCommands", "move %1 out of %2"),
                 "delete": translate("MessageCommands", "delete %1 from %2"),
+                "expunge": translate("MessageCommands", "delete %1 from %2"),
             }.get(command.kind, translate("MessageCommands", "change %1 in %2"))
             what = what.replace("%1", count).replace("%2", command.folder)
             title = translate("MessageCommands", "%1 refused to %2").replace("%1", label).replace("%2", what)

@@ -17,8 +17,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from connectors import create_connector
 from connectors.messaging.imap import IMAPConnector
+from connectors.messaging.imap_support import choose_special_folder
 from connectors.store import MailStore, StoreReader
-from connectors.sync import CommandRefused, SyncEngine
+from connectors.sync import CommandRefused, SyncEngine, SyncResult
 
 from ..accounts import Account
 from .account_worker import BACKGROUND, INTERACTIVE, AccountWorker
@@ -168,6 +169,8 @@ class AccountSession(QObject):
         return self._submit_folder_sync(name, priority, 0, 0)
 
     def _submit_folder_sync(self, name: str, priority: int, position: int, count: int) -> Operation:
+        # Every folder sync (the full pass, Refresh, IDLE's push) first replays the queued commands
+        # (SyncEngine.sync_folder does); what it refused or dropped is reported like any command's.
         def work(op: Operation, engine: SyncEngine) -> Any:
             return engine.sync_folder(name, progress=lambda done, total: op.progress.emit(done, total),
                                       cancel=op.cancel_event, between_batches=self.worker.run_interactive_now)
@@ -184,7 +187,12 @@ class AccountSession(QObject):
         if count == 0:
             op.done.connect(lambda: None if self._syncing else self.activity.emit(self.account.id, "", 0, 0))
         op.failed.connect(self._background_failed)
+        op.finished.connect(self._sync_replayed)
         return op
+
+    def _sync_replayed(self, result: object) -> None:
+        if isinstance(result, SyncResult) and result.refused:
+            self.commandsRefused.emit(self.account.id, list(result.refused))
 
     def _background_failed(self, exc: BaseException) -> None:
         log.info("Background sync of %s failed: %s", self.account.label, exc)
@@ -246,9 +254,19 @@ class AccountSession(QObject):
         uid_list = list(uids)
         return self._command(lambda _op, engine: engine.move_messages(folder, uid_list, destination), "move")
 
-    def delete(self, folder: str, uids: Sequence[int], permanent: bool = False) -> Operation:
+    def trash_folder(self) -> str | None:
+        """The Trash a delete moves messages to (what the engine will choose), or None: deleting is permanent."""
+        return choose_special_folder("trash", ((f.name, f.special_use, f.selectable) for f in self.reader.folders()))
+
+    def delete(self, folder: str, uids: Sequence[int]) -> Operation:
+        """Move to the Trash; fails with PermanentDeleteNeeded (changing nothing) if that cannot be done."""
         uid_list = list(uids)
-        return self._command(lambda _op, engine: engine.delete_messages(folder, uid_list, permanent), "delete")
+        return self._command(lambda _op, engine: engine.delete_messages(folder, uid_list), "delete")
+
+    def delete_permanently(self, folder: str, uids: Sequence[int]) -> Operation:
+        """Delete for good: only once the person confirmed it."""
+        uid_list = list(uids)
+        return self._command(lambda _op, engine: engine.delete_permanently(folder, uid_list), "delete permanently")
 
     def create_folder(self, name: str) -> Operation:
         return self._command(lambda _op, engine: engine.create_folder(name), "create folder")

@@ -122,7 +122,10 @@ def test_delete_goes_to_trash_then_permanent(dovecot: DovecotServer, imap_config
         assert imap.select_mailbox("INBOX") == 2
         trashed = imap.receive_messages(mailbox="Trash")
         assert [m["subject"] for m in trashed] == ["Message 0"]
-        imap.delete_messages([trashed[0]["id"]])  # already in Trash: gone for good
+        with pytest.raises(MessageError, match="already are in the Trash"):
+            imap.delete_messages([trashed[0]["id"]])  # in Trash: never permanent unless asked
+        assert imap.select_mailbox("Trash") == 1
+        imap.delete_messages([trashed[0]["id"]], permanent=True)
         assert imap.select_mailbox("Trash") == 0
         imap.delete_messages([ids[1]], permanent=True, mailbox="INBOX")
         assert imap.select_mailbox("INBOX") == 1

@@ -129,6 +129,7 @@ class DovecotServer:
         introspection_url: str | None = None,
         imap_capability: str | None = None,
         ssl: bool = True,
+        special_use_folders: dict[str, str] | None = None,
     ) -> None:
         if not DOVECOT.exists():
             raise DovecotError(f"{DOVECOT} not found: apt-get install -y dovecot-core dovecot-imapd dovecot-lmtpd")
@@ -152,6 +153,8 @@ class DovecotServer:
             _check_config_value("imap_capability", imap_capability) if imap_capability is not None else None
         )
         self.ssl = ssl
+        # Folders Dovecot creates with a SPECIAL-USE attribute ({} for an account with no Trash, Sent...).
+        self.special_use_folders = dict(SPECIAL_USE_FOLDERS if special_use_folders is None else special_use_folders)
         self.instance_name = f"facteur-test-{os.getpid()}-{next(_instance_numbers)}"
 
         self.config_path = self.workdir / "dovecot.conf"
@@ -358,7 +361,7 @@ class DovecotServer:
         mechanisms = "plain login" + (" xoauth2 oauthbearer" if self.introspection_url else "")
         special_use = "".join(
             f"  mailbox {name} {{\n    special_use = {flag}\n    auto = subscribe\n  }}\n"
-            for name, flag in SPECIAL_USE_FOLDERS.items()
+            for name, flag in self.special_use_folders.items()
         )
         if self.ssl:
             ssl_settings = (
