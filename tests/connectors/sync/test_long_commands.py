@@ -104,7 +104,7 @@ def test_sync_and_bulk_changes_keep_every_line_short(dovecot: DovecotServer, odd
         moved = odd_uids[:1000:2]
         assert engine.move_messages(BOX, moved, "Archive") == []
         deleted = odd_uids[1000:2000:2]
-        assert engine.delete_messages(BOX, deleted, permanent=True) == []
+        assert engine.delete_permanently(BOX, deleted) == []
         assert store.pending() == []
         engine.close()
 
