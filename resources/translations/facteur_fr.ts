@@ -2025,8 +2025,32 @@ Qt %1</translation>
         </translation>
     </message>
     <message>
+        <source>This account has no Trash folder, so %1 in %2 would be deleted for good. This cannot be undone.</source>
+        <translation>Ce compte n’a pas de corbeille : supprimer %1 dans %2 serait définitif. Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <source>%1 in %2 would be deleted for good. This cannot be undone.</source>
+        <translation>Supprimer %1 dans %2 serait définitif. Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <source>Delete Permanently?</source>
+        <translation>Supprimer définitivement ?</translation>
+    </message>
+    <message>
+        <source>Delete Permanently</source>
+        <translation>Supprimer définitivement</translation>
+    </message>
+    <message>
         <source>delete %1</source>
         <translation>supprimer %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 in %3 left unchanged</source>
+        <translation>%1 : rien n’a été changé pour %2 dans %3</translation>
+    </message>
+    <message>
+        <source>The folder was rebuilt on the server since you changed them offline, and these messages could not be found again. Check them and do it again if needed.</source>
+        <translation>Le dossier a été reconstruit sur le serveur depuis vos modifications hors ligne, et ces messages n’ont pas pu être retrouvés. Vérifiez-les et recommencez si besoin.</translation>
     </message>
     <message>
         <source>Nothing was changed.</source>
