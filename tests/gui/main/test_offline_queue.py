@@ -75,3 +75,29 @@ def test_a_push_sync_sends_what_was_done_offline_first(tmp_path: Path, dovecot: 
         assert file_away not in added  # the filed message never came back, not even for a moment
     assert "\\Flagged" in server_flags(dovecot, "INBOX")["Star me"]
     assert "File me" in server_flags(dovecot, "Archive") and "File me" not in server_flags(dovecot, "INBOX")
+
+
+def test_a_command_whose_messages_are_gone_after_a_rebuild_is_dropped_with_a_notice(
+        tmp_path: Path, make_window: Any, account_store: Any, dovecot: Any, imap_config: dict[str, Any],
+        qtbot: Any) -> None:
+    folder = "Rebuilt"
+    dovecot.seed(ALICE, folder, [make_message("First life")])
+    account = account_store.accounts[0]
+    with MailStore(tmp_path / "stores" / account.id / "store.sqlite3") as store:  # the window's store, earlier
+        link = Link(imap_config)
+        engine = SyncEngine(store, link)
+        engine.sync_all()
+        engine.close()
+        link.online = False
+        engine.set_flags(folder, [1], add=["\\Flagged"])  # starred offline
+        assert len(store.pending()) == 1
+    client = dovecot.client(ALICE)  # meanwhile the folder is rebuilt: UID 1 is another message now
+    client.delete_folder(folder)
+    client.logout()
+    dovecot.seed(ALICE, folder, [make_message("Second life")])
+
+    window = make_window()
+    qtbot.waitUntil(lambda: any("left unchanged" in n.title for n in window.notifications.notices()), timeout=15000)
+    notice = next(n for n in window.notifications.notices() if "left unchanged" in n.title)
+    assert folder in notice.title and notice.kind == "warning" and "rebuilt" in notice.text
+    assert server_flags(dovecot, folder) == {"Second life": set()}  # the new UID 1 was not starred in its place
