@@ -271,3 +271,32 @@ def test_pick_the_trash_from_a_listing() -> None:
     assert choose_special_folder("trash", listing("INBOX", "回收站")) == "回收站"
     assert choose_special_folder("trash", listing("INBOX", "Archive", "Trashy novels")) is None
     assert choose_special_folder("trash", [("Trash", None, False)]) is None  # \Noselect
+
+
+def test_a_server_with_xlist_but_no_special_use_has_its_trash_found_by_xlist(
+        ca: TestCA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Older Gmail: XLIST's attributes (\\AllMail, \\Trash...) name the folders' roles."""
+    from tests.servers import gmail_imap
+
+    monkeypatch.setattr(gmail_imap, "CAPS_AFTER", gmail_imap.CAPS_AFTER.replace(" SPECIAL-USE", ""))
+    user, password = "someone@gmail.com", "abcd efgh ijkl mnop"
+    with gmail_imap.FakeGmailIMAP(ca, passwords={user: password}) as gmail:
+        gmail.add_message(user, make_message("Unwanted", to=user), labels=("\\Inbox",))
+        config = {"username": user, "password": password, "host": "127.0.0.1", "port": gmail.port,
+                  "ca_file": str(ca.cert_path)}
+        with MailStore(tmp_path / "gmail.sqlite3") as store:
+            engine = SyncEngine(store, lambda: _gmail(config))
+            engine.sync_all()
+            all_mail = store.folder("[Gmail]/All Mail")
+            assert all_mail is not None and "\\AllMail" in all_mail.flags  # what only XLIST says
+            assert engine.trash_folder() == "[Gmail]/Trash"
+            assert engine.delete_messages("INBOX", store.uids("INBOX")) == []
+            engine.sync_all()
+            assert [s.subject for s in store.summaries("[Gmail]/Trash")] == ["Unwanted"]
+            engine.close()
+
+
+def _gmail(config: dict[str, Any]) -> IMAPConnector:
+    imap: IMAPConnector = create_connector("gmail_imap", config)
+    imap.connect()
+    return imap
