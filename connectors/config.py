@@ -35,6 +35,7 @@ _KNOWN_KEYS = {
     "timeout",
     "verify_ssl",
     "ca_file",
+    "extra_ca_file",
     "allow_insecure_auth",
     "use_oauth",
     "oauth",
@@ -80,6 +81,7 @@ class ServerConfig:
     timeout: float = DEFAULT_TIMEOUT
     verify_ssl: bool = True
     ca_file: str | None = None
+    extra_ca_file: str | None = None
     allow_insecure_auth: bool = False
     use_oauth: bool = False
     oauth: OAuthSettings | None = None
@@ -236,6 +238,13 @@ def parse_config(raw: Mapping[str, Any], protocol: Protocol_, preset: Preset | N
         if not os.path.isfile(ca_file):
             raise ConfigurationError(f"Configuration field 'ca_file': no such file {ca_file!r}", "ca_file")
 
+    extra_ca_file = raw.get("extra_ca_file")
+    if extra_ca_file is not None:
+        extra_ca_file = _as_text(extra_ca_file, "extra_ca_file")
+        if not os.path.isfile(extra_ca_file):
+            raise ConfigurationError(f"Configuration field 'extra_ca_file': no such file {extra_ca_file!r}",
+                                     "extra_ca_file")
+
     use_oauth = _as_bool(raw.get("use_oauth", False), "use_oauth")
     password = raw.get("password")
     credentials = raw.get("credentials")
@@ -275,6 +284,7 @@ def parse_config(raw: Mapping[str, Any], protocol: Protocol_, preset: Preset | N
         timeout=_as_float(raw.get("timeout", DEFAULT_TIMEOUT), "timeout"),
         verify_ssl=verify_ssl,
         ca_file=ca_file,
+        extra_ca_file=extra_ca_file,
         allow_insecure_auth=_as_bool(raw.get("allow_insecure_auth", False), "allow_insecure_auth"),
         use_oauth=use_oauth,
         oauth=oauth,

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from platformdirs import user_config_dir
 
 from connectors.credentials import CredentialsProvider
+from connectors.private_files import private_dir
 
 APP_NAME = "Facteur"
 APP_ID = "app.facteur.Facteur"  # reverse-DNS id used by Qt, the desktop entry, the metainfo and the keyring
@@ -98,7 +99,8 @@ class Account:
             "timeout": 30,
         }
         if self.ca_file:
-            config["ca_file"] = self.ca_file
+            # Certificates the person trusted, in addition to the system's authorities (read at each connection).
+            config["extra_ca_file"] = self.ca_file
         return config
 
     def imap_config(self, credentials: CredentialsProvider) -> dict[str, Any]:
@@ -140,7 +142,7 @@ class AccountStore:
         self.accounts = [Account.from_json(item) for item in data.get("accounts", [])]
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         payload = json.dumps({"version": 1, "accounts": [a.to_json() for a in self.accounts]}, indent=2,
                              ensure_ascii=False)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".accounts-", suffix=".json")

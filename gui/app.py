@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from .accounts import APP_ID, APP_NAME, AccountStore
+from .private_paths import make_private
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def _smoke_test(app: QCoreApplication, window: QWidget) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv if argv is None else argv)
+    make_private()  # before anything writes: stores, settings, pins are the person's alone (0700/0600)
     logging.basicConfig(level=os.environ.get("FACTEUR_LOG", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_application(arguments)

@@ -2,9 +2,10 @@
 
 When a connection test fails on the certificate, the worker fetches the chain the server presents (without
 sending any credential), so the person can compare its SHA-256 fingerprint with what their administrator gave
-them. Trusting it writes a PEM file under the config dir for this account — the pinned certificates plus the
-system's authorities, so a second server of the same account that has a public certificate keeps working —
-and the account's ``ca_file`` points at it. Connectors then verify against that file, host name included.
+them. Trusting it writes a private PEM file under the config dir for this account with the server's own certificate,
+and the account's ``ca_file`` points at it. Connectors add it to the system's authorities at each connection
+(``extra_ca_file``), so a second server of the same account with a public certificate keeps working, and updates
+of the system's authorities count; the host name is verified as always.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtCore import QCryptographicHash
 from PySide6.QtNetwork import QSsl, QSslCertificate
 
 from connectors.exceptions import CertificateError
+from connectors.private_files import write_private
 
 from .accounts import Security, config_dir
 
@@ -160,34 +162,27 @@ def _system_pems() -> list[str]:
 
 
 def certificates_to_pin(chain: list[CertificateInfo]) -> list[CertificateInfo]:
-    """The leaf (the narrowest trust), plus the chain's own root when the server presented one.
-
-    A leaf signed by an unknown authority is only a trust anchor when the TLS library accepts partial chains; a
-    presented self-signed root makes the pin work either way, and stays limited to this account.
-    """
-    if not chain:
-        return []
-    pinned = [chain[0]]
-    if not chain[0].self_signed and len(chain) > 1 and chain[-1].self_signed:
-        pinned.append(chain[-1])
-    return pinned
+    """The leaf only: the narrowest trust, the one certificate the person compared. Never the root the server
+    sent — trusting it would accept every certificate that authority signs, for any name. The connectors accept a
+    pinned leaf as a trust anchor (OpenSSL's partial-chain flag), host name and dates still checked."""
+    return chain[:1]
 
 
 def trust_certificates(account_id: str, chain: list[CertificateInfo], current_ca_file: str | None) -> Path:
-    """Write this account's pin file (system authorities + earlier pins + the new certificates); its path."""
+    """Write this account's pin file (its earlier pins + the server's own certificate, 0600); its path.
+
+    Only what the person trusted goes in: the connectors add it to the system's authorities as they are at each
+    connection (an older Facteur copied the system bundle in here; that copy is dropped when the file is rewritten).
+    """
     path = pin_path(account_id)
     pems: list[str] = []
     if current_ca_file and Path(current_ca_file).is_file():
-        pems += _pems_in(Path(current_ca_file).read_text(encoding="ascii", errors="replace"))
-    else:
-        pems += _system_pems()
+        system = {pem.strip() for pem in _system_pems()}
+        earlier = _pems_in(Path(current_ca_file).read_text(encoding="ascii", errors="replace"))
+        pems += [pem for pem in earlier if pem.strip() not in system]
     pems += [info.pem for info in certificates_to_pin(chain)]
     unique = list(dict.fromkeys(p.strip() + "\n" for p in pems))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(unique), encoding="ascii")
-    tmp.replace(path)
-    return path
+    return write_private(path, "".join(unique))
 
 
 def is_pinned(ca_file: str | None, info: CertificateInfo) -> bool:

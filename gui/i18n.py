@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from gui.accounts import APP_NAME
+from gui.private_paths import private_settings
 from gui.resources import translations_dir
 
 SOURCE_LANGUAGE = "en"
@@ -51,7 +52,7 @@ def remove_translations(app: QCoreApplication) -> None:
 def _ui_settings() -> QSettings:
     # The same file as gui.settings.UiSettings, opened here too because translations are installed before any
     # window (and so before the rest of the UI settings) exists.
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, "ui")
+    return private_settings(QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, "ui"))
 
 
 def saved_language() -> str | None:

@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from connectors.private_files import write_private
+
 from .accounts import config_dir
 
 
@@ -59,8 +61,7 @@ def google_client() -> GoogleClient | None:
 
 def remember_client_secret_file(path: Path) -> GoogleClient:
     client = read_client_secret_file(path)
-    _settings_path().parent.mkdir(parents=True, exist_ok=True)
-    _settings_path().write_text(json.dumps({"client_secret_file": str(path.resolve())}), encoding="utf-8")
+    write_private(_settings_path(), json.dumps({"client_secret_file": str(path.resolve())}))
     return client
 
 
@@ -75,6 +76,5 @@ def remember_client(client_id: str, client_secret: str) -> GoogleClient:
     if not client_id:
         raise ValueError("a client ID is required")
     path = _settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"client_id": client_id, "client_secret": client_secret}), encoding="utf-8")
+    write_private(path, json.dumps({"client_id": client_id, "client_secret": client_secret}))
     return GoogleClient(client_id, client_secret, str(path))

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from .accounts import APP_NAME
+from .private_paths import private_settings
 
 DEFAULT_MARK_READ_DELAY_MS = 0
 
@@ -24,6 +25,7 @@ class UiSettings:
             self._settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, "ui")
         else:
             self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+        private_settings(self._settings)
 
     @property
     def file_name(self) -> str:

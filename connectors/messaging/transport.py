@@ -10,10 +10,14 @@ from ..exceptions import CertificateError, ConnectionError, ConnectorError, SSLE
 
 
 def make_ssl_context(config: ServerConfig) -> ssl.SSLContext:
-    """Verified TLS by default (system CAs, or ``ca_file``); ``verify_ssl=False`` only when asked."""
+    """Verified TLS by default: the system's authorities (or only ``ca_file``'s), plus the certificates in
+    ``extra_ca_file`` (those the person chose to trust), read at each connection; ``verify_ssl=False`` only when
+    asked."""
     context = ssl.create_default_context(cafile=config.ca_file)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    if config.ca_file:
+    if config.extra_ca_file:
+        context.load_verify_locations(cafile=config.extra_ca_file)
+    if config.ca_file or config.extra_ca_file:
         # A certificate the person chose to trust may be the server's own (not a CA): accept a chain that ends at
         # it, as Python 3.13 does by default.
         context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, Literal, cast
 
+from ..private_files import FILE_MODE, private_dir, private_sqlite
 from .paths import local_folders_dir
 from .sqlite import immediate_transaction
 
@@ -97,7 +98,7 @@ class DraftStore:
 
     def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path) if path is not None else local_folders_dir() / "drafts.sqlite3"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(self.path)
         self.clock = clock
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
@@ -105,7 +106,7 @@ class DraftStore:
         self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.executescript(_SCHEMA)
         self._locks_dir = self.path.parent / (self.path.stem + "-locks")
-        self._locks_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self._locks_dir)
         self.owner = uuid.uuid4().hex
         self._owner_lock = _hold_lock(self._locks_dir / f"{self.owner}.lock")
 
@@ -247,7 +248,8 @@ def _hold_lock(path: Path) -> IO[bytes] | None:
 
 def _try_lock(path: Path) -> IO[bytes] | None:
     """An exclusive, non-blocking lock on ``path``, held as long as the returned file stays open."""
-    handle = open(path, "a+b")  # noqa: SIM115 - the open file *is* the lock
+    # The open file *is* the lock; like every Facteur file it is the person's alone.
+    handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE), "a+b")
     try:
         if sys.platform == "win32":
             import msvcrt

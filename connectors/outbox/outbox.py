@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, cast
 
+from ..private_files import private_sqlite
 from .entries import (
     EDITABLE_STATES,
     WAITING_STATES,
@@ -77,7 +78,7 @@ class Outbox:
     def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time,
                  retry: RetryPolicy | None = None) -> None:
         self.path = Path(path) if path is not None else local_folders_dir() / "outbox.sqlite3"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(self.path)  # raw messages, Bcc included
         self.clock = clock
         self.retry = retry or RetryPolicy()
         self._lock = threading.RLock()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from ..private_files import private_sqlite
+
 _BUSY_TIMEOUT_MS = 5000
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._@+-]")
 _WINDOWS_RESERVED = frozenset(
@@ -46,7 +48,7 @@ def open_writer(path: Path) -> sqlite3.Connection:
     ``check_same_thread`` is off because a MailStore may be created in one thread and handed to its worker
     thread; MailStore serialises every use of this connection with its own lock.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(path)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")

@@ -21,6 +21,7 @@ from connectors.messaging.mime import ParsedMessage, parse_message
 from connectors.outbox import Draft, DraftAttachment, DraftStore, Outbox, OutboxEntry
 from connectors.store import default_store_path
 from gui.accounts import APP_NAME, Account, AccountStore
+from gui.private_paths import private_settings
 from gui.workers.send_worker import ConnectorFactory, SendWorker, keyring_connectors
 
 from .address_book import AddressBook
@@ -48,7 +49,7 @@ class ComposeSettings:
     @classmethod
     def load(cls) -> ComposeSettings:
         """From QSettings ("compose/undoSeconds", ...), defaults where unset."""
-        store = QSettings(APP_NAME, APP_NAME)
+        store = private_settings(QSettings(APP_NAME, APP_NAME))
         defaults = cls()
         return cls(
             undo_seconds=float(store.value("compose/undoSeconds", defaults.undo_seconds)),

@@ -11,8 +11,10 @@ import ssl
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
+from connectors import create_connector
 from connectors.config import ServerConfig
 from connectors.exceptions import CertificateError
 from connectors.messaging.transport import make_ssl_context
@@ -124,7 +126,7 @@ def test_wrong_host_name_cannot_be_trusted_away(dovecot: Any, qtbot: Any) -> Non
     assert dialog.trust_button is None
 
 
-def test_self_signed_chain_pins_its_root(ca: Any) -> None:
+def test_only_the_leaf_is_pinned_never_the_root_the_server_sent(ca: Any) -> None:
     from gui.cert_trust import certificates_to_pin
 
     root = certificate_info(ssl.PEM_cert_to_DER_cert(Path(ca.cert_path).read_text()))
@@ -132,5 +134,40 @@ def test_self_signed_chain_pins_its_root(ca: Any) -> None:
     leaf = certificate_info(ssl.PEM_cert_to_DER_cert(Path(leaf_cert.cert_path).read_text()))
     assert root.self_signed and not leaf.self_signed
     assert certificates_to_pin([leaf]) == [leaf]
-    assert certificates_to_pin([leaf, root]) == [leaf, root]  # a presented root makes the pin work everywhere
-    assert certificates_to_pin([root]) == [root]
+    # Trusting a presented root would trust everything it signs, for any name: the person judged the leaf.
+    assert certificates_to_pin([leaf, root]) == [leaf]
+    assert certificates_to_pin([root]) == [root]  # a self-signed server certificate is its own leaf
+
+
+def test_a_pin_adds_to_the_system_authorities_at_each_connection(tmp_path: Path, dovecot: Any,
+                                                                 smtp_server: Any) -> None:
+    """The pin file holds the trusted certificate only (0600); the system's authorities are loaded when connecting,
+    so the pinned server and one with a public certificate are both accepted, and an older pin file's frozen copy
+    of the system bundle is dropped when it is rewritten."""
+    import os
+
+    from gui.cert_trust import trust_certificates
+
+    chain = fetch_presented_chain("127.0.0.1", dovecot.imaps_port, "ssl", "imap", 5)
+    old = tmp_path / "old-pin.pem"  # what an older Facteur wrote: the whole system bundle, then the pin
+    system_bundle = ssl.get_default_verify_paths().cafile
+    assert system_bundle is not None
+    old.write_text(Path(system_bundle).read_text() + chain[0].pem)
+    pin = trust_certificates("pin-account", chain, str(old))
+    text = pin.read_text()
+    assert text.count("BEGIN CERTIFICATE") == 1 and chain[0].pem.strip() in text
+    assert os.stat(pin).st_mode & 0o777 == 0o600
+
+    context = make_ssl_context(ServerConfig(host="127.0.0.1", port=dovecot.imaps_port, username="u",
+                                            extra_ca_file=str(pin)))
+    system_only = ssl.create_default_context()
+    assert context.cert_store_stats()["x509"] == system_only.cert_store_stats()["x509"] + 1  # system's + the pin
+    imap = create_connector("imap", {"host": "127.0.0.1", "port": dovecot.imaps_port, "username": ALICE,
+                                     "password": USERS[ALICE], "extra_ca_file": str(pin), "timeout": 10})
+    with imap.connection():
+        assert imap.is_connected()
+    # A pin is not an authority: another certificate of the same CA (the SMTP server's) is still refused.
+    smtp = create_connector("smtp", {"host": "127.0.0.1", "port": smtp_server.port, "username": ALICE,
+                                     "password": USERS[ALICE], "extra_ca_file": str(pin), "timeout": 10})
+    with pytest.raises(CertificateError):
+        smtp.connect()
