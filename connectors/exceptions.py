@@ -19,6 +19,7 @@ __all__ = [
     "ConfigurationError",
     "ConnectionError",
     "ConnectorError",
+    "FetchInterruptedError",
     "InsecureConnectionError",
     "MailboxNotFoundError",
     "MessageError",
@@ -30,6 +31,7 @@ __all__ = [
     "SSLError",
     "SecretsUnavailable",
     "TimeoutError",
+    "UncertainDeliveryError",
     "redact",
     "server_text",
 ]
@@ -77,6 +79,16 @@ class CertificateError(SSLError):
 
 class InsecureConnectionError(ConnectionError):
     """Continuing would expose credentials or mail in clear text (STARTTLS missing, password on a clear link)."""
+
+
+class FetchInterruptedError(ConnectionError):
+    """The link broke in the middle of a FETCH answer. ``received`` holds the messages whose answers had arrived
+    whole (UID → parsed items, as IMAPClient gives them), so a caller can keep them instead of asking again."""
+
+    def __init__(self, message: str, host: str | None = None, port: int | None = None, *,
+                 received: dict[int, dict[bytes, object]] | None = None) -> None:
+        super().__init__(message, host, port)
+        self.received = received or {}
 
 
 class AuthenticationError(ConnectorError):
@@ -129,6 +141,17 @@ class PartialDeliveryError(MessageError):
         codes = [code for code, _ in refused.values()]
         super().__init__(message, smtp_code=codes[0] if codes else None, temporary=False)
         self.refused = refused
+
+
+class UncertainDeliveryError(MessageError):
+    """The link broke (or the server stopped answering) after the whole message, final "." included, was sent and
+    before the server's reply arrived: the server may have accepted it (RFC 1047). Never send it again blindly —
+    look for it (Sent folder, own mailbox) or ask the person."""
+
+    def __init__(self, message: str, host: str | None = None, port: int | None = None) -> None:
+        super().__init__(message, temporary=False)
+        self.host = host
+        self.port = port
 
 
 class MessageTooLargeError(MessageError):

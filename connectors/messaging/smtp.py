@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import smtplib
+import socket
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -21,6 +23,7 @@ from ..exceptions import (
     MessageTooLargeError,
     PartialDeliveryError,
     TimeoutError,
+    UncertainDeliveryError,
 )
 from .compose import (
     AttachmentSpec,
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["SMTPConnector", "GmailConnector"]
 
 log = logging.getLogger(__name__)
+
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
 class SMTPConnector(BaseConnector):
@@ -151,6 +156,7 @@ class SMTPConnector(BaseConnector):
             else:
                 _auth_plain_utf8(smtp, cfg.username, password)
         except smtplib.SMTPAuthenticationError as exc:
+            self._unless_refusal(exc, password)
             raise AuthenticationError(
                 f"Authentication failed for {cfg.username} on {cfg.address}: {exc.smtp_code} "
                 f"{self._scrub(_smtp_text(exc), password)}",
@@ -175,6 +181,7 @@ class SMTPConnector(BaseConnector):
                 smtp.auth("XOAUTH2", _XOAuth2Responder(initial), initial_response_ok=True)
                 return
             except smtplib.SMTPAuthenticationError as exc:
+                self._unless_refusal(exc, token)
                 last_error = self._scrub(_smtp_text(exc), token)
             except smtplib.SMTPNotSupportedError:
                 raise AuthenticationError(
@@ -186,6 +193,26 @@ class SMTPConnector(BaseConnector):
             cfg.username,
             cfg.host,
         )
+
+    def _unless_refusal(self, exc: smtplib.SMTPAuthenticationError, secret: str) -> None:
+        """Only a 5xx answer to AUTH says the credentials are wrong. A garbled line (smtplib reports code -1) is a
+        broken link, and a 4xx a temporary failure on the server's side (RFC 4954's 454): both are worth a retry,
+        neither may be shown as a wrong password."""
+        if 500 <= exc.smtp_code < 600:
+            return
+        cfg = self.config
+        text = self._scrub(_smtp_text(exc), secret)
+        if exc.smtp_code < 400:
+            raise ConnectionError(
+                f"SMTP server {cfg.address} sent an unreadable answer during authentication: {text!r}",
+                cfg.host,
+                cfg.port,
+            ) from None
+        raise ConnectionError(
+            f"SMTP server {cfg.address} could not check the credentials for now: {exc.smtp_code} {text}",
+            cfg.host,
+            cfg.port,
+        ) from None
 
     def disconnect(self) -> None:
         smtp, self._smtp = self._smtp, None
@@ -337,8 +364,8 @@ class SMTPConnector(BaseConnector):
                     )
                 options = ["SMTPUTF8", "BODY=8BITMIME"] if self._smtp.has_extn("8bitmime") else ["SMTPUTF8"]
             try:
-                refused = self._smtp.sendmail(sender, [address for address, _ in recipients], data,
-                                              mail_options=options)
+                refused = self._transaction(self._smtp, sender, [address for address, _ in recipients], data,
+                                            options)
             except smtplib.SMTPRecipientsRefused as exc:
                 details = "; ".join(
                     f"{rcpt}: {code} {self._scrub(text)}" for rcpt, (code, text) in exc.recipients.items()
@@ -362,16 +389,6 @@ class SMTPConnector(BaseConnector):
                     smtp_code=exc.smtp_code,
                     temporary=400 <= exc.smtp_code < 500,
                 ) from None
-            except smtplib.SMTPServerDisconnected:
-                self._smtp = None
-                raise ConnectionError(
-                    f"SMTP server {self.config.address} closed the connection while sending",
-                    self.config.host,
-                    self.config.port,
-                ) from None
-            except OSError as exc:
-                self._smtp = None
-                raise network_error(exc, self.config, "SMTP") from None
             if refused:
                 details = "; ".join(f"{rcpt}: {code} {self._scrub(text)}" for rcpt, (code, text) in refused.items())
                 log.warning("Some recipients were refused: %s", details)
@@ -382,6 +399,93 @@ class SMTPConnector(BaseConnector):
         finally:
             if own_connection:
                 self.disconnect()
+
+
+    def _transaction(self, smtp: smtplib.SMTP, sender: str, envelope: list[str], data: bytes,
+                     mail_options: Sequence[str] = ()) -> dict[str, tuple[int, bytes]]:
+        """MAIL, RCPT and DATA on the open session, as smtplib's ``sendmail`` does, but knowing how far a broken
+        link left the message: before the final "." of DATA nothing can have been delivered (ConnectionError or
+        TimeoutError naming the step); after it, until the reply, the server may have kept the message
+        (:class:`UncertainDeliveryError`). Refusals raise smtplib's own exceptions, as ``sendmail`` would."""
+        step = "MAIL FROM"
+        try:
+            options = list(mail_options)
+            if smtp.does_esmtp and smtp.has_extn("size"):
+                options.append(f"SIZE={len(data)}")
+            code, reply = smtp.mail(sender, options)
+            if code != 250:
+                self._drop_if_closing(code)
+                raise smtplib.SMTPSenderRefused(code, reply, sender)
+            step = "RCPT TO"
+            refused: dict[str, tuple[int, bytes]] = {}
+            for recipient in envelope:
+                code, reply = smtp.rcpt(recipient)
+                if code not in (250, 251):
+                    refused[recipient] = (code, reply)
+                if code == 421:
+                    self._drop_if_closing(code)
+                    raise smtplib.SMTPRecipientsRefused(refused)
+            if len(refused) == len(envelope):
+                smtp.rset()
+                raise smtplib.SMTPRecipientsRefused(refused)
+            step = "DATA"
+            code, reply = smtp.docmd("DATA")
+            if code != 354:
+                self._drop_if_closing(code)
+                raise smtplib.SMTPDataError(code, reply)
+            step = "message"
+            payload = _DOT_AT_LINE_START.sub(b"..", data)
+            if not payload.endswith(b"\r\n"):
+                payload += b"\r\n"
+            smtp.send(payload + b".\r\n")
+            step = "reply"
+            code, reply = smtp.getreply()
+        except smtplib.SMTPServerDisconnected as exc:
+            self._smtp = None
+            _quietly_close(smtp)
+            raise self._broken_during(step, exc) from None
+        except smtplib.SMTPException:  # a refusal (smtplib's exceptions are OSErrors too)
+            raise
+        except OSError as exc:
+            self._smtp = None
+            _quietly_close(smtp)
+            raise self._broken_during(step, exc) from None
+        if code == -1:  # not an SMTP reply at all: the answer to the "." is unknown
+            self._smtp = None
+            _quietly_close(smtp)
+            raise self._broken_during("reply", smtplib.SMTPServerDisconnected(f"garbled reply {_decode(reply)!r}"))
+        if code != 250:
+            self._drop_if_closing(code)
+            raise smtplib.SMTPDataError(code, reply)
+        return refused
+
+    def _drop_if_closing(self, code: int) -> None:
+        if code == 421 and self._smtp is not None:  # the server is closing the session
+            _quietly_close(self._smtp)
+            self._smtp = None
+
+    def _broken_during(self, step: str, exc: BaseException) -> ConnectorError:
+        cfg = self.config
+        # smtplib reports a timeout as a disconnection, keeping the socket's error as context or in the text.
+        timed_out = isinstance(exc, socket.timeout) or isinstance(exc.__context__, socket.timeout) \
+            or "timed out" in str(exc)
+        broke = (f"SMTP server {cfg.address} did not answer within {cfg.timeout:g} s" if timed_out
+                 else f"The connection to SMTP server {cfg.address} broke")
+        if step == "reply":
+            return UncertainDeliveryError(
+                f"{broke} after the whole message had been sent (after the final '.' of DATA) and before the server "
+                "confirmed it: the message may have been delivered",
+                cfg.host,
+                cfg.port,
+            )
+        where = {
+            "MAIL FROM": "at MAIL FROM, before the message was sent",
+            "RCPT TO": "while giving the recipients (RCPT TO), before the message was sent",
+            "DATA": "at DATA, before the message was sent",
+            "message": "while the message was being sent, before its end",
+        }[step]
+        error = TimeoutError if timed_out else ConnectionError
+        return error(f"{broke} {where}: it was not delivered", cfg.host, cfg.port)
 
 
 class GmailConnector(SMTPConnector):

@@ -10,12 +10,17 @@ The order of steps is the guarantee:
 5. File the copy in Sent (skipped where the provider does it, e.g. Gmail), flag the original \\Answered, remove
    the server copy of the draft. A failure here is retried for the copy only.
 
-Residual risk, stated plainly: if the app dies during step 3 (between the server's 250 and the commit of step 4,
-or mid-transaction), the entry is found ``sending`` at the next start. It is then looked up by Message-ID in the
-Sent folder; if found it is done, otherwise the person is asked (``failed``/``interrupted``) rather than Facteur
-guessing — at worst the person resends knowingly. If the link breaks after DATA but before the server's reply
-reaches us, SMTP itself cannot tell whether the server kept the message (RFC 1047); Facteur then retries, like every
-mail transfer agent, and a duplicate is possible only in that case.
+When it is unknown whether the server kept the message, Facteur never decides alone to send it again:
+
+* the app died during step 3 (the entry is found ``sending`` at the next start), or
+* the link broke, or the server stopped answering, after the final "." of DATA and before its reply
+  (:class:`~connectors.exceptions.UncertainDeliveryError`; SMTP itself cannot tell, RFC 1047).
+
+Both make the entry ``unconfirmed``: it is looked up by Message-ID in the Sent folder (where providers such as Gmail
+file it themselves) and, when the account is among the recipients, in its INBOX. Found → it was sent. Not found →
+the person is asked (``failed``/``interrupted``: Send again, or It was sent); at worst they resend knowingly.
+A break before the "." (at MAIL FROM, RCPT TO, DATA, or mid-message) cannot have delivered anything and is retried
+with backoff like any network failure.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from ..exceptions import (
     MessageError,
     PartialDeliveryError,
     SecretsUnavailable,
+    UncertainDeliveryError,
 )
 from ..messaging.imap import IMAPConnector
 from ..messaging.smtp import SMTPConnector
@@ -45,8 +51,8 @@ from .server_drafts import delete_server_draft
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["sent", "retry", "failed", "taken"]
-
+Outcome = Literal["sent", "retry", "failed", "taken", "unconfirmed"]
+"""``unconfirmed``: it may have been sent; it is looked for on the server at ``retry_at``, never resent."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,10 @@ def deliver(
         smtp.send_raw(claimed.raw, _envelope_sender(claimed.raw, smtp), list(claimed.recipients))
     except PartialDeliveryError as exc:  # it went to the others: never send it again
         warning = str(exc)
+    except UncertainDeliveryError as exc:  # it may have gone: look for it, else ask — never resend by itself
+        log.warning("Sending %s may or may not have succeeded: %s", claimed.message_id, exc)
+        when = outbox.mark_unconfirmed(claimed.id, str(exc))
+        return DeliveryReport(claimed.id, "unconfirmed", claimed.message_id, error=str(exc), retry_at=when)
     except ConnectorError as exc:
         return _not_sent(outbox, claimed, exc)
     outbox.mark_sent(claimed.id, copy_state="skipped" if server_saves_sent or imap is None else "pending",
@@ -168,24 +178,46 @@ def find_in_sent(imap: IMAPConnector, message_id: str) -> bool:
     return bool(imap.search_uids(["HEADER", "Message-ID", message_id], mailbox=sent))
 
 
+def find_sent_message(imap: IMAPConnector, entry: OutboxEntry) -> Literal["sent", "inbox", ""]:
+    """Where the server shows that ``entry`` went out: "sent" (a copy in Sent, as Gmail files it), "inbox" (the
+    account was a recipient and it arrived), or "" (no sign of it)."""
+    if find_in_sent(imap, entry.message_id):
+        return "sent"
+    own = {entry.sender.lower(), imap.config.username.lower()}
+    if entry.message_id and own & {recipient.lower() for recipient in entry.recipients}:
+        if imap.search_uids(["HEADER", "Message-ID", entry.message_id], mailbox="INBOX"):
+            return "inbox"
+    return ""
+
+
 def confirm_unconfirmed(outbox: Outbox, entry: OutboxEntry, imap: IMAPConnector | None) -> DeliveryReport:
-    """Decide about an entry a dead process left mid-send: found in Sent → done; not found → ask the person;
-    Sent unreachable → look again later. Never sends."""
-    interrupted = ("Facteur was interrupted while sending this message, and it is not in the Sent folder: it may or "
-                   "may not have reached its recipients. Check with them, then send it again or delete it.")
+    """Decide about an entry that may have been sent (a dead process mid-send, or a link broken after the final
+    "." of DATA): found on the server → done; not found → ask the person; server unreachable → look again later.
+    Never sends."""
+    if entry.error_kind == "uncertain":
+        cause = "This message was sent, but the connection broke or stalled before the server confirmed it"
+    else:
+        cause = "Facteur was interrupted while sending this message"
+    interrupted = (f"{cause}, and it is not in the Sent folder: it may or may not have reached its recipients. "
+                   "Check with them, then send it again or mark it as sent.")
     if imap is None:
         outbox.mark_failed(entry.id, interrupted, "interrupted")
         return DeliveryReport(entry.id, "failed", entry.message_id, error=interrupted)
     try:
         imap.connect()
-        found = find_in_sent(imap, entry.message_id)
+        found = find_sent_message(imap, entry)
     except ConnectorError as exc:
         when = outbox.postpone_check(entry.id, str(exc))
-        return DeliveryReport(entry.id, "retry", entry.message_id, error=str(exc), retry_at=when)
-    if found:
+        return DeliveryReport(entry.id, "unconfirmed", entry.message_id, error=str(exc), retry_at=when)
+    if found == "sent":
         outbox.mark_sent(entry.id, copy_state="done")
         outbox.mark_copied(entry.id)
         return DeliveryReport(entry.id, "sent", entry.message_id)
+    if found == "inbox":  # it went out, but nobody filed a copy in Sent yet
+        outbox.mark_sent(entry.id, copy_state="pending")
+        sent = outbox.get(entry.id)
+        copy_error = after_sending(outbox, sent, imap, server_saves_sent=False) if sent is not None else ""
+        return DeliveryReport(entry.id, "sent", entry.message_id, copy_error=copy_error)
     outbox.mark_failed(entry.id, interrupted, "interrupted")
     return DeliveryReport(entry.id, "failed", entry.message_id, error=interrupted)
 

@@ -10,14 +10,17 @@ EntryState = Literal["scheduled", "queued", "sending", "unconfirmed", "sent", "f
 ``scheduled``   waiting out the undo-send delay; Undo may still take it back.
 ``queued``      ready to go at ``send_after`` (now, or the next retry after a temporary failure).
 ``sending``     the SMTP transaction is under way. Found at start-up it means the app died mid-transaction.
-``unconfirmed`` was ``sending`` when the app died: the Sent folder is checked before anything else happens.
+``unconfirmed`` may have been sent (the app died mid-send, or the link broke after the final "." of DATA): the
+                server is checked before anything else happens; it is never sent again by itself.
 ``sent``        the server answered 250; only the copy to Sent (``copy_state``) may still be pending.
 ``failed``      needs the person: a permanent refusal, bad credentials, or an interrupted send not found in Sent.
 """
 
 CopyState = Literal["pending", "done", "skipped"]
 
-ErrorKind = Literal["", "temporary", "permanent", "interrupted", "partial"]
+ErrorKind = Literal["", "temporary", "permanent", "interrupted", "partial", "uncertain"]
+"""``uncertain``: the link broke after the final "." of DATA, before the reply (the entry is ``unconfirmed``).
+``interrupted``: it may have been sent and was not found on the server: the person decides."""
 
 WAITING_STATES: tuple[EntryState, ...] = ("scheduled", "queued")
 EDITABLE_STATES: tuple[EntryState, ...] = ("scheduled", "queued", "failed")

@@ -236,6 +236,14 @@ class Outbox:
         self._set(entry_id, "sent", ("sending", "unconfirmed"), sent_at=self.clock(), copy_state=copy_state,
                   last_error=warning, error_kind="partial" if warning else "", send_after=self.clock())
 
+    def mark_unconfirmed(self, entry_id: str, error: str) -> float:
+        """The link broke after the whole message was sent, before the server's reply: it may have been delivered.
+        Like an interrupted send it is looked for on the server — after the first backoff delay, so that a message
+        the server did accept has had time to arrive — and then left to the person; never resent. Returns when."""
+        when = self.clock() + self.retry.delay(1)
+        self._set(entry_id, "unconfirmed", ("sending",), send_after=when, last_error=error, error_kind="uncertain")
+        return when
+
     def mark_retry(self, entry_id: str, error: str) -> float:
         """A temporary failure: back to ``queued`` with the next attempt after the backoff; returns that time.
 

@@ -28,11 +28,11 @@ def state_text(entry: OutboxEntry) -> str:
     if entry.state == "sending":
         return QCoreApplication.translate("Outbox", "Sending…")
     if entry.state == "unconfirmed":
-        return QCoreApplication.translate("Outbox", "Checking whether it was sent…")
+        return QCoreApplication.translate("Outbox", "May have been sent: checking…")
     if entry.state == "sent":
         return QCoreApplication.translate("Outbox", "Sent; filing a copy in Sent…")
     if entry.error_kind == "interrupted":
-        return QCoreApplication.translate("Outbox", "Interrupted: may have been sent")
+        return QCoreApplication.translate("Outbox", "May have been sent: send again, or mark it as sent")
     return QCoreApplication.translate("Outbox", "Not sent")
 
 
@@ -111,18 +111,40 @@ class OutboxView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(OutboxModel.DETAIL, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.send_now_button = QPushButton(QCoreApplication.translate("Outbox", "Send now"), self)
+        self.was_sent_button = QPushButton(QCoreApplication.translate("Outbox", "It was sent"), self)
+        self.was_sent_button.setToolTip(QCoreApplication.translate(
+            "Outbox", "The recipients did get this message: remove it from the Outbox without sending it again"))
         self.edit_button = QPushButton(QCoreApplication.translate("Outbox", "Edit"), self)
         self.delete_button = QPushButton(QCoreApplication.translate("Outbox", "Delete"), self)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.send_now_button, self.edit_button, self.delete_button):
+        for button in (self.send_now_button, self.was_sent_button, self.edit_button, self.delete_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.send_now_button.clicked.connect(self._send_now)
+        self.was_sent_button.clicked.connect(self._was_sent)
         self.edit_button.clicked.connect(self._edit)
         self.delete_button.clicked.connect(self._delete)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _update_buttons(self, *_args: object) -> None:
+        entry = self._selected()
+        uncertain = entry is not None and entry.state == "failed" and entry.error_kind == "interrupted"
+        self.send_now_button.setText(QCoreApplication.translate("Outbox", "Send again") if uncertain
+                                     else QCoreApplication.translate("Outbox", "Send now"))
+        self.was_sent_button.setVisible(uncertain)
+
+    def select_entry(self, entry_id: str) -> bool:
+        """Select the row of this entry (a notice about it was clicked); False if it left the Outbox."""
+        for row in range(self.model.rowCount()):
+            if self.model.index(row, 0).data(OutboxModel.EntryIdRole) == entry_id:
+                self.table.selectRow(row)
+                return True
+        return False
 
     def _selected(self) -> OutboxEntry | None:
         rows = self.table.selectionModel().selectedRows()
@@ -132,6 +154,11 @@ class OutboxView(QWidget):
         entry = self._selected()
         if entry is not None:
             self._postbox.worker.send_now(entry.id)
+
+    def _was_sent(self) -> None:
+        entry = self._selected()
+        if entry is not None:
+            self._postbox.worker.mark_as_sent(entry.id)
 
     def _edit(self) -> None:
         entry = self._selected()

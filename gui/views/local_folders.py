@@ -45,6 +45,7 @@ class LocalFolders(QObject):
         worker = self.postbox.worker
         for signal in (worker.stateChanged, worker.draftSaved):
             signal.connect(self._changed)
+        worker.failed.connect(self._send_failed)
         self.postbox.composerOpened.connect(self._watch_composer)
         self.postbox.messageQueued.connect(self._changed)
         self._counts_timer = QTimer(self)
@@ -72,6 +73,20 @@ class LocalFolders(QObject):
         else:
             self.outbox_view.model.refresh()
             self._window.pages.setCurrentWidget(self.outbox_view)
+
+    def _send_failed(self, entry_id: str, text: str) -> None:
+        """A message that may or may not have gone out is the person's call: ask, with both answers at hand."""
+        entry = self.postbox.outbox.get(entry_id)
+        if entry is None or entry.error_kind != "interrupted":
+            return
+        from .notifications import Action
+
+        worker = self.postbox.worker
+        subject = entry.subject or translate("LocalFolders", "(no subject)")
+        self._window.notify(
+            "warning", translate("LocalFolders", "“%1” may have been sent").replace("%1", subject), text,
+            [Action(translate("LocalFolders", "Send Again"), lambda: worker.send_now(entry_id)),
+             Action(translate("LocalFolders", "It Was Sent"), lambda: worker.mark_as_sent(entry_id))])
 
     def _changed(self, *_args: object) -> None:
         self._counts_timer.start()

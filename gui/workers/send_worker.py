@@ -233,6 +233,11 @@ class SendWorker(QObject):
             self.retrying.emit(entry.id, report.error, report.retry_at or 0.0)
         elif report.outcome == "failed":
             self.failed.emit(entry.id, report.error)
+        # "unconfirmed": it may have gone; the server is checked again later (stateChanged tells the views).
+
+    def mark_as_sent(self, entry_id: str) -> None:
+        """The person says a message that may have been sent did go out: forget it without sending it again."""
+        self.outbox.confirm_interrupted_as_sent(entry_id)
 
     def _confirm(self, entry: OutboxEntry, links: dict[str, AccountLink | None]) -> None:
         link = self._link(entry.account_id, links)

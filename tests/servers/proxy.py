@@ -1,16 +1,21 @@
 """A loopback TCP proxy that can misbehave on purpose: cut connections after N bytes, kill them all, add latency.
 
 Used to test a server that drops mid-sync and dead IDLE connections, and by the benchmarks to feel like a home
-connection (``delay`` seconds each way) instead of loopback.
+connection (``delay`` seconds each way) instead of loopback. :class:`CommandFaultProxy` also watches the client's
+command lines, to cut, stall or garble at an exact protocol step (after SMTP's final "." of DATA, during LOGIN).
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from queue import Queue
 from types import TracebackType
+from typing import ClassVar
 
 
 class FaultyProxy:
@@ -159,3 +164,159 @@ def _shutdown(*sockets: socket.socket) -> None:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+@dataclass
+class LineFault:
+    """What to do when the client sends a line matching ``pattern`` (a regex, any case, matched against the whole line,
+    without its CRLF): ``cut-before`` (the line never reaches the server; both sides are closed), ``cut-after``
+    (the server gets the line and answers, but the answer is lost: the client side is closed at once), ``stall``
+    (the server gets the line; its answers are held back and the connection stays open: a silent network),
+    ``garble`` (the server's answer is replaced by a line that is not protocol, then the connection is closed).
+    ``times`` is how many matching lines trigger it (across connections); then the proxy forwards normally."""
+
+    pattern: bytes
+    action: str
+    times: int = 1
+    fired: int = 0
+
+    ACTIONS: ClassVar[tuple[str, ...]] = ("cut-before", "cut-after", "stall", "garble")
+
+    def __post_init__(self) -> None:
+        if self.action not in self.ACTIONS:
+            raise ValueError(f"action must be one of {self.ACTIONS}, not {self.action!r}")
+        self._regex = re.compile(self.pattern, re.DOTALL | re.IGNORECASE)  # smtplib sends "mail FROM:"
+
+    def matches(self, line: bytes) -> bool:
+        return self.fired < self.times and self._regex.fullmatch(line) is not None
+
+
+class CommandFaultProxy(FaultyProxy):
+    """A FaultyProxy that also reads the client's command lines, to misbehave at an exact protocol step (after
+    SMTP's final "." of DATA, during IMAP LOGIN...), and can cut each successive connection at its own offset.
+
+    It works on clear-text protocols only (it must see the commands); ``cut_offsets`` works under TLS too.
+    """
+
+    def __init__(self, target_port: int, *, target_host: str = "127.0.0.1") -> None:
+        super().__init__(target_port, target_host=target_host)
+        self.faults: list[LineFault] = []
+        #: Server bytes after which each new connection is cut, one value per connection in turn (None: no cut).
+        #: Once the iterator is exhausted, connections are not cut.
+        self.cut_offsets: Iterator[int | None] | None = None
+        self.fired = threading.Event()  # set each time a fault fires
+        self.stopped = threading.Event()  # stalled links hold until the proxy stops
+
+    def fault(self, pattern: bytes, action: str, times: int = 1) -> LineFault:
+        rule = LineFault(pattern, action, times)
+        self.faults.append(rule)
+        return rule
+
+    def _accept_loop(self) -> None:
+        while self._running:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            budget = self.cut_after_bytes
+            if self.cut_offsets is not None:
+                budget = next(self.cut_offsets, None)
+            with self._lock:
+                self._open += [client, upstream]
+                self.connections += 1
+            link = _Link(self, client, upstream, budget)
+            threading.Thread(target=link.client_to_server, daemon=True).start()
+            threading.Thread(target=link.server_to_client, daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        super().stop()
+
+    def _match(self, line: bytes) -> LineFault | None:
+        with self._lock:
+            for rule in self.faults:
+                if rule.matches(line):
+                    rule.fired += 1
+                    return rule
+        return None
+
+
+class _Link:
+    """One proxied connection of a CommandFaultProxy."""
+
+    def __init__(self, proxy: CommandFaultProxy, client: socket.socket, upstream: socket.socket,
+                 budget: int | None) -> None:
+        self.proxy, self.client, self.upstream, self.budget = proxy, client, upstream, budget
+        self.mode = "forward"  # then "reply-lost", "stall" or "garble"
+        self._lock = threading.Lock()
+
+    def client_to_server(self) -> None:
+        pending = b""
+        try:
+            if not self.proxy.faults:  # nothing to watch for: plain forwarding (TLS has no lines to read)
+                while data := self.client.recv(262144):
+                    self.upstream.sendall(data)
+                return
+            while data := self.client.recv(262144):
+                *lines, pending = (pending + data).split(b"\n")
+                out: list[bytes] = []
+                for line in lines:
+                    rule = self.proxy._match(line.rstrip(b"\r")) if len(line) < 1024 else None
+                    if rule is None:
+                        out.append(line + b"\n")
+                        continue
+                    self.upstream.sendall(b"".join(out))
+                    out = []
+                    if rule.action == "cut-before":
+                        self.proxy.fired.set()
+                        _shutdown(self.client, self.upstream)
+                        return
+                    with self._lock:  # before the line goes: the server may answer at once
+                        self.mode = {"cut-after": "reply-lost", "stall": "stall", "garble": "garble"}[rule.action]
+                    self.upstream.sendall(line + b"\n")
+                    self.proxy.fired.set()
+                    if rule.action == "cut-after":
+                        _shutdown(self.client)
+                        return
+                    if rule.action == "stall":
+                        # Read nothing more either: a client still sending fills its buffers and blocks.
+                        self.proxy.stopped.wait()
+                        return
+                self.upstream.sendall(b"".join(out))
+                if len(pending) > 65536:  # a very long line: forward it, only short lines are matched
+                    self.upstream.sendall(pending)
+                    pending = b""
+        except OSError:
+            pass
+        finally:
+            if self.mode in ("forward", "garble"):
+                _shutdown(self.client, self.upstream)
+
+    def server_to_client(self) -> None:
+        try:
+            while data := self.upstream.recv(65536):
+                with self._lock:
+                    mode = self.mode
+                if mode == "reply-lost":
+                    break  # the server answered: nobody hears it
+                if mode == "stall":
+                    continue  # swallowed; the client waits for an answer that never comes
+                if mode == "garble":
+                    self.client.sendall(b"\x16\x03garbled \xff answer\r\n")
+                    break
+                if self.budget is not None:
+                    if len(data) >= self.budget:
+                        self.client.sendall(data[:self.budget])
+                        break
+                    self.budget -= len(data)
+                self.client.sendall(data)
+        except OSError:
+            pass
+        finally:
+            _shutdown(self.client, self.upstream)
