@@ -28,6 +28,7 @@ from ..exceptions import (
     AuthenticationError,
     ConnectionError,
     ConnectorError,
+    FetchInterruptedError,
     InsecureConnectionError,
     MailboxNotFoundError,
     MessageError,
@@ -157,6 +158,7 @@ class IMAPConnector(BaseConnector):
                     # imaplib sends LOGIN arguments as ASCII; SASL PLAIN carries UTF-8 (RFC 4616).
                     client.plain_login(cfg.username, password)
             except imap_errors.LoginError as exc:
+                self._unless_refusal(exc, password)
                 raise AuthenticationError(
                     f"Authentication failed for {cfg.username} on {cfg.address}: {self._scrub(str(exc), password)}",
                     cfg.username,
@@ -172,6 +174,7 @@ class IMAPConnector(BaseConnector):
                 client.oauth2_login(cfg.username, token)
                 return
             except imap_errors.LoginError as exc:
+                self._unless_refusal(exc, token)
                 last = self._scrub(str(exc), token)
         raise AuthenticationError(
             f"Authentication failed for {cfg.username} on {cfg.address} with OAuth 2.0 even after refreshing the "
@@ -179,6 +182,27 @@ class IMAPConnector(BaseConnector):
             cfg.username,
             cfg.host,
         )
+
+    def _unless_refusal(self, exc: imap_errors.LoginError, secret: str) -> None:
+        """IMAPClient turns every failure during LOGIN/AUTHENTICATE into LoginError; only the server's NO or BAD
+        answer is a refusal of the credentials. A closed link, an unreadable answer (imaplib's ``abort``, kept as
+        the LoginError's context) or a server saying it cannot check now (RFC 5530 UNAVAILABLE) is a
+        ConnectionError: worth retrying, never "wrong password"."""
+        cfg = self.config
+        cause = exc.__context__
+        if isinstance(cause, imaplib.IMAP4.abort | OSError | EOFError):
+            raise ConnectionError(
+                f"The connection to IMAP server {cfg.address} broke during authentication: "
+                f"{self._scrub(str(cause), secret)}",
+                cfg.host,
+                cfg.port,
+            ) from None
+        if "[UNAVAILABLE]" in str(exc).upper():
+            raise ConnectionError(
+                f"IMAP server {cfg.address} cannot check the credentials for now: {self._scrub(str(exc), secret)}",
+                cfg.host,
+                cfg.port,
+            ) from None
 
     def disconnect(self) -> None:
         client, self._client = self._client, None
@@ -194,15 +218,20 @@ class IMAPConnector(BaseConnector):
             # The session is unusable: forget it so the next call reconnects cleanly.
             dead, self._client = self._client, None
             self._selected = None
+            received = _received_fetches(dead) if dead is not None and what.startswith("FETCH") else {}
             if dead is not None:
                 _quietly_close(dead)
             if isinstance(exc, imaplib.IMAP4.abort) and not isinstance(exc, OSError):
-                return ConnectionError(
+                error: ConnectorError = ConnectionError(
                     f"The IMAP server {self.config.address} closed the connection during {what}",
                     self.config.host,
                     self.config.port,
                 )
-            return network_error(exc, self.config, "IMAP")
+            else:
+                error = network_error(exc, self.config, "IMAP")
+            if received:
+                return FetchInterruptedError(str(error), self.config.host, self.config.port, received=received)
+            return error
         return MessageError(f"The IMAP server {self.config.address} refused {what}: {self._scrub(str(exc))}")
 
     @contextmanager
@@ -731,6 +760,25 @@ def list_with_roles(client: IMAPClient) -> list[tuple[tuple[bytes, ...], bytes, 
         return listing
     plain: list[tuple[tuple[bytes, ...], bytes, str]] = client.list_folders()
     return plain
+
+
+def _received_fetches(client: IMAPClient) -> dict[int, dict[bytes, Any]]:
+    """The FETCH answers that had arrived whole when the link broke, parsed as IMAPClient would.
+
+    imaplib files each untagged answer as it reads it and hands them over only when the command ends, so after
+    a break they are still there. An answer is whole once the line after its last literal came: a trailing
+    literal without that line is an answer cut short, and is left out.
+    """
+    pieces = list(client._imap.untagged_responses.get("FETCH", ()))
+    while pieces and isinstance(pieces[-1], tuple):
+        pieces.pop()
+    if not pieces:
+        return {}
+    try:
+        parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(pieces, client.normalise_times, client.use_uid)
+    except (imap_errors.ProtocolError, ValueError, IndexError, TypeError):
+        return {}
+    return parsed
 
 
 def _quietly_logout(client: IMAPClient) -> None:
