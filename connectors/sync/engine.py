@@ -30,17 +30,18 @@ from typing import Any
 
 from imapclient import exceptions as imap_errors
 
-from ..exceptions import ConnectionError, ConnectorError, MessageError
+from ..exceptions import ConnectionError, ConnectorError, FetchInterruptedError, MessageError
 from ..messaging.imap import IMAPConnector, list_with_roles
 from ..messaging.imap_support import choose_special_folder
 from ..messaging.mime import parse_message
-from ..store import Command, MailStore
+from ..store import Command, MailStore, MessageSummary
 from .server_search import server_criteria
 from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
 
 log = logging.getLogger(__name__)
 
 HEADER_BATCH = 2000
+MIN_HEADER_BATCH = 50  # after cuts, batches halve down to this
 FLAGS_BATCH = 5000
 
 
@@ -78,6 +79,10 @@ class PermanentDeleteNeeded(MessageError):
     done. Ask the person, then call ``delete_permanently``."""
 
 
+class _FolderReplaced(Exception):
+    """The folder's UIDVALIDITY changed between two connections of one sync: its UIDs no longer mean the same."""
+
+
 class Cancelled(Exception):
     """The caller's cancel event was set; the store holds everything completed so far."""
 
@@ -96,6 +101,7 @@ class SyncEngine:
         self._connect = connect
         self._imap: IMAPConnector | None = None
         self._header_batch = header_batch
+        self._batch_size = header_batch  # smaller for a while after the link broke mid-batch
         self._condstore = False
         self._gmail = False
 
@@ -192,7 +198,7 @@ class SyncEngine:
         changed = self._sync_flags(imap, name, kept, local.highestmodseq, modseq, cancel)
         local_set = set(local_uids)
         missing = sorted((uid for uid in on_server if uid not in local_set), reverse=True)
-        self._fetch_headers(imap, name, missing, progress, cancel, between_batches)
+        self._fetch_headers(imap, name, missing, progress, cancel, between_batches, uidvalidity)
         self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
                                        highestmodseq=modseq, last_sync=time.time())
         return SyncResult(len(missing), changed, len(gone), refused)
@@ -202,30 +208,70 @@ class SyncEngine:
 
     def _fetch_headers(self, imap: IMAPConnector, name: str, uids: list[int],
                        progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
-                       between_batches: Callable[[], None] | None = None) -> None:
-        """Summaries of ``uids`` (newest first) in batches, each batch stored as soon as it arrives."""
-        total, done = len(uids), 0
+                       between_batches: Callable[[], None] | None = None, uidvalidity: int | None = None) -> None:
+        """Summaries of ``uids`` (newest first) in batches, each batch stored as soon as it arrives.
+
+        A flaky link still makes progress: when the connection breaks mid-batch, the answers that arrived whole are
+        kept, the batch halves (it doubles again after each batch that gets through, up to ``header_batch``), and
+        the engine reconnects and goes on. It gives up, raising the ConnectionError, when reconnecting fails or
+        when even the smallest batch brings nothing.
+        """
+        total, remaining = len(uids), uids
         if progress is not None:
             progress(0, total)
         items = self._items()
-        for start in range(0, total, self._header_batch):
+        while remaining:
             _check(cancel)
-            if imap.selected_mailbox != name:  # what ran between batches selected another folder
-                imap.select_mailbox(name)
-            batch = uids[start:start + self._header_batch]
-            response = imap.fetch(batch, items)
-            summaries = [summary_from_fetch(uid, data) for uid, data in response.items()]
-            undated = [s.uid for s in summaries if not s.date]
-            if undated:
-                dates = imap.fetch(undated, ["INTERNALDATE"])
-                summaries = [replace(s, internal_date=epoch(dates.get(s.uid, {}).get(b"INTERNALDATE")))
-                             if not s.date else s for s in summaries]
-            self.store.add_messages(name, summaries)
-            done += len(batch)
+            batch = remaining[:self._batch_size]
+            try:
+                imap = self._selected(name, uidvalidity)
+            except _FolderReplaced:
+                log.info("UIDVALIDITY of %r changed during the sync: the next sync rebuilds it", name)
+                return
+            try:
+                summaries = self._fetch_summaries(imap, batch, items)
+            except ConnectionError as exc:
+                summaries = _received_whole(batch, exc)
+                smallest = len(batch) <= MIN_HEADER_BATCH
+                self._batch_size = max(MIN_HEADER_BATCH, len(batch) // 2)
+                if not summaries and smallest:
+                    raise
+                log.info("The link broke during %r's header batch of %d (%d kept): going on with batches of %d",
+                         name, len(batch), len(summaries), self._batch_size)
+                got = {s.uid for s in summaries}
+                remaining = [uid for uid in batch if uid not in got] + remaining[len(batch):]
+            else:
+                self._batch_size = min(self._header_batch, self._batch_size * 2)
+                remaining = remaining[len(batch):]
+            if summaries:
+                self.store.add_messages(name, summaries)
             if progress is not None:
-                progress(done, total)
-            if between_batches is not None and done < total:
+                progress(total - len(remaining), total)
+            if between_batches is not None and remaining:
                 between_batches()
+
+    def _selected(self, name: str, uidvalidity: int | None) -> IMAPConnector:
+        """The connection, with ``name`` selected: after a reconnection (or when what ran between batches selected
+        another folder), select it again and make sure it is still the same folder."""
+        imap = self.connection()
+        if imap.selected_mailbox != name:
+            info = imap.select_mailbox_info(name)
+            if uidvalidity is not None and info.get("uidvalidity") not in (None, uidvalidity):
+                raise _FolderReplaced()
+        return imap
+
+    def _fetch_summaries(self, imap: IMAPConnector, batch: list[int], items: list[str]) -> list[MessageSummary]:
+        response = imap.fetch(batch, items)
+        summaries = [summary_from_fetch(uid, data) for uid, data in response.items()]
+        undated = [s.uid for s in summaries if not s.date]
+        if undated:
+            try:
+                dates = imap.fetch(undated, ["INTERNALDATE"])
+            except ConnectionError as exc:  # the headers did arrive: keep those that need no INTERNALDATE
+                raise FetchInterruptedError(str(exc), exc.host, exc.port, received=dict(response)) from None
+            summaries = [replace(s, internal_date=epoch(dates.get(s.uid, {}).get(b"INTERNALDATE")))
+                         if not s.date else s for s in summaries]
+        return summaries
 
     def _sync_flags(self, imap: IMAPConnector, name: str, known: list[int], local_modseq: int | None,
                     server_modseq: int | None, cancel: threading.Event | None) -> int:
@@ -443,6 +489,16 @@ class SyncEngine:
         self.connection()  # tells whether this is Gmail
         criteria = server_criteria(query, gmail=self._gmail)
         return self.search_server(folder, criteria, limit=limit) if criteria else []
+
+
+def _received_whole(batch: list[int], error: ConnectionError) -> list[MessageSummary]:
+    """The summaries whose FETCH answers had arrived whole before the link broke (only dated ones: the others
+    need a second FETCH for INTERNALDATE and come with the next batch)."""
+    if not isinstance(error, FetchInterruptedError):
+        return []
+    wanted = set(batch)
+    summaries = [summary_from_fetch(uid, data) for uid, data in error.received.items() if uid in wanted]
+    return [summary for summary in summaries if summary.date]
 
 
 def _text(flag: object) -> str:
