@@ -1622,6 +1622,22 @@ Les rouvrir&#xa0;?</translation>
 <context>
     <name>LocalFolders</name>
     <message>
+        <source>(no subject)</source>
+        <translation>(sans sujet)</translation>
+    </message>
+    <message>
+        <source>“%1” may have been sent</source>
+        <translation>«&#xa0;%1&#xa0;» a peut-être été envoyé</translation>
+    </message>
+    <message>
+        <source>Send Again</source>
+        <translation>Renvoyer</translation>
+    </message>
+    <message>
+        <source>It Was Sent</source>
+        <translation>Il a été envoyé</translation>
+    </message>
+    <message>
         <source>Outbox</source>
         <translation>Boîte d&apos;envoi</translation>
     </message>
@@ -2255,7 +2271,7 @@ Qt %1</translation>
     </message>
     <message>
         <source>Checking whether it was sent…</source>
-        <translation>Vérification de l&apos;envoi…</translation>
+        <translation type="vanished">Vérification de l&apos;envoi…</translation>
     </message>
     <message>
         <source>Sent; filing a copy in Sent…</source>
@@ -2263,11 +2279,19 @@ Qt %1</translation>
     </message>
     <message>
         <source>Interrupted: may have been sent</source>
-        <translation>Interrompu&#xa0;: a peut-être été envoyé</translation>
+        <translation type="vanished">Interrompu&#xa0;: a peut-être été envoyé</translation>
     </message>
     <message>
         <source>Send now</source>
         <translation>Envoyer maintenant</translation>
+    </message>
+    <message>
+        <source>It was sent</source>
+        <translation>Il a été envoyé</translation>
+    </message>
+    <message>
+        <source>The recipients did get this message: remove it from the Outbox without sending it again</source>
+        <translation>Les destinataires ont bien reçu ce message&#xa0;: le retirer de la boîte d&apos;envoi sans le renvoyer</translation>
     </message>
     <message>
         <source>Edit</source>
@@ -2280,6 +2304,14 @@ Qt %1</translation>
     <message>
         <source>Will retry at {time}</source>
         <translation>Nouvel essai à {time}</translation>
+    </message>
+    <message>
+        <source>May have been sent: checking…</source>
+        <translation>A peut-être été envoyé&#xa0;: vérification…</translation>
+    </message>
+    <message>
+        <source>May have been sent: send again, or mark it as sent</source>
+        <translation>A peut-être été envoyé&#xa0;: renvoyez-le, ou indiquez qu&apos;il a été envoyé</translation>
     </message>
     <message>
         <source>Subject</source>
@@ -2300,6 +2332,10 @@ Qt %1</translation>
     <message>
         <source>(no subject)</source>
         <translation>(sans sujet)</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>Renvoyer</translation>
     </message>
 </context>
 <context>
