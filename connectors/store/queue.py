@@ -151,7 +151,10 @@ class CommandQueue(MessageWrites):
 
     def retarget(self, command_id: int, found: Mapping[int, int], uidvalidity: int) -> Command:
         """The command's messages were found again under a new UIDVALIDITY (``found`` maps each old UID to its new
-        one; messages not found are left out): from now on it means those UIDs. Returns the updated command."""
+        one; messages not found are left out): from now on it means those UIDs. Returns the updated command.
+
+        Its snapshot is dropped: it describes the messages' old life, so a later rollback restores nothing and the
+        folder's next sync shows the server's state."""
         with self._write():
             command = self.command(command_id)
             if command is None:
@@ -160,7 +163,7 @@ class CommandQueue(MessageWrites):
             message_ids = {str(found[uid]): command.message_ids[uid] for uid in command.uids
                            if uid in found and uid in command.message_ids}
             self._conn.execute(
-                "UPDATE commands SET uids = ?, uidvalidity = ?, message_ids = ? WHERE id = ?",
+                "UPDATE commands SET uids = ?, uidvalidity = ?, message_ids = ?, snapshot = '[]' WHERE id = ?",
                 (json.dumps(uids), uidvalidity, json.dumps(message_ids), command_id),
             )
             updated = self.command(command_id)

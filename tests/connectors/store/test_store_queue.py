@@ -117,6 +117,7 @@ def test_retarget_and_discard(store: MailStore) -> None:
     command = store.retarget(command_id, {1: 41, 3: 43}, 2222)
     assert (command.uids, command.uidvalidity) == ((41, 43), 2222)
     assert command.message_ids == {41: "<m1@example.com>", 43: "<m3@example.com>"}
+    assert command.previous == ()  # the old life's summaries would restore the wrong messages
     store.discard(command_id)
     assert store.pending() == [] and store.uids("INBOX") == []  # nothing restored
     with pytest.raises(StoreError):
