@@ -300,3 +300,30 @@ def _gmail(config: dict[str, Any]) -> IMAPConnector:
     imap: IMAPConnector = create_connector("gmail_imap", config)
     imap.connect()
     return imap
+
+
+@pytest.mark.parametrize("step", [rb"\S+ UID COPY .*", rb"\S+ UID STORE .*", rb"\S+ UID EXPUNGE .*"])
+def test_a_move_fallback_cut_after_any_step_replays_without_duplicates(
+        bare_dovecot: DovecotServer, bare_config: dict[str, Any], store: MailStore, step: bytes) -> None:
+    """The server carried the step out but its answer never came: the queued move stays, and its replay neither
+    copies again what the first attempt copied nor loses anything."""
+    from tests.servers.proxy import CommandFaultProxy
+
+    bare_dovecot.seed(ALICE, "INBOX", [make_message("Moved once"), make_message("Moved twice")])
+    bare_dovecot.seed(ALICE, "Filed", [])
+    with CommandFaultProxy(bare_dovecot.imap_port) as proxy:  # clear text, so the proxy sees the commands
+        config = {**bare_config, "port": proxy.port, "use_ssl": False, "use_tls": False,
+                  "allow_insecure_auth": True}
+        proxy.fault(step, "cut-after")  # before connecting: the proxy reads the lines of links opened after
+        engine = SyncEngine(store, Link(config))
+        engine.sync_all()  # no COPY, STORE or EXPUNGE in a sync
+        uids = store.uids("INBOX")
+        assert engine.move_messages("INBOX", uids, "Filed") == []  # cut: the command stays queued
+        assert proxy.fired.is_set()
+        [queued] = store.pending()
+        assert queued.attempts == 1 and store.uids("INBOX") == []
+        assert engine.replay_queue() == []  # a new connection; the replay sees what the cut attempt did
+        assert store.pending() == []
+        engine.close()
+    assert server_subjects(bare_dovecot, "INBOX") == {}
+    assert sorted(server_subjects(bare_dovecot, "Filed").values()) == ["Moved once", "Moved twice"]
