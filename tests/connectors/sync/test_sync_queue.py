@@ -327,3 +327,39 @@ def test_a_move_fallback_cut_after_any_step_replays_without_duplicates(
         engine.close()
     assert server_subjects(bare_dovecot, "INBOX") == {}
     assert sorted(server_subjects(bare_dovecot, "Filed").values()) == ["Moved once", "Moved twice"]
+
+
+@pytest.mark.parametrize(("kind", "step"), [
+    ("flags", rb"\S+ UID STORE .*"),
+    ("move", rb"\S+ UID MOVE .*"),
+    ("delete", rb"\S+ UID MOVE .*"),
+    ("expunge", rb"\S+ UID STORE .*"),
+    ("expunge", rb"\S+ UID EXPUNGE .*"),
+])
+def test_each_queued_command_cut_after_it_ran_replays_to_the_same_end(
+        dovecot: DovecotServer, imap_config: dict[str, Any], store: MailStore, kind: str, step: bytes) -> None:
+    from tests.servers.proxy import CommandFaultProxy
+
+    dovecot.seed(ALICE, BOX, [make_message("Target"), make_message("Bystander")])
+    with CommandFaultProxy(dovecot.imap_port) as proxy:  # clear text, so the proxy sees the commands
+        proxy.fault(step, "cut-after")
+        engine = SyncEngine(store, Link({**imap_config, "port": proxy.port, "use_ssl": False, "use_tls": False,
+                                         "allow_insecure_auth": True}))
+        engine.sync_all()
+        target, _bystander = store.uids(BOX)
+        act = {"flags": lambda: engine.set_flags(BOX, [target], add=["\\Flagged"]),
+               "move": lambda: engine.move_messages(BOX, [target], "Archive"),
+               "delete": lambda: engine.delete_messages(BOX, [target]),
+               "expunge": lambda: engine.delete_permanently(BOX, [target])}[kind]
+        assert act() == []  # the server did it, but the answer was lost: the command stays queued
+        assert proxy.fired.is_set() and len(store.pending()) == 1
+        assert engine.replay_queue() == []  # nothing refused: done already is done
+        assert store.pending() == []
+        engine.sync_folder(BOX)
+        engine.close()
+    expected_here = {"flags": {"Target", "Bystander"}}.get(kind, {"Bystander"})
+    assert set(server_subjects(dovecot, BOX).values()) == expected_here
+    assert {s.subject for s in store.summaries(BOX)} == expected_here
+    assert server_subjects(dovecot, BOX, "FLAGGED") == ({target: "Target"} if kind == "flags" else {})
+    assert list(server_subjects(dovecot, "Archive").values()) == (["Target"] if kind == "move" else [])
+    assert list(server_subjects(dovecot, "Trash").values()) == (["Target"] if kind == "delete" else [])
