@@ -208,6 +208,8 @@ class MainWindow(QMainWindow):
             lambda: self.open_in_window(self.opener.current[2] if self.opener.current else None))
         a.open_file.triggered.connect(self.open_file_interactively)
         a.delete.triggered.connect(lambda: self.commands.delete(*self.location, self.messages.selected_uids()))
+        a.delete_permanently.triggered.connect(
+            lambda: self.commands.delete_permanently(*self.location, self.messages.selected_uids()))
         a.archive.triggered.connect(lambda: self.commands.archive(*self.location, self.messages.selected_uids()))
         a.mark_read.triggered.connect(lambda: self.commands.mark_read(*self.location, self.messages.selected_uids()))
         a.mark_unread.triggered.connect(

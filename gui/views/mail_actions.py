@@ -28,6 +28,9 @@ class MailActions(QObject):
         self.open_file = self._make("openMessageFile", translate("MailActions", "Open &Message File…"), "open",
                                     standard.Open)
         self.delete = self._make("delete", translate("MailActions", "&Delete"), "trash", standard.Delete)
+        # Never a shortcut's side effect alone: it always asks first (MessageCommands.delete_permanently).
+        self.delete_permanently = self._make("deletePermanently", translate("MailActions", "Delete &Permanently…"),
+                                             None, "Shift+Del")
         self.archive = self._make("archive", translate("MailActions", "Arc&hive"), "archive", "A")
         self.mark_read = self._make("markRead", translate("MailActions", "Mark as &Read"), "mark-read", "Ctrl+I")
         self.mark_unread = self._make("markUnread", translate("MailActions", "Mark as &Unread"), "mark-unread",
@@ -55,8 +58,8 @@ class MailActions(QObject):
         self.about = self._make("about", translate("MailActions", "&About Facteur"), None, None)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         # Actions that need a message selected, a folder selected, an account.
-        self.message_actions = [self.reply, self.reply_all, self.forward, self.open_message, self.delete, self.archive,
-                                self.mark_read, self.mark_unread, self.flag]
+        self.message_actions = [self.reply, self.reply_all, self.forward, self.open_message, self.delete,
+                                self.delete_permanently, self.archive, self.mark_read, self.mark_unread, self.flag]
         self.folder_actions = [self.rename_folder, self.delete_folder]
 
     def _make(self, name: str, text: str, icon_name: str | None, shortcut: Shortcut) -> QAction:
@@ -95,7 +98,7 @@ class MailActions(QObject):
         message_menu = bar.addMenu(translate("MailActions", "&Message"))
         message_menu.setObjectName("messageMenu")
         for action in (self.reply, self.reply_all, self.forward, self.open_message, None, self.mark_read,
-                       self.mark_unread, self.flag, None, self.archive, self.delete):
+                       self.mark_unread, self.flag, None, self.archive, self.delete, self.delete_permanently):
             self._add(message_menu, action)
         message_menu.addMenu(self.move_menu)
         help_menu = bar.addMenu(translate("MailActions", "&Help"))

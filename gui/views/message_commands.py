@@ -137,20 +137,26 @@ class MessageCommands(QObject):
         what = translate("MessageCommands", "move %1 to %2").replace("%1", _count(len(uid_list)))
         return self._track(op, account_id, folder, uid_list, what.replace("%2", destination))
 
-    def delete(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
-        """Move to the Trash; where there is none (or the messages are in it), ask, then delete for good."""
+    def delete(self, account_id: str, folder: str, uids: Sequence[int], *, permanent: bool = False
+               ) -> Operation | None:
+        """Move to the Trash; where there is none (or the messages are in it), or with ``permanent``, ask, then
+        delete for good."""
         session = self._session_of(account_id)
         uid_list = list(uids)
         if session is None or not uid_list:
             return None
         trash = session.trash_folder()
-        permanent = trash is None or trash == folder
+        permanent = permanent or trash is None or trash == folder
         if permanent and not self._confirm(len(uid_list), folder, trash is None):
             return None
         self._leave(account_id, folder, uid_list)
         op = session.delete_permanently(folder, uid_list) if permanent else session.delete(folder, uid_list)
         what = translate("MessageCommands", "delete %1").replace("%1", _count(len(uid_list)))
         return self._track(op, account_id, folder, uid_list, what)
+
+    def delete_permanently(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
+        """Delete for good, whether or not there is a Trash: always after asking."""
+        return self.delete(account_id, folder, uids, permanent=True)
 
     def archive(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
         session = self._session_of(account_id)

@@ -55,3 +55,18 @@ def test_deleting_in_the_trash_asks_and_only_a_confirmed_delete_is_permanent(mak
     qtbot.waitUntil(lambda: set(server_flags(dovecot, "Trash")) == {"Also binned"}, timeout=10000)
     qtbot.waitUntil(lambda: window.commands.running == [], timeout=5000)
     assert row_of_subject(window, "Also binned") is not None
+
+
+def test_delete_permanently_asks_even_with_a_trash_and_skips_it(make_window: Any, dovecot: Any, qtbot: Any) -> None:
+    dovecot.seed(ALICE, "INBOX", [make_message("Shred me"), make_message("Keep me")])
+    window = make_window()
+    qtbot.waitUntil(lambda: tree_index(window, "INBOX").isValid(), timeout=10000)
+    window.tree.setCurrentIndex(tree_index(window, "INBOX"))
+    select_subject(window, qtbot, "Shred me")
+    window.messages.setFocus()
+    assert window.actions.delete_permanently.shortcut().toString() == "Shift+Del"
+    said = answer_when_asked("delete")
+    window.actions.delete_permanently.trigger()
+    assert said and "deleted for good" in said[0] and "no Trash" not in said[0]
+    qtbot.waitUntil(lambda: set(server_flags(dovecot, "INBOX")) == {"Keep me"}, timeout=10000)
+    assert server_flags(dovecot, "Trash") == {}  # gone for good, as asked: not in the Trash
