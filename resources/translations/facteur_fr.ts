@@ -1681,6 +1681,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Supprim&amp;er</translation>
     </message>
     <message>
+        <source>Delete &amp;Permanently…</source>
+        <translation>Supprimer &amp;définitivement…</translation>
+    </message>
+    <message>
         <source>Arc&amp;hive</source>
         <translation>&amp;Archiver</translation>
     </message>
