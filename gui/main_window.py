@@ -52,6 +52,7 @@ from .views.notifications import Action, DesktopNotifier, NotificationArea
 from .views.reader import ReaderView
 from .views.reader_window import ReaderWindow
 from .views.search_field import SearchField
+from .views.server_search import ServerSearch, ServerSearchBar
 from .views.status_bar import MailStatusBar
 from .workers.account_session import INBOX, PUSH, AccountSession
 from .workers.keyring_unlock import KeyringUnlocker
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.messages = MessageListView(self)
         self.reader = ReaderView(self)
         self.search_field = SearchField(self)
+        self.server_search = ServerSearch(ServerSearchBar(self), self.list_model, self.sessions.get, self)
         self.notifications = NotificationArea(self)
         self.status = MailStatusBar(self)
         self.setStatusBar(self.status)
@@ -122,7 +124,14 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         self.list_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.list_splitter.setObjectName("listSplitter")
-        self.list_splitter.addWidget(self.messages)
+        list_column = QWidget(self)
+        list_column.setObjectName("listColumn")
+        list_layout = QVBoxLayout(list_column)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(0)
+        list_layout.addWidget(self.messages, 1)
+        list_layout.addWidget(self.server_search.bar)
+        self.list_splitter.addWidget(list_column)
         self.list_splitter.addWidget(self.reader)
         self.list_splitter.setStretchFactor(0, 2)
         self.list_splitter.setStretchFactor(1, 3)
@@ -255,6 +264,7 @@ class MainWindow(QMainWindow):
         session = self.sessions.pop(account_id, None)
         if session is not None:
             session.stop(int(QUIT_BUDGET_S * 1000))
+            self.loader.forget(session.reader.path)  # the models' read handle, before the files are deleted
         self.tree_model.remove_account(account_id)
         self.status.remove_account(account_id)
         self.notifications.clear_account_problem(account_id)
@@ -334,6 +344,7 @@ class MainWindow(QMainWindow):
             self.location = (account_id, "")
             self.status.set_folder_counts(None)
             self._current_model().clear()
+            self.server_search.search_changed()
             self.opener.clear(translate("MainWindow", "Choose a folder") if self.sessions else "")
             self._refresh_page()
             self._update_actions()
@@ -344,6 +355,7 @@ class MainWindow(QMainWindow):
             return True  # select_folder came back here through folderSelected
         self.location = (account_id, folder)
         self.search_field.clear_search()
+        self.server_search.search_changed()
         recipients = self._special_use(session, folder) in ("sent", "drafts")
         self.messages.set_location(account_id, folder)
         self._current_model().set_folder(session.reader, account_id, folder, recipients=recipients)
@@ -399,6 +411,8 @@ class MainWindow(QMainWindow):
         except SearchQueryError as exc:
             self.search_field.show_problem(str(exc))
             return
+        finally:
+            self.server_search.search_changed()
         self.search_field.show_problem(None)
         if not query and self.settings.threaded:
             self._use_threaded(True)

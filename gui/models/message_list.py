@@ -158,6 +158,7 @@ class MessageListModel(QAbstractTableModel):
         self._query = ""
         self._uids: list[int] = []
         self._found: list[int] = []  # a search's results in their order, hidden ones included
+        self._server_found: tuple[int, ...] = ()  # what a search on the server added to the local results
         self._row_of: dict[int, int] | None = None
         self._cache: dict[int, MessageSummary] = {}
         self._hidden: set[int] = set()
@@ -199,6 +200,7 @@ class MessageListModel(QAbstractTableModel):
         self._source, self._account_id, self._folder = source, account_id, folder
         self._recipients = recipients
         self._query = ""
+        self._server_found = ()
         self._hidden.clear()
         self._flag_overlay.clear()
         self._reload()
@@ -226,6 +228,15 @@ class MessageListModel(QAbstractTableModel):
         if query:
             parse_query(query)  # refuse a bad query here, before anything changes
         self._query = query
+        self._server_found = ()
+        self._reload()
+
+    def add_server_results(self, query: str, uids: Sequence[int]) -> None:
+        """Add to the results of ``query`` the messages a search on the server found (their summaries are in the
+        store); ignored if another search or folder is shown by now. They stay until the next search."""
+        if not query or query != self._query or not uids:
+            return
+        self._server_found = tuple(dict.fromkeys((*self._server_found, *uids)))
         self._reload()
 
     def _reload(self) -> None:
@@ -250,10 +261,10 @@ class MessageListModel(QAbstractTableModel):
         generation = self._generation
         self._list_reading = True
         query, folder, sort, descending = self._query, self._folder, self._sort, self._descending
-        old, hidden = self._uids, frozenset(self._hidden)
+        old, hidden, extra = self._uids, frozenset(self._hidden), self._server_found
 
         def work(reader: Any) -> Any:
-            found = self._query_uids(reader, query, folder, sort, descending)
+            found = self._query_uids(reader, query, folder, sort, descending, extra)
             if query or reset:
                 return found, None
             # On a large folder, even comparing two UID lists is work the GUI thread should not do.
@@ -290,15 +301,21 @@ class MessageListModel(QAbstractTableModel):
         if source is None or not self._folder:
             return []
         try:
-            found = self._query_uids(source, self._query, self._folder, self._sort, self._descending)
+            found = self._query_uids(source, self._query, self._folder, self._sort, self._descending,
+                                     self._server_found)
         except StoreError:
             return []  # the folder is gone (renamed or deleted): the list is empty until another is chosen
         return self._accept_uids(found)
 
-    def _query_uids(self, source: Any, query: str, folder: str, sort: str, descending: bool) -> Any:
-        """What to list, as a reader returns it: sorted UIDs, or a search's summaries (read in any thread)."""
+    def _query_uids(self, source: Any, query: str, folder: str, sort: str, descending: bool,
+                    server_found: Sequence[int] = ()) -> Any:
+        """What to list, as a reader returns it: sorted UIDs, or a search's summaries with those the server search
+        added (read in any thread)."""
         if query:
             found = source.search(query, folder, SEARCH_LIMIT)
+            if server_found:
+                local = {summary.uid for summary in found}
+                found += source.summaries_for(folder, [uid for uid in server_found if uid not in local])
             return self._sorted_in_memory(found, sort, descending)
         return source.sorted_uids(folder, sort, descending)
 

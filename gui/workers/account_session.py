@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 INBOX = "INBOX"
 PUSH = 5  # a sync IDLE (or opening a folder) asked for: after what the person does, before background catch-up
 RESYNC_INTERVAL_MS = 10 * 60 * 1000  # IDLE watches INBOX; the other folders are checked this often
+SERVER_SEARCH_LIMIT = 500  # the newest matches of a server search that are listed (and their headers fetched)
 
 
 def imap_connect(account: Account, credentials: Any) -> Callable[[], IMAPConnector]:
@@ -241,6 +242,14 @@ class AccountSession(QObject):
     def _report_refused(self, result: object) -> None:
         if isinstance(result, list) and result and all(isinstance(item, CommandRefused) for item in result):
             self.commandsRefused.emit(self.account.id, result)
+
+    def search_server(self, folder: str, query: str) -> Operation:
+        """Search ``folder`` on the server for ``query`` (the search box's language; X-GM-RAW on Gmail): finishes
+        with the matching UIDs, newest first, their summaries stored."""
+        return self.worker.submit(
+            lambda _op, engine: engine.search_server_for(folder, query, limit=SERVER_SEARCH_LIMIT),
+            "search on server", INTERACTIVE,
+        )
 
     def fetch_body(self, folder: str, uid: int) -> Operation:
         return self.worker.submit(lambda _op, engine: engine.fetch_body(folder, uid), "fetch body", INTERACTIVE)
