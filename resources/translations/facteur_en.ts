@@ -58,4 +58,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>ServerSearchBar</name>
+    <message numerus="yes">
+        <source>The server found %n more message(s).</source>
+        <translation>
+            <numerusform>The server found %n more message.</numerusform>
+            <numerusform>The server found %n more messages.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

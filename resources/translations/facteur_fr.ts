@@ -2595,6 +2595,44 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     </message>
 </context>
 <context>
+    <name>ServerSearchBar</name>
+    <message>
+        <source>Search on the Server</source>
+        <translation>Chercher sur le serveur</translation>
+    </message>
+    <message>
+        <source>Only mail on this computer was searched.</source>
+        <translation>Seul le courrier présent sur cet ordinateur a été cherché.</translation>
+    </message>
+    <message>
+        <source>Searching on the server…</source>
+        <translation>Recherche sur le serveur…</translation>
+    </message>
+    <message numerus="yes">
+        <source>The server found %n more message(s).</source>
+        <translation>
+            <numerusform>Le serveur a trouvé %n message de plus.</numerusform>
+            <numerusform>Le serveur a trouvé %n messages de plus.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server found nothing more.</source>
+        <translation>Le serveur n&apos;a rien trouvé de plus.</translation>
+    </message>
+    <message>
+        <source>The server found nothing either.</source>
+        <translation>Le serveur n&apos;a rien trouvé non plus.</translation>
+    </message>
+    <message>
+        <source>The server search failed: %1</source>
+        <translation>La recherche sur le serveur a échoué : %1</translation>
+    </message>
+    <message>
+        <source>Try Again</source>
+        <translation>Réessayer</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>Settings found</source>
