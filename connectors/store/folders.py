@@ -174,4 +174,6 @@ class FolderWrites(WriterBase):
     @staticmethod
     def _delete_messages_of(conn: sqlite3.Connection, folder_id: int) -> None:
         fts.unindex_folder(conn, folder_id)
+        # The folder's conversations go first, so the per-row thread triggers find nothing left to update.
+        conn.execute("DELETE FROM threads WHERE folder_id = ?", (folder_id,))
         conn.execute("DELETE FROM messages WHERE folder_id = ?", (folder_id,))

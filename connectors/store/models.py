@@ -125,3 +125,5 @@ class ThreadSummary:
     unread: int
     latest: MessageSummary
     uids: tuple[int, ...] = field(default=())
+    position: tuple[int, int] = (0, 0)
+    """Where the conversation sits in its folder's list: pass the last one shown to ``threads(after=...)``."""

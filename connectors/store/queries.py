@@ -19,13 +19,15 @@ from .flags import decode_flags
 from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
 from .schema import SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
-from .search import parse_query
+from .search import IN_FOLDER, SPARSE_INDEXES, Condition, parse_query
 
 FOLDER_COLUMNS = (
     "name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, last_sync"
 )
 _CHUNK = 500
 _MANY_HITS = 2000
+# How many of the newest messages a search walks before it decides its criteria are sparse (see _search_rows).
+_PROBE = 4000
 
 
 def folder_from_row(row: tuple[Any, ...]) -> Folder:
@@ -221,40 +223,54 @@ class ReadQueries:
             rows = conn.execute(sql + " ORDER BY m.date, m.id", params).fetchall()
         return [summary_from_row(row) for row in rows]
 
-    def threads(self, folder: str, offset: int = 0, limit: int = 200) -> list[ThreadSummary]:
+    def threads(self, folder: str, offset: int = 0, limit: int = 200, *,
+                after: tuple[int, int] | None = None) -> list[ThreadSummary]:
         """A window of ``folder``'s conversations, the one with the newest message first.
 
-        Walks the folder newest-first until it has seen ``offset + limit`` conversations, so the first windows
-        are cheap and deep ones cost in proportion to their depth.
+        Pages come from the ``threads`` table's index: ``after`` (the ``position`` of the last conversation
+        already shown) starts the next page in constant time however deep it is; ``offset`` still works but
+        costs in proportion to its depth, so lists page with ``after``.
         """
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must not be negative")
         with self._reading() as conn:
             folder_id = self._folder_id(conn, folder)
-            keys: dict[int, None] = {}
-            cursor = conn.execute(
-                "SELECT thread_key FROM messages WHERE folder_id = ? ORDER BY date DESC, id DESC", (folder_id,)
-            )
-            try:
-                for (key,) in cursor:
-                    keys[key] = None
-                    if len(keys) >= offset + limit:
-                        break
-            finally:
-                cursor.close()
-            result = []
-            for key in list(keys)[offset:]:
-                rows = conn.execute(
-                    f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.thread_key = ? AND m.folder_id = ? "
-                    "ORDER BY m.date, m.id",
-                    (key, folder_id),
-                ).fetchall()
-                members = [summary_from_row(row) for row in rows]
-                unread = sum(member.unread for member in members)
-                result.append(
-                    ThreadSummary(key, len(members), unread, members[-1], tuple(m.uid for m in members))
-                )
+            sql = f"SELECT t.thread_key, t.count, t.unread, t.latest_date, {SUMMARY_COLUMNS} FROM threads AS t " \
+                  "JOIN messages AS m ON m.id = t.latest_id JOIN folders AS f ON f.id = m.folder_id " \
+                  "WHERE t.folder_id = ?"
+            params: list[object] = [folder_id]
+            if after is not None:
+                sql += " AND (t.latest_date, t.latest_id) < (?, ?)"
+                params += [after[0], message_rowid(folder_id, after[1]) if after[1] else 0]
+            sql += " ORDER BY t.latest_date DESC, t.latest_id DESC LIMIT ? OFFSET ?"
+            rows = conn.execute(sql, (*params, limit, offset)).fetchall()
+            members = self._thread_members(conn, folder_id, [row[0] for row in rows])
+        result = []
+        for key, count, unread, latest_date, *summary in rows:
+            latest = summary_from_row(tuple(summary))
+            result.append(ThreadSummary(key, count, unread, latest, tuple(members.get(key, ())),
+                                        (latest_date, latest.uid)))
         return result
+
+    @staticmethod
+    def _thread_members(conn: sqlite3.Connection, folder_id: int, keys: Sequence[int]) -> dict[int, list[int]]:
+        """The UIDs of each conversation in ``keys``, oldest first (from the (thread_key, folder_id, date) index)."""
+        members: dict[int, list[int]] = {}
+        for chunk in chunks(list(keys)):
+            for key, rowid in conn.execute(
+                f"SELECT thread_key, id FROM messages INDEXED BY messages_by_thread "
+                f"WHERE thread_key IN ({placeholders(len(chunk))}) AND folder_id = ? ORDER BY date, id",
+                (*chunk, folder_id),
+            ):
+                members.setdefault(key, []).append(uid_of(rowid))
+        return members
+
+    def thread_count(self, folder: str) -> int:
+        """How many conversations ``folder`` holds."""
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            row = conn.execute("SELECT count(*) FROM threads WHERE folder_id = ?", (folder_id,)).fetchone()
+        return int(row[0])
 
     # Bodies
 
@@ -299,12 +315,8 @@ class ReadQueries:
                 where.append("m.folder_id = ?")
                 params.append(self._folder_id(conn, folder))
             try:
-                plan = self._search_plan(conn, parsed.match, folder is not None)
-                rows = conn.execute(
-                    f"SELECT {SUMMARY_COLUMNS} FROM messages AS m {plan} JOIN folders AS f ON f.id = m.folder_id "
-                    f"WHERE {' AND '.join(where)} ORDER BY m.date DESC, m.id DESC LIMIT ?",
-                    (*params, limit),
-                ).fetchall()
+                rows = self._search_rows(conn, parsed.match, parsed.conditions, folder is not None,
+                                         " AND ".join(where), params, limit)
             except sqlite3.OperationalError as error:
                 # The parser quotes every user value, so this is a parser bug; still, tell the person
                 # something they can act on rather than an SQLite message.
@@ -314,17 +326,47 @@ class ReadQueries:
         return [summary_from_row(row) for row in rows]
 
     @staticmethod
-    def _search_plan(conn: sqlite3.Connection, match: str | None, in_folder: bool) -> str:
-        """How to find the newest matches: few full-text hits are fetched by id and sorted; with many (or
-        no full-text criterion) it is faster to walk the date index newest-first and stop at ``limit``."""
+    def _search_rows(conn: sqlite3.Connection, match: str | None, conditions: Sequence[Condition], in_folder: bool,
+                     where: str, params: Sequence[object], limit: int) -> list[tuple[Any, ...]]:
+        """The newest ``limit`` rows matching ``where``, by the cheapest of a few plans, each served by an index:
+
+        1. few full-text hits: fetch them by id and sort (they are few);
+        2. otherwise walk the date index down to the date of the ``_PROBE``-th newest message; if that yields
+           ``limit`` matches they are the newest ones (a dense criterion such as is:read, or a common word);
+        3. otherwise the matches are sparse: read them from the partial index of a rare criterion
+           (has:attachment, is:flagged, ...) or from the folder index for in:, and sort what is found;
+        4. otherwise walk the whole date index, as bounded by after:/before:.
+        """
+        order = f"ORDER BY m.date DESC, m.id DESC LIMIT {int(limit)}"
+        date_index = "messages_by_date" if in_folder else "messages_by_time"
         if match is not None:
             hits = conn.execute(
                 "SELECT count(*) FROM (SELECT rowid FROM message_fts WHERE message_fts MATCH ? LIMIT ?)",
                 (match, _MANY_HITS),
             ).fetchone()[0]
             if hits < _MANY_HITS:
-                return "NOT INDEXED"
-        return "INDEXED BY messages_by_date" if in_folder else "INDEXED BY messages_by_time"
+                return conn.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM messages AS m NOT INDEXED JOIN folders AS f ON f.id = m.folder_id "
+                    f"WHERE {where} {order}", params).fetchall()
+        walk = f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {date_index} " \
+               f"JOIN folders AS f ON f.id = m.folder_id WHERE {where}"
+        # The date of the _PROBE-th newest message bounds the first walk (read from the index alone).
+        bound = conn.execute(
+            f"SELECT date FROM messages INDEXED BY {date_index} {'WHERE folder_id = ?' if in_folder else ''} "
+            f"ORDER BY date DESC, id DESC LIMIT 1 OFFSET {_PROBE}",
+            params[-1:] if in_folder else (),
+        ).fetchone()
+        if bound is None:  # no more messages than the probe: the walk is short anyway
+            return conn.execute(f"{walk} {order}", params).fetchall()
+        probe = conn.execute(f"{walk} AND m.date >= ? {order}", (*params, bound[0])).fetchall()
+        if len(probe) >= limit:
+            return probe
+        index = next((SPARSE_INDEXES[c.sql] for c in conditions if c.sql in SPARSE_INDEXES), None)
+        if index is None and any(c.sql == IN_FOLDER for c in conditions):
+            index = "messages_by_date"
+        return conn.execute(
+            f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {index or date_index} "
+            f"JOIN folders AS f ON f.id = m.folder_id WHERE {where} {order}", params).fetchall()
 
 
 class StoreReader(ReadQueries):

@@ -10,6 +10,9 @@ is a primary-key lookup without a second index, rows of a folder sit together in
 stable rowid for the full-text index.
 """
 
+# The trigger bodies below are assembled from this module's own constants ("new"/"old"), never outside input.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import sqlite3
@@ -127,7 +130,78 @@ _V3: tuple[str, ...] = (
     ), '{}')""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Where a thread's (folder, key) contribution goes when a message arrives, leaves or changes: in trigger bodies.
+# ``row`` is the trigger's "new" or "old", never outside input.
+def _thread_add(row: str) -> str:
+    return f"""INSERT INTO threads (folder_id, thread_key, latest_date, latest_id, count, unread)
+        VALUES ({row}.folder_id, {row}.thread_key, {row}.date, {row}.id, 1, ({row}.flags & 1) = 0)
+        ON CONFLICT (folder_id, thread_key) DO UPDATE SET
+            count = count + 1,
+            unread = unread + excluded.unread,
+            latest_date = CASE WHEN (excluded.latest_date, excluded.latest_id) > (latest_date, latest_id)
+                          THEN excluded.latest_date ELSE latest_date END,
+            latest_id = CASE WHEN (excluded.latest_date, excluded.latest_id) > (latest_date, latest_id)
+                        THEN excluded.latest_id ELSE latest_id END;"""
+
+
+def _thread_remove(row: str) -> str:
+    where = f"folder_id = {row}.folder_id AND thread_key = {row}.thread_key"
+    return f"""UPDATE threads SET count = count - 1, unread = unread - (({row}.flags & 1) = 0) WHERE {where};
+        DELETE FROM threads WHERE {where} AND count <= 0;
+        UPDATE threads SET (latest_date, latest_id) = (
+            SELECT m.date, m.id FROM messages AS m
+            WHERE m.thread_key = {row}.thread_key AND m.folder_id = {row}.folder_id
+            ORDER BY m.date DESC, m.id DESC LIMIT 1)
+        WHERE {where} AND latest_id = {row}.id AND count > 0;"""
+
+
+_V4: tuple[str, ...] = (
+    # One row per conversation of a folder, kept by triggers on every path that changes messages: the
+    # conversation view pages through it by (latest_date, latest_id) from an index, in constant time per page,
+    # instead of walking the folder's messages from the newest to an offset.
+    """CREATE TABLE threads (
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        thread_key INTEGER NOT NULL,
+        latest_date INTEGER NOT NULL,
+        latest_id INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        unread INTEGER NOT NULL,
+        PRIMARY KEY (folder_id, thread_key)
+    ) WITHOUT ROWID""",
+    """INSERT INTO threads (folder_id, thread_key, latest_date, latest_id, count, unread)
+        SELECT folder_id, thread_key, max(date), 0, count(*), sum((flags & 1) = 0)
+        FROM messages GROUP BY folder_id, thread_key""",
+    """UPDATE threads SET latest_id = (
+        SELECT m.id FROM messages AS m WHERE m.thread_key = threads.thread_key AND m.folder_id = threads.folder_id
+        ORDER BY m.date DESC, m.id DESC LIMIT 1)""",
+    "CREATE INDEX threads_by_latest ON threads (folder_id, latest_date, latest_id)",
+    f"""CREATE TRIGGER threads_insert AFTER INSERT ON messages BEGIN
+        {_thread_add("new")}
+    END""",
+    f"""CREATE TRIGGER threads_delete AFTER DELETE ON messages BEGIN
+        {_thread_remove("old")}
+    END""",
+    f"""CREATE TRIGGER threads_move AFTER UPDATE OF date, thread_key ON messages
+    WHEN old.date != new.date OR old.thread_key != new.thread_key BEGIN
+        {_thread_remove("old")}
+        {_thread_add("new")}
+    END""",
+    """CREATE TRIGGER threads_seen AFTER UPDATE OF flags ON messages
+    WHEN (old.flags & 1) != (new.flags & 1) AND old.date = new.date AND old.thread_key = new.thread_key BEGIN
+        UPDATE threads SET unread = unread + ((new.flags & 1) = 0) - ((old.flags & 1) = 0)
+        WHERE folder_id = new.folder_id AND thread_key = new.thread_key;
+    END""",
+    # Search operators that usually match few messages get partial indexes, newest first within a folder, so
+    # "has:attachment" with no hit reads an empty index instead of every message (see ReadQueries.search).
+    "CREATE INDEX messages_with_attachments ON messages (folder_id, date) WHERE has_attachments != 0",
+    "CREATE INDEX messages_unread ON messages (folder_id, date) WHERE (flags & 1) = 0",
+    "CREATE INDEX messages_answered ON messages (folder_id, date) WHERE (flags & 2) != 0",
+    "CREATE INDEX messages_flagged ON messages (folder_id, date) WHERE (flags & 4) != 0",
+    "CREATE INDEX messages_deleted ON messages (folder_id, date) WHERE (flags & 8) != 0",
+    "CREATE INDEX messages_draft ON messages (folder_id, date) WHERE (flags & 16) != 0",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_UID = 2**32 - 1

@@ -42,6 +42,17 @@ _IS = {
     "deleted": f"(m.flags & {DELETED}) != 0",
 }
 _HAS = {"attachment": "m.has_attachments != 0", "attachments": "m.has_attachments != 0"}
+# Criteria that usually match few messages, and the partial index (schema step 4) holding just those, newest
+# first per folder. The SQL must be spelled as in the index's WHERE for SQLite to use it.
+SPARSE_INDEXES = {
+    _HAS["attachment"]: "messages_with_attachments",
+    _IS["unread"]: "messages_unread",
+    _IS["answered"]: "messages_answered",
+    _IS["flagged"]: "messages_flagged",
+    _IS["deleted"]: "messages_deleted",
+    _IS["draft"]: "messages_draft",
+}
+IN_FOLDER = "m.folder_id IN (SELECT id FROM folders WHERE name = ? COLLATE NOCASE OR special_use = ?)"
 _OPERATORS = frozenset(_COLUMNS) | {"is", "has", "after", "before", "in"}
 _OPERATOR = re.compile(r"([A-Za-z]+):")
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
@@ -151,10 +162,7 @@ def _condition(token: QueryTerm) -> Condition:
     if operator == "before":
         return Condition("m.date < ?", (_day_start(value, "before"),))
     if operator == "in":
-        return Condition(
-            "m.folder_id IN (SELECT id FROM folders WHERE name = ? COLLATE NOCASE OR special_use = ?)",
-            (value, value.lower()),
-        )
+        return Condition(IN_FOLDER, (value, value.lower()))
     raise AssertionError(f"not a condition operator: {operator}")
 
 
