@@ -1,11 +1,12 @@
-"""The store's budgets at mailbox scale: bytes per message, bulk insert time, window and search latency."""
+"""The store at mailbox scale: bytes per message, and 100k summaries inserted, windowed and searched.
+
+The time budgets (bulk insert, window and search latency) are measured by bench/timings and bench/store_bench.py:
+wall-clock limits in tests fail on a loaded machine.
+"""
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,10 @@ from connectors.store import MailStore, SortKey
 BATCH = 5000
 
 
-def fill(store: MailStore, folder: str, count: int) -> float:
+def fill(store: MailStore, folder: str, count: int) -> None:
     summaries = list(realistic_summaries(count))
-    started = time.perf_counter()
     for start in range(0, count, BATCH):
         store.add_messages(folder, summaries[start:start + BATCH])
-    return time.perf_counter() - started
 
 
 def test_a_message_costs_at_most_1_kb_including_indexes(tmp_path: Path) -> None:
@@ -36,42 +35,30 @@ def test_a_message_costs_at_most_1_kb_including_indexes(tmp_path: Path) -> None:
     assert per_message <= 1024, f"{per_message:.0f} bytes per message"
 
 
-@dataclass
-class BigStore:
-    store: MailStore
-    insert_seconds: float
-
-
 @pytest.fixture(scope="module")
-def big_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BigStore]:
+def big_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailStore]:
     with MailStore(tmp_path_factory.mktemp("big") / "store.sqlite3") as store:
         store.upsert_folders([((), "/", "INBOX")])
-        yield BigStore(store, fill(store, "INBOX", 100_000))
+        fill(store, "INBOX", 100_000)
+        yield store
 
 
-def test_100k_summaries_insert_in_a_few_seconds(big_store: BigStore) -> None:
-    assert big_store.store.count("INBOX") == 100_000
-    assert big_store.insert_seconds < 10, f"{big_store.insert_seconds:.1f} s"
+def test_100k_summaries_are_all_inserted(big_store: MailStore) -> None:
+    assert big_store.count("INBOX") == 100_000
 
 
 @pytest.mark.parametrize("sort", ["date", "sender", "subject"])
-def test_windows_of_a_100k_folder_take_milliseconds(big_store: BigStore, sort: SortKey) -> None:
-    with big_store.store.open_reader() as reader:
-        timings = []
+def test_windows_of_a_100k_folder_are_full_and_ordered(big_store: MailStore, sort: SortKey) -> None:
+    with big_store.open_reader() as reader:
         for offset in (0, 200, 25_000, 50_000, 99_800):
-            for descending in (True, False):
-                started = time.perf_counter()
-                window = reader.summaries("INBOX", sort, descending, offset, 200)
-                timings.append(time.perf_counter() - started)
-                assert len(window) == 200
-    assert statistics.median(timings) < 0.02, [f"{t * 1000:.1f} ms" for t in timings]
+            ascending = reader.summaries("INBOX", sort, False, offset, 200)
+            descending = reader.summaries("INBOX", sort, True, 100_000 - offset - 200, 200)
+            assert len(ascending) == len(descending) == 200
+            assert {m.uid for m in ascending} == {m.uid for m in descending}
 
 
-def test_median_search_over_100k_messages_is_within_50_ms(big_store: BigStore) -> None:
-    with big_store.store.open_reader() as reader:
-        timings = []
-        for query in SEARCHES:
-            started = time.perf_counter()
-            reader.search(query)
-            timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) <= 0.05, [f"{t * 1000:.1f} ms" for t in timings]
+def test_searches_over_100k_messages_find_what_they_ask_for(big_store: MailStore) -> None:
+    with big_store.open_reader() as reader:
+        found = {query: reader.search(query) for query in SEARCHES}
+    assert all(found[query] for query in ("meeting", "from:alice", "subject:budget", "café")), {
+        query: len(results) for query, results in found.items()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,15 +88,12 @@ def test_tree_merges_changes_without_losing_nodes(qtmodeltester, store: MailStor
 def test_message_list_is_lazy_on_a_large_folder(qtmodeltester, store: MailStore) -> None:
     store.add_messages("INBOX", list(realistic_summaries(100_000)))
     model = MessageListModel(window=200)
-    started = time.perf_counter()
+    # How long these take is measured by bench/timings; here, what they read.
     model.set_folder(store, "acct", "INBOX")
-    assert time.perf_counter() - started < 1.0
     assert model.rowCount() == 100_000
     assert model._cache == {}  # nothing read until a row is asked for
-    started = time.perf_counter()
     for row in range(50_000, 50_060):
         assert model.index(row, Column.SUBJECT).data()
-    assert time.perf_counter() - started < 0.2
     assert len(model._cache) == 200  # one window
     dates = [model.index(row, 0).data(Roles.SUMMARY).date for row in range(0, 400)]
     assert dates == sorted(dates, reverse=True)
