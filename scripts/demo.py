@@ -8,8 +8,9 @@ newsletter with remote images, attachments with non-ASCII names, a mailing-list 
 writes a demo account into a throwaway config folder with its password in the keyring, and launches Facteur.
 Everything is deleted when Facteur closes. Mail sent to alice@example.test or bob@example.test arrives for real.
 
-Like the tests, it must run as root (Dovecot switches its mail processes to nobody) and inside a keyring
-session (scripts/with-test-session.sh gives it a private, unlocked one).
+Like the tests, it runs as an ordinary user or as root (Dovecot then runs as the current user, or switches its
+mail processes to nobody), inside a keyring session (scripts/with-test-session.sh gives it a private, unlocked
+one).
 """
 
 from __future__ import annotations
@@ -151,10 +152,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, help="save main-window*.png there and quit")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (servers' mail, settings)")
     args = parser.parse_args(argv)
-    if os.geteuid() != 0:
-        print("The demo servers need root, like the tests (Dovecot switches its mail processes to nobody):\n"
-              "  sudo scripts/with-test-session.sh .venv/bin/python scripts/demo.py", file=sys.stderr)
-        return 2
     base = Path(tempfile.mkdtemp(prefix="facteur-demo-"))
     prepare_environment(base)
     dovecot, smtp = start_servers(base, args.list_size)

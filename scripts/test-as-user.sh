@@ -22,8 +22,9 @@ if ! id -u "$user" >/dev/null 2>&1; then
 fi
 home="$(getent passwd "$user" | cut -d: -f6)"
 dest="$home/facteur"
-rm -rf "$dest"
+# A fresh copy each time; the user's .venv is kept (make rebuilds it when pyproject.toml changes).
 mkdir -p "$dest"
+find "$dest" -mindepth 1 -maxdepth 1 ! -name .venv -exec rm -rf {} +
 (cd "$src" && git ls-files -z --cached --others --exclude-standard \
    | xargs -0 -I{} sh -c 'test -e "$1" && printf "%s\0" "$1"' _ {} \
    | tar --null -T - -cf -) | tar -xf - -C "$dest"
