@@ -31,7 +31,7 @@ run: setup
 test: setup-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	scripts/with-test-session.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+	scripts/with-test-session.sh $(PY) -m pytest -q -rs $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,32 @@ import pytest  # noqa: E402
 from tests.servers.ca import TestCA  # noqa: E402
 from tests.servers.dovecot import DovecotServer  # noqa: E402
 from tests.servers.smtp import SMTPServer  # noqa: E402
+
+# In CI (CI=true), a test skipped because a tool is missing is a failure: scripts/install-system-deps.sh must
+# install what every test needs, or the skip hides an untested part. Other skips (a platform, a feature not there
+# yet) stay skips.
+_MISSING_TOOL = re.compile(r"not installed|not found|no \S+ in the checkout|is missing", re.IGNORECASE)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        return
+    reason = _skip_reason(report)
+    if _MISSING_TOOL.search(reason):
+        report.outcome = "failed"
+        report.longrepr = (f"skipped in CI for a missing tool: {reason}\n"
+                           "(scripts/install-system-deps.sh or the project's extras must install it)")
+
 
 # Passwords with a space and punctuation, to prove they are quoted correctly on the wire.
 USERS = {

@@ -66,6 +66,9 @@ def test_variables_d_environnement(monkeypatch: pytest.MonkeyPatch, smtp_config:
     with smtp_connector.connection():
         smtp_connector.send_email(subject="From the environment", recipients=[BOB], body="env")
     smtp_server.wait_for(before + 1)
+    received = smtp_server.received[-1]
+    assert received.rcpt_tos == [BOB] and received.auth_user == ALICE  # the variables were used
+    assert "Subject: From the environment" in received.data.decode()
 
 
 def test_envoi_exemple_simple(smtp_config: dict[str, Any], imap_config: dict[str, Any]) -> None:

@@ -141,8 +141,13 @@ def test_inline_cid_image_is_not_counted_as_attachment() -> None:
 
 
 def test_garbage_bytes_never_crash() -> None:
-    for raw in (b"", b"\x00\xff\xfe" * 100, b"Content-Type: multipart/alternative; boundary=\r\n\r\n--\r\n--"):
-        parse_message(raw)
+    empty = parse_message(b"")
+    assert (empty.subject, empty.from_, empty.body, empty.attachments) == ("", "", "", [])
+    binary = parse_message(b"\x00\xff\xfe" * 100)
+    assert len(binary.body) == 300 and binary.attachments == []  # shown as text, byte for byte, not dropped
+    broken = parse_message(b"Content-Type: multipart/alternative; boundary=\r\n\r\n--\r\n--")
+    assert "NoBoundaryInMultipartDefect" in broken.defects  # said, not hidden
+    assert broken.body.split() == ["--", "--"] and broken.attachments == []
 
 
 def test_html_to_text_handles_broken_html() -> None:

@@ -104,10 +104,17 @@ def test_message_list_passes_the_model_tester(qtmodeltester, store: MailStore) -
     model = MessageListModel(window=16)
     model.set_folder(store, "acct", "INBOX")
     qtmodeltester.check(model)
+    assert model.rowCount() == 59
+
+    def subjects() -> list[str]:
+        return [model.index(row, Column.SUBJECT).data() for row in range(model.rowCount())]
+
     model.sort(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
     qtmodeltester.check(model)
+    assert subjects() == sorted((f"Message {uid}" for uid in range(1, 60)), key=str.lower)
     model.set_search("Message")
     qtmodeltester.check(model)
+    assert sorted(subjects()) == sorted(f"Message {uid}" for uid in range(1, 60))
 
 
 def test_message_list_turns_store_events_into_row_changes(store: MailStore, qtbot) -> None:

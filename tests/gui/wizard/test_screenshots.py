@@ -1,6 +1,7 @@
 """Screenshots of every wizard page and of the accounts dialogs, for docs/screenshots (and a human's eyes).
 
-Run under Xvfb with a real platform plugin:
+Every run takes them and checks each picture and the state it shows (into pytest's tmp_path, offscreen). To keep
+them, for the docs, run under Xvfb with a real platform plugin:
     FACTEUR_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" \
         scripts/with-test-session.sh python -m pytest -q tests/gui/wizard/test_screenshots.py
 """
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -29,16 +32,28 @@ from tests.conftest import ALICE, USERS
 from tests.gui.wizard.browser import ScriptedBrowser
 from tests.gui.wizard.conftest import gmail_table
 
-OUT = os.environ.get("FACTEUR_SCREENSHOTS", "")
-pytestmark = pytest.mark.skipif(not OUT, reason="set FACTEUR_SCREENSHOTS=<dir> (and run under Xvfb) to take them")
+OUT = Path()
 
 
-def shoot(qtbot: QtBot, widget: QWidget, name: str) -> None:
+@pytest.fixture(autouse=True)
+def shots_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "OUT", Path(os.environ.get("FACTEUR_SCREENSHOTS") or tmp_path / "shots"))
+
+
+def shoot(qtbot: QtBot, widget: QWidget, name: str) -> QImage:
+    """Save ``widget`` as OUT/name.png and check the picture: the widget's size, and more than a blank fill."""
     qtbot.wait(300)  # let layouts and styles settle while the event loop runs
-    path = Path(OUT) / f"{name}.png"
+    path = OUT / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
+    assert widget.isVisible(), name
     assert widget.grab().save(str(path))
     assert path.stat().st_size > 5000, path
+    image = QImage(str(path))
+    ratio = widget.devicePixelRatioF()
+    assert (image.width(), image.height()) == (round(widget.width() * ratio), round(widget.height() * ratio)), name
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 10, f"{name} looks blank ({len(colours)} colours)"
+    return image
 
 
 @pytest.fixture
@@ -92,6 +107,7 @@ def test_settings_found_and_test_results(make_wizard: Any, services: WizardServi
     driver.wait_page(PAGE_SETTINGS)
     driver.wizard.settings_page.password_edit.setText("secret")
     shoot(qtbot, driver.wizard, "wizard-3-settings-found")
+    assert "yahoo" in driver.wizard.settings_page.imap_label.text().lower()
 
     driver = make_wizard(dovecot_services)
     driver.identity("Alice Martin", ALICE)
@@ -100,11 +116,15 @@ def test_settings_found_and_test_results(make_wizard: Any, services: WizardServi
     driver.next()
     driver.wait_test_done()
     shoot(qtbot, driver.wizard, "wizard-5-wrong-password")
+    test_page = driver.wizard.test_page
+    assert test_page.error_title.text() == "Incoming mail server (IMAP): Wrong user name or password"
+    assert not test_page.isComplete()
     driver.back()
     driver.wizard.settings_page.password_edit.setText(USERS[ALICE])
     driver.next()
     driver.wait_test_done()
     shoot(qtbot, driver.wizard, "wizard-8-connected")
+    assert test_page.isComplete(), test_page.error_text.text()
 
 
 def test_gmail_pages(make_wizard: Any, services: WizardServices, fake_gmail: Any, smtp_server: Any,
@@ -115,10 +135,13 @@ def test_gmail_pages(make_wizard: Any, services: WizardServices, fake_gmail: Any
     driver.identity("Alice Martin", ALICE)
     driver.wait_page(PAGE_GOOGLE)
     shoot(qtbot, driver.wizard, "wizard-9-gmail")
+    panel = driver.wizard.google_page.panel
+    assert panel.sign_in_button.isEnabled() and not panel.client_box.isVisibleTo(panel)
     browser.behaviour = "ignore"
-    driver.wizard.google_page.panel.sign_in_button.click()
+    panel.sign_in_button.click()
     shoot(qtbot, driver.wizard, "wizard-10-gmail-waiting")
-    driver.wizard.google_page.panel.cancel()
+    assert panel.busy and not driver.wizard.google_page.isComplete()
+    panel.cancel()
 
     monkeypatch.delenv("GOOGLE_CLIENT_ID")
     services.find_google_client = lambda: None
@@ -126,6 +149,8 @@ def test_gmail_pages(make_wizard: Any, services: WizardServices, fake_gmail: Any
     driver.identity("Alice Martin", ALICE)
     driver.wait_page(PAGE_GOOGLE)
     shoot(qtbot, driver.wizard, "wizard-11-gmail-no-client")
+    panel = driver.wizard.google_page.panel
+    assert panel.client_box.isVisibleTo(panel) and not panel.sign_in_button.isEnabled()
 
 
 def test_accounts_dialogs(qtbot: QtBot, store: AccountStore, services: WizardServices,
@@ -144,15 +169,20 @@ def test_accounts_dialogs(qtbot: QtBot, store: AccountStore, services: WizardSer
     qtbot.addWidget(dialog)
     dialog.show()
     shoot(qtbot, dialog, "accounts-1-list")
+    assert [dialog.list.item(i).text().split("\n")[0] for i in range(dialog.list.count())] == [
+        "Work", "alice.martin@gmail.com"]
     editor = AccountEditor(work, store, services=services)
     qtbot.addWidget(editor)
     editor.show()
     tabs = editor.findChild(QTabWidget, "accountEditorTabs")
     tabs.setCurrentIndex(1)
     shoot(qtbot, editor, "accounts-2-identities")
+    assert tabs.currentWidget().isVisible()
     tabs.setCurrentIndex(2)
     shoot(qtbot, editor, "accounts-3-servers")
+    assert tabs.currentWidget().isVisible()
     reauth = SignInAgainDialog(gmail, store, services=services)
     qtbot.addWidget(reauth)
     reauth.show()
     shoot(qtbot, reauth, "accounts-4-sign-in-again")
+    assert reauth.isVisible()
