@@ -14,6 +14,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 import weakref
 from collections.abc import Iterator, Sequence
@@ -470,7 +471,7 @@ service auth {{
         with self.stderr_path.open("ab") as stderr:
             # A session of its own so that stop() can reach every Dovecot child by process group.
             self._runtime.process = subprocess.Popen(
-                [str(DOVECOT), "-F", "-c", str(self.config_path)],
+                [*_die_with_parent(), str(DOVECOT), "-F", "-c", str(self.config_path)],
                 stdin=subprocess.DEVNULL,
                 stdout=stderr,
                 stderr=stderr,
@@ -532,6 +533,18 @@ service auth {{
     def _log_tail(self, lines: int = 40) -> str:
         tail = self.log_text().splitlines()[-lines:]
         return "--- dovecot log (tail) ---\n" + "\n".join(tail) if tail else "(dovecot wrote no log)"
+
+
+def _die_with_parent() -> list[str]:
+    """A prefix that makes Dovecot get SIGTERM when the test process dies without stopping it (a crash, or
+    pytest-timeout's os._exit), instead of running on as an orphan.
+
+    The signal follows the thread that started the process, so only the main thread asks for it.
+    """
+    setpriv = shutil.which("setpriv")
+    if setpriv is None or threading.current_thread() is not threading.main_thread():
+        return []
+    return [setpriv, "--pdeathsig", "TERM", "--"]
 
 
 def _kill_group(pgid: int) -> None:
