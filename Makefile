@@ -51,6 +51,13 @@ bench:
 bench-timings: setup-test
 	scripts/with-test-session.sh $(PY) -m pytest -q -p no:cacheprovider bench/timings
 
+# Facteur for a long session on the local servers (IDLE pushes, syncs, opens, sends): alive, memory, references.
+# make soak SOAK_SECONDS=600; SOAK_ARGS=--record writes the report into bench/RESULTS.md.
+SOAK_SECONDS ?= 3600
+SOAK_ARGS ?=
+soak: setup-test
+	scripts/with-test-session.sh $(PY) -m bench.soak --duration $(SOAK_SECONDS) $(SOAK_ARGS)
+
 package: setup
 	$(PY) -m pip install -q -e '.[package]'
 	$(PY) packaging/build.py
