@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import sys
 import threading
 import time
 import uuid
@@ -21,9 +19,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import Any, Literal, cast
 
-from ..private_files import FILE_MODE, private_dir, private_sqlite
+from ..private_files import private_sqlite
+from .owners import OwnerLocks
 from .paths import local_folders_dir
 from .sqlite import immediate_transaction
 
@@ -105,18 +104,13 @@ class DraftStore:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.executescript(_SCHEMA)
-        self._locks_dir = self.path.parent / (self.path.stem + "-locks")
-        private_dir(self._locks_dir)
-        self.owner = uuid.uuid4().hex
-        self._owner_lock = _hold_lock(self._locks_dir / f"{self.owner}.lock")
+        self._owners = OwnerLocks(self.path.parent / (self.path.stem + "-locks"))
+        self.owner = self._owners.token
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-        if self._owner_lock is not None:
-            self._owner_lock.close()
-            self._owner_lock = None
-            (self._locks_dir / f"{self.owner}.lock").unlink(missing_ok=True)
+        self._owners.release()
 
     def __enter__(self) -> DraftStore:
         return self
@@ -195,7 +189,7 @@ class DraftStore:
         found = []
         for owner, data in rows:
             if owner not in alive:
-                alive[owner] = self._owner_alive(owner)
+                alive[owner] = self._owners.is_alive(owner)
             if not alive[owner]:
                 found.append(Draft.from_json(data))
         return found
@@ -226,41 +220,3 @@ class DraftStore:
             for (digest,) in conn.execute("SELECT sha256 FROM blobs").fetchall():
                 if digest not in used:
                     conn.execute("DELETE FROM blobs WHERE sha256 = ?", (digest,))
-
-    def _owner_alive(self, owner: str) -> bool:
-        path = self._locks_dir / f"{owner}.lock"
-        if not path.exists():
-            return False
-        probe = _try_lock(path)
-        if probe is None:
-            return True
-        probe.close()
-        path.unlink(missing_ok=True)
-        return False
-
-
-def _hold_lock(path: Path) -> IO[bytes] | None:
-    handle = _try_lock(path)
-    if handle is None:
-        raise RuntimeError(f"Could not lock {path}")
-    return handle
-
-
-def _try_lock(path: Path) -> IO[bytes] | None:
-    """An exclusive, non-blocking lock on ``path``, held as long as the returned file stays open."""
-    # The open file *is* the lock; like every Facteur file it is the person's alone.
-    handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE), "a+b")
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    os.set_inheritable(handle.fileno(), False)
-    return handle

@@ -31,6 +31,7 @@ from .entries import (
     OutboxEntry,
     RetryPolicy,
 )
+from .owners import OwnerLocks
 from .paths import local_folders_dir
 from .sqlite import immediate_transaction
 
@@ -53,7 +54,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     copy_state TEXT NOT NULL DEFAULT 'pending',
     draft_id TEXT,
     compose_state TEXT,
-    answered TEXT
+    answered TEXT,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS outbox_by_time ON outbox (state, send_after);
 """
@@ -88,10 +90,18 @@ class Outbox:
         # A committed "sent" must survive a power cut: that row is what stops a second delivery.
         self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.executescript(_SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(outbox)")}
+        if "owner" not in columns:  # a file from before owners were recorded
+            self._conn.execute("ALTER TABLE outbox ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+        self._owners = OwnerLocks(self.path.parent / (self.path.stem + "-locks"))
+        self.owner = self._owners.token
+        """This process's token: written on the entries it claims, locked while it lives."""
 
     def close(self) -> None:
+        """Close the file (SQLite folds the write-ahead log back into it) and let go of this process's token."""
         with self._lock:
             self._conn.close()
+        self._owners.release()
 
     def __enter__(self) -> Outbox:
         return self
@@ -207,12 +217,15 @@ class Outbox:
     # -- the sending protocol ------------------------------------------------------------------------------
 
     def recover_interrupted(self) -> list[str]:
-        """Call once at start-up, before any worker runs: entries left ``sending`` by a process that died become
-        ``unconfirmed`` so the Sent folder is checked before they are ever sent again."""
+        """Call at start-up, before any worker runs: entries left ``sending`` by a process that died become
+        ``unconfirmed`` so the Sent folder is checked before they are ever sent again. Entries another living
+        process is sending are left to it."""
         with self._transaction() as conn:
-            ids = [row[0] for row in conn.execute("SELECT id FROM outbox WHERE state = 'sending'")]
-            conn.execute("UPDATE outbox SET state = 'unconfirmed', send_after = ? WHERE state = 'sending'",
-                         (self.clock(),))
+            rows = conn.execute("SELECT id, owner FROM outbox WHERE state = 'sending'").fetchall()
+            ids = [entry_id for entry_id, owner in rows if owner != self.owner and not self._owners.is_alive(owner)]
+            for entry_id in ids:
+                conn.execute("UPDATE outbox SET state = 'unconfirmed', send_after = ? WHERE id = ? AND state = "
+                             "'sending'", (self.clock(), entry_id))
         for entry_id in ids:
             self._notify(entry_id, "unconfirmed")
         return ids
@@ -222,9 +235,9 @@ class Outbox:
         someone else or is not due."""
         with self._transaction() as conn:
             changed = conn.execute(
-                f"UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN {_WAITING} "
-                "AND send_after <= ?",
-                (entry_id, self.clock()),
+                f"UPDATE outbox SET state = 'sending', attempts = attempts + 1, owner = ? WHERE id = ? AND state IN "
+                f"{_WAITING} AND send_after <= ?",
+                (self.owner, entry_id, self.clock()),
             ).rowcount
         if not changed:
             return None
