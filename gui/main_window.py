@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +55,7 @@ from .views.server_search import ServerSearch, ServerSearchBar
 from .views.status_bar import MailStatusBar
 from .workers.account_session import INBOX, PUSH, AccountSession
 from .workers.keyring_unlock import KeyringUnlocker
+from .workers.quitting import stop_all
 from .workers.store_relay import StoreEventRelay
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -602,20 +602,21 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> bool:
-        """Stop every worker within QUIT_BUDGET_S in total; True if all stopped in time."""
-        deadline = time.monotonic() + QUIT_BUDGET_S
-        for session in self.sessions.values():
-            session.request_stop()
-        stopped = all([session.wait_stopped(deadline) for session in list(self.sessions.values())])
+        """Stop every worker within QUIT_BUDGET_S in all (never longer, whatever the network does) and close every
+        store; True if all stopped in time. Work cut short stays queued for the next start."""
+        sessions = list(self.sessions.values())
+        postbox = self.local.postbox
+        left = stop_all([*sessions, postbox, self.loader], QUIT_BUDGET_S)
+        for session in sessions:
+            session.release(stopped=session not in left)
         self.sessions.clear()
-        self.loader.stop(int(max(0.1, deadline - time.monotonic()) * 1000))
-        self.local.shutdown()
+        postbox.close_stores(worker_stopped=postbox not in left)
         self.opener.wait_idle(200)
         self.notifier.hide()
         for window in list(self._reader_windows):
             window.close()
         QTimer.singleShot(0, self.relay.flush)
-        return stopped
+        return not left
 
 
 _heap_frozen = False

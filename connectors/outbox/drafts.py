@@ -100,6 +100,7 @@ class DraftStore:
         private_sqlite(self.path)
         self.clock = clock
         self._lock = threading.RLock()
+        self._closed = False
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = FULL")
@@ -107,8 +108,14 @@ class DraftStore:
         self._owners = OwnerLocks(self.path.parent / (self.path.stem + "-locks"))
         self.owner = self._owners.token
 
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close` (quitting): late callbacks must leave the file alone."""
+        return self._closed
+
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._conn.close()
         self._owners.release()
 

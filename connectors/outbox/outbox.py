@@ -84,6 +84,7 @@ class Outbox:
         self.clock = clock
         self.retry = retry or RetryPolicy()
         self._lock = threading.RLock()
+        self._closed = False
         self._listeners: list[Listener] = []
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
         self._conn.execute("PRAGMA journal_mode = WAL")
@@ -97,9 +98,15 @@ class Outbox:
         self.owner = self._owners.token
         """This process's token: written on the entries it claims, locked while it lives."""
 
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close` (quitting): late callbacks must leave the file alone."""
+        return self._closed
+
     def close(self) -> None:
         """Close the file (SQLite folds the write-ahead log back into it) and let go of this process's token."""
         with self._lock:
+            self._closed = True
             self._conn.close()
         self._owners.release()
 

@@ -48,9 +48,10 @@ def install_postbox(postbox: Postbox) -> Postbox:
 
 
 def current_postbox(account_store: AccountStore | None = None) -> Postbox:
-    """The installed Postbox; created and started on first use when an account store is given."""
+    """The installed Postbox; created and started on first use (or after the previous one was closed, at quit) when
+    an account store is given."""
     global _postbox
-    if _postbox is None:
+    if _postbox is None or _postbox.closed:
         if account_store is None:
             raise RuntimeError("No Postbox installed: call install_postbox(Postbox(account_store)) at start-up")
         _postbox = Postbox(account_store)

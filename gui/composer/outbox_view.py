@@ -48,6 +48,8 @@ class OutboxModel(QAbstractTableModel):
         self._entries: list[OutboxEntry] = outbox.entries()
 
     def refresh(self, *_args: object) -> None:
+        if self._outbox.closed:
+            return  # a change announced just before quitting
         self.beginResetModel()
         self._entries = self._outbox.entries()
         self.endResetModel()

@@ -87,6 +87,8 @@ class Postbox(QObject):
         self._store_path = store_path or (lambda account: default_store_path(account.id))
         self._composers: list[ComposerWindow] = []
         self._started = False
+        self.closed = False
+        """True once the stores are closed (quitting): late timers must leave them alone."""
         self.worker.sent.connect(self._forget_sent_drafts)
         self.worker.stateChanged.connect(self._forget_sent_drafts_on_removal)
 
@@ -102,10 +104,35 @@ class Postbox(QObject):
         # Reading the stores takes a moment on big mailboxes: never on the GUI thread.
         threading.Thread(target=self.address_book.load, args=(paths,), name="address-book", daemon=True).start()
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait_ms: int = 2000) -> bool:
+        """Quit: keep what is being written, stop the send worker within ``wait_ms``, close the stores."""
+        self.request_stop()
+        stopped = self.worker.shutdown(wait_ms)
+        self.close_stores(stopped)
+        return stopped
+
+    # The parts :func:`gui.workers.quitting.stop_all` drives when the main window quits.
+
+    def request_stop(self) -> None:
+        """Save and close every open composer (its draft is offered back at the next start) and begin stopping
+        the worker."""
         for composer in list(self._composers):
-            composer.autosave()
-        self.worker.shutdown()
+            composer.close_for_quit()
+        self.worker.request_stop()
+
+    def interrupt(self) -> None:
+        self.worker.interrupt()
+
+    def wait(self, deadline: float) -> bool:
+        return self.worker.wait(deadline)
+
+    def close_stores(self, worker_stopped: bool = True) -> None:
+        """Close the Outbox and the drafts store (SQLite folds their write-ahead logs back); a worker still
+        running keeps the Outbox it writes to."""
+        self.closed = True
+        self.drafts.close()
+        if worker_stopped:
+            self.outbox.close()
 
     # -- opening composers ---------------------------------------------------------------------------------
 
@@ -188,6 +215,8 @@ class Postbox(QObject):
 
     def recover_drafts(self, parent: QWidget | None = None, *, ask: bool = True) -> list[ComposerWindow]:
         """After a crash: offer the drafts a dead Facteur was editing; reopen them (or keep them as drafts)."""
+        if self.closed:
+            return []  # Facteur quit before this was due
         orphans = [d for d in self.drafts.orphans() if not d.is_empty]
         if not orphans:
             for draft in self.drafts.orphans():

@@ -559,6 +559,11 @@ class ComposerWindow(QMainWindow):
         self._stop()
         self.close()
 
+    def close_for_quit(self) -> None:
+        """Facteur is quitting: keep the draft as it stands, unasked; the next start offers it back."""
+        self.autosave()
+        self._finish()
+
     # -- sending -------------------------------------------------------------------------------------------
 
     def ask(self, title: str, question: str) -> bool:

@@ -74,6 +74,7 @@ class StoreLoader(QObject):
         super().__init__(parent)
         self._tickets = itertools.count(1)
         self._waiting: dict[int, Deliver] = {}
+        self._stopping = False
         self._thread = QThread()
         self._thread.setObjectName("store-loader")
         self._reader = _Reader()
@@ -104,9 +105,24 @@ class StoreLoader(QObject):
         self._forget.emit(Path(path))
 
     def stop(self, timeout_ms: int = 1000) -> bool:
+        self.request_stop()
+        return self.wait(time.monotonic() + timeout_ms / 1000)
+
+    @property
+    def thread_handle(self) -> QThread:
+        return self._thread
+
+    def request_stop(self) -> None:
+        """Drop what is waiting and close the handles after the current read (returns at once)."""
+        self._waiting.clear()
+        if self._thread.isRunning() and not self._stopping:
+            self._stopping = True
+            self._close.emit()
+
+    def interrupt(self) -> None:
+        """Reads are local and short: nothing to break."""
+
+    def wait(self, deadline: float) -> bool:
         if not self._thread.isRunning():
             return True
-        self._waiting.clear()
-        self._close.emit()
-        deadline = time.monotonic() + timeout_ms / 1000
-        return self._thread.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+        return self._thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) or self._thread.isFinished()

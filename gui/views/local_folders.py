@@ -60,12 +60,6 @@ class LocalFolders(QObject):
     def start(self) -> None:
         self.postbox.start()
 
-    def shutdown(self) -> None:
-        try:
-            self.postbox.shutdown()
-        except RuntimeError:
-            log.info("The Postbox was already shut down")
-
     def show_page(self, name: str) -> None:
         if name == DRAFTS:
             self.drafts_view.refresh()
@@ -97,6 +91,8 @@ class LocalFolders(QObject):
             closed.connect(self._changed)
 
     def refresh_counts(self) -> None:
+        if self.postbox.closed:
+            return  # quitting
         waiting = [entry for entry in self.postbox.outbox.entries() if entry.state != "sent"]
         failed = sum(1 for entry in waiting if entry.state == "failed")
         drafts = self.postbox.local_drafts()

@@ -25,6 +25,7 @@ from ..accounts import Account
 from .account_worker import BACKGROUND, INTERACTIVE, AccountWorker
 from .idle_worker import IdleWorker
 from .operation import Operation
+from .quitting import keep
 from .store_relay import StoreEventRelay
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -298,18 +299,41 @@ class AccountSession(QObject):
             self.idle.request_stop()
         self.worker.request_stop()
 
-    def wait_stopped(self, deadline: float) -> bool:
-        """Wait until ``deadline`` (time.monotonic()) for both threads; then release the store."""
-        self.request_stop()
-        stopped = self.worker.wait_stopped(deadline)
+    def interrupt(self) -> None:
+        """Break both connections' blocking calls, a connect in progress included (from any thread)."""
+        self.worker.interrupt()
         if self.idle is not None:
-            stopped = self.idle.wait_stopped(deadline) and stopped
+            self.idle.interrupt()
+
+    def wait(self, deadline: float) -> bool:
+        """Wait until ``deadline`` (time.monotonic()) for both threads; True if both have ended."""
+        stopped = self.worker.wait(deadline)
+        if self.idle is not None:
+            stopped = self.idle.wait(deadline) and stopped
+        return stopped
+
+    def release(self, stopped: bool) -> None:
+        """After the threads: let go of the relay and the read handle, and close the store once its writer is
+        done (a worker still running keeps its store open)."""
         self._relay.detach(self.account.id)
         self.reader.close()
         if stopped:
             self.store.close()
         else:
             log.warning("The worker of %s did not stop in time; its store is left open", self.account.label)
+
+    def wait_stopped(self, deadline: float) -> bool:
+        """Stop within ``deadline`` (time.monotonic()): gracefully in the first half, then interrupted; then
+        release the store."""
+        self.request_stop()
+        halfway = time.monotonic() + (deadline - time.monotonic()) / 2
+        stopped = self.wait(halfway)
+        if not stopped:
+            self.interrupt()
+            stopped = self.wait(deadline)
+        if not stopped:
+            keep([self])
+        self.release(stopped)
         return stopped
 
     def stop(self, timeout_ms: int = 2000) -> bool:

@@ -29,6 +29,7 @@ from connectors.exceptions import (
     InsecureConnectionError,
     SecretsUnavailable,
 )
+from connectors.interrupt import Interrupter
 from connectors.messaging.imap import IMAPConnector
 from connectors.store import MailStore
 from connectors.sync import Cancelled as SyncCancelled
@@ -120,6 +121,7 @@ class AccountWorker(QObject):
         self._next_attempt = 0.0  # monotonic time before which connecting fails at once (while offline)
         self._backoff = FIRST_BACKOFF_S
         self._stopping = False
+        self._interrupter = Interrupter()
         self._keeper = _Keeper()  # created here, so it lives on the GUI thread
         self._ran.connect(self._keeper.release)
         self._thread = QThread()
@@ -190,17 +192,19 @@ class AccountWorker(QObject):
         if not self._thread.isRunning():
             return True
         halfway = (deadline - time.monotonic()) / 2
-        if self._thread.wait(max(0, int(halfway * 1000))):
+        if self.wait(time.monotonic() + halfway):
             return True
         self.interrupt()
-        self._thread.quit()
-        return self._thread.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+        return self.wait(deadline)
+
+    def wait(self, deadline: float) -> bool:
+        """Wait until ``deadline`` (time.monotonic()) for the thread to end; True if it has."""
+        return self._thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) or self._thread.isFinished()
 
     def interrupt(self) -> None:
-        """Break a blocking read or write of the live connection (from any thread)."""
-        imap = self._live
-        if imap is not None:
-            imap.interrupt()
+        """Break the worker's blocking network call — a connect, a read, a write — from any thread; connections
+        it tries afterwards fail at once (used when quitting)."""
+        self._interrupter.interrupt()
 
     # -- the queue -------------------------------------------------------------------------------------------
 
@@ -311,7 +315,8 @@ class AccountWorker(QObject):
         account offline (and schedule a retry), authentication and certificate failures need the person."""
         job.check_cancelled()
         try:
-            result = work()
+            with self._interrupter.watching():
+                result = work()
         except SyncCancelled:
             raise Cancelled() from None
         except SecretsUnavailable as exc:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from connectors.interrupt import Interrupter
 from connectors.messaging.imap import IMAPConnector
 from connectors.sync import IdleWatcher
 
@@ -29,12 +30,17 @@ class IdleWorker(QObject):
         self.account_id = account_id
         self.folder = folder
         self._stop = threading.Event()
+        self._interrupter = Interrupter()
         self._watcher = watcher_factory(connect, folder, on_change=self.changed.emit, on_state=self.stateChanged.emit,
                                         on_error=self.failed.emit)
         self._thread = QThread()
         self._thread.setObjectName(f"idle-{account_id}")
         self.moveToThread(self._thread)
         self._begin.connect(self._run)
+
+    @property
+    def thread_handle(self) -> QThread:
+        return self._thread
 
     @property
     def watcher(self) -> IdleWatcher:
@@ -47,7 +53,8 @@ class IdleWorker(QObject):
     @Slot()
     def _run(self) -> None:
         try:
-            self._watcher.run(self._stop)
+            with self._interrupter.watching():
+                self._watcher.run(self._stop)
         finally:
             QThread.currentThread().quit()
 
@@ -61,12 +68,20 @@ class IdleWorker(QObject):
         return self.wait_stopped(time.monotonic() + timeout_ms / 1000)
 
     def request_stop(self) -> None:
+        """Leave at once: IDLE has nothing to finish, so its connection (or a connect in progress) is broken."""
         self._stop.set()
-        self._watcher.interrupt()
+        self._interrupter.interrupt()
         self._thread.quit()
 
+    def interrupt(self) -> None:
+        self._interrupter.interrupt()
+
     def wait_stopped(self, deadline: float) -> bool:
+        return self.wait(deadline)
+
+    def wait(self, deadline: float) -> bool:
+        """Wait until ``deadline`` (time.monotonic()) for the thread to end; True if it has."""
         if not self._thread.isRunning():
             return True
-        return self._thread.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+        return self._thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) or self._thread.isFinished()
 

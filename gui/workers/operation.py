@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,48 @@ class Operation(QObject):
 _running: set[tuple[Operation, QThread]] = set()
 
 
+class _Reaper(QObject):
+    """Lives on the GUI thread: lets go of a finished operation's thread there, once the thread has really ended.
+
+    ``QThread.finished`` is emitted by the ending thread itself; letting go of the last reference right then (in a
+    function called directly in that thread) would destroy a QThread that is still running its own finish.
+    """
+
+    releaseRequested = Signal(object)  # emitted by the ending thread, delivered here queued
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.releaseRequested.connect(self.release)
+
+    @Slot(object)
+    def release(self, entry: tuple[Operation, QThread]) -> None:
+        try:
+            entry[1].wait()  # returns at once: the thread has emitted finished and is only unwinding
+        except RuntimeError:
+            pass  # Qt already deleted it (deleteLater ran first): it had ended
+        _running.discard(entry)
+
+
+_reaper: _Reaper | None = None
+
+
+def _reaper_on_gui_thread() -> _Reaper:
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper()
+        app = QCoreApplication.instance()
+        if app is not None and _reaper.thread() is not app.thread():
+            _reaper.moveToThread(app.thread())
+    return _reaper
+
+
 def start_operation(operation: Operation, parent: QObject | None = None) -> QThread:
     """Run ``operation`` on a new QThread that quits and is cleaned up when the operation is done."""
     thread = QThread(parent)
     entry = (operation, thread)
     _running.add(entry)
-    thread.finished.connect(lambda: _running.discard(entry))
+    reaper = _reaper_on_gui_thread()
+    thread.finished.connect(lambda: reaper.releaseRequested.emit(entry))
     thread.setObjectName(operation.name)
     operation.moveToThread(thread)
     thread.started.connect(operation.run)
@@ -90,3 +126,8 @@ def start_operation(operation: Operation, parent: QObject | None = None) -> QThr
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
+
+
+def running_threads() -> list[QThread]:
+    """Operation threads not yet released (quitting waits for them)."""
+    return [thread for _operation, thread in list(_running)]

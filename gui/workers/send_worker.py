@@ -9,13 +9,15 @@ land after the send has removed that draft. Its signals tell the UI every state 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from connectors import create_connector
 from connectors.exceptions import ConnectorError
+from connectors.interrupt import Interrupter
 from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.smtp import SMTPConnector
 from connectors.outbox import Outbox, OutboxEntry, delete_server_draft, deliver, replace_server_draft
@@ -93,11 +95,12 @@ class SendWorker(QObject):
         self._thread: QThread | None = None
         self._timer: QTimer | None = None
         self._stopping = False
+        self._interrupter = Interrupter()
         self._wakeRequested.connect(self.wake)
         self._saveDraftRequested.connect(self._save_draft)
         self._deleteDraftRequested.connect(self._delete_draft)
-        # Blocking: the timer lives in the worker thread and must be stopped there before the thread ends.
-        self._haltRequested.connect(self._halt, Qt.ConnectionType.BlockingQueuedConnection)
+        # Queued, never blocking: the GUI thread must not wait on a worker that may be in the middle of a send.
+        self._haltRequested.connect(self._halt)
         outbox.subscribe(self._on_outbox_change)
 
     # -- lifecycle (GUI thread) ----------------------------------------------------------------------------
@@ -113,17 +116,44 @@ class SendWorker(QObject):
         thread.start()
         return thread
 
-    def shutdown(self, wait_ms: int = 15_000) -> None:
-        """Stop after the current message (never mid-transaction) and end the thread."""
+    @property
+    def thread_handle(self) -> QThread | None:
+        return self._thread
+
+    def request_stop(self) -> None:
+        """Begin stopping (returns at once): no new message is started; the thread ends after the current one."""
+        if self._stopping:
+            return
         self._stopping = True
         self.outbox.unsubscribe(self._on_outbox_change)
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            if thread.isRunning():
-                self._haltRequested.emit()
-            thread.quit()
-            if not thread.wait(wait_ms):
-                log.warning("The send worker is still busy; leaving it to finish")
+        if self._thread is not None and self._thread.isRunning():
+            self._haltRequested.emit()
+
+    def interrupt(self) -> None:
+        """Break the connection in use (from any thread). A message cut mid-transaction goes back to waiting,
+        or, if the server may have taken it, is checked against Sent at the next start (see
+        :mod:`connectors.outbox.delivery`); nothing is lost or silently sent twice."""
+        self._interrupter.interrupt()
+
+    def wait(self, deadline: float) -> bool:
+        """Wait until ``deadline`` (time.monotonic()) for the thread to end; True if it has (or never ran)."""
+        thread = self._thread
+        if thread is None or not thread.isRunning():
+            return True
+        return thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) or thread.isFinished()
+
+    def shutdown(self, wait_ms: int = 2_000) -> bool:
+        """Stop within ``wait_ms``: the current message may finish in the first half, then its connection is
+        broken. False if the thread is still running (it is kept, never dropped while it runs)."""
+        deadline = time.monotonic() + wait_ms / 1000
+        self.request_stop()
+        if self.wait(time.monotonic() + wait_ms / 2000):
+            return True
+        self.interrupt()
+        if self.wait(deadline):
+            return True
+        log.warning("The send worker did not stop within %d ms", wait_ms)
+        return False
 
     # -- requests (any thread) -----------------------------------------------------------------------------
 
@@ -163,10 +193,16 @@ class SendWorker(QObject):
 
     @Slot()
     def _halt(self) -> None:
+        """The last slot, in the worker thread: stop the timer here (its thread), hand this object back to the GUI
+        thread (a QObject must die in a living thread) and end the thread."""
         if self._timer is not None:
             self._timer.stop()
             self._timer.deleteLater()
             self._timer = None
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
+        QThread.currentThread().quit()
 
     @Slot()
     def wake(self) -> None:
@@ -174,14 +210,19 @@ class SendWorker(QObject):
             return
         links: dict[str, AccountLink | None] = {}
         try:
-            for entry in self.outbox.unconfirmed():
-                self._confirm(entry, links)
-            for entry in self.outbox.due():
-                if self._stopping:
-                    break
-                self._send(entry, links)
-            for entry in self.outbox.copies_pending():
-                self._file_copy(entry, links)
+            with self._interrupter.watching():
+                for entry in self.outbox.unconfirmed():
+                    if self._stopping:
+                        break
+                    self._confirm(entry, links)
+                for entry in self.outbox.due():
+                    if self._stopping:
+                        break
+                    self._send(entry, links)
+                for entry in self.outbox.copies_pending():
+                    if self._stopping:
+                        break
+                    self._file_copy(entry, links)
         finally:
             for link in links.values():
                 if link is not None:
@@ -256,13 +297,16 @@ class SendWorker(QObject):
 
     @Slot(str, str, object)
     def _save_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:
+        if self._stopping:
+            return  # the local draft has it; the server copy is saved again while the person writes
         link = None
         try:
             link = self._connectors(account_id)
             if link is None or link.imap is None:
                 return
-            link.imap.connect()
-            replace_server_draft(link.imap, draft_id, raw)
+            with self._interrupter.watching():
+                link.imap.connect()
+                replace_server_draft(link.imap, draft_id, raw)
         except (ConnectorError, SecretsUnavailable) as exc:
             self.draftSaveFailed.emit(draft_id, error_text(exc))
             return
@@ -278,8 +322,9 @@ class SendWorker(QObject):
             link = self._connectors(account_id)
             if link is None or link.imap is None:
                 return
-            link.imap.connect()
-            delete_server_draft(link.imap, draft_id)
+            with self._interrupter.watching():
+                link.imap.connect()
+                delete_server_draft(link.imap, draft_id)
         except (ConnectorError, SecretsUnavailable) as exc:
             log.info("Could not remove server draft %s: %s", draft_id, exc)
         finally:

@@ -34,6 +34,9 @@ class FaultyProxy:
         #: The longest line any client sent, and how many connections were closed for a line too long.
         self.longest_client_line = 0
         self.closed_for_long_line = 0
+        #: Freeze once the clients have sent this many bytes (None = never): a transfer stuck halfway.
+        self.freeze_after_client_bytes: int | None = None
+        self.client_bytes = 0
         self.connections = 0
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -113,6 +116,10 @@ class FaultyProxy:
                 data = source.recv(65536)
                 if not data:
                     break
+                if line is not None and self.freeze_after_client_bytes is not None:  # the client's direction
+                    self.client_bytes += len(data)
+                    if self.client_bytes >= self.freeze_after_client_bytes:
+                        self.frozen = True
                 while self.frozen:
                     time.sleep(0.05)
                 if line is not None and self._line_too_long(data, line):
