@@ -1,7 +1,8 @@
 """Starting Facteur: the QApplication, its names and icon, translations, and the main window.
 
 ``facteur`` (the gui-scripts entry point) and ``python -m gui`` both call :func:`main`. Arguments may be
-``.eml`` files to open in reader windows, or a ``mailto:`` URL to open in the composer.
+``.eml`` files to open in reader windows, or a ``mailto:`` URL to open in the composer. One Facteur runs per
+profile (:mod:`gui.single_instance`): a later launch hands its arguments to it and exits.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from .accounts import APP_ID, APP_NAME, AccountStore
 from .private_paths import make_private
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+    from .single_instance import InstanceGuard
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +85,51 @@ def _smoke_test(app: QCoreApplication, window: QWidget) -> int:
     return outcome["code"]
 
 
+def open_arguments(window: MainWindow, arguments: Sequence[str]) -> list[QWidget]:
+    """Open what the command line names: ``mailto:`` URLs in composers, other non-option arguments as messages."""
+    opened: list[QWidget] = []
+    for argument in arguments:
+        if argument.lower().startswith("mailto:"):
+            opened.append(window.local.open_mailto(argument))
+        elif not argument.startswith("-"):
+            reader = window.open_file(Path(argument))
+            if reader is not None:
+                opened.append(reader)
+    return opened
+
+
+def _bring_forward(window: MainWindow, arguments: Sequence[str]) -> None:
+    """Another launch handed its arguments over: act on them, in front of whatever the person was doing."""
+    shown = open_arguments(window, arguments) or [window]
+    for widget in shown:
+        if widget.isMinimized():
+            widget.showNormal()
+        widget.raise_()
+        widget.activateWindow()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv if argv is None else argv)
     make_private()  # before anything writes: stores, settings, pins are the person's alone (0700/0600)
     logging.basicConfig(level=os.environ.get("FACTEUR_LOG", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .single_instance import InstanceGuard, absolute_arguments
+
+    guard = InstanceGuard()
+    if not guard.acquire():
+        if guard.forward(absolute_arguments(arguments[1:])):
+            log.info("Facteur is already running: the arguments were handed to it")
+            return 0
+        if not guard.owner:
+            print("Facteur is already running for this profile but does not answer.", file=sys.stderr)
+            return 1
+    try:
+        return _run(arguments, guard)
+    finally:
+        guard.close()
+
+
+def _run(arguments: list[str], guard: InstanceGuard) -> int:
     app = create_application(arguments)
     from PySide6.QtWidgets import QApplication
 
@@ -94,13 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(accounts, app_icon=app.windowIcon())
     window.show()
     window.start()
+    guard.argumentsReceived.connect(lambda forwarded: _bring_forward(window, forwarded))
+    guard.listen()
     if "--smoke-test" in arguments[1:]:
         return _smoke_test(app, window)
-    for argument in arguments[1:]:
-        if argument.lower().startswith("mailto:"):
-            window.local.open_mailto(argument)
-        elif not argument.startswith("-"):
-            window.open_file(Path(argument))
+    open_arguments(window, arguments[1:])
     if not accounts.accounts:
         QTimer.singleShot(300, window.dialogs.add_account)  # first start: offer the account wizard at once
     else:
@@ -110,4 +154,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     heartbeat = QTimer()
     heartbeat.start(250)
     heartbeat.timeout.connect(lambda: None)
-    return int(app.exec())
+    code = int(app.exec())
+    _end_if_threads_are_left(code)
+    return code
+
+
+def _end_if_threads_are_left(code: int) -> None:
+    """After quitting: if a worker outlived the quit budget (stuck in a DNS lookup), end the process now.
+
+    Its QThread is still referenced (see :mod:`gui.workers.quitting`); tearing the interpreter down would destroy
+    it while it runs, which makes Qt abort. Everything else is saved and closed by then; the stuck work is in the
+    state the next start resumes from.
+    """
+    from .workers.quitting import leftovers
+
+    if leftovers():
+        log.warning("Ending Facteur with %d worker(s) still busy", leftovers())
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
