@@ -55,7 +55,7 @@ from .views.server_search import ServerSearch, ServerSearchBar
 from .views.status_bar import MailStatusBar
 from .workers.account_session import INBOX, PUSH, AccountSession
 from .workers.keyring_unlock import KeyringUnlocker
-from .workers.quitting import stop_all
+from .workers.quitting import release_when_stopped, stop_all
 from .workers.store_relay import StoreEventRelay
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -609,8 +609,12 @@ class MainWindow(QMainWindow):
         left = stop_all([*sessions, postbox, self.loader], QUIT_BUDGET_S)
         for session in sessions:
             session.release(stopped=session not in left)
+            if session in left:
+                release_when_stopped(session, session.store.close, self)
         self.sessions.clear()
         postbox.close_stores(worker_stopped=postbox not in left)
+        if postbox in left:
+            release_when_stopped(postbox, postbox.outbox.close, self)
         self.opener.wait_idle(200)
         self.notifier.hide()
         for window in list(self._reader_windows):

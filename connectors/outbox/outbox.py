@@ -58,10 +58,24 @@ CREATE TABLE IF NOT EXISTS outbox (
     owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS outbox_by_time ON outbox (state, send_after);
+-- The message bytes apart: SQLite rewrites a whole row on every UPDATE, and a state change of a 25 MB message
+-- must not write 25 MB (outbox.raw stays empty for new entries; older files keep their bytes there).
+CREATE TABLE IF NOT EXISTS outbox_raw (
+    id TEXT PRIMARY KEY,
+    raw BLOB NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS outbox_raw_goes_with_its_entry AFTER DELETE ON outbox BEGIN
+    DELETE FROM outbox_raw WHERE id = old.id;
+END;
 """
 _COLUMNS = (
     "id, account_id, message_id, sender, recipients, subject, raw, state, created, send_after, attempts, "
     "last_error, error_kind, sent_at, copy_state, draft_id, compose_state, answered"
+)
+_SELECT = (
+    "SELECT id, account_id, message_id, sender, recipients, subject, coalesce(outbox_raw.raw, outbox.raw), state, "
+    "created, send_after, attempts, last_error, error_kind, sent_at, copy_state, draft_id, compose_state, answered "
+    "FROM outbox LEFT JOIN outbox_raw USING (id)"
 )
 _WAITING = "(" + ", ".join(f"'{state}'" for state in WAITING_STATES) + ")"
 _EDITABLE = "(" + ", ".join(f"'{state}'" for state in EDITABLE_STATES) + ")"
@@ -158,9 +172,10 @@ class Outbox:
             conn.execute(
                 f"INSERT INTO outbox ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', NULL, 'pending', "
                 "?, ?, ?)",
-                (entry_id, account_id, message_id, sender, json.dumps(list(recipients)), subject, raw, state, now,
+                (entry_id, account_id, message_id, sender, json.dumps(list(recipients)), subject, b"", state, now,
                  now + max(0.0, delay), draft_id, _dump(compose_state), _dump(answered)),
             )
+            conn.execute("INSERT INTO outbox_raw (id, raw) VALUES (?, ?)", (entry_id, raw))
         self._notify(entry_id, state)
         entry = self.get(entry_id)
         assert entry is not None
@@ -170,12 +185,12 @@ class Outbox:
 
     def get(self, entry_id: str) -> OutboxEntry | None:
         with self._lock:
-            row = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+            row = self._conn.execute(f"{_SELECT} WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else _entry(row)
 
     def entries(self, account_id: str | None = None) -> list[OutboxEntry]:
         """Every entry, oldest first."""
-        sql = f"SELECT {_COLUMNS} FROM outbox"
+        sql = _SELECT
         params: tuple[Any, ...] = ()
         if account_id is not None:
             sql += " WHERE account_id = ?"
@@ -189,7 +204,7 @@ class Outbox:
         moment = self.clock() if now is None else now
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox WHERE state IN {_WAITING} AND send_after <= ? "
+                f"{_SELECT} WHERE state IN {_WAITING} AND send_after <= ? "
                 "ORDER BY send_after, created",
                 (moment,),
             ).fetchall()
@@ -199,7 +214,7 @@ class Outbox:
         """Sent entries whose copy to Sent still has to be filed (retried until it is)."""
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox WHERE state = 'sent' AND copy_state = 'pending' "
+                f"{_SELECT} WHERE state = 'sent' AND copy_state = 'pending' "
                 "AND send_after <= ? ORDER BY sent_at", (self.clock(),)
             ).fetchall()
         return [_entry(row) for row in rows]
@@ -207,7 +222,7 @@ class Outbox:
     def unconfirmed(self) -> list[OutboxEntry]:
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox WHERE state = 'unconfirmed' AND send_after <= ? ORDER BY created",
+                f"{_SELECT} WHERE state = 'unconfirmed' AND send_after <= ? ORDER BY created",
                 (self.clock(),),
             ).fetchall()
         return [_entry(row) for row in rows]
@@ -307,7 +322,7 @@ class Outbox:
     def take_back(self, entry_id: str) -> OutboxEntry | None:
         """Undo send / edit: remove an entry that is not being sent and return it; None if too late."""
         with self._transaction() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ? AND state IN {_EDITABLE}",
+            row = conn.execute(f"{_SELECT} WHERE id = ? AND state IN {_EDITABLE}",
                                (entry_id,)).fetchone()
             if row is None:
                 return None

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
+
+from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,26 @@ def stop_all(parts: Sequence[Stoppable], budget_s: float) -> list[Stoppable]:
 
 
 def keep(objects: Sequence[object]) -> None:
-    """Hold objects whose threads still run until the process ends."""
+    """Hold objects whose threads still run until they end (or the process does)."""
     _kept.extend(objects)
+
+
+def release_when_stopped(part: Stoppable, release: Callable[[], None], parent: QObject) -> None:
+    """Call ``release`` (close the part's stores) once a part that outlived the quit budget has ended, if the
+    event loop still runs by then; and stop keeping it."""
+    poll = QTimer(parent)
+    poll.setInterval(50)
+
+    def check() -> None:
+        if part.wait(time.monotonic()):
+            poll.stop()
+            poll.deleteLater()
+            if part in _kept:
+                _kept.remove(part)
+            release()
+
+    poll.timeout.connect(check)
+    poll.start()
 
 
 def leftovers() -> int:

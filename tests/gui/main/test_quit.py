@@ -34,14 +34,19 @@ def threads_of(window: Any) -> list[QThread]:
     return threads
 
 
-def quit_and_settle(window: Any, qtbot: Any) -> None:
+def quit_and_settle(window: Any, qtbot: Any, root: Path) -> None:
+    """Close the window; every thread ends and every store is closed (SQLite then folds its log back: no -wal)."""
     threads = threads_of(window)
     assert all(thread.isRunning() for thread in threads)
+    postbox = window.local.postbox
     window.close()
     assert not window.isVisible()
-    qtbot.waitUntil(lambda: all(thread.isFinished() for thread in threads), timeout=SETTLE_MS)
     assert window.sessions == {}
-    assert window.local.postbox.outbox.closed and window.local.postbox.drafts.closed
+    # Within the quit budget on any sane machine (bench/quit_bench.py measures it); on a loaded one, a part that
+    # took longer still ends, and its stores are closed then.
+    qtbot.waitUntil(lambda: all(thread.isFinished() for thread in threads), timeout=SETTLE_MS)
+    qtbot.waitUntil(lambda: postbox.outbox.closed and postbox.drafts.closed and write_ahead_logs(root) == [],
+                    timeout=SETTLE_MS)
 
 
 def write_ahead_logs(root: Path) -> list[Path]:
@@ -58,8 +63,7 @@ def test_quitting_while_connecting_to_a_silent_server(make_window: Any, account_
         session = next(iter(window.sessions.values()))
         # Both the worker and IDLE are stuck waiting for a greeting that never comes (the timeout is 30 s).
         qtbot.waitUntil(lambda: silent.connections >= 2 and session.state == "connecting", timeout=SETTLE_MS)
-        quit_and_settle(window, qtbot)
-    assert write_ahead_logs(tmp_path) == []
+        quit_and_settle(window, qtbot, tmp_path)
 
 
 def test_quitting_while_idle_and_the_next_start_goes_on(make_window: Any, dovecot: Any, qtbot: Any,
@@ -68,8 +72,7 @@ def test_quitting_while_idle_and_the_next_start_goes_on(make_window: Any, doveco
     window = make_window()
     session = next(iter(window.sessions.values()))
     qtbot.waitUntil(lambda: session.synced_once and session.idle.watcher.connections >= 1, timeout=SETTLE_MS)
-    quit_and_settle(window, qtbot)
-    assert write_ahead_logs(tmp_path) == [], "every store was closed: SQLite folded the logs back"
+    quit_and_settle(window, qtbot, tmp_path)
 
     again = make_window()
     qtbot.waitUntil(lambda: unread_count(again, "INBOX") == 1, timeout=SETTLE_MS)
@@ -89,8 +92,7 @@ def test_quitting_mid_sync_leaves_a_store_the_next_start_completes(make_window: 
         session.activity.connect(lambda _account, text, done, total: progress.append((text, done, total)))
         qtbot.waitUntil(lambda: any("Archive" in text and done > 0 for text, done, _total in progress),
                         timeout=SETTLE_MS)
-        quit_and_settle(window, qtbot)
-        assert write_ahead_logs(tmp_path) == []
+        quit_and_settle(window, qtbot, tmp_path)
 
         again = make_window(push=False)
         qtbot.waitUntil(lambda: unread_count(again, "Archive") == 3000, timeout=120_000)
@@ -111,9 +113,8 @@ def test_quitting_mid_send_of_a_25_mb_message_keeps_it_queued(make_window: Any, 
         postbox.worker.request_wake()
         qtbot.waitUntil(lambda: proxy.frozen and postbox.outbox.get(entry.id).state == "sending",
                         timeout=SETTLE_MS)
-        quit_and_settle(window, qtbot)
+        quit_and_settle(window, qtbot, tmp_path)
     assert smtp_server.received == []
-    assert write_ahead_logs(tmp_path) == []
     with Outbox(tmp_path / "Local Folders" / "outbox.sqlite3") as outbox:
         outbox.recover_interrupted()
         kept = outbox.get(entry.id)
@@ -129,9 +130,8 @@ def test_quitting_while_writing_keeps_the_draft_for_the_next_start(make_window: 
     composer = window.local.compose(to=[BOB])
     composer.header.subject_field.setText("Half written")
     composer.editor.text_edit.setPlainText("I was saying that")
-    quit_and_settle(window, qtbot)
+    quit_and_settle(window, qtbot, tmp_path)
     assert not composer.isVisible()
-    assert write_ahead_logs(tmp_path) == []
     with DraftStore(tmp_path / "Local Folders" / "drafts.sqlite3") as drafts:
         (orphan,) = drafts.orphans()
         assert orphan.subject == "Half written" and orphan.text.startswith("I was saying that")
