@@ -334,6 +334,8 @@ class Postbox(QObject):
 
     def _forget_sent_drafts(self, *_args: object) -> None:
         """Drafts whose message left the Outbox (sent) are done with."""
+        if self.closed:
+            return  # a send announced just before quitting: the next start tidies up
         waiting = {e.draft_id for e in self.outbox.entries() if e.draft_id}
         for draft in self.drafts.drafts(state="queued"):
             if draft.id not in waiting:

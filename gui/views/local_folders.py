@@ -70,6 +70,8 @@ class LocalFolders(QObject):
 
     def _send_failed(self, entry_id: str, text: str) -> None:
         """A message that may or may not have gone out is the person's call: ask, with both answers at hand."""
+        if self.postbox.closed:
+            return  # announced just before quitting: the next start asks
         entry = self.postbox.outbox.get(entry_id)
         if entry is None or entry.error_kind != "interrupted":
             return
