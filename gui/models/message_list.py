@@ -48,6 +48,7 @@ from .message_columns import (
 )
 from .roles import Roles
 from .store_loader import StoreLoader
+from .store_reads import StoreReads
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -148,7 +149,7 @@ class MessageListModel(QAbstractTableModel):
         self._icons = icons
         self._window = max(1, window)
         self._max_cached = max(self._window, max_cached)
-        self._loader = loader
+        self._reads = StoreReads(loader)
         self._source: MessageSource | None = None
         self._account_id = ""
         self._folder = ""
@@ -163,9 +164,6 @@ class MessageListModel(QAbstractTableModel):
         self._cache: dict[int, MessageSummary] = {}
         self._hidden: set[int] = set()
         self._flag_overlay: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-        self._generation = 0  # bumped whenever what is listed changes: late results of older reads are dropped
-        self._list_reading = False  # an order re-read is on its way
-        self._list_dirty = False  # ...and the store changed again since it was asked for
         self._windows_reading: set[int] = set()
         self._last_reread = 0.0
         self._reread_timer = QTimer(self)
@@ -241,13 +239,11 @@ class MessageListModel(QAbstractTableModel):
 
     def _reload(self) -> None:
         """Read the list afresh (new folder, order or search): the view is reset when it arrives."""
-        self._generation += 1
+        self._reads.forget()  # late results of older reads are dropped
         self._cache.clear()
         self._windows_reading.clear()
-        self._list_dirty = False
         self._reread_timer.stop()
-        if self._loader is None or self._source is None or not self._folder:
-            self._list_reading = False
+        if not self._reads.deferred or self._source is None or not self._folder:
             self._show_new_list(self._read_uids(self._source))
             return
         if self._uids:
@@ -257,9 +253,7 @@ class MessageListModel(QAbstractTableModel):
         self._request_list(reset=True)
 
     def _request_list(self, *, reset: bool) -> None:
-        assert self._loader is not None and self._source is not None
-        generation = self._generation
-        self._list_reading = True
+        assert self._source is not None
         query, folder, sort, descending = self._query, self._folder, self._sort, self._descending
         old, hidden, extra = self._uids, frozenset(self._hidden), self._server_found
 
@@ -272,9 +266,6 @@ class MessageListModel(QAbstractTableModel):
             return new, plan_row_changes(old, new)
 
         def arrived(result: Any) -> None:
-            if generation != self._generation:
-                return
-            self._list_reading = False
             if isinstance(result, StoreError):
                 result = ([], None)
             found, plan = result
@@ -284,11 +275,8 @@ class MessageListModel(QAbstractTableModel):
                 apply_row_plan(self, old, found, plan, self._set_uids)
             else:
                 self._apply_order(self._accept_uids(found))
-            if self._list_dirty:
-                self._list_dirty = False
-                self._request_list(reset=False)
 
-        self._loader.submit(self._source.path, work, arrived)
+        self._reads.read(self._source, work, arrived, serial=True, again=lambda: self._request_list(reset=False))
 
     def _show_new_list(self, uids: list[int]) -> None:
         self.beginResetModel()
@@ -398,16 +386,14 @@ class MessageListModel(QAbstractTableModel):
 
     def _queue_window(self, row: int) -> None:
         """Ask the loader for the window around ``row``; its rows repaint when it arrives."""
-        assert self._loader is not None and self._source is not None
+        assert self._source is not None
         start, wanted = self._window_uids(row)
         if not wanted or start in self._windows_reading:
             return
         self._windows_reading.add(start)
-        generation, folder = self._generation, self._folder
+        folder = self._folder
 
         def arrived(result: Any) -> None:
-            if generation != self._generation:
-                return
             self._windows_reading.discard(start)
             if isinstance(result, StoreError):
                 return
@@ -415,7 +401,7 @@ class MessageListModel(QAbstractTableModel):
             self._cache.update((summary.uid, summary) for summary in result)
             self._emit_rows_changed(summary.uid for summary in result)
 
-        self._loader.submit(self._source.path, lambda reader: reader.summaries_for(folder, wanted), arrived)
+        self._reads.read(self._source, lambda reader: reader.summaries_for(folder, wanted), arrived)
 
     # -- QAbstractTableModel -----------------------------------------------------------------------------------
 
@@ -433,7 +419,7 @@ class MessageListModel(QAbstractTableModel):
             return self._uids[row]  # known without the summary: selections work on rows not loaded yet
         summary = self._cache.get(self._uids[row])
         if summary is None:
-            if self._loader is None:
+            if not self._reads.deferred:
                 self._load_window_now(row)
                 summary = self._cache.get(self._uids[row])
             else:
@@ -540,10 +526,10 @@ class MessageListModel(QAbstractTableModel):
         """
         if self._query:
             self._apply_order([uid for uid in self._found if uid not in self._hidden])
-        elif self._loader is None or self._source is None:
+        elif not self._reads.deferred or self._source is None:
             self._apply_order(self._read_uids(self._source))
-        elif self._list_reading:
-            self._list_dirty = True
+        elif self._reads.serial_reading:
+            self._request_list(reset=False)  # asked for again once the read on its way has arrived
         else:
             wait = self._last_reread + REREAD_SPACING_S - time.monotonic()
             if wait > 0 and not urgent:

@@ -3,9 +3,11 @@ its messages as rows under it.
 
 It is a flat table, like the plain list, so the same QTableView shows both (a tree view lays out every row
 through Python, which a large folder cannot afford). Conversations come from the store's ``threads()`` in pages:
-``canFetchMore``/``fetchMore`` add the next page when the view scrolls near the end. A conversation's messages are
-read when it is expanded. Store events re-read the pages already shown and apply the difference. With a
-:class:`StoreLoader`, pages are read off the GUI thread (see :mod:`gui.models.store_loader` for why).
+``canFetchMore``/``fetchMore`` add the next page when the view scrolls near the end, starting after the last
+conversation read (a keyset on the store's thread index: each page costs the same however deep it is). A
+conversation's messages are read when it is expanded. Store events re-read the conversations shown so far and
+apply the difference. With a :class:`StoreLoader`, pages are read off the GUI thread (see
+:mod:`gui.models.store_loader` for why; :mod:`gui.models.store_reads` holds the reading rules both lists share).
 """
 
 from __future__ import annotations
@@ -22,17 +24,20 @@ from .message_columns import COLUMN_COUNT, Column, IconLookup, cell_data, header
 from .message_list import apply_row_changes, with_flags
 from .roles import Roles
 from .store_loader import StoreLoader
+from .store_reads import StoreReads
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 RowKey = tuple[int, int]  # (thread key, uid of a member row; 0 for the conversation row)
+Position = tuple[int, int]  # a conversation's place in the list (ThreadSummary.position)
 
 
 class ThreadSource(Protocol):
     @property
     def path(self) -> Any: ...
 
-    def threads(self, folder: str, offset: int = 0, limit: int = 200) -> list[ThreadSummary]: ...
+    def threads(self, folder: str, offset: int = 0, limit: int = 200, *,
+                after: Position | None = None) -> list[ThreadSummary]: ...
 
     def summaries_for(self, folder: str, uids: Sequence[int]) -> list[MessageSummary]: ...
 
@@ -45,6 +50,14 @@ class _Thread:
     @property
     def key(self) -> int:
         return self.summary.thread_key
+
+
+@dataclass(frozen=True)
+class _Page:
+    threads: list[_Thread]  # those not entirely hidden
+    read: int  # how many conversations were read, hidden ones included
+    full: bool  # as many as asked for: there may be more
+    last: Position | None  # where the next page starts
 
 
 @dataclass(frozen=True)
@@ -64,10 +77,7 @@ class ThreadListModel(QAbstractTableModel):
                  loader: StoreLoader | None = None) -> None:
         super().__init__(parent)
         self._icons = icons
-        self._loader = loader
-        self._generation = 0
-        self._reading = False  # a page or a refresh is on its way from the loader
-        self._dirty = False  # the store changed again while a refresh was on its way
+        self._reads = StoreReads(loader)
         self._page = max(1, page)
         self._source: ThreadSource | None = None
         self._account_id = ""
@@ -77,6 +87,7 @@ class ThreadListModel(QAbstractTableModel):
         self._rows: list[_Row] = []
         self._expanded: set[int] = set()
         self._shown = 0  # how many conversations the pages read so far covered (hidden ones included)
+        self._after: Position | None = None  # the last of them: where the next page starts
         self._exhausted = True
         self._hidden: set[int] = set()
         self._flag_overlay: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
@@ -96,56 +107,41 @@ class ThreadListModel(QAbstractTableModel):
         self._hidden.clear()
         self._flag_overlay.clear()
         self._expanded.clear()
-        self._generation += 1
-        self._dirty = False
+        self._reads.forget()
         self.beginResetModel()
-        self._threads, self._rows, self._shown, self._exhausted = [], [], 0, True
+        self._threads, self._rows, self._shown, self._after, self._exhausted = [], [], 0, None, True
         self.endResetModel()
-        self._read(0, self._page, self._first_page)
+        self._read(self._page, self._first_page)
 
-    def _first_page(self, threads: list[_Thread], complete: bool) -> None:
+    def _first_page(self, page: _Page) -> None:
         self.beginResetModel()
-        self._threads, self._shown = threads, self._page
-        self._rows = self._rows_of(threads)
-        self._exhausted = not complete
+        self._threads, self._shown, self._after = page.threads, page.read, page.last
+        self._rows = self._rows_of(page.threads)
+        self._exhausted = not page.full
         self.endResetModel()
         self.folderLoaded.emit()
 
     def clear(self) -> None:
         self.set_folder(None, "", "")
 
-    def _read(self, offset: int, limit: int, then: Callable[[list[_Thread], bool], None]) -> None:
-        """Conversations [offset, offset + limit) not entirely hidden, and whether the page was full, handed to
-        ``then`` — at once, or when the loader brings them."""
+    def _read(self, limit: int, then: Callable[[_Page], None], *, after: Position | None = None,
+              again: Callable[[], None] | None = None) -> None:
+        """``limit`` conversations from the top (or after ``after``), handed to ``then`` as a page — at once, or
+        when the loader brings them. One read at a time: see StoreReads."""
         source, folder = self._source, self._folder
         if source is None or not folder:
-            then([], False)
+            then(_Page([], 0, False, None))
             return
 
         def accept(found: Any) -> None:
             if isinstance(found, StoreError):
-                then([], False)
+                then(_Page([], 0, False, after))
                 return
-            then([_Thread(t) for t in found if not set(t.uids) <= self._hidden], len(found) == limit)
+            visible = [_Thread(t) for t in found if not set(t.uids) <= self._hidden]
+            then(_Page(visible, len(found), len(found) == limit, found[-1].position if found else after))
 
-        if self._loader is None:
-            try:
-                accept(source.threads(folder, offset, limit))
-            except StoreError as exc:
-                accept(exc)
-            return
-        generation = self._generation
-        self._reading = True
-
-        def arrived(found: Any) -> None:
-            if generation == self._generation:
-                self._reading = False
-                accept(found)
-                if self._dirty:
-                    self._dirty = False
-                    self._refresh()
-
-        self._loader.submit(source.path, lambda reader: reader.threads(folder, offset, limit), arrived)
+        self._reads.read(source, lambda reader: reader.threads(folder, limit=limit, after=after), accept,
+                         serial=True, again=again)
 
     def _visible_uids(self, thread: _Thread) -> list[int]:
         return [uid for uid in thread.summary.uids if uid not in self._hidden]
@@ -227,19 +223,19 @@ class ThreadListModel(QAbstractTableModel):
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._exhausted and not self._reading
+        return not parent.isValid() and not self._exhausted and not self._reads.serial_reading
 
     def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or self._exhausted or self._reading:
+        if parent.isValid() or self._exhausted or self._reads.serial_reading:
             return
-        offset = self._shown
-        self._shown += self._page
-        self._read(offset, self._page, self._more)
+        self._read(self._page, self._more, after=self._after)
 
-    def _more(self, page: list[_Thread], complete: bool) -> None:
+    def _more(self, page: _Page) -> None:
         known = {thread.key for thread in self._threads}
-        more = [t for t in page if t.key not in known]
-        self._exhausted = not complete
+        more = [t for t in page.threads if t.key not in known]
+        self._shown += page.read
+        self._after = page.last
+        self._exhausted = not page.full
         if more:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
@@ -303,14 +299,14 @@ class ThreadListModel(QAbstractTableModel):
 
     def _refresh(self) -> None:
         """Re-read the conversations shown so far and apply the difference."""
-        if self._reading:
-            self._dirty = True
-            return
-        self._read(0, max(self._shown, self._page), self._refreshed)
+        self._read(max(self._shown, self._page), self._refreshed, again=self._refresh)
 
-    def _refreshed(self, threads: list[_Thread], _complete: bool) -> None:
+    def _refreshed(self, page: _Page) -> None:
+        threads = page.threads
         self._expanded &= {thread.key for thread in threads}
         self._threads = threads
+        # As many conversations as before, counted from the top again: the next page starts after the last.
+        self._shown, self._after, self._exhausted = page.read, page.last, not page.full
         self._apply(self._rows_of(threads))
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
