@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from connectors.store import SearchQueryError
+from connectors.store import SearchQueryError, StoreError
 
 from .accounts import APP_NAME, Account, AccountStore
 from .errors import describe_account_problem, describe_error
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self._wanted: tuple[str, str] | None = None  # the folder to show once the first sync has listed it
 
         self.loader = StoreLoader(self)
+        self.loader.damaged.connect(self._store_file_damaged)
         self.tree_model = MailboxTreeModel(self, folder_icon=folder_icon, state_icon=state_icon)
         self.list_model = MessageListModel(self, icons=icon, loader=self.loader)
         self.thread_model = ThreadListModel(self, icons=icon, loader=self.loader)
@@ -245,9 +246,23 @@ class MainWindow(QMainWindow):
     def _default_session(self, account: Account, relay: StoreEventRelay) -> AccountSession:
         return AccountSession(account, relay, credentials=self.dialogs.credentials_for(account), parent=self)
 
-    def add_account(self, account: Account, *, start: bool = True) -> AccountSession:
-        """Show an account and start its workers (the wizard calls this for a new one)."""
-        session = self._session_factory(account, self.relay)
+    def add_account(self, account: Account, *, start: bool = True) -> AccountSession | None:
+        """Show an account and start its workers (the wizard calls this for a new one). None when its local store
+        cannot be opened at all (the person is told; the other accounts work on)."""
+        try:
+            session = self._session_factory(account, self.relay)
+        except StoreError as exc:
+            log.error("Cannot open the store of %s: %s", account.label, exc)
+            self.notify("error", translate("MainWindow", "Cannot open the local copy of %1").replace(
+                "%1", account.label), str(exc))
+            return None
+        if session.rebuilt is not None:
+            self.notify("warning", translate("MainWindow", "The local copy of %1 was damaged").replace(
+                "%1", account.label), translate(
+                "MainWindow", "Facteur put it aside (%1) and is downloading your mail again from the server. "
+                "Messages in the Outbox and local drafts are kept.").replace(
+                "%1", str(session.rebuilt.moved_aside)))
+        session.storeDamaged.connect(self._store_damaged)
         self.sessions[account.id] = session
         session.stateChanged.connect(self._state_changed)
         session.activity.connect(self.status.set_activity)
@@ -259,6 +274,32 @@ class MainWindow(QMainWindow):
             session.start()
         self._update_actions()
         return session
+
+    def _store_file_damaged(self, path: Path) -> None:
+        for account_id, session in self.sessions.items():
+            if session.store.path == path:
+                self._store_damaged(account_id)
+
+    def _store_damaged(self, account_id: str) -> None:
+        session = self.sessions.get(account_id)
+        if session is None:
+            return
+        from .views.notifications import Action
+
+        self.notify("warning", translate("MainWindow", "The local copy of %1 is damaged").replace(
+            "%1", session.account.label), translate(
+            "MainWindow", "Facteur will rebuild it from the server. Messages in the Outbox and local drafts are kept."),
+            [Action(translate("MainWindow", "Rebuild Now"), lambda: self.rebuild_account(account_id))])
+
+    def rebuild_account(self, account_id: str) -> AccountSession | None:
+        """Close the account's session and open it again: a store marked damaged is put aside and refilled."""
+        session = self.sessions.get(account_id)
+        if session is None:
+            return None
+        account, path = session.account, session.store.path
+        self.remove_account(account_id)
+        self.loader.forget(path)
+        return self.add_account(account)
 
     def remove_account(self, account_id: str) -> None:
         session = self.sessions.pop(account_id, None)

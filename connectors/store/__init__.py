@@ -12,7 +12,14 @@ Contracts, in short (details in each module):
 """
 
 from .connection import default_store_path
-from .errors import FolderNotFoundError, MessageNotFoundError, SchemaVersionError, SearchQueryError, StoreError
+from .errors import (
+    FolderNotFoundError,
+    MessageNotFoundError,
+    SchemaVersionError,
+    SearchQueryError,
+    StoreCorruptError,
+    StoreError,
+)
 from .events import (
     FolderReset,
     FoldersChanged,
@@ -26,6 +33,7 @@ from .mailstore import MailStore
 from .models import Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .queries import StoreReader
 from .queue import Command
+from .recovery import OpenedStore, open_store
 from .search import ParsedQuery, parse_query
 
 __all__ = [
@@ -41,15 +49,18 @@ __all__ = [
     "MessagesAdded",
     "MessagesChanged",
     "MessagesRemoved",
+    "OpenedStore",
     "ParsedQuery",
     "SchemaVersionError",
     "SearchQueryError",
     "SortKey",
     "SpecialUse",
+    "StoreCorruptError",
     "StoreError",
     "StoreEvent",
     "StoreReader",
     "ThreadSummary",
     "default_store_path",
+    "open_store",
     "parse_query",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .connection import open_reader
-from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError
+from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError, store_error
 from .flags import decode_flags
 from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
@@ -91,7 +91,7 @@ class ReadQueries:
             try:
                 yield self._conn
             except sqlite3.Error as error:
-                raise StoreError(f"Reading the mail store {self._path} failed: {error}") from error
+                raise store_error(f"Reading the mail store {self._path} failed: {error}", error, self._path) from error
 
     def _folder_id(self, conn: sqlite3.Connection, folder: str) -> int:
         row = conn.execute("SELECT id FROM folders WHERE name = ?", (folder,)).fetchone()
@@ -382,12 +382,12 @@ class StoreReader(ReadQueries):
         try:
             conn = open_reader(path)
         except sqlite3.Error as error:
-            raise StoreError(f"Could not open the mail store {path} for reading: {error}") from error
+            raise store_error(f"Could not open the mail store {path} for reading: {error}", error, path) from error
         try:
             version = schema_version(conn)
         except sqlite3.Error as error:
             conn.close()
-            raise StoreError(f"Could not read the mail store {path}: {error}") from error
+            raise store_error(f"Could not read the mail store {path}: {error}", error, path) from error
         if version != SCHEMA_VERSION:
             conn.close()
             raise SchemaVersionError(

@@ -9,10 +9,23 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .connection import open_writer
-from .errors import StoreError
+from .errors import StoreCorruptError, StoreError, store_error
 from .events import EventBatch, EventHub, Subscriber
 from .queries import ReadQueries
 from .schema import migrate
+
+
+def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    """``PRAGMA quick_check`` at open: a damaged file can open, sync and search while returning wrong or missing
+    rows; finding it here lets the store be rebuilt before anything is read from it."""
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        conn.close()
+        raise StoreCorruptError(
+            f"The mail store {path} is damaged ({'; '.join(map(str, problems))[:300]}); Facteur rebuilds it from "
+            "the server",
+            path,
+        )
 
 
 class WriterBase(ReadQueries):
@@ -27,12 +40,15 @@ class WriterBase(ReadQueries):
         try:
             conn = open_writer(path)
         except sqlite3.Error as error:
+            raise store_error(f"Could not open the mail store {path}: {error}", error, path) from error
+        except OSError as error:  # preparing the file (folders, permissions) failed
             raise StoreError(f"Could not open the mail store {path}: {error}") from error
         try:
+            _check_integrity(conn, path)
             migrate(conn)
         except sqlite3.Error as error:
             conn.close()
-            raise StoreError(f"Could not prepare the mail store {path}: {error}") from error
+            raise store_error(f"Could not prepare the mail store {path}: {error}", error, path) from error
         except BaseException:
             conn.close()
             raise
@@ -75,7 +91,7 @@ class WriterBase(ReadQueries):
             except sqlite3.Error as error:
                 self._batch = outer
                 self._rollback(nested=outer is not None)
-                raise StoreError(f"Writing the mail store {self._path} failed: {error}") from error
+                raise store_error(f"Writing the mail store {self._path} failed: {error}", error, self._path) from error
             except BaseException:
                 self._batch = outer
                 self._rollback(nested=outer is not None)
@@ -92,7 +108,7 @@ class WriterBase(ReadQueries):
         try:
             self._conn.execute(statement)
         except sqlite3.Error as error:
-            raise StoreError(f"Writing the mail store {self._path} failed: {error}") from error
+            raise store_error(f"Writing the mail store {self._path} failed: {error}", error, self._path) from error
 
     def _begin(self, nested: bool) -> None:
         self._execute("SAVEPOINT facteur_nested" if nested else "BEGIN IMMEDIATE")
@@ -103,7 +119,7 @@ class WriterBase(ReadQueries):
         except sqlite3.Error as error:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
-            raise StoreError(f"Saving to the mail store {self._path} failed: {error}") from error
+            raise store_error(f"Saving to the mail store {self._path} failed: {error}", error, self._path) from error
 
     def _rollback(self, nested: bool) -> None:
         if not self._conn.in_transaction:

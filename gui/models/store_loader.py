@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from connectors.store import StoreError, StoreReader
+from connectors.store import StoreCorruptError, StoreError, StoreReader
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class _Reader(QObject):
 class StoreLoader(QObject):
     """Runs ``work(reader)`` off the GUI thread and calls ``deliver(result)`` back on it."""
 
+    damaged = Signal(object)  # the Path of a store a read found damaged (it is marked for rebuilding)
     _request = Signal(int, object, object)
     _forget = Signal(object)
     _close = Signal()
@@ -96,6 +97,8 @@ class StoreLoader(QObject):
 
     @Slot(int, object)
     def _finished(self, ticket: int, result: Any) -> None:
+        if isinstance(result, StoreCorruptError) and result.path is not None:
+            self.damaged.emit(result.path)
         deliver = self._waiting.pop(ticket, None)
         if deliver is not None:
             deliver(result)

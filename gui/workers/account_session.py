@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from connectors import create_connector
 from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.imap_support import choose_special_folder
-from connectors.store import MailStore, StoreReader
+from connectors.store import MailStore, OpenedStore, StoreReader, default_store_path, open_store
 from connectors.sync import CommandRefused, SyncEngine, SyncResult
 
 from ..accounts import Account
@@ -58,6 +58,7 @@ class AccountSession(QObject):
     activity = Signal(str, str, int, int)
     """Account id, what is being done ("" when nothing), done, total (0: unknown) — for the status bar."""
     syncFinished = Signal(str)  # account id: a full synchronisation pass ended (completed or not)
+    storeDamaged = Signal(str)  # account id: the store was found damaged in use; rebuilding it needs a new session
 
     def __init__(self, account: Account, relay: StoreEventRelay, *, store: MailStore | None = None,
                  connect: Callable[[], IMAPConnector] | None = None, credentials: Any = None, push: bool = True,
@@ -65,7 +66,13 @@ class AccountSession(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.account = account
-        self.store = store if store is not None else MailStore.for_account(account.id)
+        self.rebuilt: OpenedStore | None = None
+        """Set when the store was found damaged at open and replaced by an empty one (the sync refills it)."""
+        if store is None:
+            opened = open_store(default_store_path(account.id))
+            store = opened.store
+            self.rebuilt = opened if opened.moved_aside is not None else None
+        self.store = store
         self.reader: StoreReader = self.store.open_reader()
         if connect is None:
             from ..secrets import KeyringCredentials
@@ -80,6 +87,7 @@ class AccountSession(QObject):
         self.worker.stateChanged.connect(self._worker_state)
         self.worker.connectionProblem.connect(self._worker_problem)
         self.worker.reconnectDue.connect(self.sync_all)
+        self.worker.storeDamaged.connect(self._store_damaged)
         self.idle: IdleWorker | None = None
         if push:
             self.idle = IdleWorker(account.id, connect, INBOX)
@@ -195,6 +203,10 @@ class AccountSession(QObject):
     def _sync_replayed(self, result: object) -> None:
         if isinstance(result, SyncResult) and result.refused:
             self.commandsRefused.emit(self.account.id, list(result.refused))
+
+    @Slot()
+    def _store_damaged(self) -> None:
+        self.storeDamaged.emit(self.account.id)
 
     def _background_failed(self, exc: BaseException) -> None:
         log.info("Background sync of %s failed: %s", self.account.label, exc)

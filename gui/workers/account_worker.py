@@ -31,7 +31,7 @@ from connectors.exceptions import (
 )
 from connectors.interrupt import Interrupter
 from connectors.messaging.imap import IMAPConnector
-from connectors.store import MailStore
+from connectors.store import MailStore, StoreCorruptError
 from connectors.sync import Cancelled as SyncCancelled
 from connectors.sync import SyncEngine
 
@@ -98,6 +98,8 @@ class AccountWorker(QObject):
     """The exception that made the account offline or in error (once per change of state)."""
     reconnectDue = Signal()
     """Backoff elapsed: the session should try again (it queues a reconnection and a sync)."""
+    storeDamaged = Signal()
+    """SQLite found the store's file damaged: it is marked, and rebuilt when the account's session is reopened."""
 
     _wake = Signal()
     _ran = Signal(object)  # an operation the worker is finished with (to the keeper, on the GUI thread)
@@ -319,6 +321,9 @@ class AccountWorker(QObject):
                 result = work()
         except SyncCancelled:
             raise Cancelled() from None
+        except StoreCorruptError:
+            self.storeDamaged.emit()
+            raise
         except SecretsUnavailable as exc:
             self._went_wrong("locked", exc)
             raise
