@@ -195,7 +195,7 @@ def confirm_unconfirmed(outbox: Outbox, entry: OutboxEntry, imap: IMAPConnector 
     "." of DATA): found on the server → done; not found → ask the person; server unreachable → look again later.
     Never sends."""
     if entry.error_kind == "uncertain":
-        cause = "This message was sent, but the connection broke or stalled before the server confirmed it"
+        cause = "The connection broke or stalled after this message had gone out and before the server confirmed it"
     else:
         cause = "Facteur was interrupted while sending this message"
     interrupted = (f"{cause}, and it is not in the Sent folder: it may or may not have reached its recipients. "

@@ -32,7 +32,7 @@ def state_text(entry: OutboxEntry) -> str:
     if entry.state == "sent":
         return QCoreApplication.translate("Outbox", "Sent; filing a copy in Sent…")
     if entry.error_kind == "interrupted":
-        return QCoreApplication.translate("Outbox", "May have been sent: send again, or mark it as sent")
+        return QCoreApplication.translate("Outbox", "May have been sent")
     return QCoreApplication.translate("Outbox", "Not sent")
 
 
