@@ -1935,6 +1935,30 @@ Les rouvrir&#xa0;?</translation>
         <translation>(sans sujet)</translation>
     </message>
     <message>
+        <source>Cannot open the local copy of %1</source>
+        <translation>Impossible d&apos;ouvrir la copie locale de %1</translation>
+    </message>
+    <message>
+        <source>The local copy of %1 was damaged</source>
+        <translation>La copie locale de %1 était endommagée</translation>
+    </message>
+    <message>
+        <source>Facteur put it aside (%1) and is downloading your mail again from the server. Messages in the Outbox and local drafts are kept.</source>
+        <translation>Facteur l&apos;a mise de côté (%1) et télécharge à nouveau votre courrier depuis le serveur. Les messages de la boîte d&apos;envoi et les brouillons locaux sont conservés.</translation>
+    </message>
+    <message>
+        <source>The local copy of %1 is damaged</source>
+        <translation>La copie locale de %1 est endommagée</translation>
+    </message>
+    <message>
+        <source>Facteur will rebuild it from the server. Messages in the Outbox and local drafts are kept.</source>
+        <translation>Facteur va la reconstruire depuis le serveur. Les messages de la boîte d&apos;envoi et les brouillons locaux sont conservés.</translation>
+    </message>
+    <message>
+        <source>Rebuild Now</source>
+        <translation>Reconstruire maintenant</translation>
+    </message>
+    <message>
         <source>Try Again</source>
         <translation>Réessayer</translation>
     </message>
@@ -2315,7 +2339,11 @@ Qt %1</translation>
     </message>
     <message>
         <source>May have been sent: send again, or mark it as sent</source>
-        <translation>A peut-être été envoyé&#xa0;: renvoyez-le, ou indiquez qu&apos;il a été envoyé</translation>
+        <translation type="vanished">A peut-être été envoyé&#xa0;: renvoyez-le, ou indiquez qu&apos;il a été envoyé</translation>
+    </message>
+    <message>
+        <source>May have been sent</source>
+        <translation>A peut-être été envoyé</translation>
     </message>
     <message>
         <source>Subject</source>
