@@ -118,7 +118,12 @@ class SecretsUnavailable(ConnectorError):
 
     Not the server's refusal and not a wrong password: nothing was sent. Retry once the person unlocked the keyring;
     until then work that needs the secret waits. Raised by credentials providers (connectors never import keyring).
+    ``locked`` tells a locked keyring (unlocking helps) from one that cannot be reached at all.
     """
+
+    def __init__(self, message: str, *, locked: bool = True) -> None:
+        super().__init__(message)
+        self.locked = locked
 
 
 class MessageError(ConnectorError):

@@ -23,6 +23,14 @@ class UserMessage:
 def describe_error(error: BaseException) -> UserMessage:
     """A title and a sentence a person can act on; connector messages already name host, user and cause."""
     detail = str(error) or type(error).__name__
+    if isinstance(error, ex.SecretsUnavailable) and not error.locked:
+        return UserMessage(
+            QCoreApplication.translate("errors", "No keyring"),
+            QCoreApplication.translate(
+                "errors", "Facteur cannot reach the system keyring, where the password is kept. Mail waits "
+                "meanwhile; nothing is lost."),
+            "keyring",
+        )
     if isinstance(error, ex.SecretsUnavailable):
         return UserMessage(
             QCoreApplication.translate("errors", "Keyring locked"),

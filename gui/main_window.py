@@ -360,7 +360,9 @@ class MainWindow(QMainWindow):
         elif problem.kind in ("auth", "reauth", "insecure", "certificate"):
             actions.append(Action(translate("MainWindow", "Manage Accounts…"), self.dialogs.manage_accounts))
         elif problem.kind == "keyring":
-            actions.append(Action(translate("MainWindow", "Unlock"), self.keyring.unlock))
+            locked = getattr(exc, "locked", True)
+            label = translate("MainWindow", "Unlock") if locked else translate("MainWindow", "Try Again")
+            actions.append(Action(label, self.keyring.unlock))
         kind = "warning" if problem.kind in ("network", "keyring") else "error"
         self.notifications.account_problem(account_id, kind, problem.title, problem.text, detail=problem.detail,
                                            actions=actions)

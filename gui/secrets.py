@@ -48,7 +48,8 @@ def store_secret(account_id: str, kind: str, value: str) -> None:
     try:
         keyring.set_password(SERVICE, _key(account_id, kind), value)
     except keyring.errors.KeyringError as exc:
-        raise SecretsUnavailable(f"The keyring refused to store the {kind}: {type(exc).__name__}") from None
+        raise SecretsUnavailable(f"The keyring refused to store the {kind}: {type(exc).__name__}",
+                                 locked=isinstance(exc, keyring.errors.KeyringLocked)) from None
 
 
 def load_secret(account_id: str, kind: str) -> str | None:
@@ -58,7 +59,7 @@ def load_secret(account_id: str, kind: str) -> str | None:
         raise SecretsUnavailable("The keyring is locked, and its unlock prompt was dismissed or could not be shown: "
                                  "unlock it to let Facteur read the password") from None
     except keyring.errors.KeyringError as exc:
-        raise SecretsUnavailable(f"The keyring could not be read: {type(exc).__name__}") from None
+        raise SecretsUnavailable(f"The keyring could not be read: {type(exc).__name__}", locked=False) from None
 
 
 def unlock_keyring() -> None:
@@ -75,7 +76,8 @@ def delete_secrets(account_id: str) -> None:
         except keyring.errors.PasswordDeleteError:
             pass
         except keyring.errors.KeyringError as exc:
-            raise SecretsUnavailable(f"The keyring could not delete a secret: {type(exc).__name__}") from None
+            raise SecretsUnavailable(f"The keyring could not delete a secret: {type(exc).__name__}",
+                                     locked=isinstance(exc, keyring.errors.KeyringLocked)) from None
 
 
 class KeyringCredentials:

@@ -2748,12 +2748,20 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
         <translation>Reconnectez-vous</translation>
     </message>
     <message>
+        <source>No keyring</source>
+        <translation>Aucun trousseau</translation>
+    </message>
+    <message>
+        <source>Facteur cannot reach the system keyring, where the password is kept. Mail waits meanwhile; nothing is lost.</source>
+        <translation>Facteur ne peut pas joindre le trousseau du système, où le mot de passe est conservé. Le courrier attend entre-temps ; rien n&apos;est perdu.</translation>
+    </message>
+    <message>
         <source>Keyring locked</source>
         <translation>Trousseau verrouillé</translation>
     </message>
     <message>
         <source>Facteur cannot read the password from the keyring until it is unlocked. Mail waits meanwhile; nothing is lost.</source>
-        <translation>Facteur ne peut pas lire le mot de passe dans le trousseau tant qu&apos;il est verrouillé. Le courrier attend en attendant ; rien n&apos;est perdu.</translation>
+        <translation>Facteur ne peut pas lire le mot de passe dans le trousseau tant qu&apos;il est verrouillé. Le courrier attend entre-temps ; rien n&apos;est perdu.</translation>
     </message>
     <message>
         <source>Wrong user name or password</source>

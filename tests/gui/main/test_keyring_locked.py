@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import keyring
+import keyring.backends.fail
+import pytest
 from PySide6.QtWidgets import QPushButton
 
+from connectors import create_connector
+from connectors.exceptions import SecretsUnavailable
 from connectors.messaging.compose import build_message, parse_recipients, to_wire
+from gui.errors import describe_account_problem
+from gui.secrets import KeyringCredentials
 from tests.conftest import ALICE, BOB
 from tests.gui.composer.conftest import fetch_all
 from tests.servers.keyring_lock import keyring_locked, locked_keyring, unlock_keyring_with_password
@@ -69,3 +76,22 @@ def test_locked_keyring_waits_then_everything_resumes_after_unlock(make_window: 
         qtbot.waitUntil(lambda: "online" in idle_states, timeout=15_000)  # IDLE was waiting; it goes on too
         assert idle_states.count("error") == 1  # and it did not retry the locked keyring by itself meanwhile
     assert [str(m["Subject"]) for m in fetch_all(dovecot, BOB)] == ["Sealed"]
+
+
+def test_missing_keyring_is_said_plainly_and_nothing_is_sent(account_store: Any, smtp_server: Any) -> None:
+    """No Secret Service at all (keyring's fail backend): the connectors get a SecretsUnavailable that is not about
+    a lock, the person reads "No keyring", and the server never sees a login attempt."""
+    account = account_store.accounts[0]
+    smtp = create_connector("smtp", account.smtp_config(KeyringCredentials(account)))
+    logins = len(smtp_server.auth_log)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        with pytest.raises(SecretsUnavailable) as info:
+            smtp.connect()
+    finally:
+        keyring.set_keyring(previous)
+    assert not info.value.locked
+    assert len(smtp_server.auth_log) == logins
+    problem = describe_account_problem(info.value, "Alice")
+    assert problem.kind == "keyring" and "No keyring" in problem.title and "waits" in problem.text
