@@ -96,7 +96,7 @@ class AccountSession(QObject):
             self.idle.failed.connect(self._worker_problem)
         self._resync = QTimer(self)
         self._resync.setInterval(RESYNC_INTERVAL_MS)
-        self._resync.timeout.connect(self.sync_all)
+        self._resync.timeout.connect(self._periodic_sync)
         self._syncing = False
         self._sync_left: list[str] = []
         self._folder_syncs: set[str] = set()
@@ -121,6 +121,13 @@ class AccountSession(QObject):
             self.idle.start()
 
     # -- synchronisation ---------------------------------------------------------------------------------------
+
+    @Slot()
+    def _periodic_sync(self) -> None:
+        """The timer's sync, except while the account waits for the person (a refused password, an untrusted
+        certificate, a locked keyring): a login that will fail, every few minutes all day, gets accounts locked."""
+        if self.worker.state not in ("error", "locked"):
+            self.sync_all()
 
     @Slot()
     def sync_all(self) -> None:
