@@ -56,6 +56,7 @@ from .views.status_bar import MailStatusBar
 from .workers.account_session import INBOX, PUSH, AccountSession
 from .workers.keyring_unlock import KeyringUnlocker
 from .workers.quitting import release_when_stopped, stop_all
+from .workers.runner import runner
 from .workers.store_relay import StoreEventRelay
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -649,7 +650,7 @@ class MainWindow(QMainWindow):
         store; True if all stopped in time. Work cut short stays queued for the next start."""
         sessions = list(self.sessions.values())
         postbox = self.local.postbox
-        left = stop_all([*sessions, postbox, self.loader], QUIT_BUDGET_S)
+        left = stop_all([*sessions, postbox, self.loader, runner()], QUIT_BUDGET_S)
         for session in sessions:
             session.release(stopped=session not in left)
             if session in left:
@@ -658,7 +659,6 @@ class MainWindow(QMainWindow):
         postbox.close_stores(worker_stopped=postbox not in left)
         if postbox in left:
             release_when_stopped(postbox, postbox.outbox.close, self)
-        self.opener.wait_idle(200)
         self.notifier.hide()
         for window in list(self._reader_windows):
             window.close()

@@ -163,8 +163,8 @@ class LoopbackListener(TCPServer):
 class GoogleSignIn(Operation):
     """Waits (in a worker thread) for the browser to come back; finishes with the token dict.
 
-    Create it on the GUI thread, read ``authorization_url``, start it with ``start_operation``, then open the
-    URL (:func:`open_in_browser`): the listener is already bound, so the browser can never arrive too early.
+    Create it on the GUI thread, read ``authorization_url``, submit it to the runner (``runner().submit``), then
+    open the URL (:func:`open_in_browser`): the listener is already bound, so the browser can never arrive too early.
     """
 
     def __init__(

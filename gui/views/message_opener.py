@@ -7,7 +7,7 @@ moved on to.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from connectors.messaging.mime import parse_message
 from connectors.store import MessageSummary, StoreError
@@ -16,7 +16,8 @@ from ..errors import describe_error
 from ..models.formatting import full_date
 from ..settings import UiSettings
 from ..workers.account_session import AccountSession
-from ..workers.operation import Operation, start_operation
+from ..workers.operation import Operation
+from ..workers.runner import runner
 from .reader import DisplayedMessage, ReaderView, displayed
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -38,7 +39,6 @@ class MessageOpener(QObject):
         self._current: Key | None = None
         self._summary: MessageSummary | None = None
         self._session: AccountSession | None = None
-        self._running: list[tuple[QThread, Operation]] = []  # kept referenced until their thread ends
         self._mark_timer = QTimer(self)
         self._mark_timer.setSingleShot(True)
         self._mark_timer.timeout.connect(self._mark_now)
@@ -102,10 +102,8 @@ class MessageOpener(QObject):
         work.finished.connect(self._parsed)
         work.failed.connect(self._parse_failed)
         work.setProperty("key", list(key))
-        thread = start_operation(work)
-        entry = (thread, work)
-        self._running.append(entry)
-        thread.finished.connect(lambda: self._running.remove(entry) if entry in self._running else None)
+        # One parse per opener at a time: a newer message supersedes the one the person moved past.
+        runner().submit(work, key=("parse", id(self)))
 
     @Slot(object)
     def _parsed(self, message: DisplayedMessage) -> None:
@@ -131,14 +129,6 @@ class MessageOpener(QObject):
     def _mark_now(self) -> None:
         if self._current is not None:
             self.markRead.emit(*self._current)
-
-    def wait_idle(self, timeout_ms: int = 2000) -> None:
-        """Let parsing threads finish (quitting, tests)."""
-        for thread, _work in list(self._running):
-            try:
-                thread.wait(timeout_ms)
-            except RuntimeError:
-                pass  # already finished and deleted
 
 
 def _sender_text(summary: MessageSummary) -> str:

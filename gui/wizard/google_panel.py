@@ -35,7 +35,7 @@ from ..accounts import OAuthClient
 from ..errors import describe_error
 from ..oauth_client import GoogleClient, remember_client, remember_client_secret_file
 from ..oauth_flow import GoogleSignIn, open_in_browser
-from .background import run_in_background
+from ..workers.runner import runner
 from .labels import hint_label
 from .services import WizardServices
 
@@ -296,7 +296,7 @@ class GoogleSignInPanel(QWidget):
         self._tick()
         self._countdown.start()
         self.busyChanged.emit(True)
-        run_in_background(operation)
+        runner().submit(operation)
         self._open_browser()
 
     def _open_browser(self) -> None:

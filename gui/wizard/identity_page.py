@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..providers import DetectedSettings, split_address
 from ..workers.operation import Operation
-from .background import run_in_background
+from ..workers.runner import runner
 from .draft import AccountDraft
 from .labels import hint_label
 from .page_ids import PAGE_GOOGLE, PAGE_MANUAL, PAGE_SETTINGS
@@ -120,7 +120,7 @@ class IdentityPage(QWizardPage):
         )
         self.busy.show()
         self._set_inputs_enabled(False)
-        run_in_background(operation)
+        runner().submit(operation)
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         self.name_edit.setEnabled(enabled)

@@ -20,7 +20,7 @@ from connectors.credentials import OAuthCredentials
 from ..accounts import Account, AccountStore
 from ..errors import describe_error
 from ..secrets import SecretsUnavailable, store_secret
-from .background import run_in_background
+from ..workers.runner import runner
 from .connection_test import ConnectionTest, ServerTestError
 from .google_panel import ERROR_STYLE, GoogleSignInPanel
 from .services import WizardServices
@@ -87,7 +87,7 @@ class SignInAgainDialog(QDialog):
         self.status.setStyleSheet("")
         self.status.setText(self.tr("Checking access to {email}…").format(email=self.account.email))
         self._candidate = candidate
-        run_in_background(self._check)
+        runner().submit(self._check)
 
     @Slot(object)
     def _checked(self, _result: object) -> None:

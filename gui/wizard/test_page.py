@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ..cert_trust import UntrustedCertificate, is_pinned, trust_certificates
 from ..errors import describe_error
 from ..workers.operation import Operation
-from .background import run_in_background
+from ..workers.runner import runner
 from .certificate_dialog import CertificateDialog
 from .connection_test import ConnectionTest, ServerTestError
 from .draft import AccountDraft
@@ -165,7 +165,7 @@ class ConnectionTestPage(QWizardPage):
         operation.failed.connect(self._failed)
         self._operation = operation
         self.completeChanged.emit()
-        run_in_background(operation)
+        runner().submit(operation)
 
     @Slot()
     def cancel_test(self) -> None:

@@ -2,7 +2,9 @@
 
 Operations (:class:`gui.workers.operation.Operation`) are created on the GUI thread and submitted here; they run
 one at a time in this thread, so commands to the server never overlap. User actions (open a message, star it,
-move it) jump ahead of background synchronisation, which is split per folder so that they never wait long.
+move it) jump ahead of background synchronisation, which is split per folder so that they never wait long. The
+operations are kept alive by the process's runner (:mod:`gui.workers.runner`, ``track``/``finished_with``): this
+thread is the account's own because the connection serialises its commands, not a second way of running work.
 
 The worker knows whether the account is reachable: a network failure turns it "offline", drops the queued
 background work, and schedules a reconnection with exponential backoff; while offline, new connections fail at
@@ -36,12 +38,11 @@ from connectors.sync import Cancelled as SyncCancelled
 from connectors.sync import SyncEngine
 
 from .operation import Cancelled, Operation
+from .runner import BACKGROUND, INTERACTIVE, runner
 
 log = logging.getLogger(__name__)
 
 GUI_SWITCH_INTERVAL_S = 0.001
-INTERACTIVE = 0
-BACKGROUND = 10
 FIRST_BACKOFF_S = 2.0
 MAX_BACKOFF_S = 300.0
 
@@ -64,30 +65,6 @@ class _Job(Operation):
         return self.guard(self, lambda: self.account_work(self, engine_factory()))
 
 
-class _Keeper(QObject):
-    """Holds operations on the GUI thread until the worker is completely done with them.
-
-    A queued signal to a Python callable is lost if its sender is deleted first, and deleting an object while
-    another thread is still emitting one of its signals is worse. So an operation is released only when the
-    worker reports, after ``run()`` has returned, that it is finished with it, and one event-loop turn later,
-    after every signal it emitted has been delivered here.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._jobs: set[Operation] = set()
-
-    def keep(self, job: Operation) -> None:
-        self._jobs.add(job)
-
-    @Slot(object)
-    def release(self, job: Operation) -> None:
-        QTimer.singleShot(0, self, lambda: self._jobs.discard(job))
-
-    def __len__(self) -> int:
-        return len(self._jobs)
-
-
 class AccountWorker(QObject):
     """Lives in its own thread (``start()``); every public method may be called from the GUI thread."""
 
@@ -102,7 +79,6 @@ class AccountWorker(QObject):
     """SQLite found the store's file damaged: it is marked, and rebuilt when the account's session is reopened."""
 
     _wake = Signal()
-    _ran = Signal(object)  # an operation the worker is finished with (to the keeper, on the GUI thread)
 
     def __init__(self, account_id: str, store: MailStore, connect: Callable[[], IMAPConnector], *,
                  engine_factory: Callable[[MailStore, Callable[[], IMAPConnector]], SyncEngine] = SyncEngine) -> None:
@@ -124,8 +100,8 @@ class AccountWorker(QObject):
         self._backoff = FIRST_BACKOFF_S
         self._stopping = False
         self._interrupter = Interrupter()
-        self._keeper = _Keeper()  # created here, so it lives on the GUI thread
-        self._ran.connect(self._keeper.release)
+        # The runner holds this worker's operations until the worker is done with them (it lives on the GUI thread).
+        self._runner = runner()
         self._thread = QThread()
         self._thread.setObjectName(f"account-{account_id}")
         self.moveToThread(self._thread)
@@ -218,12 +194,12 @@ class AccountWorker(QObject):
         is made is lost). It runs in the worker thread; its signals reach the GUI thread queued.
         """
         job = _Job(work, name, priority)
-        self._keeper.keep(job)
-        QTimer.singleShot(0, self._keeper, lambda: self._enqueue(job))
+        self._runner.track(job)
+        QTimer.singleShot(0, self._runner, lambda: self._enqueue(job))
         return job
 
     def _enqueue(self, job: _Job, force: bool = False) -> None:
-        self._keeper.keep(job)
+        self._runner.track(job)
         job.engine = self._engine_or_create
         job.guard = self._guarded
         with self._lock:
@@ -233,7 +209,7 @@ class AccountWorker(QObject):
                 refused = False
                 heapq.heappush(self._queue, (job.priority, next(self._order), job))
         if refused:
-            QTimer.singleShot(0, self._keeper, lambda: self._drop(job))  # reported as cancelled, like the rest
+            QTimer.singleShot(0, self._runner, lambda: self._drop(job))  # reported as cancelled, like the rest
             return
         self._wake.emit()
 
@@ -242,7 +218,7 @@ class AccountWorker(QObject):
         job.cancel()
         job.cancelled.emit()
         job.done.emit()
-        self._ran.emit(job)
+        self._runner.finished_with(job)
 
     def cancel_background(self) -> None:
         """Stop synchronising: the running background operation stops at its next step, queued ones are dropped."""
@@ -275,7 +251,7 @@ class AccountWorker(QObject):
                     job.done.emit()
                 else:
                     job.run()
-                self._ran.emit(job)
+                self._runner.finished_with(job)
         finally:
             self._yielding = False
 
@@ -294,7 +270,7 @@ class AccountWorker(QObject):
                 job.done.emit()
             else:
                 job.run()
-            self._ran.emit(job)
+            self._runner.finished_with(job)
 
     # -- connection state ------------------------------------------------------------------------------------
 

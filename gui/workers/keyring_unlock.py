@@ -9,7 +9,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..secrets import unlock_keyring
 from .account_session import AccountSession
-from .operation import Operation, start_operation
+from .operation import Operation
+from .runner import runner
 
 
 class KeyringUnlocker(QObject):
@@ -32,7 +33,7 @@ class KeyringUnlocker(QObject):
         operation = Operation(lambda _op: self._unlock(), name="unlock keyring")
         operation.finished.connect(self._opened)
         operation.failed.connect(self._refused)
-        start_operation(operation, self)
+        runner().submit(operation)
 
     @Slot(object)
     def _opened(self, _result: object) -> None:

@@ -21,8 +21,8 @@ from gui.autoconfig import AutoconfigClient
 from gui.providers import Provider, ProviderTable, ServerTemplate
 from gui.secrets import delete_secrets
 from gui.wizard import AccountWizard, WizardServices
-from gui.wizard.background import running_operations
 from gui.wizard.page_ids import PAGE_SETTINGS
+from gui.workers.runner import runner
 from tests.conftest import ALICE, USERS
 from tests.gui.wizard.browser import ScriptedBrowser
 from tests.gui.wizard.loopback_http import LoopbackWebServer
@@ -109,7 +109,7 @@ def store(tmp_path: Path, qtbot: QtBot) -> Iterator[AccountStore]:
     accounts = AccountStore(tmp_path / "config" / "accounts.json")
     yield accounts
     # Let background work (a connection test left running) end before the next test starts.
-    qtbot.waitUntil(lambda: not running_operations(), timeout=30000)
+    qtbot.waitUntil(lambda: not runner().busy(), timeout=30000)
     for account in AccountStore(accounts.path).accounts:
         delete_secrets(account.id)
         (config_dir() / "certificates" / f"{account.id}.pem").unlink(missing_ok=True)
