@@ -43,6 +43,10 @@ def create_application(argv: Sequence[str]) -> QCoreApplication:
     import PySide6.QtWebEngineWidgets  # noqa: F401 - the import itself initialises the web engine
     from PySide6.QtWidgets import QApplication
 
+    from .views.html_view import register_message_scheme
+
+    register_message_scheme()  # the reader's own scheme must be known before the application exists
+
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setOrganizationDomain("facteur.app")
     QCoreApplication.setApplicationName(APP_NAME)

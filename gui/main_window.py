@@ -507,7 +507,7 @@ class MainWindow(QMainWindow):
 
     def _show_window(self, raw: bytes, key: tuple[str, str, int]) -> ReaderWindow:
         window = ReaderWindow(raw, key=key, settings=self.settings, reply=self.local.reply_to_raw(key),
-                              forward=self.local.forward_raw(key))
+                              forward=self.local.forward_raw(key), open_link=self.open_link)
         self._reader_windows.append(window)
         window.destroyed.connect(lambda: self._reader_windows.remove(window) if window in self._reader_windows
                                  else None)
@@ -517,7 +517,7 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path) -> ReaderWindow | None:
         try:
-            window = ReaderWindow.from_file(path, settings=self.settings)
+            window = ReaderWindow.from_file(path, settings=self.settings, open_link=self.open_link)
         except OSError as exc:
             self.notify("error", translate("MainWindow", "Could not open the message file"),
                         f"{path}: {exc.strerror or exc}")

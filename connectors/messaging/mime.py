@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.header
+import email.parser
 import logging
 import mimetypes
 import re
@@ -73,6 +74,14 @@ class ParsedMessage:
     html_body: str | None = None
     attachments: list[ParsedAttachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    sender: str = ""
+    """The one address of ``From`` as the parser reads it, or "" when ``From`` is not exactly one valid address."""
+    sender_name: str = ""
+    """The display name that goes with ``sender``, decoded (it is only ever text)."""
+    sender_problem: str = ""
+    """Why ``sender`` must not be trusted (a ``SENDER_*`` code), or "" when nothing looks wrong."""
+    too_deep: bool = False
+    """The MIME tree was nested too deeply to be read whole; its parts were found level by level."""
 
     @property
     def has_attachments(self) -> bool:
@@ -268,10 +277,148 @@ def _filename(part: Message) -> str | None:
     return None
 
 
+SENDER_NOT_ONE = "not-one-address"
+SENDER_INVALID = "invalid-address"
+SENDER_LINE_BREAK = "line-break"
+SENDER_MISMATCH = "sender-mismatch"
+_MAX_SALVAGED_PARTS = 500
+_NESTING_LIMIT = 64
+
+
+def _valid_address(local: str, domain: str) -> bool:
+    """A plain ``local@domain`` a person can read: no controls, spaces or invisible characters, a real host name."""
+    if not local or not domain or "@" in local or "@" in domain:
+        return False
+    if any(unicodedata.category(ch)[0] in "CZ" for ch in local + domain):
+        return False
+    labels = domain.rstrip(".").split(".")
+    return len(labels) >= 2 and all(
+        0 < len(label) <= 63 and not label.startswith("-") and not label.endswith("-")
+        and all(ch.isalnum() or ch == "-" for ch in label)
+        for label in labels
+    )
+
+
+def _raw_headers(msg: Message, name: str) -> list[str]:
+    return [str(value) for key, value in msg.raw_items() if key.lower() == name.lower()]
+
+
+def verified_sender(msg: Message) -> tuple[str, str, str]:
+    """(address, display name, problem): the single address of ``From`` as the header parser reads it (encoded
+    words are only ever text, never addresses), and why it must not be trusted ("" if nothing is wrong)."""
+    froms = _raw_headers(msg, "From")
+    if len(froms) != 1:
+        return "", "", SENDER_NOT_ONE
+    try:
+        header = msg["From"]
+        addresses = list(getattr(header, "addresses", ()))
+    except Exception:  # noqa: BLE001 - a broken header is simply not trusted
+        return "", "", SENDER_INVALID
+    if len(addresses) != 1:
+        return "", "", SENDER_NOT_ONE
+    address = addresses[0]
+    grouped = any(group.display_name is not None for group in getattr(header, "groups", ()))
+    if grouped or not _valid_address(address.username, address.domain) or getattr(header, "defects", None):
+        return "", "", SENDER_INVALID
+    spec = f"{address.username}@{address.domain}"
+    name = str(address.display_name or "")
+    unfolded = re.sub(r"\r?\n(?=[ \t])", "", froms[0])
+    try:
+        decoded_words = "".join(
+            chunk.decode(charset or "ascii", "replace") if isinstance(chunk, bytes) else chunk
+            for chunk, charset in email.header.decode_header(unfolded))
+    except Exception:  # noqa: BLE001
+        decoded_words = unfolded
+    if any(unicodedata.category(ch) == "Cc" and ch != "\t" for ch in address.display_name + decoded_words):
+        return spec, name, SENDER_LINE_BREAK
+    senders = _raw_headers(msg, "Sender")
+    if senders:
+        try:
+            sender_addresses = list(getattr(msg["Sender"], "addresses", ()))
+        except Exception:  # noqa: BLE001
+            sender_addresses = []
+        if len(senders) != 1 or len(sender_addresses) != 1 or sender_addresses[0].addr_spec.lower() != spec.lower():
+            return spec, name, SENDER_MISMATCH
+    return spec, name, ""
+
+
+def _split_part(text: str) -> tuple[str, str]:
+    """A part's header block and body, however much nesting the body holds."""
+    for separator in ("\r\n\r\n", "\n\n"):
+        head, found, body = text.partition(separator)
+        if found and "\n\n" not in head and "\r\n\r\n" not in head:
+            return head, body
+    return text, ""
+
+
+def _shallow_part(text: str, parse_policy: Any = policy.default) -> Message:
+    """One MIME part with its headers parsed and its body kept as text."""
+    head, body = _split_part(text)
+    part: Message = email.parser.Parser(policy=parse_policy).parsestr(head + "\n\n", headersonly=True)
+    part.set_payload(body)
+    return part
+
+
+def _split_multipart(payload: str, boundary: str) -> list[str]:
+    """The bodies between RFC 2046 delimiter lines ("--" boundary, "--" once more on the last one, then optional
+    white space), found with plain string searches: this runs once per level on the whole remaining text."""
+    marker = "--" + boundary
+    children: list[str] = []
+    start: int | None = None
+    position = 0
+    while (found := payload.find(marker, position)) >= 0:
+        position = found + len(marker)
+        if found and payload[found - 1] != "\n":
+            continue
+        line_end = payload.find("\n", position)
+        rest = payload[position:line_end if line_end >= 0 else len(payload)]
+        closing = rest.startswith("--")
+        if (rest[2:] if closing else rest).strip(" \t\r"):
+            continue  # a longer boundary that merely starts like this one
+        if start is not None:
+            children.append(payload[start:found])
+        if closing or line_end < 0:
+            break
+        start = line_end + 1
+        position = start
+    return children
+
+
+def _salvaged_parts(msg: Message) -> tuple[list[Message], int]:
+    """The leaf parts of a message, found one level at a time (the stdlib parser recurses once per level, and
+    thousands of nested multiparts exhaust Python's stack), and the deepest level met."""
+    leaves: list[Message] = []
+    stack: list[tuple[Message, str, int]] = [(msg, "", 0)]
+    deepest = 0
+    while stack and len(leaves) < _MAX_SALVAGED_PARTS:
+        part, text, depth = stack.pop()
+        deepest = max(deepest, depth)
+        payload = part.get_payload()
+        boundary = part.get_boundary() if part.get_content_maintype() == "multipart" else None
+        if not boundary or not isinstance(payload, str):
+            # Containers were read with the quick compat32 headers; the parts shown get the full treatment.
+            leaves.append(_shallow_part(text) if text else part)
+            continue
+        children = _split_multipart(payload, boundary)
+        for child in reversed(children):
+            stack.append((_shallow_part(child, policy.compat32), child, depth + 1))
+    return leaves, deepest
+
+
 def parse_message(raw: bytes) -> ParsedMessage:
     """Parse raw RFC 5322 bytes. Never raises on malformed input."""
+    # Many nested containers (each costs the stdlib parser a level of recursion): read the top-level headers, then
+    # the parts level by level.
+    lowered = raw.lower()
+    level_by_level = lowered.count(b"multipart/") + lowered.count(b"message/") > _NESTING_LIMIT
     try:
-        msg = email.message_from_bytes(raw, policy=policy.default)
+        if level_by_level:
+            msg = email.parser.BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        else:
+            msg = email.message_from_bytes(raw, policy=policy.default)
+    except RecursionError:
+        msg = email.parser.BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        level_by_level = True
     except Exception:  # noqa: BLE001 - the parser itself is robust, but never trust that with hostile input
         return ParsedMessage(body=raw.decode("utf-8", "replace"), defects=["unparseable message"])
     out = ParsedMessage(
@@ -285,6 +432,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         in_reply_to=_header(msg, "In-Reply-To"),
         references=_header(msg, "References").split(),
     )
+    out.sender, out.sender_name, out.sender_problem = verified_sender(msg)
     if out.date:
         try:
             out.datetime = parsedate_to_datetime(out.date)
@@ -293,7 +441,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
     texts: list[str] = []
     htmls: list[str] = []
     try:
-        parts = list(msg.walk())
+        if level_by_level:
+            parts, deepest = _salvaged_parts(msg)
+            out.too_deep = deepest > _NESTING_LIMIT
+        else:
+            parts = list(msg.walk())
     except Exception:  # noqa: BLE001
         parts = [msg]
     for part in parts:

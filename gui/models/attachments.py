@@ -19,7 +19,7 @@ from PySide6.QtGui import QIcon
 from connectors.messaging.mime import ParsedAttachment
 from gui.composer.attachments import ATTACHMENT_MIME, attachment_mime_data
 
-from .formatting import data_size
+from .formatting import data_size, shown_text
 from .roles import Roles
 
 Index = QModelIndex | QPersistentModelIndex
@@ -64,9 +64,10 @@ class AttachmentListModel(QAbstractListModel):
         if attachment is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{attachment.filename} ({data_size(attachment.size)})"
+            return f"{shown_text(attachment.filename, 80)} ({data_size(attachment.size)})"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{attachment.filename}, {attachment.content_type}, {data_size(attachment.size)}"
+            return (f"{shown_text(attachment.filename)}, {shown_text(attachment.content_type)}, "
+                    f"{data_size(attachment.size)}")
         if role == Qt.ItemDataRole.DecorationRole:
             if index.row() not in self._icons:
                 self._icons[index.row()] = type_icon(attachment, self._fallback_icon)

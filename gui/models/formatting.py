@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
@@ -51,3 +52,46 @@ def data_size(size: int) -> str:
         return QCoreApplication.translate("formatting", "%1 B").replace("%1", locale.toString(size))
     precision = 0 if size < 1024 * 1024 else 1
     return locale.formattedDataSize(size, precision, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+
+
+# Characters that look like nothing (or like a space) although they are letters: padding that pushes the truth
+# out of view.
+_INVISIBLE_LETTERS = frozenset({0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0})
+# Joiners that emoji and several scripts need, and that cannot reorder or hide text.
+_HARMLESS_FORMAT = frozenset({0x200C, 0x200D})
+
+
+def shown_text(text: str, limit: int = 0) -> str:
+    """``text`` (a name, subject or file name from a message) as it may be shown: every control, bidirectional
+    override or isolate, invisible format character and invisible letter becomes a visible ``[U+XXXX]``, runs of
+    white space become one space, and past ``limit`` characters (when given) the rest is replaced by "…". What is
+    drawn is then what the text says, in the order it says it."""
+    out: list[str] = []
+    pending_space = False
+    for char in text:
+        code = ord(char)
+        if char.isspace() and unicodedata.category(char) in ("Zs", "Cc") and char not in "\x1c\x1d\x1e\x1f":
+            pending_space = bool(out)
+            continue
+        category = unicodedata.category(char)
+        if pending_space:
+            out.append(" ")
+            pending_space = False
+        if (category in ("Cc", "Cs", "Co", "Zl", "Zp") or (category == "Cf" and code not in _HARMLESS_FORMAT)
+                or code in _INVISIBLE_LETTERS):
+            out.append(f"[U+{code:04X}]")
+        else:
+            out.append(char)
+    shown = "".join(out)
+    if limit and len(shown) > limit:
+        shown = shown[:limit - 1].rstrip() + "…"
+    return shown
+
+
+def names_another_address(name: str, address: str) -> bool:
+    """The display name holds something shaped like an address that is not the sender's own."""
+    for word in name.replace("<", " ").replace(">", " ").replace('"', " ").replace(",", " ").split():
+        word = word.strip("'()[].;:")
+        if "@" in word and word.lower() != address.lower():
+            return True
+    return False

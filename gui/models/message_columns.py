@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QIcon, QPalette
 
 from connectors.store import MessageSummary
 
-from .formatting import data_size, full_date, list_date
+from .formatting import data_size, full_date, list_date, names_another_address, shown_text
 from .roles import Roles
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -63,9 +63,12 @@ def who(summary: MessageSummary, recipients: bool) -> str:
         first = summary.to.split(",")[0].strip() if summary.to else ""
         name = first.split("<")[0].strip().strip('"') if "<" in first else first
         more = summary.to.count(",")
-        text = name or first
+        text = shown_text(name or first, 80)
         return f"{text} +{more}" if more and text else text
-    return summary.sender
+    if summary.from_addr and names_another_address(summary.from_name, summary.from_addr):
+        # A name dressed as another address: show whose it really is.
+        return f"{shown_text(summary.from_name, 40)} <{shown_text(summary.from_addr)}>"
+    return shown_text(summary.sender, 80)
 
 
 def cell_data(summary: MessageSummary, column: int, role: int, *, recipients: bool, icons: IconLookup | None,
@@ -76,7 +79,7 @@ def cell_data(summary: MessageSummary, column: int, role: int, *, recipients: bo
         if column == Column.SENDER:
             return who(summary, recipients)
         if column == Column.SUBJECT:
-            subject = summary.subject or translate("MessageList", "(no subject)")
+            subject = shown_text(summary.subject, 300) or translate("MessageList", "(no subject)")
             return f"{subject}  ({thread_count})" if thread_count > 1 else subject
         if column == Column.DATE:
             return list_date(summary.date or summary.internal_date)
@@ -142,10 +145,10 @@ def _tooltip(summary: MessageSummary, column: int, recipients: bool) -> str | No
         if recipients:
             return summary.to or None
         if summary.from_name and summary.from_addr:
-            return f"{summary.from_name} <{summary.from_addr}>"
-        return summary.from_addr or None
+            return f"{shown_text(summary.from_name, 80)} <{shown_text(summary.from_addr)}>"
+        return shown_text(summary.from_addr) or None
     if column == Column.SUBJECT:
-        return summary.subject or None
+        return shown_text(summary.subject) or None
     if column == Column.DATE:
         return full_date(summary.date or summary.internal_date) or None
     if column == Column.FLAG:
@@ -163,7 +166,7 @@ def _accessible(summary: MessageSummary, column: int, recipients: bool, unread: 
             return translate("MessageList", "Has attachments")
         return translate("MessageList", "No attachments")
     if column == Column.SUBJECT:
-        subject = summary.subject or translate("MessageList", "(no subject)")
+        subject = shown_text(summary.subject) or translate("MessageList", "(no subject)")
         return translate("MessageList", "Unread: %1").replace("%1", subject) if unread else subject
     if column == Column.SENDER:
         return who(summary, recipients)

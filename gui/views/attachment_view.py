@@ -7,6 +7,7 @@ a private temporary folder and asks first for anything that could run as a progr
 
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from connectors.messaging.mime import ParsedAttachment, safe_filename
 
 from ..models.attachments import AttachmentListModel
-from ..models.formatting import data_size
+from ..models.formatting import data_size, shown_text
 from .icons import icon
 
 EXECUTABLE_EXTENSIONS = frozenset(
@@ -182,7 +183,8 @@ class AttachmentView(QWidget):
             self,
             translate("AttachmentView", "Open a program?"),
             translate("AttachmentView", "“%1” could run as a program on this computer. Open it only if you trust "
-                                        "the sender and expected this file.").replace("%1", attachment.filename),
+                                        "the sender and expected this file.").replace(
+                "%1", html.escape(shown_text(attachment.filename))),  # the box reads rich text: escape the name
             QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -10,22 +10,31 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QMenu, QSizePolicy, Q
 
 from connectors.messaging.mime import addresses_of
 
+from ..models.formatting import shown_text
+
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
+
+
+NAME_LIMIT = 60
+
+
+def address_link(name: str, address: str) -> str:
+    """Rich text for one address: the name (made visible, never longer than ``NAME_LIMIT``) and always the
+    address itself, both escaped."""
+    shown = html.escape(shown_text(address))
+    if name.strip() and name.strip().lower() != address.lower():
+        shown = (f"{html.escape(shown_text(name, NAME_LIMIT))} "
+                 f"<span style='color:palette(mid)'>&lt;{shown}&gt;</span>")
+    return f'<a href="mailto:{html.escape(address, quote=True)}" style="text-decoration:none">{shown}</a>'
 
 
 def address_links(header_text: str) -> str:
     """Rich text for an address header: each address a link, names shown, everything escaped."""
     pairs = addresses_of(header_text)
     if not pairs:
-        return html.escape(header_text)
-    links = []
-    for name, address in pairs:
-        shown = html.escape(address)
-        if name:
-            shown = f"{html.escape(name)} <span style='color:palette(mid)'>&lt;{html.escape(address)}&gt;</span>"
-        links.append(f'<a href="mailto:{html.escape(address, quote=True)}" style="text-decoration:none">{shown}</a>')
-    return ", ".join(links)
+        return html.escape(shown_text(header_text))
+    return ", ".join(address_link(name, address) for name, address in pairs)
 
 
 class MessageHeaderView(QFrame):
@@ -79,12 +88,18 @@ class MessageHeaderView(QFrame):
         label.setOpenExternalLinks(False)
         return label
 
-    def show_headers(self, *, subject: str, sender: str, to: str, cc: str, date: str) -> None:
-        self.subject.setText(subject or translate("MessageHeaderView", "(no subject)"))
+    def show_headers(self, *, subject: str, sender: str, to: str, cc: str, date: str,
+                     sender_name: str | None = None, sender_address: str = "") -> None:
+        """``sender`` is the From header as text; when the message's one real sender is known, pass it as
+        ``sender_address`` (and ``sender_name``): that is what the From row then shows."""
+        self.subject.setText(shown_text(subject) or translate("MessageHeaderView", "(no subject)"))
         self.date.setText(date)
         for key, text in (("from", sender), ("to", to), ("cc", cc)):
             name, value = self._rows[key]
-            value.setText(address_links(text))
+            if key == "from" and sender_address:
+                value.setText(address_link(sender_name or "", sender_address))
+            else:
+                value.setText(address_links(text))
             visible = bool(text.strip()) or key == "from"
             name.setVisible(visible)
             value.setVisible(visible)

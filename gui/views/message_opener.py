@@ -18,7 +18,7 @@ from ..settings import UiSettings
 from ..workers.account_session import AccountSession
 from ..workers.operation import Operation
 from ..workers.runner import runner
-from .reader import DisplayedMessage, ReaderView, displayed
+from .reader import DisplayedMessage, ReaderView, displayed, remote_allowed_for
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -119,7 +119,7 @@ class MessageOpener(QObject):
     def _show(self, key: Key, message: DisplayedMessage) -> None:
         if key != self._current:
             return
-        allowed = self._settings.allows_remote_content(message.sender_address)
+        allowed = remote_allowed_for(message, self._settings.allows_remote_content)
         self._reader.show_message(message, allow_remote=allowed)
         self.shown.emit(*key)
         summary = self._summary

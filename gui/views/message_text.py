@@ -1,24 +1,17 @@
-"""Turning a message's text into what the reader shows: plain text as safe HTML, ``cid:`` images inlined.
+"""Turning a plain-text message into what the reader shows: escaped HTML with links, quote levels and signature.
 
 Plain text is escaped first and only then decorated (links, quote levels, signature), so nothing in a message can
-become markup. HTML bodies are left to the locked-down web view; here their ``cid:`` references are replaced by
-``data:`` URLs of the matching inline parts, so inline images show without any request leaving the view.
+become markup. HTML bodies go through :mod:`gui.views.html_sanitiser` instead.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import re
-import urllib.parse
-from collections.abc import Sequence
-
-from connectors.messaging.mime import ParsedAttachment
 
 _URL = re.compile(r"""(?:https?://|www\.|mailto:)[^\s<>"'`]+""", re.IGNORECASE)
 _EMAIL = re.compile(r"""(?<![\w.+/:-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+""")
 _TRAILING = ".,;:!?)]}'\u00bb"
-_CID = re.compile(r"""cid:([^"'\s)>]+)""", re.IGNORECASE)
 
 # Colours of quote levels 1, 2, 3 (then repeating): readable on light and dark backgrounds alike.
 QUOTE_COLOURS = ("#3465a4", "#4e9a06", "#8f5902", "#75507b")
@@ -95,49 +88,3 @@ def plain_text_html(text: str) -> str:
         else:
             out.append(body)
     return ('<html><body><div style="white-space: pre-wrap">' + "<br>".join(out) + "</div></body></html>")
-
-
-def _content_id_key(value: str) -> str:
-    return urllib.parse.unquote(value).strip().strip("<>").lower()
-
-
-def inline_cid_images(html_body: str, parts: Sequence[ParsedAttachment]) -> tuple[str, set[str]]:
-    """``html_body`` with each ``cid:`` reference to an image part replaced by a ``data:`` URL.
-
-    Returns the new HTML and the content ids used, so the reader can leave those parts out of the attachment list.
-    """
-    images = {
-        _content_id_key(part.content_id): part
-        for part in parts
-        if part.content_id and part.content_type.startswith("image/")
-    }
-    used: set[str] = set()
-
-    def replace(match: re.Match[str]) -> str:
-        key = _content_id_key(match.group(1))
-        part = images.get(key)
-        if part is None:
-            return match.group(0)
-        used.add(key)
-        encoded = base64.b64encode(part.data).decode("ascii")
-        return f"data:{part.content_type};base64,{encoded}"
-
-    return _CID.sub(replace, html_body), used
-
-
-def content_id_key(part: ParsedAttachment) -> str:
-    return _content_id_key(part.content_id or "")
-
-
-# Resource hints open connections before (and without) any request the interceptor could see.
-_HINT_LINK = re.compile(
-    r"""<link\b[^>]*\brel\s*=\s*["']?[^"'>]*\b(?:preconnect|dns-prefetch|prefetch|prerender|preload|modulepreload)"""
-    r"""\b[^>]*>""",
-    re.IGNORECASE,
-)
-
-
-def strip_resource_hints(html_body: str) -> str:
-    """Remove ``<link rel=preconnect|dns-prefetch|prefetch|...>``: they reach the network as sockets or DNS
-    lookups that no request interceptor sees, which would tell a sender the message was opened."""
-    return _HINT_LINK.sub("", html_body)

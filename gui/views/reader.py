@@ -7,6 +7,7 @@ shown, since starting the web engine costs a moment that plain-text readers neve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
@@ -21,14 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from connectors.messaging.mime import ParsedAttachment, ParsedMessage, addresses_of
+from connectors.messaging import mime
+from connectors.messaging.mime import ParsedAttachment, ParsedMessage
 
-from ..models.formatting import full_date
+from ..models.formatting import full_date, names_another_address
 from .attachment_view import AttachmentView
 from .headers_view import MessageHeaderView
+from .html_sanitiser import content_id_key, message_document, sanitise_html
 from .html_view import HtmlMessageView
 from .icons import icon
-from .message_text import content_id_key, inline_cid_images, plain_text_html, strip_resource_hints
+from .message_text import plain_text_html
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -42,35 +45,85 @@ class DisplayedMessage:
     subject: str
     sender: str
     sender_address: str
+    """The one real address of From, or "" when From is not exactly one valid address."""
     to: str
     cc: str
     date: str
     plain_html: str | None
     html: str | None
+    """The sanitised HTML document, with no remote reference left in it."""
     attachments: list[ParsedAttachment] = field(default_factory=list)
+    remote_html: str | None = None
+    """The same document with its remote images kept, for when the person allows them (None: there are none)."""
+    remote_count: int = 0
+    sender_name: str = ""
+    sender_trusted: bool = False
+    """Whether "always load remote content from this sender" may apply to this message."""
+    warnings: tuple[str, ...] = ()
+    """What the person must know before believing what the headers say (shown above the text)."""
 
 
 def displayed(key: tuple[str, str, int], parsed: ParsedMessage, fallback_date: int = 0) -> DisplayedMessage:
-    """Prepare a parsed message for the reader: inline ``cid:`` images, drop resource hints, list the rest."""
+    """Prepare a parsed message for the reader: sanitise its HTML (inline ``cid:`` images kept, remote ones set
+    aside until allowed) and list the other parts as attachments."""
     html_body: str | None = None
-    used: set[str] = set()
+    remote_html: str | None = None
+    remote_count = 0
+    used: frozenset[str] = frozenset()
     if parsed.html_body:
-        html_body, used = inline_cid_images(strip_resource_hints(parsed.html_body), parsed.attachments)
-    attachments = [part for part in parsed.attachments if not (part.content_id and content_id_key(part) in used)]
+        blocked = sanitise_html(parsed.html_body, parsed.attachments)
+        html_body, used, remote_count = message_document(blocked.html), blocked.content_ids, blocked.remote_blocked
+        if remote_count:
+            remote_html = message_document(sanitise_html(parsed.html_body, parsed.attachments,
+                                                         allow_remote=True).html)
+    attachments = [part for part in parsed.attachments
+                   if not (part.content_id and content_id_key(part.content_id) in used)]
     epoch = int(parsed.datetime.timestamp()) if parsed.datetime is not None else fallback_date
-    senders = addresses_of(parsed.from_)
     return DisplayedMessage(
         key=key,
         subject=parsed.subject,
         sender=parsed.from_,
-        sender_address=senders[0][1] if senders else "",
+        sender_address=parsed.sender,
+        sender_name=parsed.sender_name,
+        sender_trusted=bool(parsed.sender) and not parsed.sender_problem,
+        warnings=message_warnings(parsed),
         to=parsed.to,
         cc=parsed.cc,
         date=full_date(epoch) if epoch else parsed.date,
         plain_html=None if html_body is not None else plain_text_html(parsed.body),
         html=html_body,
         attachments=attachments,
+        remote_html=remote_html,
+        remote_count=remote_count,
     )
+
+
+def message_warnings(parsed: ParsedMessage) -> tuple[str, ...]:
+    """Plain-language warnings about who sent ``parsed`` and how much of it can be shown."""
+    warnings: list[str] = []
+    problem = parsed.sender_problem
+    if problem in (mime.SENDER_NOT_ONE, mime.SENDER_INVALID):
+        warnings.append(translate("ReaderView", "This message does not say clearly who sent it (its From line is not "
+                                                "one valid address). Be careful with what it asks."))
+    elif problem == mime.SENDER_LINE_BREAK:
+        warnings.append(translate("ReaderView", "The sender's name in this message is disguised (it hides line "
+                                                "breaks or control characters). Be careful with what it asks."))
+    elif problem == mime.SENDER_MISMATCH:
+        warnings.append(translate("ReaderView", "This message was sent by someone other than the address it shows "
+                                                "in From (its Sender line differs)."))
+    if parsed.sender and names_another_address(parsed.sender_name, parsed.sender):
+        warnings.append(translate("ReaderView", "The sender's name looks like another address: the message really "
+                                                "comes from %1.").replace("%1", parsed.sender))
+    if parsed.too_deep:
+        warnings.append(translate("ReaderView", "This message is nested too deeply to be shown whole; the parts that "
+                                                "could be found are shown."))
+    return tuple(warnings)
+
+
+def remote_allowed_for(message: DisplayedMessage, sender_allowed: Callable[[str], bool]) -> bool:
+    """Whether ``message`` opens with its remote content, by the person's standing choice for its sender. Only a
+    message whose From is one valid address, with nothing disguised about it, can benefit from such a choice."""
+    return message.sender_trusted and bool(message.sender_address) and sender_allowed(message.sender_address)
 
 
 class RemoteContentBar(QFrame):
@@ -125,6 +178,14 @@ class ReaderView(QWidget):
         self.headers = MessageHeaderView(self)
         self.headers.writeTo.connect(self.writeTo)
         layout.addWidget(self.headers)
+        self.warning = QLabel(self)
+        self.warning.setObjectName("readerWarning")
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setWordWrap(True)
+        self.warning.setContentsMargins(12, 2, 12, 6)
+        self.warning.setStyleSheet("#readerWarning { color: #a40000; font-weight: bold; }")
+        self.warning.hide()
+        layout.addWidget(self.warning)
         self.remote_bar = RemoteContentBar(self)
         self.remote_bar.loadOnce.connect(self.load_remote_content)
         self.remote_bar.loadAlways.connect(self._always_load)
@@ -189,6 +250,7 @@ class ReaderView(QWidget):
         """Nothing to read ("No message selected", "3 messages selected")."""
         self.message = None
         self.headers.hide()
+        self.warning.hide()
         self.remote_bar.hide()
         self.attachments.set_attachments([])
         self.status_label.setText(text)
@@ -200,6 +262,7 @@ class ReaderView(QWidget):
         self.message = None
         self.headers.show_headers(subject=subject, sender=sender, to=to, cc=cc, date=date)
         self.headers.show()
+        self.warning.hide()
         self.remote_bar.hide()
         self.attachments.set_attachments([])
         self.status_label.setText(translate("ReaderView", "Loading message…"))
@@ -214,14 +277,21 @@ class ReaderView(QWidget):
     def show_message(self, message: DisplayedMessage, *, allow_remote: bool = False) -> None:
         self.message = message
         self.headers.show_headers(subject=message.subject, sender=message.sender, to=message.to, cc=message.cc,
-                                  date=message.date)
+                                  date=message.date, sender_name=message.sender_name,
+                                  sender_address=message.sender_address)
         self.headers.show()
+        self.warning.setText("\n".join(message.warnings))
+        self.warning.setVisible(bool(message.warnings))
         self.remote_bar.hide()
-        self.remote_bar.set_sender(message.sender_address)
+        self.remote_bar.set_sender(message.sender_address if message.sender_trusted else "")
         self.attachments.set_attachments(message.attachments)
         if message.html is not None:
             view = self._ensure_html_view()
-            view.show_html(message.html, allow_remote=allow_remote)
+            if allow_remote and message.remote_html is not None:
+                view.show_html(message.remote_html, allow_remote=True)
+            else:
+                view.show_html(message.html, allow_remote=False)
+                self.remote_bar.setVisible(message.remote_count > 0)
             self.body.setCurrentWidget(view)
         else:
             self.plain.setHtml(message.plain_html or "")
@@ -232,10 +302,10 @@ class ReaderView(QWidget):
         if self.message is None or self.message.html is None or self.html_view is None:
             return
         self.remote_bar.hide()
-        self.html_view.show_html(self.message.html, allow_remote=True)
+        self.html_view.show_html(self.message.remote_html or self.message.html, allow_remote=True)
 
     def _always_load(self) -> None:
-        if self.message is not None and self.message.sender_address:
+        if self.message is not None and self.message.sender_trusted and self.message.sender_address:
             self.allowSenderRemote.emit(self.message.sender_address)
         self.load_remote_content()
 

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
 from connectors.messaging.mime import parse_message
 
+from ..models.formatting import shown_text
 from ..settings import UiSettings
 from .html_view import open_externally
 from .icons import icon
-from .reader import DisplayedMessage, ReaderView, displayed
+from .reader import DisplayedMessage, ReaderView, displayed, remote_allowed_for
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -25,13 +26,16 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 class ReaderWindow(QMainWindow):
     def __init__(self, raw: bytes, *, key: tuple[str, str, int] = ("", "", 0), settings: UiSettings | None = None,
                  title: str = "", reply: Callable[[bytes, bool], None] | None = None,
-                 forward: Callable[[bytes], None] | None = None, parent: QWidget | None = None) -> None:
+                 forward: Callable[[bytes], None] | None = None, open_link: Callable[[QUrl], None] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readerWindow")
         self.raw = raw
         self._settings = settings
         self.reader = ReaderView(self)
+        self._open_link = open_link
         self.reader.linkActivated.connect(self._link)
+        self.reader.writeTo.connect(lambda address: self._link(QUrl("mailto:" + address)))
         if settings is not None:
             self.reader.allowSenderRemote.connect(settings.allow_remote_content)
         self.setCentralWidget(self.reader)
@@ -50,23 +54,31 @@ class ReaderWindow(QMainWindow):
         close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
         self.addToolBar(toolbar)
         self.message: DisplayedMessage = displayed(key, parse_message(raw))
-        sender = self.message.sender_address
-        allowed = settings.allows_remote_content(sender) if settings is not None else False
+        allowed = remote_allowed_for(self.message, settings.allows_remote_content) if settings is not None else False
         self.reader.show_message(self.message, allow_remote=allowed)
-        self.setWindowTitle(title or self.message.subject or translate("ReaderWindow", "(no subject)"))
+        self.setWindowTitle(title or shown_text(self.message.subject, 120) or translate("ReaderWindow", "(no subject)"))
         self.resize(820, 720)
 
     @classmethod
     def from_file(cls, path: Path, *, settings: UiSettings | None = None,
-                  parent: QWidget | None = None) -> ReaderWindow:
+                  open_link: Callable[[QUrl], None] | None = None, parent: QWidget | None = None) -> ReaderWindow:
         """Open a saved message. Raises OSError (unreadable, or too large to be a message)."""
         if path.stat().st_size > MAX_FILE_BYTES:
             raise OSError(f"{path} is too large to be a message")
         return cls(path.read_bytes(), key=("", str(path), 0), settings=settings,
-                   title=f"{path.name} — Facteur", parent=parent)
+                   title=f"{path.name} — Facteur", open_link=open_link, parent=parent)
 
     def _link(self, url: QUrl) -> None:
-        open_externally(url)
+        """Web links go to the browser; ``mailto:`` opens Facteur's composer (only to, cc, bcc, subject and body
+        are taken from it), never the desktop's mail handler."""
+        if self._open_link is not None:
+            self._open_link(url)
+        elif url.scheme().lower() == "mailto":
+            from ..composer import open_mailto
+
+            open_mailto(url.toString())
+        else:
+            open_externally(url)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.reader.html_view is not None:

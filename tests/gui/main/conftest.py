@@ -18,6 +18,10 @@ from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401
 
+from gui.views.html_view import register_message_scheme  # noqa: E402
+
+register_message_scheme()  # before pytest-qt creates the QApplication, as gui.app does
+
 from connectors.outbox import DraftStore, Outbox  # noqa: E402
 from connectors.store import MailStore  # noqa: E402
 from gui.accounts import Account, AccountStore, Identity, ServerSettings  # noqa: E402
