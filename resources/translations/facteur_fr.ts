@@ -2445,6 +2445,26 @@ Les rouvrir&#xa0;?</translation>
 <context>
     <name>ReaderView</name>
     <message>
+        <source>This message does not say clearly who sent it (its From line is not one valid address). Be careful with what it asks.</source>
+        <translation>Ce message ne dit pas clairement qui l&apos;a envoyé (sa ligne De n&apos;est pas une adresse valide unique). Méfiez-vous de ce qu&apos;il demande.</translation>
+    </message>
+    <message>
+        <source>The sender&apos;s name in this message is disguised (it hides line breaks or control characters). Be careful with what it asks.</source>
+        <translation>Le nom de l&apos;expéditeur de ce message est déguisé (il cache des sauts de ligne ou des caractères de contrôle). Méfiez-vous de ce qu&apos;il demande.</translation>
+    </message>
+    <message>
+        <source>This message was sent by someone other than the address it shows in From (its Sender line differs).</source>
+        <translation>Ce message a été envoyé par quelqu&apos;un d&apos;autre que l&apos;adresse indiquée dans De (sa ligne Sender diffère).</translation>
+    </message>
+    <message>
+        <source>The sender&apos;s name looks like another address: the message really comes from %1.</source>
+        <translation>Le nom de l&apos;expéditeur ressemble à une autre adresse : le message vient en réalité de %1.</translation>
+    </message>
+    <message>
+        <source>This message is nested too deeply to be shown whole; the parts that could be found are shown.</source>
+        <translation>Ce message est imbriqué trop profondément pour être affiché en entier ; les parties trouvées sont affichées.</translation>
+    </message>
+    <message>
         <source>Remote content blocked</source>
         <translation>Contenu distant bloqué</translation>
     </message>
