@@ -30,6 +30,7 @@ class UndoSendNotice(QFrame):
         self._deadline = time.monotonic() + seconds
         self._subject = subject
         self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the message's subject
         self.undo_button = QPushButton(QCoreApplication.translate("UndoSendNotice", "Undo"), self)
         self.send_now_button = QPushButton(QCoreApplication.translate("UndoSendNotice", "Send now"), self)
         layout = QHBoxLayout(self)

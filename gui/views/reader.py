@@ -224,6 +224,7 @@ class ReaderView(QWidget):
         box.addStretch(1)
         self.status_label = QLabel(page)
         self.status_label.setObjectName("readerStatusText")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # it may quote a server's error
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet("color: palette(mid); font-size: 13pt;")

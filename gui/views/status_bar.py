@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from .icons import icon, state_icon
@@ -45,6 +45,7 @@ class AccountIndicator(QWidget):
         self.dot = QLabel(self)
         layout.addWidget(self.dot)
         self.label = QLabel(label, self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # an account's name is the person's or a server's text
         layout.addWidget(self.label)
         self.state = ""
         self.set_state("offline")
@@ -69,6 +70,7 @@ class MailStatusBar(QStatusBar):
         self.setObjectName("statusBar")
         self.activity_label = QLabel(self)
         self.activity_label.setObjectName("activityText")
+        self.activity_label.setTextFormat(Qt.TextFormat.PlainText)  # it names folders, which servers name
         self.addWidget(self.activity_label, 1)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("syncProgress")
@@ -87,6 +89,7 @@ class MailStatusBar(QStatusBar):
         self.addWidget(self.stop_button)
         self.folder_counts = QLabel(self)
         self.folder_counts.setObjectName("folderCounts")
+        self.folder_counts.setTextFormat(Qt.TextFormat.PlainText)
         self.addPermanentWidget(self.folder_counts)
         self._activities: dict[str, _Activity] = {}
         self._labels: dict[str, str] = {}

@@ -60,6 +60,7 @@ class CertificateDialog(QDialog):
             )
             for label, value, name in rows:
                 field = QLabel(value, self)
+                field.setTextFormat(Qt.TextFormat.PlainText)  # names chosen by whoever made the certificate
                 field.setObjectName(name)
                 field.setWordWrap(True)
                 field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

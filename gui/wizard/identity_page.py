@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -61,6 +61,7 @@ class IdentityPage(QWizardPage):
         self.progress.setMaximumHeight(8)
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("detectStatus")
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress_label.setWordWrap(True)
         self.skip_button = QPushButton(self.tr("&Skip and enter the settings myself"), self)
         self.skip_button.setObjectName("skipDetectButton")

@@ -12,7 +12,7 @@ import html
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from connectors.credentials import OAuthCredentials
@@ -61,6 +61,7 @@ class SignInAgainDialog(QDialog):
         self.panel.signedIn.connect(self._signed_in)
         self.status = QLabel(self)
         self.status.setObjectName("reauthStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the server's refusal
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(self)
         later = buttons.addButton(self.tr("&Later"), QDialogButtonBox.ButtonRole.RejectRole)

@@ -61,6 +61,7 @@ class ConnectionTestPage(QWizardPage):
 
         self.status = QLabel(self)
         self.status.setObjectName("testStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # progress quotes servers
         self.status.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("testProgress")
@@ -74,6 +75,7 @@ class ConnectionTestPage(QWizardPage):
 
         self.error_title = QLabel(self)
         self.error_title.setObjectName("testErrorTitle")
+        self.error_title.setTextFormat(Qt.TextFormat.PlainText)
         self.error_title.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.error_title.setWordWrap(True)
         self.error_text = QLabel(self)
