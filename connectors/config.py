@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .credentials import CredentialsProvider
@@ -98,9 +98,6 @@ class ServerConfig:
     @property
     def encrypted(self) -> bool:
         return self.use_ssl or self.use_tls
-
-    def with_changes(self, **changes: Any) -> ServerConfig:
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,6 @@ class UiSettings:
             self._settings = QSettings(str(path), QSettings.Format.IniFormat)
         private_settings(self._settings)
 
-    @property
-    def file_name(self) -> str:
-        return self._settings.fileName()
-
     def sync(self) -> None:
         self._settings.sync()
 

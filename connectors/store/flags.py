@@ -43,13 +43,6 @@ def flag_text(flag: str | bytes) -> str:
     return flag
 
 
-def canonical_flag(flag: str | bytes) -> str:
-    """The spelling the store returns for ``flag`` (``\\seen`` → ``\\Seen``); keywords keep their own spelling."""
-    text = flag_text(flag).strip()
-    bit = _BITS_BY_LOWER_NAME.get(text.lower())
-    return _BIT_NAMES[bit] if bit is not None else text
-
-
 def encode_flags(flags: Iterable[str | bytes]) -> tuple[int, str]:
     """Split flags into (bit field, keywords text) for storage."""
     bits = 0

@@ -31,9 +31,6 @@ class AddressField(QLineEdit):
         self.textEdited.connect(self._edited)
         self.setPlaceholderText(QCoreApplication.translate("AddressField", "Name <address@example.com>, …"))
 
-    def set_book(self, book: AddressBook) -> None:
-        self._book = book
-
     # -- content -------------------------------------------------------------------------------------------
 
     def addresses(self) -> list[str]:
@@ -42,11 +39,6 @@ class AddressField(QLineEdit):
     def set_addresses(self, addresses: list[str]) -> None:
         self.setText(", ".join(addresses))
         self.check()
-
-    def add_addresses(self, addresses: list[str]) -> None:
-        current = self.addresses()
-        known = {a.lower() for a in current}
-        self.set_addresses(current + [a for a in addresses if a.lower() not in known])
 
     def invalid(self) -> list[str]:
         return invalid_addresses(self.text())

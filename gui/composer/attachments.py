@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QMimeDatabase, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QMimeDatabase, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QListWidget, QListWidgetItem, QMenu, QStyle, QWidget
 
@@ -231,7 +231,3 @@ class AttachmentList(QListWidget):
 
     def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
         return ["text/uri-list", ATTACHMENT_MIME]
-
-
-def file_urls(paths: Iterable[str | Path]) -> list[QUrl]:
-    return [QUrl.fromLocalFile(str(p)) for p in paths]

@@ -351,9 +351,6 @@ class BodyEditor(QWidget):
         """Qt's own HTML, which brings the document back exactly (for drafts)."""
         return self.text_edit.toHtml()
 
-    def is_blank(self) -> bool:
-        return not self.text_edit.toPlainText().strip()
-
     def focus_start(self) -> None:
         cursor = self.text_edit.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.Start)
