@@ -205,16 +205,27 @@ def _raw_header(msg: Message, name: str) -> str | None:
 
 
 def _header(msg: Message, name: str) -> str:
-    # From the raw value, not msg.get(): policy.default decodes raw 8-bit bytes and words in an unknown or wrong
-    # charset to U+FFFD, where decode_text() finds windows-1252 text.
     raw = _raw_header(msg, name)
     if raw is None:
         return ""
     try:
         data = raw.encode("ascii", "surrogateescape")  # 8-bit bytes are kept as surrogates by the parser
     except UnicodeEncodeError:  # a header set as text, not parsed from bytes
-        return decode_header_value(raw)
-    return decode_header_value(data)
+        data = None
+    if data is not None and not data.isascii():
+        # Raw 8-bit bytes, which policy.default shows as U+FFFD: decode_text() finds UTF-8 or windows-1252.
+        return decode_header_value(data)
+    try:
+        value = msg.get(name)
+        text = str(value)
+    except Exception:  # noqa: BLE001 - a malformed header must not hide the rest of the message
+        return decode_header_value(data if data is not None else raw)
+    if data is not None and any(ch == "\ufffd" or "\x80" <= ch <= "\x9f" for ch in text):
+        # An encoded word in an unknown or wrong charset, which policy.default decodes to U+FFFD, or in Latin-1
+        # where the sender meant windows-1252 (C1 controls instead of curly quotes, € or œ).
+        return decode_header_value(data)
+    # Otherwise policy.default's reading, which keeps a decoded display name with a comma quoted.
+    return decode_header_value(value)
 
 
 def _part_text(part: Message) -> str:

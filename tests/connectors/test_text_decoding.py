@@ -11,7 +11,7 @@ import pytest
 from connectors.messaging.charsets import decode_text
 from connectors.messaging.compose import build_message, to_wire
 from connectors.messaging.flowed import flow, unflow
-from connectors.messaging.mime import parse_message
+from connectors.messaging.mime import addresses_of, parse_message
 from connectors.store.bodytext import body_text
 from connectors.sync.summaries import HEADER_ITEM, summary_from_fetch
 
@@ -83,6 +83,13 @@ def test_headers_in_8bit_unknown_or_wrong_charsets_read_as_windows_1252() -> Non
     assert parsed.to == "€uro <x@example.test>"
     assert parsed.cc == "€uro <y@example.test>, Zoé Martin <z@example.test>"
     assert parsed.reply_to == "œuvre <r@example.test>"
+
+
+def test_a_decoded_name_with_a_comma_stays_one_address() -> None:
+    parsed = parse_message(b"From: =?utf-8?q?Doe=2C_John?= <j@example.test>\r\nCc: =?x-unknown?q?=80?= <e@example.test>"
+                           b"\r\n\r\nx")
+    assert addresses_of(parsed.from_) == [("Doe, John", "j@example.test")]
+    assert addresses_of(parsed.cc) == [("€", "e@example.test")]
 
 
 def test_raw_utf8_headers_stay_utf8() -> None:
