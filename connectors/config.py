@@ -66,6 +66,7 @@ class OAuthSettings:
     revoke_uri: str = GOOGLE_REVOKE_URI
     scopes: tuple[str, ...] = (GMAIL_SCOPE,)
     ca_file: str | None = None
+    provider: str = "google"  # an entry of connectors.oauth_providers: its endpoints and scopes are the defaults
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,10 @@ def _parse_oauth(raw: Any, ca_file: str | None) -> OAuthSettings:
             "(or give a current 'oauth.access_token')",
             "oauth.refresh_token",
         )
-    scopes = raw.get("scopes", (GMAIL_SCOPE,))
+    from .oauth_providers import oauth_provider
+
+    provider = oauth_provider(str(raw.get("provider") or "google"))
+    scopes = raw.get("scopes", provider.scopes)
     if isinstance(scopes, str):
         scopes = (scopes,)
     expires = raw.get("expires_at")
@@ -180,11 +184,12 @@ def _parse_oauth(raw: Any, ca_file: str | None) -> OAuthSettings:
         refresh_token=str(refresh) if refresh else None,
         access_token=str(access) if access else None,
         expires_at=float(expires) if expires is not None else None,
-        auth_uri=str(raw.get("auth_uri") or GOOGLE_AUTH_URI),
-        token_uri=str(raw.get("token_uri") or GOOGLE_TOKEN_URI),
-        revoke_uri=str(raw.get("revoke_uri") or GOOGLE_REVOKE_URI),
+        auth_uri=str(raw.get("auth_uri") or provider.auth_uri),
+        token_uri=str(raw.get("token_uri") or provider.token_uri),
+        revoke_uri=str(raw.get("revoke_uri") or provider.revoke_uri),
         scopes=tuple(str(s) for s in scopes),
         ca_file=str(raw["ca_file"]) if raw.get("ca_file") else ca_file,
+        provider=provider.id,
     )
 
 

@@ -63,6 +63,8 @@ class OAuthClient:
     auth_uri: str = "https://accounts.google.com/o/oauth2/auth"
     token_uri: str = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL
     scopes: list[str] = field(default_factory=lambda: ["https://mail.google.com/"])
+    provider: str = "google"  # an entry of connectors.oauth_providers (accounts saved before it are Google's)
+    revoke_uri: str | None = None  # None: the provider's own
 
 
 @dataclass

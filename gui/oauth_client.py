@@ -1,8 +1,9 @@
-"""Which Google OAuth client Facteur signs in with.
+"""Which OAuth client Facteur signs in with, for each provider of :mod:`connectors.oauth_providers`.
 
-Google requires every app to register its own OAuth client. Facteur looks, in order, at ``GOOGLE_CLIENT_ID`` /
-``GOOGLE_CLIENT_SECRET``, then at a ``client_secret.json`` the person picked (its path is remembered in
-``google_client.json`` in the config dir), then at ``google_client.json`` itself holding ``client_id`` and
+Google and Microsoft require every app to register its own OAuth client. Facteur looks, in order, at the
+provider's environment variables (``GOOGLE_CLIENT_ID`` / ``GOOGLE_CLIENT_SECRET``, ``MICROSOFT_CLIENT_ID``), then
+at a client file the person picked (Google's ``client_secret.json``; its path is remembered in
+``<provider>_client.json`` in the config dir), then at ``<provider>_client.json`` itself holding ``client_id`` and
 ``client_secret``. An installed app's client secret is not confidential (Google says so), so it may live there.
 """
 
@@ -13,23 +14,28 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from connectors.oauth_providers import oauth_provider
 from connectors.private_files import write_private
 
 from .accounts import config_dir
 
 
 @dataclass(frozen=True)
-class GoogleClient:
+class ClientRegistration:
     client_id: str
     client_secret: str
     source: str
+    provider: str = "google"
 
 
-def _settings_path() -> Path:
-    return config_dir() / "google_client.json"
+GoogleClient = ClientRegistration  # the name it had when Google was the only provider
 
 
-def read_client_secret_file(path: Path) -> GoogleClient:
+def _settings_path(provider: str = "google") -> Path:
+    return config_dir() / f"{oauth_provider(provider).id}_client.json"
+
+
+def read_client_secret_file(path: Path, provider: str = "google") -> ClientRegistration:
     """A Google Cloud Console download ("installed" or "web" section); ValueError if it is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -38,43 +44,51 @@ def read_client_secret_file(path: Path) -> GoogleClient:
     section = data.get("installed") or data.get("web") or data
     if not isinstance(section, dict) or not section.get("client_id"):
         raise ValueError(f"{path.name} has no client_id: download the OAuth client of type 'Desktop app'")
-    return GoogleClient(str(section["client_id"]), str(section.get("client_secret", "")), str(path))
+    return ClientRegistration(str(section["client_id"]), str(section.get("client_secret", "")), str(path), provider)
 
 
-def google_client() -> GoogleClient | None:
-    """The configured client, or None when the person must provide one."""
-    if os.environ.get("GOOGLE_CLIENT_ID"):
-        return GoogleClient(os.environ["GOOGLE_CLIENT_ID"], os.environ.get("GOOGLE_CLIENT_SECRET", ""), "environment")
+def find_client(provider: str) -> ClientRegistration | None:
+    """The configured client for ``provider``, or None when the person must provide one."""
+    entry = oauth_provider(provider)
+    if entry.client_id_env and os.environ.get(entry.client_id_env):
+        secret = os.environ.get(entry.client_secret_env, "") if entry.client_secret_env else ""
+        return ClientRegistration(os.environ[entry.client_id_env], secret, "environment", entry.id)
+    path = _settings_path(entry.id)
     try:
-        settings = json.loads(_settings_path().read_text(encoding="utf-8"))
+        settings = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
     if settings.get("client_secret_file"):
         try:
-            return read_client_secret_file(Path(settings["client_secret_file"]))
+            return read_client_secret_file(Path(settings["client_secret_file"]), entry.id)
         except ValueError:
             return None
     if settings.get("client_id"):
-        return GoogleClient(str(settings["client_id"]), str(settings.get("client_secret", "")), str(_settings_path()))
+        return ClientRegistration(str(settings["client_id"]), str(settings.get("client_secret", "")), str(path),
+                                  entry.id)
     return None
 
 
-def remember_client_secret_file(path: Path) -> GoogleClient:
-    client = read_client_secret_file(path)
-    write_private(_settings_path(), json.dumps({"client_secret_file": str(path.resolve())}))
+def google_client() -> ClientRegistration | None:
+    return find_client("google")
+
+
+def remember_client_secret_file(path: Path, provider: str = "google") -> ClientRegistration:
+    client = read_client_secret_file(path, provider)
+    write_private(_settings_path(provider), json.dumps({"client_secret_file": str(path.resolve())}))
     return client
 
 
-def client_secret_for(client_id: str) -> str:
-    client = google_client()
+def client_secret_for(client_id: str, provider: str = "google") -> str:
+    client = find_client(provider)
     return client.client_secret if client is not None and client.client_id == client_id else ""
 
 
-def remember_client(client_id: str, client_secret: str) -> GoogleClient:
+def remember_client(client_id: str, client_secret: str, provider: str = "google") -> ClientRegistration:
     """Keep a client ID (and its non-confidential installed-app secret) in Facteur's config."""
     client_id, client_secret = client_id.strip(), client_secret.strip()
     if not client_id:
         raise ValueError("a client ID is required")
-    path = _settings_path()
+    path = _settings_path(provider)
     write_private(path, json.dumps({"client_id": client_id, "client_secret": client_secret}))
-    return GoogleClient(client_id, client_secret, str(path))
+    return ClientRegistration(client_id, client_secret, str(path), oauth_provider(provider).id)

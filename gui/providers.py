@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from connectors.oauth_providers import GOOGLE, OAuthProvider
+
 from .accounts import Security, ServerSettings
 
 # Mozilla's autoconfig placeholders, used for user names here too so both sources expand the same way.
@@ -37,7 +39,7 @@ class Provider:
     domains: tuple[str, ...]
     imap: ServerTemplate
     smtp: ServerTemplate
-    oauth: str | None = None  # "google": offer "Sign in with Google"
+    oauth: str | None = None  # an entry of connectors.oauth_providers ("google"): offer to sign in with it
     note: str = ""  # English, marked for translation; shown before the password is asked
     help_url: str = ""  # where the person creates an app password or enables IMAP
 
@@ -80,6 +82,13 @@ def _starttls(host: str, port: int = 587, username: str = EMAIL_ADDRESS) -> Serv
     return ServerTemplate(host, port, "starttls", username)
 
 
+def _oauth_servers(provider: OAuthProvider) -> tuple[ServerTemplate, ServerTemplate]:
+    """The IMAP and SMTP servers (and user name) of an OAuth provider, from connectors.oauth_providers."""
+    imap, smtp = provider.imap, provider.smtp
+    return (ServerTemplate(imap.host, imap.port, "ssl" if imap.security == "ssl" else "starttls", provider.username),
+            ServerTemplate(smtp.host, smtp.port, "ssl" if smtp.security == "ssl" else "starttls", provider.username))
+
+
 def _note(text: object) -> str:
     """``QT_TRANSLATE_NOOP`` marks a note for translation (it is translated when shown); typed as str here."""
     return str(text)
@@ -97,7 +106,7 @@ _GMX_NOTE = _note(QT_TRANSLATE_NOOP("providers", "Turn on \"POP3/IMAP access\" i
 
 BUILTIN_PROVIDERS: tuple[Provider, ...] = (
     Provider("gmail", "Gmail", ("gmail.com", "googlemail.com"),
-             _ssl("imap.gmail.com"), _starttls("smtp.gmail.com"), oauth="google",
+             *_oauth_servers(GOOGLE), oauth=GOOGLE.id,
              note=_GMAIL_NOTE, help_url="https://myaccount.google.com/apppasswords"),
     Provider("outlook", "Outlook.com", (
         "outlook.com", "outlook.fr", "hotmail.com", "hotmail.fr", "hotmail.co.uk", "hotmail.de", "hotmail.it",

@@ -134,5 +134,6 @@ def _default_manager(account: Account, refresh_token: str) -> OAuth2Manager:
         raise ReauthenticationRequired(f"{account.email} has no OAuth client configured: sign in again")
     from .oauth_client import client_secret_for
 
-    return OAuth2Manager(client.client_id, client_secret_for(client.client_id), client.scopes,
-                         auth_uri=client.auth_uri, token_uri=client.token_uri, refresh_token=refresh_token)
+    return OAuth2Manager(client.client_id, client_secret_for(client.client_id, client.provider), client.scopes,
+                         provider=client.provider, auth_uri=client.auth_uri, token_uri=client.token_uri,
+                         revoke_uri=client.revoke_uri, refresh_token=refresh_token)

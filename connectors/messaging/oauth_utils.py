@@ -1,7 +1,12 @@
-"""OAuth 2.0 for mail: Google's installed-app flow (PKCE, loopback redirect) and the XOAUTH2 SASL string.
+"""OAuth 2.0 for mail: the installed-app flow (PKCE, loopback redirect) of any provider in
+:mod:`connectors.oauth_providers`, and the XOAUTH2 SASL string.
 
-Built on google-auth-oauthlib (authorization URL, code exchange) and google-auth (refresh). Endpoints default to
-Google's and can be overridden, which is how the tests point them at a loopback authorization server.
+Library choice: no provider SDK (no MSAL). The authorization URL and code exchange go through google-auth-oauthlib's
+``Flow``, a thin layer over requests-oauthlib/oauthlib that works against any RFC 6749 + RFC 7636 authorization
+server, Microsoft's identity platform included. Refreshing a confidential-secret client (Google) uses google-auth;
+a public client (Microsoft, which must send no client secret) is refreshed with oauthlib's ``WebApplicationClient``
+(request body prepared and response parsed by oauthlib, sent with requests). Endpoints default to the provider's
+and can be overridden, which is how the tests point them at loopback authorization servers.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
+from oauthlib.oauth2 import WebApplicationClient
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from ..config import GMAIL_SCOPE, GOOGLE_AUTH_URI, GOOGLE_REVOKE_URI, GOOGLE_TOKEN_URI, OAuthSettings
+from ..config import OAuthSettings
 from ..exceptions import ConfigurationError, OAuthError, ReauthenticationRequired
+from ..oauth_providers import GOOGLE, OAuthProvider, oauth_provider
 from .sasl import build_xoauth2_string
 
 __all__ = ["OAuth2Manager", "build_xoauth2_string", "DEFAULT_REDIRECT_URI"]
@@ -53,27 +60,32 @@ class OAuth2Manager:
         self,
         client_id: str,
         client_secret: str = "",
-        scopes: Sequence[str] = (GMAIL_SCOPE,),
+        scopes: Sequence[str] | None = None,
         *,
+        provider: str | OAuthProvider = GOOGLE,
         redirect_uri: str = DEFAULT_REDIRECT_URI,
-        auth_uri: str = GOOGLE_AUTH_URI,
-        token_uri: str = GOOGLE_TOKEN_URI,
-        revoke_uri: str = GOOGLE_REVOKE_URI,
+        auth_uri: str | None = None,
+        token_uri: str | None = None,
+        revoke_uri: str | None = None,
         refresh_token: str | None = None,
         access_token: str | None = None,
         expires_at: float | None = None,
         ca_file: str | None = None,
         timeout: float = 30.0,
     ) -> None:
+        self.provider = oauth_provider(provider)
         if not client_id:
-            raise ConfigurationError("OAuth 2.0 needs a client_id (GOOGLE_CLIENT_ID)", "client_id")
+            raise ConfigurationError(
+                f"OAuth 2.0 needs a client_id ({self.provider.client_id_env or 'client_id'})", "client_id"
+            )
         self.client_id = client_id
-        self._client_secret = client_secret
-        self.scopes = list(scopes)
+        # A public client (Microsoft) must not authenticate at the token endpoint: it has no secret to send.
+        self._client_secret = client_secret if self.provider.sends_client_secret else ""
+        self.scopes = list(scopes) if scopes else list(self.provider.scopes)
         self.redirect_uri = redirect_uri
-        self.auth_uri = auth_uri
-        self.token_uri = token_uri
-        self.revoke_uri = revoke_uri
+        self.auth_uri = auth_uri or self.provider.auth_uri
+        self.token_uri = token_uri or self.provider.token_uri
+        self.revoke_uri = self.provider.revoke_uri if revoke_uri is None else revoke_uri
         self._refresh_token = refresh_token
         self._access_token = access_token
         self.expires_at = expires_at
@@ -89,6 +101,7 @@ class OAuth2Manager:
             settings.client_id,
             settings.client_secret,
             settings.scopes,
+            provider=settings.provider,
             auth_uri=settings.auth_uri,
             token_uri=settings.token_uri,
             revoke_uri=settings.revoke_uri,
@@ -100,7 +113,10 @@ class OAuth2Manager:
         )
 
     def __repr__(self) -> str:
-        return f"OAuth2Manager(client_id={self.client_id!r}, scopes={self.scopes!r}, token_uri={self.token_uri!r})"
+        return (
+            f"OAuth2Manager(provider={self.provider.id!r}, client_id={self.client_id!r}, scopes={self.scopes!r}, "
+            f"token_uri={self.token_uri!r})"
+        )
 
     @property
     def refresh_token(self) -> str | None:
@@ -128,10 +144,14 @@ class OAuth2Manager:
         }
         flow = Flow.from_client_config(client_config, scopes=self.scopes, redirect_uri=self.redirect_uri)
         flow.oauth2session.verify = self._verify
-        extra: dict[str, str] = {"prompt": "consent", "access_type": "offline"}
+        extra: dict[str, str] = dict(self.provider.auth_params)
         if login_hint:
             extra["login_hint"] = login_hint
         url, state = flow.authorization_url(**extra)
+        if "access_type" not in extra:  # Flow adds Google's access_type=offline; other providers do not know it
+            parts = urllib.parse.urlsplit(str(url))
+            query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "access_type"]
+            url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
         self._flow, self.state = flow, state
         return str(url)
 
@@ -157,7 +177,12 @@ class OAuth2Manager:
         if not code:
             raise OAuthError("No authorization code was given")
         try:
-            token = self._flow.fetch_token(code=code, timeout=self.timeout, verify=self._verify)
+            if self.provider.sends_client_secret:
+                token = self._flow.fetch_token(code=code, timeout=self.timeout, verify=self._verify)
+            else:  # client_id in the body, no secret and no Basic authentication
+                token = self._flow.fetch_token(
+                    code=code, timeout=self.timeout, verify=self._verify, client_secret=None, include_client_id=True
+                )
         except OAuth2Error as exc:
             raise OAuthError(f"The token endpoint refused the authorization code: {exc.error}") from None
         except requests.RequestException as exc:
@@ -191,6 +216,8 @@ class OAuth2Manager:
         refresh = refresh_token or self._refresh_token
         if not refresh:
             raise ReauthenticationRequired("No refresh token is stored: sign in again in the browser")
+        if not self.provider.sends_client_secret:
+            return self._refresh_public(refresh)
         credentials = Credentials(  # type: ignore[no-untyped-call]
             token=None,
             refresh_token=refresh,
@@ -217,6 +244,34 @@ class OAuth2Manager:
             token["expires_at"] = expiry.replace(tzinfo=dt.UTC).timestamp()
         return self._remember(token)
 
+    def _refresh_public(self, refresh: str) -> dict[str, Any]:
+        """RFC 6749 section 6 for a public client: client_id and scope in the body, no client authentication."""
+        client = WebApplicationClient(self.client_id)
+        body = client.prepare_refresh_body(
+            refresh_token=refresh, scope=self.scopes, client_id=self.client_id, include_client_id=True
+        )
+        try:
+            response = self._session().post(
+                self.token_uri,
+                data=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise OAuthError(f"Could not reach the token endpoint {self.token_uri}: {type(exc).__name__}") from None
+        try:
+            token = dict(client.parse_request_body_response(response.text, scope=self.scopes))
+        except OAuth2Error as exc:
+            if exc.error == "invalid_grant":
+                raise ReauthenticationRequired(
+                    "The sign-in has expired or was revoked (invalid_grant): sign in again in the browser"
+                ) from None
+            raise OAuthError(f"The token endpoint refused to refresh the access token: {exc.error}") from None
+        except ValueError:
+            raise OAuthError(f"The token endpoint answered HTTP {response.status_code} without a token") from None
+        token.setdefault("refresh_token", refresh)  # Microsoft rotates it; keep the old one if none came back
+        return self._remember(token)
+
     def get_access_token(self, *, force_refresh: bool = False) -> str:
         """A valid access token, refreshed first if it is missing, about to expire, or ``force_refresh``."""
         with self._lock:
@@ -229,20 +284,27 @@ class OAuth2Manager:
         assert token is not None
         return token
 
-    def revoke(self) -> None:
-        """Revoke the refresh token at the provider (signing out).
+    def revoke(self) -> bool:
+        """Revoke the grant at the provider (signing out), then forget the tokens.
 
-        Not called by Facteur yet: kept for removing an OAuth account, which should revoke its grant at the
-        provider rather than only forget the token (the accounts issue, 14)."""
+        Returns False when the provider has no revocation endpoint (Microsoft): the tokens are only forgotten here,
+        and the person withdraws the consent in their Microsoft account. Raises :class:`OAuthError` on failure."""
         token = self._refresh_token or self._access_token
         if not token:
-            return
+            return True
+        if not self.revoke_uri:
+            self._forget()
+            return False
         try:
             response = self._session().post(self.revoke_uri, params={"token": token}, timeout=self.timeout)
         except requests.RequestException as exc:
             raise OAuthError(f"Could not reach {self.revoke_uri}: {type(exc).__name__}") from None
         if response.status_code not in (200, 400):  # 400: already invalid, which is what we wanted
             raise OAuthError(f"Revocation failed with HTTP {response.status_code}")
+        self._forget()
+        return True
+
+    def _forget(self) -> None:
         with self._lock:
             self._refresh_token = self._access_token = None
             self.expires_at = None

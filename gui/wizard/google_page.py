@@ -58,6 +58,7 @@ class GooglePage(QWizardPage):
         if self.panel.email != self.draft.email:
             self.panel.reset()
             self.panel.email = self.draft.email
+        self.panel.provider_id = (detected.oauth if detected is not None else None) or "google"
         self.panel.refresh_client()
 
     def cleanupPage(self) -> None:

@@ -33,7 +33,7 @@ from connectors.messaging.oauth_utils import OAuth2Manager
 
 from ..accounts import OAuthClient
 from ..errors import describe_error
-from ..oauth_client import GoogleClient, remember_client, remember_client_secret_file
+from ..oauth_client import ClientRegistration, remember_client, remember_client_secret_file
 from ..oauth_flow import GoogleSignIn, open_in_browser
 from ..workers.runner import runner
 from .labels import hint_label
@@ -54,6 +54,7 @@ class GoogleSignInPanel(QWidget):
         super().__init__(parent)
         self.services = services
         self.email = ""
+        self.provider_id = "google"  # an entry of connectors.oauth_providers
         self.manager: OAuth2Manager | None = None
         self.oauth: OAuthClient | None = None
         self._operation: GoogleSignIn | None = None
@@ -228,8 +229,8 @@ class GoogleSignInPanel(QWidget):
 
     # -- the OAuth client -------------------------------------------------------------------------------------
 
-    def client(self) -> GoogleClient | None:
-        return self.services.find_google_client()
+    def client(self) -> ClientRegistration | None:
+        return self.services.find_client(self.provider_id)
 
     def refresh_client(self) -> None:
         has_client = self.client() is not None
@@ -238,7 +239,7 @@ class GoogleSignInPanel(QWidget):
 
     def use_client_secret_file(self, path: Path) -> bool:
         try:
-            remember_client_secret_file(path)
+            remember_client_secret_file(path, self.provider_id)
         except ValueError as exc:
             self.client_error.setText(str(exc))
             self.client_error.show()
@@ -256,7 +257,7 @@ class GoogleSignInPanel(QWidget):
 
     def _save_client(self) -> None:
         try:
-            remember_client(self.client_id_edit.text(), self.client_secret_edit.text())
+            remember_client(self.client_id_edit.text(), self.client_secret_edit.text(), self.provider_id)
         except ValueError:
             self.client_error.setText(self.tr("Enter the client ID."))
             self.client_error.show()

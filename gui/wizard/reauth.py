@@ -58,6 +58,7 @@ class SignInAgainDialog(QDialog):
         intro.setWordWrap(True)
         self.panel = GoogleSignInPanel(self.services, self)
         self.panel.email = account.email
+        self.panel.provider_id = account.oauth.provider if account.oauth is not None else "google"
         self.panel.signedIn.connect(self._signed_in)
         self.status = QLabel(self)
         self.status.setObjectName("reauthStatus")

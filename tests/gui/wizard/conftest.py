@@ -7,6 +7,7 @@ import os
 import socket
 import ssl
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
+from connectors.oauth_providers import GOOGLE, OAUTH_PROVIDERS
 from gui.accounts import AccountStore, config_dir
 from gui.autoconfig import AutoconfigClient
 from gui.providers import Provider, ProviderTable, ServerTemplate
@@ -90,8 +92,12 @@ def services(ca: Any, google_oauth: Any) -> WizardServices:
     """No network beyond loopback: an empty autoconfig list (tests that need one set it), the fake Google."""
     return WizardServices(
         autoconfig=AutoconfigClient((), verify=str(ca.cert_path)),
-        google_auth_uri=google_oauth.auth_uri, google_token_uri=google_oauth.token_uri,
-        google_revoke_uri=google_oauth.revoke_uri, google_ca_file=str(ca.cert_path),
+        oauth_providers={
+            **OAUTH_PROVIDERS,
+            "google": replace(GOOGLE, auth_uri=google_oauth.auth_uri, token_uri=google_oauth.token_uri,
+                              revoke_uri=google_oauth.revoke_uri),
+        },
+        oauth_ca_file=str(ca.cert_path),
         sign_in_timeout=60, connection_timeout=10,
     )
 

@@ -144,7 +144,7 @@ def test_gmail_pages(make_wizard: Any, services: WizardServices, fake_gmail: Any
     panel.cancel()
 
     monkeypatch.delenv("GOOGLE_CLIENT_ID")
-    services.find_google_client = lambda: None
+    services.find_client = lambda _provider: None
     driver = make_wizard(services)
     driver.identity("Alice Martin", ALICE)
     driver.wait_page(PAGE_GOOGLE)

@@ -183,7 +183,7 @@ def test_no_browser_shows_the_link(make_wizard: Any, gmail_services: WizardServi
     panel = driver.wizard.google_page.panel
     panel.sign_in_button.click()
     assert panel.link_label.isVisibleTo(panel)
-    assert gmail_services.google_auth_uri in panel.link_label.text()
+    assert gmail_services.oauth_provider("google").auth_uri in panel.link_label.text()
     panel.cancel()
 
 
