@@ -33,6 +33,8 @@ from ..exceptions import (
     MailboxNotFoundError,
     MessageError,
 )
+from . import bodystructure
+from .bodystructure import ReadableMessage
 from .imap_support import (
     DELETED,
     FLAGGED,
@@ -471,6 +473,25 @@ class IMAPConnector(BaseConnector):
         if not data:
             raise MessageError(f"Message {message_id} is not in mailbox {mailbox!r} (deleted or moved?)")
         return bytes(data.get(b"BODY[]") or b"")
+
+    def get_message_for_reading(self, message_id: str | int, mailbox: str | None = None) -> ReadableMessage:
+        """The message without its attachments' bytes: ``BODYSTRUCTURE`` first, then the headers of every part
+        and the bodies of its text parts (partial ``BODY.PEEK[n]`` fetches), rebuilt by
+        :func:`connectors.messaging.bodystructure.assemble`. A message with nothing to leave out comes whole
+        (``BODY.PEEK[]``, byte for byte), with ``complete`` set."""
+        mailbox = self._ensure_selected(mailbox)
+        uid = parse_ids([message_id])[0]
+        data = self.fetch([uid], ["BODYSTRUCTURE"]).get(uid)
+        if not data or b"BODYSTRUCTURE" not in data:
+            raise MessageError(f"Message {message_id} is not in mailbox {mailbox!r} (deleted or moved?)")
+        tree = bodystructure.parse(data[b"BODYSTRUCTURE"])
+        wanted = set(bodystructure.text_sections(tree))
+        if all(leaf.section in wanted for leaf in bodystructure.leaves(tree)):
+            return ReadableMessage(self.get_raw_message(uid, mailbox), True, bodystructure.has_attachments(tree))
+        parts = self.fetch([uid], bodystructure.fetch_items(tree)).get(uid)
+        if not parts:
+            raise MessageError(f"Message {message_id} is not in mailbox {mailbox!r} (deleted or moved?)")
+        return ReadableMessage(bodystructure.assemble(tree, parts), False, bodystructure.has_attachments(tree))
 
     def get_attachments(self, message_id: str | int, mailbox: str | None = None) -> list[dict[str, Any]]:
         """Attachments as dicts: ``filename`` (safe to join to a directory), ``content_type``, ``size``, ``data``."""

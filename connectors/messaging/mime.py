@@ -21,6 +21,7 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
+from .bodystructure import OMITTED_HEADER
 from .charsets import decode_text
 from .flowed import unflow
 from .html_text import html_to_text
@@ -40,10 +41,17 @@ class ParsedAttachment:
     data: bytes
     content_id: str | None = None
     inline: bool = False
+    omitted_size: int | None = None
+    """Set when the part's bytes were not downloaded (a message read from its text parts only): its size, from
+    the server's BODYSTRUCTURE. ``data`` is then empty."""
 
     @property
     def size(self) -> int:
-        return len(self.data)
+        return self.omitted_size if self.omitted_size is not None else len(self.data)
+
+    @property
+    def downloaded(self) -> bool:
+        return self.omitted_size is None
 
     def as_dict(self, with_data: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -416,7 +424,19 @@ def _salvaged_parts(msg: Message) -> tuple[list[Message], int]:
     return leaves, deepest
 
 
-def parse_message(raw: bytes) -> ParsedMessage:
+def _omitted_size(part: Message) -> int | None:
+    """The size a part left on the server declares (only in messages assembled by connectors.messaging.bodystructure,
+    which ``partial=True`` says: a header a sender wrote in a complete message means nothing)."""
+    value = part.get(OMITTED_HEADER)
+    if value is None:
+        return None
+    try:
+        return max(0, int(str(value).strip()))
+    except ValueError:
+        return 0
+
+
+def parse_message(raw: bytes, *, partial: bool = False) -> ParsedMessage:
     """Parse raw RFC 5322 bytes. Never raises on malformed input."""
     # Many nested containers (each costs the stdlib parser a level of recursion): read the top-level headers, then
     # the parts level by level.
@@ -482,6 +502,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
                     data=_part_bytes(part),
                     content_id=content_id,
                     inline=inline,
+                    omitted_size=_omitted_size(part) if partial else None,
                 )
             )
         else:

@@ -31,6 +31,7 @@ from typing import Any
 from imapclient import exceptions as imap_errors
 
 from ..exceptions import ConnectionError, ConnectorError, FetchInterruptedError, MessageError
+from ..messaging.bodystructure import ReadableMessage
 from ..messaging.imap import IMAPConnector, list_with_roles
 from ..messaging.imap_support import choose_special_folder
 from ..messaging.mime import parse_message
@@ -310,6 +311,22 @@ class SyncEngine:
             if summary is not None and summary.has_attachments != has_attachments:
                 self.store.add_messages(folder, [replace(summary, has_attachments=has_attachments)])
         return raw
+
+    def fetch_for_reading(self, folder: str, uid: int) -> ReadableMessage:
+        """What opening a message needs: the cached message, else its text parts only (attachments stay on the
+        server until saved or opened, through :meth:`fetch_body`). Only complete messages enter the body cache;
+        the paperclip is set from BODYSTRUCTURE."""
+        cached = self.store.body(folder, uid)
+        if cached is not None:
+            return ReadableMessage(cached, True, parse_message(cached).has_attachments)
+        readable = self.connection().get_message_for_reading(uid, mailbox=folder)
+        with self.store.batch():
+            if readable.complete:
+                self.store.store_body(folder, uid, readable.raw)
+            summary = self.store.summary(folder, uid)
+            if summary is not None and summary.has_attachments != readable.has_attachments:
+                self.store.add_messages(folder, [replace(summary, has_attachments=readable.has_attachments)])
+        return readable
 
     def prefetch_bodies(self, folder: str, uids: Sequence[int] | None = None, *, batch: int = 200,
                         progress: Callable[[int, int], None] | None = None,

@@ -85,7 +85,11 @@ class AttachmentListModel(QAbstractListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        attachment = self.attachment(index.row())
+        if attachment is not None and attachment.downloaded:  # still on the server: opened or saved first
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
 
     # -- dragging an attachment out of the reader (into a composer) ---------------------------------------------
 

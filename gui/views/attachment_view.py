@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QSize, Qt, QUrl, Signal
@@ -70,6 +70,9 @@ def free_path(directory: Path, name: str) -> Path:
 
 class AttachmentView(QWidget):
     failed = Signal(str, str)  # title, text: the window shows it as a notification
+    downloadNeeded = Signal()
+    """An attachment still on the server (the message was opened from its text parts) is being saved or opened:
+    whoever showed the message downloads it and calls :meth:`downloaded`; the save or open then goes on."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,14 +113,38 @@ class AttachmentView(QWidget):
         layout.addWidget(self.list)
         self._open_dir: tempfile.TemporaryDirectory[str] | None = None
         self.last_directory = Path.home()
+        self._pending: list[Callable[[], object]] = []  # saves and opens waiting for the download
 
     def set_attachments(self, attachments: Sequence[ParsedAttachment]) -> None:
+        self._pending = []  # another message: what waited for the last one's download is moot
         self.model.set_attachments(attachments)
         total = sum(attachment.size for attachment in attachments)
         count = len(attachments)
         files = translate("AttachmentView", "%n attachment(s)", None, count)
         self.summary.setText(f"{files} ({data_size(total)})")
         self.setVisible(count > 0)
+
+    def downloaded(self, attachments: Sequence[ParsedAttachment]) -> None:
+        """The same message's attachments, now with their bytes: carry out the saves and opens that waited."""
+        pending = self._pending
+        self.set_attachments(attachments)
+        for action in pending:
+            action()
+
+    def download_failed(self) -> None:
+        self._pending = []
+
+    def _after_download(self, row: int, action: Callable[[], object]) -> bool:
+        """True if attachment ``row`` is still on the server: ``action`` then runs once it is downloaded."""
+        attachment = self.model.attachment(row)
+        if attachment is None or attachment.downloaded:
+            return False
+        first = not self._pending
+        self._pending.append(action)
+        if first:
+            self.summary.setText(translate("AttachmentView", "Downloading attachments…"))
+            self.downloadNeeded.emit()
+        return True
 
     def _menu(self, position: QPoint) -> None:
         index: QModelIndex = self.list.indexAt(position)
@@ -148,7 +175,7 @@ class AttachmentView(QWidget):
         """Save attachment ``row`` as ``path`` (the name is sanitised; an existing file is kept unless
         ``overwrite``, which the file dialog's own confirmation stands for)."""
         attachment = self.model.attachment(row)
-        if attachment is None:
+        if attachment is None or self._after_download(row, lambda: self.save_to(row, path, overwrite=overwrite)):
             return None
         directory = path if path.is_dir() else path.parent
         name = safe_filename(attachment.filename if path.is_dir() else path.name, attachment.content_type)
@@ -196,6 +223,14 @@ class AttachmentView(QWidget):
         if attachment is None:
             return None
         if is_executable(attachment.filename, attachment.content_type) and not self.confirm_open(attachment):
+            return None
+        if self._after_download(row, lambda: self._open_now(row)):
+            return None
+        return self._open_now(row)
+
+    def _open_now(self, row: int) -> Path | None:
+        attachment = self.model.attachment(row)
+        if attachment is None:
             return None
         if self._open_dir is None:
             self._open_dir = tempfile.TemporaryDirectory(prefix="facteur-attachments-")

@@ -1,8 +1,11 @@
 """Opening a message: body from the local cache or fetched by the account's worker, parsed off the GUI thread,
 shown in the reader, then marked as read after the configured delay.
 
-Every step checks that the message is still the one asked for, so a slow fetch never replaces what the person
-moved on to.
+Only the text is fetched to open a message (``fetch_for_reading``: BODYSTRUCTURE and the text parts); its
+attachments are downloaded when one is saved or opened (the reader's ``downloadNeeded``). Moving on to another
+message cancels the fetch and the parse of the one left behind if they have not run yet (the account's queue drops
+a cancelled fetch; the runner's keyed slot supersedes the parse), and every step checks that the message is still
+the one asked for, so a slow fetch never replaces what the person moved on to.
 """
 
 from __future__ import annotations
@@ -39,10 +42,13 @@ class MessageOpener(QObject):
         self._current: Key | None = None
         self._summary: MessageSummary | None = None
         self._session: AccountSession | None = None
+        self._fetching: Operation | None = None
+        self.fetches = 0  # fetches queued for reading (tests and the bench count them)
         self._mark_timer = QTimer(self)
         self._mark_timer.setSingleShot(True)
         self._mark_timer.timeout.connect(self._mark_now)
         reader.retryRequested.connect(self.retry)
+        reader.attachments.downloadNeeded.connect(self._download_attachments)
 
     @property
     def current(self) -> Key | None:
@@ -60,6 +66,7 @@ class MessageOpener(QObject):
 
     def clear(self, placeholder: str) -> None:
         self._mark_timer.stop()
+        self._cancel_fetch()
         self._current = self._summary = self._session = None
         self._reader.show_placeholder(placeholder)
 
@@ -76,16 +83,26 @@ class MessageOpener(QObject):
     def _load(self) -> None:
         key, session = self._current, self._session
         assert key is not None and session is not None
+        self._cancel_fetch()
         try:
             raw = session.reader.body(key[1], key[2])
         except StoreError:
             raw = None
         if raw is not None:
-            self._parse(key, raw)
+            self._parse(key, raw, partial=False)
             return
-        op = session.fetch_body(key[1], key[2])
-        op.finished.connect(lambda data: self._parse(key, data) if key == self._current else None)
+        op = session.fetch_for_reading(key[1], key[2])
+        self._fetching = op
+        self.fetches += 1
+        op.finished.connect(lambda readable: self._parse(key, readable.raw, partial=not readable.complete)
+                            if key == self._current else None)
         op.failed.connect(lambda exc: self._fetch_failed(key, exc))
+
+    def _cancel_fetch(self) -> None:
+        """The person moved on: the fetch for the message left behind is dropped if it has not started."""
+        if self._fetching is not None:
+            self._fetching.cancel()
+            self._fetching = None
 
     def _fetch_failed(self, key: Key, exc: BaseException) -> None:
         if key != self._current:
@@ -94,16 +111,43 @@ class MessageOpener(QObject):
         heading = translate("MessageOpener", "This message could not be downloaded.")
         self._reader.show_error(f"{heading}\n\n{problem.text}")
 
-    def _parse(self, key: Key, raw: bytes) -> None:
+    def _parse(self, key: Key, raw: bytes, *, partial: bool) -> None:
         fallback = (self._summary.date or self._summary.internal_date) if self._summary else 0
-        work = Operation(lambda _op: displayed(key, parse_message(raw), fallback), name="parse message")
-        # Bound slots of this GUI-thread object, never lambdas: the operation moves to the parsing thread, and a
-        # lambda connected to an object of another thread would run there.
+        work = Operation(lambda _op: displayed(key, parse_message(raw, partial=partial), fallback),
+                         name="parse message")
         work.finished.connect(self._parsed)
         work.failed.connect(self._parse_failed)
         work.setProperty("key", list(key))
         # One parse per opener at a time: a newer message supersedes the one the person moved past.
         runner().submit(work, key=("parse", id(self)))
+
+    def _download_attachments(self) -> None:
+        """An attachment of the open message is being saved or opened: download the whole message, then hand the
+        reader its attachments with their bytes."""
+        key, session = self._current, self._session
+        if key is None or session is None:
+            self._reader.attachments.download_failed()
+            return
+        op = session.fetch_body(key[1], key[2])
+        op.finished.connect(lambda raw: self._parse_attachments(key, raw))
+        op.failed.connect(lambda exc: self._download_failed(key, exc))
+
+    def _parse_attachments(self, key: Key, raw: bytes) -> None:
+        if key != self._current:
+            return
+        work = Operation(lambda _op: displayed(key, parse_message(raw)), name="parse attachments")
+        work.finished.connect(lambda message: self._reader.attachments.downloaded(message.attachments)
+                              if message.key == self._current else None)
+        work.failed.connect(lambda exc: self._download_failed(key, exc))
+        runner().submit(work, key=("attachments", id(self)))
+
+    def _download_failed(self, key: Key, exc: BaseException) -> None:
+        if key != self._current:
+            return
+        self._reader.attachments.download_failed()
+        problem = describe_error(exc)
+        self._reader.failed.emit(translate("MessageOpener", "The attachment could not be downloaded."),
+                                 problem.text)
 
     @Slot(object)
     def _parsed(self, message: DisplayedMessage) -> None:

@@ -272,7 +272,13 @@ class AccountSession(QObject):
         )
 
     def fetch_body(self, folder: str, uid: int) -> Operation:
+        """The whole message, attachments included (saving one, forwarding, a reader window)."""
         return self.worker.submit(lambda _op, engine: engine.fetch_body(folder, uid), "fetch body", INTERACTIVE)
+
+    def fetch_for_reading(self, folder: str, uid: int) -> Operation:
+        """What showing the message needs (a ``ReadableMessage``): its text parts, never its attachments."""
+        return self.worker.submit(lambda _op, engine: engine.fetch_for_reading(folder, uid), "fetch text",
+                                  INTERACTIVE)
 
     def set_flags(self, folder: str, uids: Sequence[int], add: Sequence[str] = (),
                   remove: Sequence[str] = ()) -> Operation:

@@ -37,6 +37,8 @@ class FaultyProxy:
         #: Freeze once the clients have sent this many bytes (None = never): a transfer stuck halfway.
         self.freeze_after_client_bytes: int | None = None
         self.client_bytes = 0
+        #: Bytes the server sent through this proxy (every connection), to check what a client downloaded.
+        self.server_bytes = 0
         self.connections = 0
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -106,6 +108,8 @@ class FaultyProxy:
             threading.Thread(target=self._deliver_later, args=(queue, sink, source), daemon=True).start()
             try:
                 while data := source.recv(65536):
+                    if line is None:
+                        self._count_server(len(data))
                     queue.put((time.monotonic() + self.delay, data))
             except OSError:
                 pass
@@ -116,6 +120,8 @@ class FaultyProxy:
                 data = source.recv(65536)
                 if not data:
                     break
+                if line is None:
+                    self._count_server(len(data))
                 if line is not None and self.freeze_after_client_bytes is not None:  # the client's direction
                     self.client_bytes += len(data)
                     if self.client_bytes >= self.freeze_after_client_bytes:
@@ -134,6 +140,10 @@ class FaultyProxy:
             pass
         finally:
             _shutdown(source, sink)
+
+    def _count_server(self, count: int) -> None:
+        with self._lock:
+            self.server_bytes += count
 
     def _line_too_long(self, data: bytes, line: list[int]) -> bool:
         """Track the length of the client's current line across chunks (``line[0]``); True to cut."""

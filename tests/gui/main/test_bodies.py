@@ -1,0 +1,124 @@
+"""Bodies on demand in the window (issue 13.2): opening shows the text without downloading attachments, saving one
+downloads it, and moving through the list supersedes the fetches left behind. Bytes are counted in a proxy."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from connectors.outbox import DraftStore, Outbox
+from connectors.store import MailStore
+from connectors.sync import SyncEngine
+from gui.accounts import Account
+from gui.secrets import KeyringCredentials
+from gui.workers.account_session import AccountSession, imap_connect
+from gui.workers.store_relay import StoreEventRelay
+from tests.conftest import ALICE
+from tests.connectors.sync.test_bodies_on_demand import big_message
+from tests.gui.main.test_main_window import open_inbox, row_of_subject, select_subject
+from tests.servers.proxy import FaultyProxy
+
+WAIT_MS = 30_000
+
+
+class CountingEngine(SyncEngine):
+    reads: list[int] = []
+
+    def fetch_for_reading(self, folder: str, uid: int) -> Any:
+        CountingEngine.reads.append(uid)
+        return super().fetch_for_reading(folder, uid)
+
+
+@pytest.fixture
+def proxy(dovecot: Any) -> Any:
+    with FaultyProxy(dovecot.imaps_port) as running:
+        yield running
+
+
+@pytest.fixture
+def window(tmp_path: Path, qtbot: Any, account_store: Any, ui_settings: Any, proxy: Any) -> Any:
+    """A window whose account's worker reaches Dovecot through ``proxy`` (no IDLE)."""
+    from gui.composer import Postbox
+    from gui.main_window import MainWindow
+
+    CountingEngine.reads = []
+
+    def session(account: Account, relay: StoreEventRelay) -> AccountSession:
+        store = MailStore(tmp_path / "stores" / account.id / "store.sqlite3")
+        through_proxy = replace(account, imap=replace(account.imap, port=proxy.port))
+        return AccountSession(account, relay, store=store, push=False, engine_factory=CountingEngine,
+                              connect=imap_connect(through_proxy, KeyringCredentials(account)))
+
+    local = tmp_path / "Local Folders"
+    postbox = Postbox(account_store, outbox=Outbox(local / "outbox.sqlite3"),
+                      drafts=DraftStore(local / "drafts.sqlite3"),
+                      store_path=lambda account: tmp_path / "stores" / account.id / "store.sqlite3")
+    made = MainWindow(account_store, settings=ui_settings, session_factory=session, postbox=postbox)
+    qtbot.addWidget(made)
+    made.show()
+    yield made
+    if made.sessions:
+        made.close()
+
+
+def test_opening_shows_the_text_and_saving_downloads_the_attachment(window: Any, dovecot: Any, qtbot: Any,
+                                                                    proxy: Any, tmp_path: Path) -> None:
+    attachment = os.urandom(20 * 1024 * 1024)
+    dovecot.seed(ALICE, "INBOX", [big_message("Quarterly figures", attachment)])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, "Quarterly figures") is not None, timeout=WAIT_MS)
+    before = proxy.server_bytes
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        select_subject(window, qtbot, "Quarterly figures")
+    assert proxy.server_bytes - before < 64 * 1024  # the text, not the 27 MB of base64
+    attachments = window.reader.attachments
+    names = [attachments.model.attachment(row).filename for row in range(attachments.model.rowCount())]
+    assert "figures.bin" in names and "small.csv" in names
+    row = names.index("figures.bin")
+    assert not attachments.model.attachment(row).downloaded
+    assert not (attachments.model.flags(attachments.model.index(row, 0)) & Qt.ItemFlag.ItemIsDragEnabled)
+
+    target = tmp_path / "saved"
+    target.mkdir()
+    assert attachments.save_to(row, target) is None  # waits for the download
+    qtbot.waitUntil(lambda: (target / "figures.bin").exists(), timeout=WAIT_MS)
+    assert (target / "figures.bin").read_bytes() == attachment
+    assert proxy.server_bytes - before > len(attachment)
+    assert attachments.model.attachment(row).downloaded
+    assert CountingEngine.reads == [window.opener.current[2]]
+
+
+def test_holding_down_over_many_messages_fetches_only_where_it_stops(window: Any, dovecot: Any, qtbot: Any,
+                                                                     proxy: Any) -> None:
+    count = 40
+    attachment = os.urandom(256 * 1024)
+    dovecot.seed(ALICE, "INBOX", [big_message(f"Report {n:02d}", attachment) for n in range(count)])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: window.messages.model().rowCount() == count
+                    and row_of_subject(window, "Report 00") is not None, timeout=WAIT_MS)
+    window.messages.setFocus()
+    shown: list[tuple[str, str, int]] = []
+    window.opener.shown.connect(lambda *key: shown.append(key))
+    before = proxy.server_bytes
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        window.messages.setCurrentIndex(window.messages.model().index(0, 0))
+    first = list(CountingEngine.reads)
+    assert len(first) == 1
+    for _ in range(count - 1):
+        qtbot.keyClick(window.messages, Qt.Key.Key_Down)  # held down: one selection after another
+    last = window.opener.current
+    assert last is not None and window.messages.currentIndex().row() == count - 1
+    qtbot.waitUntil(lambda: shown[-1:] == [last], timeout=WAIT_MS)
+    assert CountingEngine.reads[-1] == last[2]
+    # 39 selections queued 39 fetches; every one the person moved past was dropped before it ran.
+    assert window.opener.fetches == count
+    assert len(CountingEngine.reads) == 2, CountingEngine.reads
+    # Not one attachment's bytes came down (each is 256 kB; the text parts are a few kB).
+    assert proxy.server_bytes - before < len(attachment)
