@@ -763,6 +763,10 @@ Les rouvrir&#xa0;?</translation>
         </translation>
     </message>
     <message>
+        <source>Downloading attachments…</source>
+        <translation>Téléchargement des pièces jointes…</translation>
+    </message>
+    <message>
         <source>Save Attachment</source>
         <translation>Enregistrer la pièce jointe</translation>
     </message>
@@ -2258,6 +2262,10 @@ Qt %1</translation>
     <message>
         <source>This message could not be downloaded.</source>
         <translation>Ce message n&apos;a pas pu être téléchargé.</translation>
+    </message>
+    <message>
+        <source>The attachment could not be downloaded.</source>
+        <translation>La pièce jointe n’a pas pu être téléchargée.</translation>
     </message>
 </context>
 <context>
