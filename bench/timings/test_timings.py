@@ -170,3 +170,32 @@ def test_quitting_the_window(make_window: Any, dovecot: Any, qtbot: Any, timings
     started = time.perf_counter()
     window.close()
     timings.record("GUI: quitting while syncing 3k", time.perf_counter() - started, 2.0)
+
+
+def test_the_fixtures_stay_fast(dovecot: Any, ca: Any, accounts: Any, timings: Timings) -> None:
+    """What keeps the suite quick: no auth penalty on failed logins (the nodelay passdb), bulk seeding, and an SMTP
+    server that stops with a client still connected."""
+    import smtplib
+
+    import imapclient
+    from imapclient.exceptions import LoginError
+
+    from tests.conftest import USERS
+    from tests.servers.smtp import SMTPServer
+
+    started = time.perf_counter()
+    for _ in range(3):
+        with imapclient.IMAPClient(dovecot.host, port=dovecot.imaps_port, ssl_context=dovecot.ssl_context(),
+                                   timeout=5) as imap, pytest.raises(LoginError):
+            imap.login(ALICE, "wrong password")
+    timings.record("Dovecot: three refused logins in a row", time.perf_counter() - started, 1.0)
+    started = time.perf_counter()
+    dovecot.seed(ALICE, "Big/Folder", [make_message(f"Seeded {n}") for n in range(2000)], flags=("\\Seen",))
+    timings.record("Dovecot: seeding 2,000 messages", time.perf_counter() - started, 5.0)
+    server = SMTPServer(ca, USERS, lmtp_socket=None)
+    server.start()
+    with smtplib.SMTP(server.host, server.port, timeout=5) as smtp:
+        smtp.ehlo()
+        started = time.perf_counter()
+        server.stop()
+        timings.record("SMTP fixture: stop with a client connected", time.perf_counter() - started, 1.0)

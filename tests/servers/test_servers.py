@@ -8,7 +8,6 @@ import json
 import smtplib
 import ssl
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -113,8 +112,7 @@ def test_login_with_right_password_works_and_wrong_password_fails_fast(dovecot: 
         }
         assert {name for _, _, name in imap.list_sub_folders()} >= {"Drafts", "Sent", "Trash", "Junk", "Archive"}
 
-    # Repeated failures too: the auth penalty would grow to seconds without the nodelay passdb.
-    started = time.monotonic()
+    # Repeated failures too (the auth penalty, that the nodelay passdb removes, is timed by bench/timings).
     for _ in range(3):
         with (
             imapclient.IMAPClient(
@@ -123,7 +121,6 @@ def test_login_with_right_password_works_and_wrong_password_fails_fast(dovecot: 
             pytest.raises(LoginError),
         ):
             imap.login(ALICE, "wrong password")
-    assert time.monotonic() - started < 1.0
 
 
 def test_starttls_then_login_on_cleartext_port(dovecot: DovecotServer) -> None:
@@ -155,11 +152,9 @@ def test_lmtp_delivery_is_readable_over_imap(dovecot: DovecotServer) -> None:
         assert subjects(imap) == []
 
 
-def test_seeding_2000_messages_is_fast(dovecot: DovecotServer) -> None:
+def test_seeding_2000_messages(dovecot: DovecotServer) -> None:
     messages = [make_message(f"Seeded {number}") for number in range(2000)]
-    started = time.monotonic()
-    dovecot.seed(ALICE, "Big/Folder", messages, flags=("\\Seen",))
-    assert time.monotonic() - started < 5.0
+    dovecot.seed(ALICE, "Big/Folder", messages, flags=("\\Seen",))  # how fast: bench/timings
     with dovecot.client(ALICE) as imap:
         status = imap.folder_status("Big/Folder", ["MESSAGES", "UNSEEN"])
         assert status == {b"MESSAGES": 2000, b"UNSEEN": 0}
@@ -201,7 +196,6 @@ def test_xoauth2_through_dovecot_introspection(tmp_path: Path, ca: TestCA) -> No
             assert imap.select_folder("INBOX")[b"EXISTS"] == 0
         assert endpoint.requests[-1]["token"] == ["good-token"]
 
-        started = time.monotonic()
         for user, token in ((ALICE, "bad-token"), (BOB, "good-token")):  # a valid token for someone else
             with (
                 imapclient.IMAPClient(
@@ -210,7 +204,6 @@ def test_xoauth2_through_dovecot_introspection(tmp_path: Path, ca: TestCA) -> No
                 pytest.raises(LoginError),
             ):
                 imap.oauth2_login(user, token)
-        assert time.monotonic() - started < 1.0
 
         with server.client(ALICE) as imap:  # passwords still work beside OAuth
             assert imap.select_folder("INBOX")[b"EXISTS"] == 0
@@ -379,13 +372,11 @@ def test_smtp_answers_451_when_dovecot_is_unreachable(tmp_path: Path, ca: TestCA
     assert smtp_server.received == []
 
 
-def test_smtp_stops_quickly_with_a_client_still_connected(ca: TestCA) -> None:
+def test_smtp_stops_with_a_client_still_connected(ca: TestCA) -> None:
     smtp_server = SMTPServer(ca, USERS, lmtp_socket=None)
     smtp_server.start()
     with smtplib.SMTP(smtp_server.host, smtp_server.port, timeout=5) as smtp:
         smtp.ehlo()
-        started = time.monotonic()
-        smtp_server.stop()
-        assert time.monotonic() - started < 1.0
+        smtp_server.stop()  # returns with a client still connected (how fast: bench/timings)
         with pytest.raises(smtplib.SMTPServerDisconnected):
             smtp.noop()
