@@ -30,22 +30,27 @@ __all__ = [
     "create_connector",
 ]
 
-CONNECTOR_KINDS = ("smtp", "imap", "gmail", "gmail_imap")
+CONNECTOR_KINDS = ("smtp", "imap", "gmail", "gmail_imap", "outlook", "outlook_imap")
 
 
 def create_connector(kind: str, config: Mapping[str, Any] | None = None) -> Any:
-    """A connector of ``kind`` ("smtp", "imap", "gmail" or "gmail_imap") from a config dict.
+    """A connector of ``kind`` ("smtp", "imap", "gmail", "gmail_imap", "outlook" or "outlook_imap") from a config dict.
 
-    With no config (or an empty one), the guide's environment variables are read (SMTP_*, IMAP_*, GMAIL_*).
+    "outlook"/"outlook_imap" are SMTP/IMAP with Microsoft's servers, whose ``oauth`` section holds Microsoft tokens
+    (a public client: ``client_id`` and ``refresh_token``, no secret). With no config (or an empty one), the
+    environment variables are read (SMTP_*, IMAP_*, GMAIL_*, OUTLOOK_USERNAME + MICROSOFT_CLIENT_ID +
+    OUTLOOK_REFRESH_TOKEN).
     """
-    from .messaging.imap import GmailIMAPConnector, IMAPConnector
-    from .messaging.smtp import GmailConnector, SMTPConnector
+    from .messaging.imap import GmailIMAPConnector, IMAPConnector, OutlookIMAPConnector
+    from .messaging.smtp import GmailConnector, OutlookConnector, SMTPConnector
 
     classes: dict[str, type[BaseConnector]] = {
         "smtp": SMTPConnector,
         "imap": IMAPConnector,
         "gmail": GmailConnector,
         "gmail_imap": GmailIMAPConnector,
+        "outlook": OutlookConnector,
+        "outlook_imap": OutlookIMAPConnector,
     }
     key = kind.strip().lower() if isinstance(kind, str) else kind
     if key not in classes:

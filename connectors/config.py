@@ -109,10 +109,14 @@ class Preset:
     port: int
     use_ssl: bool
     use_tls: bool
+    oauth_provider: str = "google"  # whose tokens an ``oauth`` section without a ``provider`` holds
 
 
 GMAIL_SMTP = Preset("smtp.gmail.com", 587, use_ssl=False, use_tls=True)
 GMAIL_IMAP = Preset("imap.gmail.com", 993, use_ssl=True, use_tls=False)
+# Outlook.com, Hotmail, Live, MSN and Microsoft 365 (servers as in connectors.oauth_providers.MICROSOFT).
+OUTLOOK_SMTP = Preset("smtp.office365.com", 587, use_ssl=False, use_tls=True, oauth_provider="microsoft")
+OUTLOOK_IMAP = Preset("outlook.office365.com", 993, use_ssl=True, use_tls=False, oauth_provider="microsoft")
 
 
 def _as_bool(value: Any, name: str) -> bool:
@@ -155,7 +159,7 @@ def _as_text(value: Any, name: str) -> str:
     return value.strip()
 
 
-def _parse_oauth(raw: Any, ca_file: str | None) -> OAuthSettings:
+def _parse_oauth(raw: Any, ca_file: str | None, default_provider: str = "google") -> OAuthSettings:
     if not isinstance(raw, Mapping):
         raise ConfigurationError(
             "Configuration field 'oauth' must be a dict with client_id, client_secret and "
@@ -173,7 +177,7 @@ def _parse_oauth(raw: Any, ca_file: str | None) -> OAuthSettings:
         )
     from .oauth_providers import oauth_provider
 
-    provider = oauth_provider(str(raw.get("provider") or "google"))
+    provider = oauth_provider(str(raw.get("provider") or default_provider))
     scopes = raw.get("scopes", provider.scopes)
     if isinstance(scopes, str):
         scopes = (scopes,)
@@ -252,7 +256,11 @@ def parse_config(raw: Mapping[str, Any], protocol: Protocol_, preset: Preset | N
     credentials = raw.get("credentials")
     # With a credentials provider, tokens come from it: the oauth section is then optional.
     needs_oauth_section = use_oauth and (credentials is None or raw.get("oauth") is not None)
-    oauth = _parse_oauth(raw.get("oauth"), ca_file) if needs_oauth_section else None
+    oauth = (
+        _parse_oauth(raw.get("oauth"), ca_file, preset.oauth_provider if preset else "google")
+        if needs_oauth_section
+        else None
+    )
     if credentials is not None and not isinstance(credentials, CredentialsProvider):
         raise ConfigurationError(
             "Configuration field 'credentials' must provide password() and access_token()", "credentials"
@@ -322,6 +330,14 @@ def config_from_env(kind: str, environ: Mapping[str, str] | None = None) -> dict
         if str(config.get("verify_ssl", "true")).strip().lower() in _FALSE:
             log.warning("%s_VERIFY_SSL=%s in the environment turns certificate verification off", prefix,
                         config["verify_ssl"])
+    elif kind == "outlook":
+        if env.get("OUTLOOK_USERNAME"):
+            config["username"] = env["OUTLOOK_USERNAME"]
+        refresh = env.get("OUTLOOK_REFRESH_TOKEN")
+        if env.get("MICROSOFT_CLIENT_ID") and refresh:
+            config["use_oauth"] = True
+            config["oauth"] = {"provider": "microsoft", "client_id": env["MICROSOFT_CLIENT_ID"],
+                               "refresh_token": refresh}
     else:
         if env.get("GMAIL_USERNAME"):
             config["username"] = env["GMAIL_USERNAME"]
@@ -341,6 +357,8 @@ def config_from_env(kind: str, environ: Mapping[str, str] | None = None) -> dict
             if kind == "smtp"
             else "IMAP_HOST, IMAP_USERNAME, IMAP_PASSWORD"
             if kind == "imap"
+            else "OUTLOOK_USERNAME, MICROSOFT_CLIENT_ID and OUTLOOK_REFRESH_TOKEN"
+            if kind == "outlook"
             else "GMAIL_USERNAME and GMAIL_PASSWORD (or GOOGLE_CLIENT_ID and GMAIL_REFRESH_TOKEN)"
         )
         raise ConfigurationError(f"No configuration given and no environment variables set: set {names}")

@@ -147,3 +147,41 @@ def make_message(subject: str, *, sender: str = "sender@example.test", to: str =
 def tmp_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def microsoft_identity(ca: TestCA) -> Iterator[Any]:
+    """login.microsoftonline.com's v2.0 endpoints on loopback (tests/servers/microsoft_oauth.py)."""
+    from tests.servers.microsoft_oauth import FakeMicrosoftIdentity
+
+    server = FakeMicrosoftIdentity(ca)
+    server.start()
+    yield server
+    server.stop()
+
+
+OUTLOOK_USER = "alice@outlook.com"
+OUTLOOK_USERS = {OUTLOOK_USER: "outlook-password-unused"}
+
+
+@pytest.fixture(scope="session")
+def outlook_dovecot(tmp_path_factory: pytest.TempPathFactory, ca: TestCA,
+                    microsoft_identity: Any) -> Iterator[DovecotServer]:
+    """Dovecot standing in for outlook.office365.com: XOAUTH2 checked against the Microsoft emulator."""
+    server = DovecotServer(tmp_path_factory.mktemp("outlook-dovecot"), ca, OUTLOOK_USERS,
+                           introspection_url=microsoft_identity.introspection_url)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def outlook_smtp(ca: TestCA, outlook_dovecot: DovecotServer, microsoft_identity: Any) -> Iterator[SMTPServer]:
+    """aiosmtpd standing in for smtp.office365.com: XOAUTH2 tokens checked against the Microsoft emulator."""
+    def validate(user: str, token: str) -> bool:
+        return bool(microsoft_identity.token_owner(token) == user)
+
+    server = SMTPServer(ca, OUTLOOK_USERS, lmtp_socket=outlook_dovecot.lmtp_socket, xoauth2_validator=validate)
+    server.start()
+    yield server
+    server.stop()

@@ -23,7 +23,7 @@ from imapclient.response_parser import parse_fetch_response
 from imapclient.util import to_bytes
 
 from ..base import BaseConnector
-from ..config import GMAIL_IMAP, Preset, ServerConfig
+from ..config import GMAIL_IMAP, OUTLOOK_IMAP, Preset, ServerConfig
 from ..exceptions import (
     AuthenticationError,
     ConnectionError,
@@ -670,6 +670,13 @@ class IMAPConnector(BaseConnector):
             log.warning("No Sent folder on %s: the sent message was not filed", self.config.address)
             return None
         return self.append_message(sent, message, flags=[SEEN])
+
+
+class OutlookIMAPConnector(IMAPConnector):
+    """IMAP with Outlook.com/Microsoft 365 settings (outlook.office365.com:993, TLS, Microsoft's OAuth tokens)."""
+
+    preset: ClassVar[Preset | None] = OUTLOOK_IMAP
+    env_kind = "outlook"
 
 
 class GmailIMAPConnector(IMAPConnector):

@@ -185,9 +185,22 @@ class OAuth2Manager:
                 )
         except OAuth2Error as exc:
             raise OAuthError(f"The token endpoint refused the authorization code: {exc.error}") from None
+        except Warning as changed:  # oauthlib: the granted scopes differ from the requested ones
+            token = self._scope_changed(changed)
         except requests.RequestException as exc:
             raise OAuthError(f"Could not reach the token endpoint {self.token_uri}: {type(exc).__name__}") from None
         return self._remember(token)
+
+    def _scope_changed(self, changed: Warning) -> dict[str, Any]:
+        """oauthlib raises a Warning carrying the token when the granted scopes differ from those asked. Microsoft
+        never echoes ``offline_access`` (nor ``openid``); any other missing scope means mail will not work."""
+        token = dict(getattr(changed, "token", None) or {})
+        scope = token.get("scope") or ""
+        granted = {str(s) for s in scope} if isinstance(scope, (list, tuple, set)) else set(str(scope).split())
+        missing = set(self.scopes) - granted - {"offline_access", "openid", "profile", "email"}
+        if not token.get("access_token") or missing:
+            raise OAuthError(f"The provider did not grant access to the mail scopes: {' '.join(sorted(missing))}")
+        return token
 
     def _remember(self, token: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
@@ -261,6 +274,8 @@ class OAuth2Manager:
             raise OAuthError(f"Could not reach the token endpoint {self.token_uri}: {type(exc).__name__}") from None
         try:
             token = dict(client.parse_request_body_response(response.text, scope=self.scopes))
+        except Warning as changed:
+            token = self._scope_changed(changed)
         except OAuth2Error as exc:
             if exc.error == "invalid_grant":
                 raise ReauthenticationRequired(

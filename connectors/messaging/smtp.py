@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..base import BaseConnector
-from ..config import GMAIL_SMTP, Preset
+from ..config import GMAIL_SMTP, OUTLOOK_SMTP, Preset
 from ..exceptions import (
     AuthenticationError,
     ConnectionError,
@@ -493,6 +493,16 @@ class GmailConnector(SMTPConnector):
 
     preset: ClassVar[Preset | None] = GMAIL_SMTP
     env_kind = "gmail"
+    server_saves_sent = True
+
+
+class OutlookConnector(SMTPConnector):
+    """SMTP with Outlook.com/Microsoft 365 settings (smtp.office365.com:587, STARTTLS, Microsoft's OAuth tokens).
+
+    Exchange Online files mail sent through SMTP AUTH in Sent Items itself."""
+
+    preset: ClassVar[Preset | None] = OUTLOOK_SMTP
+    env_kind = "outlook"
     server_saves_sent = True
 
 

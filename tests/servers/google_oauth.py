@@ -349,6 +349,23 @@ class FakeGoogleOAuth:
         return {"access_token": self._new_access_token(grant), "expires_in": self._expires_in(),
                 "refresh_token": grant.refresh_token, "scope": code.scope, "token_type": "Bearer"}
 
+    def _route(
+        self, method: str, path: str, query: dict[str, str], form: dict[str, str], authorization: str | None
+    ) -> tuple[int, dict[str, str], str, str]:
+        """(status, headers, body, content type) for one HTTPS request; callers hold the lock."""
+        json_type = "application/json; charset=utf-8"
+        if method == "GET" and path == "/o/oauth2/auth":
+            status, headers, body = self._authorize(query)
+            return status, headers, body, "text/html; charset=utf-8"
+        if method == "POST" and path == "/token":
+            return 200, {}, json.dumps(self._token(form, authorization)), json_type
+        if method == "POST" and path == "/revoke":
+            return 200, {}, json.dumps(self._revoke_request(query.get("token") or form.get("token"))), json_type
+        if path == "/tokeninfo":
+            info = self._tokeninfo(query.get("access_token") or form.get("access_token"))
+            return 200, {}, json.dumps(info), json_type
+        raise _error(404, "not_found", "Not Found")
+
     def _revoke_request(self, token: str | None) -> dict[str, Any]:
         grant = self._grant_of(token or "")
         if grant is None or grant.revoked:
@@ -455,17 +472,10 @@ class _Handler(BaseHTTPRequestHandler):
                     if not token and bearer.lower().startswith("bearer "):
                         token = bearer[7:].strip()
                     body = json.dumps(fake._introspect(token))
-                elif method == "GET" and parts.path == "/o/oauth2/auth":
-                    status, headers, body = fake._authorize(query)
-                    content_type = "text/html; charset=utf-8"
-                elif method == "POST" and parts.path == "/token":
-                    body = json.dumps(fake._token(form, self.headers.get("Authorization")))
-                elif method == "POST" and parts.path == "/revoke":
-                    body = json.dumps(fake._revoke_request(query.get("token") or form.get("token")))
-                elif parts.path == "/tokeninfo":
-                    body = json.dumps(fake._tokeninfo(query.get("access_token") or form.get("access_token")))
                 else:
-                    raise _error(404, "not_found", "Not Found")
+                    status, headers, body, content_type = fake._route(
+                        method, parts.path, query, form, self.headers.get("Authorization")
+                    )
             except _ReplyError as exc:
                 status, body = exc.status, json.dumps(exc.body)
         self._send(status, body, content_type, headers)
