@@ -394,7 +394,16 @@ class IMAPConnector(BaseConnector):
                 uidnext = max(top) + 1 if top else 1
             found: list[int] = []
             low = 1
-            while low < uidnext:
+            while True:
+                if low >= uidnext:
+                    # SELECT's UIDNEXT can lag (mail arriving, a lax server): while messages are still missing,
+                    # look up to the highest UID the server has now.
+                    if exists is None or len(found) >= exists:
+                        break
+                    top = client.search(["UID", "*"])
+                    if not top or max(top) < low:
+                        break
+                    uidnext = max(top) + 1
                 high = min(low + window - 1, uidnext - 1)
                 part = _search_window(client, esearch, low, high, window)
                 found.extend(part)

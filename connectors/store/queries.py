@@ -259,7 +259,7 @@ class ReadQueries:
         for chunk in chunks(list(keys)):
             for key, rowid in conn.execute(
                 f"SELECT thread_key, id FROM messages INDEXED BY messages_by_thread "
-                f"WHERE thread_key IN ({placeholders(len(chunk))}) AND folder_id = ? ORDER BY date, id",
+                f"WHERE thread_key IN ({placeholders(len(chunk))}) AND folder_id = ? ORDER BY thread_key, date, id",
                 (*chunk, folder_id),
             ):
                 members.setdefault(key, []).append(uid_of(rowid))

@@ -90,6 +90,7 @@ def test_every_uid_of_a_folder_past_the_line_limit(folder: list[int], connect: C
         assert esearch == (connect.__name__ == "with_esearch")  # both paths are really taken
         assert imap.all_uids(info["uidnext"], info["exists"]) == folder
         assert imap.all_uids() == folder  # without SELECT's numbers too
+        assert imap.all_uids(uidnext=100, exists=len(folder)) == folder  # a UIDNEXT that lags behind
         answered = folder[::5]
         imap.set_flags(answered, add=["\\Answered"])
         assert imap.search_among(folder, ["ANSWERED"]) == answered
