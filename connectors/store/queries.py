@@ -244,12 +244,13 @@ class ReadQueries:
                 params += [after[0], message_rowid(folder_id, after[1]) if after[1] else 0]
             sql += " ORDER BY t.latest_date DESC, t.latest_id DESC LIMIT ? OFFSET ?"
             rows = conn.execute(sql, (*params, limit, offset)).fetchall()
-            members = self._thread_members(conn, folder_id, [row[0] for row in rows])
+            # Most conversations are one message: only the others need their members read.
+            members = self._thread_members(conn, folder_id, [row[0] for row in rows if row[1] > 1])
         result = []
         for key, count, unread, latest_date, *summary in rows:
             latest = summary_from_row(tuple(summary))
-            result.append(ThreadSummary(key, count, unread, latest, tuple(members.get(key, ())),
-                                        (latest_date, latest.uid)))
+            uids = (latest.uid,) if count == 1 else tuple(members.get(key, ()))
+            result.append(ThreadSummary(key, count, unread, latest, uids, (latest_date, latest.uid)))
         return result
 
     @staticmethod
@@ -333,8 +334,8 @@ class ReadQueries:
         1. few full-text hits: fetch them by id and sort (they are few);
         2. otherwise walk the date index down to the date of the ``_PROBE``-th newest message; if that yields
            ``limit`` matches they are the newest ones (a dense criterion such as is:read, or a common word);
-        3. otherwise the matches are sparse: read them from the partial index of a rare criterion
-           (has:attachment, is:flagged, ...) or from the folder index for in:, and sort what is found;
+        3. otherwise the matches are sparse: walk the partial index of a rare criterion (has:attachment,
+           is:flagged, ...) newest first in each folder, or read the folder index for in:;
         4. otherwise walk the whole date index, as bounded by after:/before:.
         """
         order = f"ORDER BY m.date DESC, m.id DESC LIMIT {int(limit)}"
@@ -362,11 +363,21 @@ class ReadQueries:
         if len(probe) >= limit:
             return probe
         index = next((SPARSE_INDEXES[c.sql] for c in conditions if c.sql in SPARSE_INDEXES), None)
-        if index is None and any(c.sql == IN_FOLDER for c in conditions):
-            index = "messages_by_date"
-        return conn.execute(
-            f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {index or date_index} "
-            f"JOIN folders AS f ON f.id = m.folder_id WHERE {where} {order}", params).fetchall()
+        if index is None:
+            if any(c.sql == IN_FOLDER for c in conditions):
+                index = "messages_by_date"
+            return conn.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {index or date_index} "
+                f"JOIN folders AS f ON f.id = m.folder_id WHERE {where} {order}", params).fetchall()
+        # A partial index is ordered by (folder, date): within one folder the walk goes newest first and stops
+        # at ``limit`` matches of the other criteria; across folders, each folder is walked so and the newest
+        # of their answers kept.
+        in_one = f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {index} " \
+                 f"JOIN folders AS f ON f.id = m.folder_id WHERE {where} AND m.folder_id = ? {order}"
+        folder_ids = params[-1:] if in_folder else [row[0] for row in conn.execute("SELECT id FROM folders")]
+        rows = [row for folder_id in folder_ids for row in conn.execute(in_one, (*params, folder_id))]
+        rows.sort(key=lambda row: (row[2], row[0]), reverse=True)  # m.date, m.id
+        return rows[:limit]
 
 
 class StoreReader(ReadQueries):
