@@ -16,6 +16,10 @@ from connectors.store import MailStore, SortKey
 
 BATCH = 5000
 
+# Filling 100k summaries is the module's own setup: on a loaded 2-core machine it took 52 s of the default 120 s
+# hang timeout. The limit is for hangs, not for slowness.
+pytestmark = pytest.mark.timeout(600)
+
 
 def fill(store: MailStore, folder: str, count: int) -> None:
     summaries = list(realistic_summaries(count))

@@ -86,13 +86,14 @@ def test_tree_merges_changes_without_losing_nodes(qtmodeltester, store: MailStor
 
 
 def test_message_list_is_lazy_on_a_large_folder(qtmodeltester, store: MailStore) -> None:
-    store.add_messages("INBOX", list(realistic_summaries(100_000)))
+    # 20k rows show the laziness as well as 100k, in a fifth of the time (100k took 95 s of the 120 s timeout on a
+    # loaded machine); the 100k timings are measured by bench/timings. Here, what the model reads.
+    store.add_messages("INBOX", list(realistic_summaries(20_000)))
     model = MessageListModel(window=200)
-    # How long these take is measured by bench/timings; here, what they read.
     model.set_folder(store, "acct", "INBOX")
-    assert model.rowCount() == 100_000
+    assert model.rowCount() == 20_000
     assert model._cache == {}  # nothing read until a row is asked for
-    for row in range(50_000, 50_060):
+    for row in range(10_000, 10_060):
         assert model.index(row, Column.SUBJECT).data()
     assert len(model._cache) == 200  # one window
     dates = [model.index(row, 0).data(Roles.SUMMARY).date for row in range(0, 400)]
