@@ -18,7 +18,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from .accounts import Security, ServerSettings
-from .providers import DetectedSettings, expand_placeholders, is_google_host, split_address
+from .providers import DetectedSettings, expand_placeholders, is_google_host, is_microsoft_host, split_address
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,8 @@ def parse_autoconfig(data: bytes, email: str, *, source_url: str = "") -> Detect
         raise AutoconfigError("no usable IMAP and SMTP servers in the document")
     name = _text(provider, "displayName") or _text(provider, "displayShortName") or split_address(email)[1]
     gmail = is_google_host(imap.host)
+    microsoft = not gmail and is_microsoft_host(imap.host)
     return DetectedSettings(
-        imap=imap, smtp=smtp, source="autoconfig", provider_id="gmail" if gmail else None, provider_name=name,
-        oauth="google" if gmail else None, source_url=source_url,
+        imap=imap, smtp=smtp, source="autoconfig", provider_id="gmail" if gmail else "outlook" if microsoft else None,
+        provider_name=name, oauth="google" if gmail else "microsoft" if microsoft else None, source_url=source_url,
     )

@@ -1,11 +1,13 @@
-"""Google sign-in through the system browser: a single-use loopback listener and the operation that waits on it.
+"""Browser sign-in (Google, Microsoft: any provider of connectors.oauth_providers): a single-use loopback listener
+and the operation that waits on it.
 
-Google's installed-app flow: Facteur opens the consent page in the person's own browser (where they are
-already signed in, with their password manager and 2-step verification), and Google redirects the browser to
-``http://127.0.0.1:<random port>/`` where this listener waits. The answer must carry the ``state`` Facteur
-sent (else it is rejected: it does not belong to this sign-in); the code is then traded for tokens with the
-PKCE verifier only Facteur knows. The browser gets a short page telling the person they can go back to
-Facteur. The listener serves one sign-in, then closes; cancelling or timing out closes it too.
+The installed-app flow, as Google and the Microsoft identity platform both document it: Facteur opens the
+consent page in the person's own browser (where they are already signed in, with their password manager and 2-step
+verification), and the provider redirects the browser to ``http://127.0.0.1:<random port>/`` where this listener
+waits. The answer must carry the ``state`` Facteur sent (else it is rejected: it does not belong to this sign-in);
+the code is then traded for tokens with the PKCE verifier only Facteur knows. The browser gets a short page telling
+the person they can go back to Facteur. The listener serves one sign-in, then closes; cancelling or timing out
+closes it too.
 """
 
 from __future__ import annotations
@@ -110,14 +112,14 @@ class LoopbackListener(TCPServer):
         if host != f"127.0.0.1:{self.port}":
             return 400, _page(
                 QCoreApplication.translate("oauth_flow", "Bad request"),
-                QCoreApplication.translate("oauth_flow", "This address only answers Google's sign-in."),
+                QCoreApplication.translate("oauth_flow", "This address only answers Facteur's sign-in."),
                 False,
             )
         query = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
         if urlsplit(path).path != "/" or not ({"code", "error", "state"} & query.keys()):
             return 404, _page(
                 QCoreApplication.translate("oauth_flow", "Not found"),
-                QCoreApplication.translate("oauth_flow", "This address only answers Google's sign-in."),
+                QCoreApplication.translate("oauth_flow", "This address only answers Facteur's sign-in."),
                 False,
             )
         state = query.get("state")
@@ -126,14 +128,14 @@ class LoopbackListener(TCPServer):
                 "The answer from the browser does not belong to this sign-in (state mismatch): it was refused"
             )
         elif "error" in query:
-            reason = query["error"]
+            reason, provider = query["error"], self.manager.provider.name
             self.error = SignInRejected(
-                "You did not allow Facteur to use your Gmail account"
+                f"You did not allow Facteur to use your {provider} mail"
                 if reason == "access_denied"
-                else f"Google refused the sign-in: {reason}"
+                else f"{provider} refused the sign-in: {reason}"
             )
         elif not query.get("code"):
-            self.error = SignInRejected("Google's answer carries no authorization code")
+            self.error = SignInRejected(f"{self.manager.provider.name}'s answer carries no authorization code")
         else:
             try:
                 self.tokens = self.manager.exchange_code_for_tokens(query["code"], state)
@@ -197,5 +199,5 @@ def open_in_browser(url: str) -> bool:
     """Open ``url`` in the person's default browser; False when the desktop has none (then show the link)."""
     opened = QDesktopServices.openUrl(QUrl(url))
     if not opened:
-        log.warning("No browser could be opened for the Google sign-in")
+        log.warning("No browser could be opened for the sign-in")
     return bool(opened)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from connectors.oauth_providers import GOOGLE, OAuthProvider
+from connectors.oauth_providers import GOOGLE, MICROSOFT, OAuthProvider
 
 from .accounts import Security, ServerSettings
 
@@ -99,9 +99,6 @@ _APP_PASSWORD_NOTE = _note(QT_TRANSLATE_NOOP(
 _GMAIL_NOTE = _note(QT_TRANSLATE_NOOP(
     "providers", "Without Google sign-in, Gmail needs an app password (it requires 2-Step Verification on your "
                  "Google account)."))
-_OUTLOOK_NOTE = _note(QT_TRANSLATE_NOOP(
-    "providers", "Microsoft is turning off password sign-in for Outlook.com mail apps: if your password is refused, "
-                 "create an app password."))
 _GMX_NOTE = _note(QT_TRANSLATE_NOOP("providers", "Turn on \"POP3/IMAP access\" in GMX's web mail settings first."))
 
 BUILTIN_PROVIDERS: tuple[Provider, ...] = (
@@ -111,8 +108,7 @@ BUILTIN_PROVIDERS: tuple[Provider, ...] = (
     Provider("outlook", "Outlook.com", (
         "outlook.com", "outlook.fr", "hotmail.com", "hotmail.fr", "hotmail.co.uk", "hotmail.de", "hotmail.it",
         "hotmail.es", "hotmail.be", "live.com", "live.fr", "live.co.uk", "live.be", "msn.com", "passport.com"),
-             _ssl("outlook.office365.com"), _starttls("smtp-mail.outlook.com"),
-             note=_OUTLOOK_NOTE, help_url="https://account.live.com/proofs/AppPassword"),
+             *_oauth_servers(MICROSOFT), oauth=MICROSOFT.id),
     Provider("yahoo", "Yahoo Mail", (
         "yahoo.com", "yahoo.fr", "yahoo.co.uk", "yahoo.de", "yahoo.it", "yahoo.es", "ymail.com", "rocketmail.com"),
              _ssl("imap.mail.yahoo.com"), _ssl("smtp.mail.yahoo.com", 465),
@@ -192,6 +188,12 @@ def guess_settings(email: str) -> DetectedSettings:
         smtp=ServerSettings(f"smtp.{domain}", 587, "starttls", email.strip()),
         source="guess",
     )
+
+
+def is_microsoft_host(host: str) -> bool:
+    """A Microsoft 365 domain's autoconfig points at Exchange Online: it signs in with Microsoft."""
+    host = host.lower().rstrip(".")
+    return host in ("outlook.office365.com", "smtp.office365.com", "smtp-mail.outlook.com", "outlook.office.com")
 
 
 def is_google_host(host: str) -> bool:

@@ -6,6 +6,7 @@ plain text (or there is none), :func:`secure_backend_available` says so, and the
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -20,6 +21,8 @@ from .accounts import APP_NAME, Account
 
 SERVICE = APP_NAME
 _INSECURE_BACKENDS = ("PlaintextKeyring", "EncryptedKeyring", "fail.Keyring", "null.Keyring")
+
+log = logging.getLogger(__name__)
 
 
 def _writing_backend() -> keyring.backend.KeyringBackend:
@@ -93,6 +96,7 @@ class KeyringCredentials:
         self._on_reauth_needed = on_reauth_needed
         self._manager_factory = manager_factory or _default_manager
         self._manager: OAuth2Manager | None = None
+        self._stored_refresh: str | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -114,14 +118,24 @@ class KeyringCredentials:
                     self._reauth()
                     raise ReauthenticationRequired(f"{username} is not signed in: sign in again in the browser")
                 self._manager = self._manager_factory(self.account, refresh)
+                self._stored_refresh = refresh
             manager = self._manager
         try:
-            return manager.get_access_token(force_refresh=force_refresh)
+            token = manager.get_access_token(force_refresh=force_refresh)
         except ReauthenticationRequired:
             with self._lock:
                 self._manager = None
             self._reauth()
             raise
+        rotated = manager.refresh_token
+        if rotated and rotated != self._stored_refresh:
+            # Microsoft issues a new refresh token with each refresh: keep the newest, which lives longest.
+            try:
+                store_secret(self.account.id, "refresh-token", rotated)
+                self._stored_refresh = rotated
+            except SecretsUnavailable as exc:  # the one stored still works until it expires: say so, go on
+                log.warning("The renewed sign-in of %s could not be kept: %s", self.account.email, exc)
+        return token
 
     def _reauth(self) -> None:
         if self._on_reauth_needed is not None:

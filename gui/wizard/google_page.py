@@ -1,4 +1,5 @@
-"""The Gmail page: "Sign in with Google" in the browser, or an app password for those who prefer one."""
+"""The browser sign-in page (Gmail, Outlook.com/Microsoft 365): "Sign in with Google/Microsoft", or for Gmail an
+app password for those who prefer one (Microsoft no longer accepts passwords from mail apps)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,11 @@ class GooglePage(QWizardPage):
         super().__init__(parent)
         self.draft = draft
         self.setObjectName("googlePage")
-        self.setTitle(self.tr("Sign in to Gmail"))
         self.panel = GoogleSignInPanel(services, self)
         self.panel.signedIn.connect(self._signed_in)
         self.panel.busyChanged.connect(self._busy_changed)
 
-        rule = QFrame(self)
+        self.rule = rule = QFrame(self)
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
         self.app_password_heading = QLabel(self.tr("<b>Or use an app password</b>"), self)
@@ -37,7 +37,7 @@ class GooglePage(QWizardPage):
         self.app_password_edit.setAccessibleName(self.tr("App password"))
         self.app_password_edit.setPlaceholderText("xxxx xxxx xxxx xxxx")
         self.app_password_edit.textChanged.connect(self.completeChanged)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow(self.tr("&App password:"), self.app_password_edit)
 
         layout = QVBoxLayout(self)
@@ -50,15 +50,26 @@ class GooglePage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        self.setSubTitle(
-            self.tr("Facteur signs in to {email} through Google, in your browser.").format(email=self.draft.email)
-        )
         detected = self.draft.detected
+        provider_id = (detected.oauth if detected is not None else None) or "google"
+        provider = self.panel.services.oauth_provider(provider_id)
+        service = (detected.provider_name if detected is not None else "") or provider.name
+        self.setTitle(self.tr("Sign in to {service}").format(service=service))
+        self.setSubTitle(
+            self.tr("Facteur signs in to {email} through {provider}, in your browser.").format(
+                email=self.draft.email, provider=provider.name)
+        )
+        passwords = provider_id == "google"  # Microsoft turned off passwords (even app passwords) for mail apps
+        for widget in (self.app_password_heading, self.app_password_note, self.app_password_edit, self.rule):
+            widget.setVisible(passwords)
+        self.form.setRowVisible(self.app_password_edit, passwords)
+        if not passwords:
+            self.app_password_edit.clear()
         self.app_password_note.setText(note_html(detected.note, detected.help_url) if detected else "")
-        if self.panel.email != self.draft.email:
+        if self.panel.email != self.draft.email or self.panel.provider_id != provider_id:
             self.panel.reset()
             self.panel.email = self.draft.email
-        self.panel.provider_id = (detected.oauth if detected is not None else None) or "google"
+        self.panel.provider_id = provider_id
         self.panel.refresh_client()
 
     def cleanupPage(self) -> None:

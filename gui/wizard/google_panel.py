@@ -1,6 +1,7 @@
-"""The "Sign in with Google" panel: opens the browser, waits (with Cancel and a time limit), reports the tokens.
+"""The "Sign in with Google/Microsoft" panel (any provider of connectors.oauth_providers): opens the browser,
+waits (with Cancel and a time limit), reports the tokens.
 
-Used by the wizard's Gmail page and by the "sign in again" dialog. While it waits, a loopback listener in a
+Used by the wizard's sign-in page and by the "sign in again" dialog. While it waits, a loopback listener in a
 worker thread expects the browser's redirect (see :mod:`gui.oauth_flow`); the GUI never blocks.
 """
 
@@ -81,36 +82,23 @@ class GoogleSignInPanel(QWidget):
 
     def _build_idle(self) -> QWidget:
         page = QWidget(self)
-        self.sign_in_button = QPushButton(self.tr("Sign in with Google"), page)
+        self.sign_in_button = QPushButton(page)
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setStyleSheet(SIGN_IN_STYLE)
         self.sign_in_button.clicked.connect(self.start)
-        explanation = hint_label(
-            self.tr(
-                "Your browser opens Google's sign-in page. Facteur never sees your Google "
-                "password; Google gives it a key to your mail that you can revoke at any "
-                "time."
-            ),
-            page,
-        )
+        self.explanation = explanation = hint_label("", page)
         self.error_label = QLabel(page)
         self.error_label.setObjectName("signInError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
 
-        self.client_box = QGroupBox(self.tr("Google needs to know which app is asking"), page)
+        self.client_box = QGroupBox(page)
         self.client_box.setObjectName("googleClientBox")
-        client_text = QLabel(
-            self.tr(
-                "Google asks every mail app to register an OAuth client. Choose the <i>client_secret.json</i> file "
-                "of a “Desktop app” client from Google Cloud Console, or enter its ID and secret (they can also "
-                "come from the GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET environment variables)."
-            ),
-            self.client_box,
-        )
+        self.client_text = client_text = QLabel(self.client_box)
         client_text.setWordWrap(True)
-        choose = QPushButton(self.tr("Choose client_secret.json…"), self.client_box)
+        client_text.setOpenExternalLinks(True)
+        self.choose_button = choose = QPushButton(self.tr("Choose client_secret.json…"), self.client_box)
         choose.setObjectName("chooseClientFileButton")
         choose.clicked.connect(self._choose_client_file)
         self.client_id_edit = QLineEdit(self.client_box)
@@ -127,6 +115,7 @@ class GoogleSignInPanel(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("Client ID:"), self.client_id_edit)
         form.addRow(self.tr("Client secret:"), self.client_secret_edit)
+        self.client_form = form
         choose_row = QHBoxLayout()
         choose_row.addWidget(choose)
         choose_row.addStretch(1)
@@ -156,13 +145,7 @@ class GoogleSignInPanel(QWidget):
         page = QWidget(self)
         page.setObjectName("signInWaiting")
         heading = QLabel(self.tr("<b>Continue in your browser</b>"), page)
-        text = QLabel(
-            self.tr(
-                "Sign in to Google there and allow Facteur to use your mail. Then come back here: "
-                "Facteur goes on by itself."
-            ),
-            page,
-        )
+        self.waiting_text = text = QLabel(page)
         text.setWordWrap(True)
         busy = QProgressBar(page)
         busy.setRange(0, 0)
@@ -232,7 +215,37 @@ class GoogleSignInPanel(QWidget):
     def client(self) -> ClientRegistration | None:
         return self.services.find_client(self.provider_id)
 
+    def provider_name(self) -> str:
+        return self.services.oauth_provider(self.provider_id).name
+
+    def _apply_provider(self) -> None:
+        """The texts that name the provider, and the client fields it needs (Microsoft's client has no secret)."""
+        name = self.provider_name()
+        self.sign_in_button.setText(self.tr("Sign in with {provider}").format(provider=name))
+        self.explanation.setText(self.tr(
+            "Your browser opens {provider}'s sign-in page. Facteur never sees your {provider} password; "
+            "{provider} gives it a key to your mail that you can revoke at any time.").format(provider=name))
+        self.waiting_text.setText(self.tr(
+            "Sign in to {provider} there and allow Facteur to use your mail. Then come back here: "
+            "Facteur goes on by itself.").format(provider=name))
+        self.client_box.setTitle(self.tr("{provider} needs to know which app is asking").format(provider=name))
+        google = self.provider_id == "google"
+        if google:
+            self.client_text.setText(self.tr(
+                "Google asks every mail app to register an OAuth client. Choose the <i>client_secret.json</i> file "
+                "of a “Desktop app” client from Google Cloud Console, or enter its ID and secret (they can also "
+                "come from the GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET environment variables)."))
+        else:
+            self.client_text.setText(self.tr(
+                "This copy of Facteur was built without a Microsoft application ID: register a public client "
+                "(<a href=\"{url}\">as Microsoft explains</a>, platform “Mobile and desktop applications”, redirect "
+                "http://localhost) and enter its application ID here, or set MICROSOFT_CLIENT_ID."
+            ).format(url=self.services.oauth_provider(self.provider_id).help_url))
+        self.choose_button.setVisible(google)
+        self.client_form.setRowVisible(self.client_secret_edit, google)
+
     def refresh_client(self) -> None:
+        self._apply_provider()
         has_client = self.client() is not None
         self.client_box.setVisible(not has_client)
         self.sign_in_button.setEnabled(has_client)
@@ -304,8 +317,8 @@ class GoogleSignInPanel(QWidget):
         if not open_in_browser(self._url):
             self.link_label.setText(
                 self.tr(
-                    'No browser could be opened. Open this link yourself: <a href="{url}">sign in with Google</a>'
-                ).format(url=self._url)
+                    'No browser could be opened. Open this link yourself: <a href="{url}">sign in with {provider}</a>'
+                ).format(url=self._url, provider=html.escape(self.provider_name()))
             )
             self.link_label.show()
 
@@ -337,7 +350,8 @@ class GoogleSignInPanel(QWidget):
             return
         self._end()
         self.manager = self._pending_manager
-        self.done_label.setText(self.tr("✓ Signed in with Google as {email}.").format(email=self.email))
+        self.done_label.setText(self.tr("✓ Signed in with {provider} as {email}.").format(
+            provider=self.provider_name(), email=self.email))
         self.stack.setCurrentIndex(2)
         self.signedIn.emit(tokens)
 

@@ -168,6 +168,6 @@ class IdentityPage(QWizardPage):
         detected = self.draft.detected
         if detected is None or "none" in (detected.imap.security, detected.smtp.security):
             return PAGE_MANUAL
-        if detected.oauth == "google":
+        if detected.oauth:  # Google or Microsoft: the browser sign-in page
             return PAGE_GOOGLE
         return PAGE_SETTINGS

@@ -17,7 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
-from connectors.oauth_providers import GOOGLE, OAUTH_PROVIDERS
+from connectors.oauth_providers import GOOGLE, MICROSOFT, OAUTH_PROVIDERS
 from gui.accounts import AccountStore, config_dir
 from gui.autoconfig import AutoconfigClient
 from gui.providers import Provider, ProviderTable, ServerTemplate
@@ -88,14 +88,17 @@ def gmail_table(fake_gmail: FakeGmailIMAP, smtp_server: Any) -> ProviderTable:
 
 
 @pytest.fixture
-def services(ca: Any, google_oauth: Any) -> WizardServices:
-    """No network beyond loopback: an empty autoconfig list (tests that need one set it), the fake Google."""
+def services(ca: Any, google_oauth: Any, microsoft_identity: Any) -> WizardServices:
+    """No network beyond loopback: an empty autoconfig list (tests that need one set it), the fake Google and
+    Microsoft identity platforms."""
     return WizardServices(
         autoconfig=AutoconfigClient((), verify=str(ca.cert_path)),
         oauth_providers={
             **OAUTH_PROVIDERS,
             "google": replace(GOOGLE, auth_uri=google_oauth.auth_uri, token_uri=google_oauth.token_uri,
                               revoke_uri=google_oauth.revoke_uri),
+            "microsoft": replace(MICROSOFT, auth_uri=microsoft_identity.auth_uri,
+                                 token_uri=microsoft_identity.token_uri),
         },
         oauth_ca_file=str(ca.cert_path),
         sign_in_timeout=60, connection_timeout=10,

@@ -153,6 +153,31 @@ def test_gmail_pages(make_wizard: Any, services: WizardServices, fake_gmail: Any
     assert panel.client_box.isVisibleTo(panel) and not panel.sign_in_button.isEnabled()
 
 
+def test_outlook_pages(make_wizard: Any, services: WizardServices, browser: ScriptedBrowser, qtbot: QtBot,
+                       microsoft_identity: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    microsoft_identity.register_client("facteur-outlook-test")
+    monkeypatch.setenv("MICROSOFT_CLIENT_ID", "facteur-outlook-test")
+    driver = make_wizard(services)
+    driver.identity("Alice Martin", "alice@outlook.com")
+    driver.wait_page(PAGE_GOOGLE)
+    shoot(qtbot, driver.wizard, "wizard-12-outlook")
+    page = driver.wizard.google_page
+    assert page.panel.sign_in_button.isEnabled() and not page.app_password_edit.isVisibleTo(page)
+    browser.behaviour = "ignore"
+    page.panel.sign_in_button.click()
+    shoot(qtbot, driver.wizard, "wizard-13-outlook-waiting")
+    page.panel.cancel()
+
+    monkeypatch.delenv("MICROSOFT_CLIENT_ID")
+    services.find_client = lambda _provider: None
+    driver = make_wizard(services)
+    driver.identity("Alice Martin", "alice@hotmail.fr")
+    driver.wait_page(PAGE_GOOGLE)
+    shoot(qtbot, driver.wizard, "wizard-14-outlook-no-client")
+    panel = driver.wizard.google_page.panel
+    assert panel.client_box.isVisibleTo(panel) and not panel.client_secret_edit.isVisibleTo(panel)
+
+
 def test_accounts_dialogs(qtbot: QtBot, store: AccountStore, services: WizardServices,
                           google_client_env: str) -> None:
     def account(email: str, name: str, auth: str = "password") -> Account:

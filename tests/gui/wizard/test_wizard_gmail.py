@@ -119,7 +119,7 @@ def test_access_denied_in_the_browser(make_wizard: Any, gmail_services: WizardSe
     google_oauth.deny_next_consent = True
     panel.sign_in_button.click()
     qtbot.waitUntil(lambda: panel.error_label.isVisibleTo(panel), timeout=15000)
-    assert "You did not allow Facteur to use your Gmail account" in panel.error_label.text()
+    assert "You did not allow Facteur to use your Google mail" in panel.error_label.text()
     browser.wait()
     assert browser.last.status == 400 and "Sign-in failed" in browser.last.page
     assert driver.wizard.currentId() == PAGE_GOOGLE and driver.wizard.draft.tokens is None
