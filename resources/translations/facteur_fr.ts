@@ -1346,7 +1346,7 @@ Les rouvrir&#xa0;?</translation>
     <name>GooglePage</name>
     <message>
         <source>Sign in to Gmail</source>
-        <translation>Connexion à Gmail</translation>
+        <translation type="vanished">Connexion à Gmail</translation>
     </message>
     <message>
         <source>&lt;b&gt;Or use an app password&lt;/b&gt;</source>
@@ -1361,23 +1361,31 @@ Les rouvrir&#xa0;?</translation>
         <translation>Mot de passe d&apos;&amp;application&#xa0;:</translation>
     </message>
     <message>
+        <source>Sign in to {service}</source>
+        <translation>Connexion à {service}</translation>
+    </message>
+    <message>
+        <source>Facteur signs in to {email} through {provider}, in your browser.</source>
+        <translation>Facteur se connecte à {email} via {provider}, dans votre navigateur.</translation>
+    </message>
+    <message>
         <source>Facteur signs in to {email} through Google, in your browser.</source>
-        <translation>Facteur se connecte à {email} par Google, dans votre navigateur.</translation>
+        <translation type="vanished">Facteur se connecte à {email} par Google, dans votre navigateur.</translation>
     </message>
 </context>
 <context>
     <name>GoogleSignInPanel</name>
     <message>
         <source>Sign in with Google</source>
-        <translation>Se connecter avec Google</translation>
+        <translation type="vanished">Se connecter avec Google</translation>
     </message>
     <message>
         <source>Your browser opens Google&apos;s sign-in page. Facteur never sees your Google password; Google gives it a key to your mail that you can revoke at any time.</source>
-        <translation>Votre navigateur ouvre la page de connexion de Google. Facteur ne voit jamais votre mot de passe Google&#xa0;; Google lui donne une clé d&apos;accès à vos messages, que vous pouvez révoquer à tout moment.</translation>
+        <translation type="vanished">Votre navigateur ouvre la page de connexion de Google. Facteur ne voit jamais votre mot de passe Google&#xa0;; Google lui donne une clé d&apos;accès à vos messages, que vous pouvez révoquer à tout moment.</translation>
     </message>
     <message>
         <source>Google needs to know which app is asking</source>
-        <translation>Google doit savoir quelle application le demande</translation>
+        <translation type="vanished">Google doit savoir quelle application le demande</translation>
     </message>
     <message>
         <source>Google asks every mail app to register an OAuth client. Choose the &lt;i&gt;client_secret.json&lt;/i&gt; file of a “Desktop app” client from Google Cloud Console, or enter its ID and secret (they can also come from the GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET environment variables).</source>
@@ -1405,7 +1413,7 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>Sign in to Google there and allow Facteur to use your mail. Then come back here: Facteur goes on by itself.</source>
-        <translation>Connectez-vous à Google et autorisez Facteur à utiliser vos messages. Revenez ensuite ici&#xa0;: Facteur continue tout seul.</translation>
+        <translation type="vanished">Connectez-vous à Google et autorisez Facteur à utiliser vos messages. Revenez ensuite ici&#xa0;: Facteur continue tout seul.</translation>
     </message>
     <message>
         <source>&amp;Open the browser again</source>
@@ -1424,6 +1432,26 @@ Les rouvrir&#xa0;?</translation>
         <translation>Se reco&amp;nnecter</translation>
     </message>
     <message>
+        <source>Sign in with {provider}</source>
+        <translation>Se connecter avec {provider}</translation>
+    </message>
+    <message>
+        <source>Your browser opens {provider}&apos;s sign-in page. Facteur never sees your {provider} password; {provider} gives it a key to your mail that you can revoke at any time.</source>
+        <translation>Votre navigateur ouvre la page de connexion de {provider}. Facteur ne voit jamais votre mot de passe {provider}&#xa0;; {provider} lui donne une clé d&apos;accès à votre courrier, que vous pouvez révoquer à tout moment.</translation>
+    </message>
+    <message>
+        <source>Sign in to {provider} there and allow Facteur to use your mail. Then come back here: Facteur goes on by itself.</source>
+        <translation>Connectez-vous à {provider} dans le navigateur et autorisez Facteur à utiliser votre courrier. Revenez ensuite ici&#xa0;: Facteur continue tout seul.</translation>
+    </message>
+    <message>
+        <source>{provider} needs to know which app is asking</source>
+        <translation>{provider} doit savoir quelle application le demande</translation>
+    </message>
+    <message>
+        <source>This copy of Facteur was built without a Microsoft application ID: register a public client (&lt;a href=&quot;{url}&quot;&gt;as Microsoft explains&lt;/a&gt;, platform “Mobile and desktop applications”, redirect http://localhost) and enter its application ID here, or set MICROSOFT_CLIENT_ID.</source>
+        <translation>Cette copie de Facteur a été construite sans identifiant d&apos;application Microsoft&#xa0;: enregistrez un client public (&lt;a href=&quot;{url}&quot;&gt;comme Microsoft l&apos;explique&lt;/a&gt;, plateforme «&#xa0;Applications mobiles et de bureau&#xa0;», redirection http://localhost) et saisissez ici son identifiant d&apos;application, ou définissez MICROSOFT_CLIENT_ID.</translation>
+    </message>
+    <message>
         <source>Choose the client secret file</source>
         <translation>Choisir le fichier du secret client</translation>
     </message>
@@ -1436,8 +1464,16 @@ Les rouvrir&#xa0;?</translation>
         <translation>Saisissez l&apos;identifiant du client.</translation>
     </message>
     <message>
+        <source>No browser could be opened. Open this link yourself: &lt;a href=&quot;{url}&quot;&gt;sign in with {provider}&lt;/a&gt;</source>
+        <translation>Aucun navigateur n&apos;a pu être ouvert. Ouvrez ce lien vous-même&#xa0;: &lt;a href=&quot;{url}&quot;&gt;se connecter avec {provider}&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>✓ Signed in with {provider} as {email}.</source>
+        <translation>✓ Connecté avec {provider} en tant que {email}.</translation>
+    </message>
+    <message>
         <source>No browser could be opened. Open this link yourself: &lt;a href=&quot;{url}&quot;&gt;sign in with Google&lt;/a&gt;</source>
-        <translation>Aucun navigateur n&apos;a pu être ouvert. Ouvrez ce lien vous-même&#xa0;: &lt;a href=&quot;{url}&quot;&gt;se connecter avec Google&lt;/a&gt;</translation>
+        <translation type="vanished">Aucun navigateur n&apos;a pu être ouvert. Ouvrez ce lien vous-même&#xa0;: &lt;a href=&quot;{url}&quot;&gt;se connecter avec Google&lt;/a&gt;</translation>
     </message>
     <message>
         <source>This sign-in expires in {minutes}:{seconds:02d}.</source>
@@ -1445,7 +1481,7 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>✓ Signed in with Google as {email}.</source>
-        <translation>✓ Connecté avec Google en tant que {email}.</translation>
+        <translation type="vanished">✓ Connecté avec Google en tant que {email}.</translation>
     </message>
     <message>
         <source>&lt;b&gt;The sign-in did not complete.&lt;/b&gt; {detail}</source>
@@ -2942,7 +2978,11 @@ Y garder votre mot de passe malgré tout&#xa0;? Sinon, installez GNOME Keyring o
     </message>
     <message>
         <source>This address only answers Google&apos;s sign-in.</source>
-        <translation>Cette adresse ne sert qu&apos;à la connexion Google.</translation>
+        <translation type="vanished">Cette adresse ne sert qu&apos;à la connexion Google.</translation>
+    </message>
+    <message>
+        <source>This address only answers Facteur&apos;s sign-in.</source>
+        <translation>Cette adresse ne répond qu&apos;à la connexion de Facteur.</translation>
     </message>
     <message>
         <source>Not found</source>
@@ -2973,7 +3013,7 @@ Y garder votre mot de passe malgré tout&#xa0;? Sinon, installez GNOME Keyring o
     </message>
     <message>
         <source>Microsoft is turning off password sign-in for Outlook.com mail apps: if your password is refused, create an app password.</source>
-        <translation>Microsoft supprime la connexion par mot de passe pour les applications de messagerie Outlook.com&#xa0;: si votre mot de passe est refusé, créez un mot de passe d&apos;application.</translation>
+        <translation type="vanished">Microsoft supprime la connexion par mot de passe pour les applications de messagerie Outlook.com&#xa0;: si votre mot de passe est refusé, créez un mot de passe d&apos;application.</translation>
     </message>
     <message>
         <source>Turn on &quot;POP3/IMAP access&quot; in GMX&apos;s web mail settings first.</source>
