@@ -43,6 +43,22 @@ def secure_backend_available() -> bool:
     return not any(name.endswith(bad) for bad in _INSECURE_BACKENDS) and _writing_backend().priority > 0
 
 
+def _backend_failures() -> tuple[type[BaseException], ...]:
+    """What a keyring call can raise when the store is unreachable: keyring's own errors, and on Linux the Secret
+    Service library's and the D-Bus socket's, which keyring lets through (a daemon gone, a connection cut)."""
+    failures: list[type[BaseException]] = [keyring.errors.KeyringError, OSError]
+    try:
+        from secretstorage.exceptions import SecretStorageException
+    except ImportError:  # not on this platform
+        pass
+    else:
+        failures.append(SecretStorageException)
+    return tuple(failures)
+
+
+_FAILURES = _backend_failures()
+
+
 def _key(account_id: str, kind: str) -> str:
     return f"{account_id}:{kind}"
 
@@ -50,7 +66,7 @@ def _key(account_id: str, kind: str) -> str:
 def store_secret(account_id: str, kind: str, value: str) -> None:
     try:
         keyring.set_password(SERVICE, _key(account_id, kind), value)
-    except keyring.errors.KeyringError as exc:
+    except _FAILURES as exc:
         raise SecretsUnavailable(f"The keyring refused to store the {kind}: {type(exc).__name__}",
                                  locked=isinstance(exc, keyring.errors.KeyringLocked)) from None
 
@@ -61,7 +77,7 @@ def load_secret(account_id: str, kind: str) -> str | None:
     except keyring.errors.KeyringLocked:
         raise SecretsUnavailable("The keyring is locked, and its unlock prompt was dismissed or could not be shown: "
                                  "unlock it to let Facteur read the password") from None
-    except keyring.errors.KeyringError as exc:
+    except _FAILURES as exc:
         raise SecretsUnavailable(f"The keyring could not be read: {type(exc).__name__}", locked=False) from None
 
 
@@ -78,7 +94,7 @@ def delete_secrets(account_id: str) -> None:
             keyring.delete_password(SERVICE, _key(account_id, kind))
         except keyring.errors.PasswordDeleteError:
             pass
-        except keyring.errors.KeyringError as exc:
+        except _FAILURES as exc:
             raise SecretsUnavailable(f"The keyring could not delete a secret: {type(exc).__name__}",
                                      locked=isinstance(exc, keyring.errors.KeyringLocked)) from None
 

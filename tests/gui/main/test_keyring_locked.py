@@ -95,3 +95,14 @@ def test_missing_keyring_is_said_plainly_and_nothing_is_sent(account_store: Any,
     assert len(smtp_server.auth_log) == logins
     problem = describe_account_problem(info.value, "Alice")
     assert problem.kind == "keyring" and "No keyring" in problem.title and "waits" in problem.text
+
+
+def test_keyring_service_gone_is_unavailable_not_a_crash(account_store: Any, tmp_path: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Secret Service's bus gone (the daemon died, the session ended): keyring lets the D-Bus library's error
+    through; the credentials provider still answers with SecretsUnavailable, which every worker handles."""
+    account = account_store.accounts[0]
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-such-bus")
+    with pytest.raises(SecretsUnavailable) as info:
+        KeyringCredentials(account).password(account.email, account.imap.host)
+    assert not info.value.locked
