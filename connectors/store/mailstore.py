@@ -29,8 +29,10 @@ class MailStore(FolderWrites, CommandQueue):
     Queue: ``enqueue``, ``pending``, ``command``, ``complete``, ``fail``, ``rollback``.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        super().__init__(Path(path))
+    def __init__(self, path: str | os.PathLike[str], *, check: bool = True) -> None:
+        """Open (creating if needed) the store at ``path``; ``check`` reads the whole file first (quick_check) and
+        raises StoreCorruptError if it is damaged — see also ``check_integrity`` and ``open_store``."""
+        super().__init__(Path(path), check=check)
 
     @classmethod
     def for_account(cls, account_id: str) -> MailStore:

@@ -31,15 +31,16 @@ class OpenedStore:
     reason: str = ""
 
 
-def open_store(path: str | os.PathLike[str]) -> OpenedStore:
+def open_store(path: str | os.PathLike[str], *, check: bool = True) -> OpenedStore:
     """Open the store at ``path``; if it is damaged (found at open, or marked while in use), move it aside and start
     an empty one, which the next sync fills from the server. Other failures (disk full, permissions) raise
-    :class:`~connectors.store.StoreError` as usual."""
+    :class:`~connectors.store.StoreError` as usual. With ``check=False`` the whole-file check is left to the
+    caller (``store.check_integrity()``, in a worker thread); a file that is not a database is still found."""
     path = Path(path)
     if damage_marker(path).exists():
         return _rebuild(path, "it was found damaged while in use")
     try:
-        return OpenedStore(MailStore(path))
+        return OpenedStore(MailStore(path, check=check))
     except StoreCorruptError as exc:
         return _rebuild(path, str(exc))
 

@@ -15,17 +15,11 @@ from .queries import ReadQueries
 from .schema import migrate
 
 
-def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
-    """``PRAGMA quick_check`` at open: a damaged file can open, sync and search while returning wrong or missing
-    rows; finding it here lets the store be rebuilt before anything is read from it."""
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
-    if problems != ["ok"]:
-        conn.close()
-        raise StoreCorruptError(
-            f"The mail store {path} is damaged ({'; '.join(map(str, problems))[:300]}); Facteur rebuilds it from "
-            "the server",
-            path,
-        )
+def _damage_found(conn: sqlite3.Connection) -> str:
+    """What ``PRAGMA quick_check`` found wrong ("" when the file is sound). A damaged file can open, sync and
+    search while returning wrong or missing rows; this reads every page to find it before anything is trusted."""
+    problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+    return "" if problems == ["ok"] else "; ".join(problems)[:300]
 
 
 class WriterBase(ReadQueries):
@@ -36,7 +30,7 @@ class WriterBase(ReadQueries):
     same connection (and lock): other threads should read through ``open_reader()`` handles instead.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, check: bool = True) -> None:
         try:
             conn = open_writer(path)
         except sqlite3.Error as error:
@@ -44,7 +38,10 @@ class WriterBase(ReadQueries):
         except OSError as error:  # preparing the file (folders, permissions) failed
             raise StoreError(f"Could not open the mail store {path}: {error}") from error
         try:
-            _check_integrity(conn, path)
+            damage = _damage_found(conn) if check else ""
+            if damage:
+                conn.close()
+                raise StoreCorruptError(f"The mail store {path} is damaged ({damage})", path)
             migrate(conn)
         except sqlite3.Error as error:
             conn.close()
@@ -129,6 +126,19 @@ class WriterBase(ReadQueries):
             self._conn.execute("RELEASE facteur_nested")
         else:
             self._conn.execute("ROLLBACK")
+
+    def check_integrity(self) -> None:
+        """Read the whole file (``PRAGMA quick_check``); raise :class:`StoreCorruptError`, and mark the store for
+        rebuilding at its next open, if it is damaged. For stores opened with ``check=False`` (the check takes
+        about a second per 100 MB, better spent in a worker thread than where the store is opened)."""
+        with self._write_lock:
+            try:
+                damage = _damage_found(self._conn)
+            except sqlite3.Error as error:
+                raise store_error(f"Checking the mail store {self._path} failed: {error}", error, self._path) from error
+        if damage:
+            raise store_error(f"The mail store {self._path} is damaged ({damage})",
+                              sqlite3.DatabaseError("database disk image is malformed"), self._path)
 
     def close(self) -> None:
         """Close the writer connection (open readers stay usable until they are closed)."""

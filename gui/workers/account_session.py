@@ -69,7 +69,8 @@ class AccountSession(QObject):
         self.rebuilt: OpenedStore | None = None
         """Set when the store was found damaged at open and replaced by an empty one (the sync refills it)."""
         if store is None:
-            opened = open_store(default_store_path(account.id))
+            # The whole-file check runs first thing in the worker (start()): it reads every page of the file.
+            opened = open_store(default_store_path(account.id), check=False)
             store = opened.store
             self.rebuilt = opened if opened.moved_aside is not None else None
         self.store = store
@@ -115,6 +116,8 @@ class AccountSession(QObject):
 
     def start(self) -> None:
         self.worker.start()
+        # Damage found here reaches the window through the worker's storeDamaged signal.
+        self.worker.submit(lambda _op, engine: engine.store.check_integrity(), "check the store", INTERACTIVE)
         self.sync_all()
         self._resync.start()
         if self.idle is not None:

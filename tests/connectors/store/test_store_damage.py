@@ -63,6 +63,11 @@ def test_damage_inside_the_file_is_found_at_open(tmp_path: Path) -> None:
     with pytest.raises(StoreCorruptError) as caught:
         MailStore(path)
     assert caught.value.path == path
+    damage_marker(path).unlink(missing_ok=True)
+    with MailStore(path, check=False) as unchecked:  # the check can be left to a worker thread...
+        with pytest.raises(StoreCorruptError):
+            unchecked.check_integrity()
+    assert damage_marker(path).exists(), "...which marks the store for the next open"
     opened = open_store(path)
     try:
         assert opened.moved_aside is not None and opened.moved_aside.stat().st_size == pages * PAGE

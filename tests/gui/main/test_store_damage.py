@@ -122,3 +122,25 @@ def test_damage_found_in_use_offers_to_rebuild(window: Any, qtbot: Any, store_pa
     session = made.sessions[made.accounts.accounts[0].id]
     qtbot.waitUntil(lambda: _inbox_count(session) == 1, timeout=15_000)
     assert session.store.search("refilled")[0].subject == "Refilled"
+
+
+def test_damage_inside_the_file_is_found_by_the_workers_first_check(window: Any, qtbot: Any, store_path: Path,
+                                                                     dovecot: Any) -> None:
+    dovecot.seed(ALICE, "INBOX", [make_message("Refilled")])
+    with MailStore(store_path) as store:
+        store.upsert_folders([((b"\\HasNoChildren",), b"/", "INBOX")])
+        store.add_messages("INBOX", list(realistic_summaries(3000)))
+    pages = store_path.stat().st_size // 4096
+    with store_path.open("r+b") as file:  # a bad sector in the middle of the file
+        file.seek(pages // 2 * 4096)
+        file.write(b"\xa5" * 4096 * 3)
+    made = window()  # the window opens at once: the whole-file check is the worker's first job
+    assert _notice(made, "damaged") is None
+    made.show()
+    made.start()
+    qtbot.waitUntil(lambda: _notice(made, "is damaged") is not None, timeout=15_000)
+    rebuild = next(b for b in _notice(made, "is damaged").findChildren(QPushButton) if b.text() == "Rebuild Now")
+    rebuild.click()
+    qtbot.waitUntil(lambda: _notice(made, "was damaged") is not None, timeout=10_000)
+    session = made.sessions[made.accounts.accounts[0].id]
+    qtbot.waitUntil(lambda: _inbox_count(session) == 1, timeout=15_000)
