@@ -43,6 +43,7 @@ bench:
 	scripts/install-system-deps.sh bench
 	$(MAKE) $(VENV)/.installed
 	$(PY) bench/store_bench.py
+	$(PY) -m bench.scale_bench
 	$(PY) -m bench.sync_bench
 	$(MAKE) bench-timings
 
