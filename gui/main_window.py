@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         self.search_field.searchRequested.connect(self.search)
         self.opener.markRead.connect(lambda account, folder, uid: self.commands.mark_read(account, folder, [uid]))
         self.commands.messagesLeaving.connect(self.opener.forget)
+        self.commands.messagesLeaving.connect(self._select_next_after)
         self.reader.linkActivated.connect(self.open_link)
         self.reader.writeTo.connect(lambda address: self.local.compose(to=[address]))
         self.reader.allowSenderRemote.connect(self.settings.allow_remote_content)
@@ -462,6 +463,10 @@ class MainWindow(QMainWindow):
             self._use_threaded(True)
 
     # -- the selected messages ---------------------------------------------------------------------------------
+
+    def _select_next_after(self, account_id: str, folder: str, uids: list[int]) -> None:
+        if (account_id, folder) == self.location:
+            self.messages.select_next_after(uids)
 
     def _selection_changed(self, uids: list[int]) -> None:
         account_id, folder = self.location

@@ -204,6 +204,44 @@ class MessageListView(QTableView):
         self.scrollTo(index)
         return True
 
+    def select_next_after(self, leaving: list[int]) -> None:
+        """The selected messages are about to leave the list (deleted, archived, moved): select the row below them,
+        or the one above at the end, as Thunderbird does, so the next Delete has something to act on."""
+        model = self.message_model()
+        selection = self.selectionModel()
+        if model is None or selection is None:
+            return
+        gone = set(leaving)
+        rows = sorted(index.row() for index in selection.selectedRows())
+        if not rows or not all(set(self.uids_of(model.index(row, 0))) <= gone for row in rows):
+            return  # what leaves is not what the person has selected (e.g. a drag of other rows)
+
+        def staying(row: int) -> bool:
+            uids = self.uids_of(model.index(row, 0))
+            return bool(uids) and not set(uids) <= gone
+
+        count = model.rowCount()
+        target = next((row for row in range(rows[-1] + 1, count) if staying(row)), None)
+        if target is None:
+            target = next((row for row in range(rows[0] - 1, -1, -1) if staying(row)), None)
+        if target is None:
+            selection.clearSelection()
+            return
+        column = max(self.currentIndex().column(), 0)
+        index = model.index(target, column)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home and End go to the first and last message (a table would move across the columns)."""
+        model = self.message_model()
+        cursor = QAbstractItemView.CursorAction
+        if model is not None and model.rowCount() and action in (cursor.MoveHome, cursor.MoveEnd):
+            column = max(self.currentIndex().column(), 0)
+            return model.index(0 if action == cursor.MoveHome else model.rowCount() - 1, column)
+        return super().moveCursor(action, modifiers)
+
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         if not self._restoring:
             self.selectionChangedUids.emit(self.selected_uids())
