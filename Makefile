@@ -45,6 +45,7 @@ bench:
 	$(PY) bench/store_bench.py
 	$(PY) -m bench.scale_bench
 	$(PY) -m bench.sync_bench
+	$(PY) -m bench.quit_bench
 	$(MAKE) bench-timings
 
 # The timing targets that tests must not assert (they would fail on a loaded machine): a table, and a failure

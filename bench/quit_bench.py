@@ -12,6 +12,7 @@ the 2 s target, and exits 1 if a state missed it. Nothing here runs in the test 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -174,7 +175,11 @@ def _message(subject: str, body: str = "Hello") -> bytes:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", help="run the states whose name contains this text")
+    parser.add_argument("--verbose", action="store_true", help="log how each quit went")
     args = parser.parse_args()
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(relativeCreated)8.0f %(threadName)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="facteur-quit-bench-") as folder:
         bench = Bench(Path(folder))
         try:
@@ -183,6 +188,8 @@ def main() -> int:
                                 ("Mid-sync (5,000 headers, 10 ms RTT)", bench.mid_sync),
                                 ("Mid-send of a 25 MB message", bench.mid_send),
                                 ("Writing (a composer with unsaved text)", bench.writing)):
+                if args.only and args.only.lower() not in name.lower():
+                    continue
                 times = [state() for _ in range(args.runs)]
                 rows.append((name, max(times), statistics.median(times)))
         finally:

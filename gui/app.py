@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .single_instance import InstanceGuard
 
 log = logging.getLogger(__name__)
+LEFTOVER_GRACE_S = 3.0  # after the window closed, for a worker that outlived the quit budget
 
 
 def create_application(argv: Sequence[str]) -> QCoreApplication:
@@ -164,16 +165,18 @@ def _run(arguments: list[str], guard: InstanceGuard) -> int:
 
 
 def _end_if_threads_are_left(code: int) -> None:
-    """After quitting: if a worker outlived the quit budget (stuck in a DNS lookup), end the process now.
+    """After quitting: a worker that outlived the quit budget (a long batch, a DNS lookup) gets a little more time,
+    the window being closed already; if it still runs, end the process now.
 
     Its QThread is still referenced (see :mod:`gui.workers.quitting`); tearing the interpreter down would destroy
-    it while it runs, which makes Qt abort. Everything else is saved and closed by then; the stuck work is in the
+    it while it runs, which makes Qt abort. SQLite rolls back the transaction it may be in, and its work is in the
     state the next start resumes from.
     """
-    from .workers.quitting import leftovers
+    from .workers.quitting import finish_leftovers
 
-    if leftovers():
-        log.warning("Ending Facteur with %d worker(s) still busy", leftovers())
+    left = finish_leftovers(LEFTOVER_GRACE_S)
+    if left:
+        log.warning("Ending Facteur with %d worker(s) still busy", left)
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

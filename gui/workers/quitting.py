@@ -30,7 +30,10 @@ class Stoppable(Protocol):
     def wait(self, deadline: float) -> bool: ...
 
 
-_kept: list[object] = []
+_kept: dict[Stoppable, Callable[[], None] | None] = {}
+"""Parts still running after their budget, with what to release (close their stores) once they end."""
+
+GRACE_FRACTION = 1 / 3  # of the budget, to stop without breaking anything (log out, end the message being sent)
 
 
 def stop_all(parts: Sequence[Stoppable], budget_s: float) -> list[Stoppable]:
@@ -38,42 +41,63 @@ def stop_all(parts: Sequence[Stoppable], budget_s: float) -> list[Stoppable]:
     start = time.monotonic()
     for part in parts:
         part.request_stop()
-    graceful = start + budget_s / 2
-    running = [part for part in parts if not part.wait(graceful)]
+    running = [part for part in parts if not part.wait(start + budget_s * GRACE_FRACTION)]
     for part in running:
         part.interrupt()
-    deadline = start + budget_s
-    left = [part for part in running if not part.wait(deadline)]
+    interrupted = time.monotonic()
+    left = [part for part in running if not part.wait(start + budget_s)]
+    log.info("Quit: %d part(s) stopped in %.2f s, %d interrupted then, %d stopped %.2f s later, %d left",
+             len(parts) - len(running), interrupted - start, len(running), len(running) - len(left),
+             time.monotonic() - interrupted, len(left))
     for part in left:
-        log.warning("%s did not stop within %.1f s; Facteur ends without waiting for it", type(part).__name__,
+        log.warning("%s did not stop within %.1f s; the window closes without waiting for it", type(part).__name__,
                     budget_s)
     keep(left)
     return left
 
 
-def keep(objects: Sequence[object]) -> None:
-    """Hold objects whose threads still run until they end (or the process does)."""
-    _kept.extend(objects)
+def keep(parts: Sequence[Stoppable]) -> None:
+    """Hold parts whose threads still run until they end (or the process does)."""
+    for part in parts:
+        _kept.setdefault(part, None)
 
 
 def release_when_stopped(part: Stoppable, release: Callable[[], None], parent: QObject) -> None:
-    """Call ``release`` (close the part's stores) once a part that outlived the quit budget has ended, if the
-    event loop still runs by then; and stop keeping it."""
+    """Call ``release`` (close the part's stores) once a part that outlived the quit budget has ended: by a poll
+    while the event loop still runs, else in :func:`finish_leftovers`."""
+    _kept[part] = release
     poll = QTimer(parent)
     poll.setInterval(50)
 
     def check() -> None:
-        if part.wait(time.monotonic()):
+        if part not in _kept:
             poll.stop()
             poll.deleteLater()
-            if part in _kept:
-                _kept.remove(part)
-            release()
+        elif part.wait(time.monotonic()):
+            poll.stop()
+            poll.deleteLater()
+            _released(part)
 
     poll.timeout.connect(check)
     poll.start()
 
 
+def _released(part: Stoppable) -> None:
+    release = _kept.pop(part, None)
+    if release is not None:
+        release()
+
+
+def finish_leftovers(timeout_s: float) -> int:
+    """After the window has closed: give parts still running ``timeout_s`` more to end, release those that did,
+    and return how many are still running (the process must then end without tearing them down)."""
+    deadline = time.monotonic() + timeout_s
+    for part in list(_kept):
+        if part.wait(deadline):
+            _released(part)
+    return len(_kept)
+
+
 def leftovers() -> int:
-    """How many parts were left running at quit (0 after every clean quit)."""
+    """How many parts are still running after their quit budget (0 after every clean quit)."""
     return len(_kept)
