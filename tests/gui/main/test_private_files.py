@@ -112,6 +112,7 @@ def test_every_file_is_private_after_a_realistic_run(fresh_home: Path, dovecot: 
     window.settings.sync()
 
     written = {path.relative_to(fresh_home).as_posix() for path in fresh_home.rglob("*") if path.is_file()}
+    assert not list(fresh_home.rglob("*-wal")), "a clean quit closes every store (the logs are folded back)"
     for expected in ("store.sqlite3", "outbox.sqlite3", "drafts.sqlite3", "accounts.json",
                      f"{account.id}.pem", "google_client.json", "ui.ini"):
         assert any(name.endswith("/" + expected) for name in written), (expected, sorted(written))
