@@ -326,7 +326,7 @@ class MessagePage(QWebEnginePage):
 
     def createWindow(self, _kind: QWebEnginePage.WebWindowType) -> QWebEnginePage:
         """A link with target=_blank: catch its URL in a page that is never shown, and hand it out."""
-        popup = _PopupCatcher(self.profile(), self._view)
+        popup = _PopupCatcher(self.profile(), self._view, self)
         self._popups.append(popup)
         popup.caught.connect(lambda: self._popups.remove(popup) if popup in self._popups else None)
         return popup
@@ -335,8 +335,9 @@ class MessagePage(QWebEnginePage):
 class _PopupCatcher(QWebEnginePage):
     caught = Signal()
 
-    def __init__(self, profile: QWebEngineProfile, view: HtmlMessageView) -> None:
-        super().__init__(profile, view)
+    def __init__(self, profile: QWebEngineProfile, view: HtmlMessageView, owner: MessagePage) -> None:
+        # A child of the message's page, so it never outlives the profile it shares with that page.
+        super().__init__(profile, owner)
         self._view = view
 
     def acceptNavigationRequest(self, url: QUrl | str, kind: QWebEnginePage.NavigationType,
