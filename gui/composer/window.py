@@ -12,7 +12,9 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
+    QShowEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -105,6 +107,8 @@ class ComposerWindow(QMainWindow):
         self._ever_touched = False
         self._dirty = False
         self._server_dirty = False
+        self._saved = False  # kept with Save (Ctrl+S) and unchanged since: closing does not ask again
+        self._placed = False
         self._loading = True
         self._signature_at_end = False
 
@@ -139,6 +143,12 @@ class ComposerWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self._build_toolbar()
+        # Keyboard order as the person reads the header: To (then its Cc/Bcc buttons), Cc, Bcc, Subject, the body.
+        header = self.header
+        chain = [header.sender_box, header.to_field, header.cc_button, header.bcc_button, header.cc_field,
+                 header.bcc_field, header.subject_field, self.editor.text_edit]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
         self.setAcceptDrops(True)
         self._drop_filter = _FileDropFilter(self)
@@ -200,6 +210,11 @@ class ComposerWindow(QMainWindow):
             QCoreApplication.translate("ComposerWindow", "Send without formatting (no HTML part)")
         )
         self.plain_action.toggled.connect(self._plain_toggled)
+        self.close_action = QAction(QCoreApplication.translate("ComposerWindow", "Close"), self)
+        self.close_action.setShortcuts([*QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
+                                        QKeySequence(Qt.Key.Key_Escape)])
+        self.close_action.triggered.connect(self.close)
+        self.addAction(self.close_action)
         for action in (self.send_action, self.attach_action, self.save_action):
             bar.addAction(action)
         bar.addSeparator()
@@ -433,6 +448,7 @@ class ComposerWindow(QMainWindow):
             return
         self._dirty = True
         self._server_dirty = True
+        self._saved = False
         self._ever_touched = True
         self._update_title()
 
@@ -527,6 +543,7 @@ class ComposerWindow(QMainWindow):
         self._dirty = self._server_dirty = True
         self.autosave()
         self.save_to_server()
+        self._saved = True
         self.statusBar().showMessage(QCoreApplication.translate("ComposerWindow", "Draft saved"), 4000)
 
     def keep_as_draft_and_close(self) -> None:
@@ -641,6 +658,26 @@ class ComposerWindow(QMainWindow):
             lines.append(line)
         return "\n".join(lines)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._placed:
+            self._placed = True
+            self._fit_on_screen()
+
+    def _fit_on_screen(self) -> None:
+        """The whole window, title bar included, on the screen it opens on (a small screen shrinks it)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        self.resize(min(self.width(), available.width() - extra_w), min(self.height(), available.height() - extra_h))
+        frame = self.frameGeometry()
+        left = min(max(frame.left(), available.left()), available.right() - frame.width() + 1)
+        top = min(max(frame.top(), available.top()), available.bottom() - frame.height() + 1)
+        self.move(max(left, available.left()), max(top, available.top()))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._decide_close(event)
         if event.isAccepted():
@@ -650,7 +687,7 @@ class ComposerWindow(QMainWindow):
         if self._finished:
             event.accept()
             return
-        if not self._ever_touched and self._from_storage:
+        if (not self._ever_touched and self._from_storage) or self._saved:
             self.postbox.drafts.mark_saved(self._draft.id)  # reopened and left as it was: still a draft
             self._stop()
             event.accept()

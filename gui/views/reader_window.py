@@ -51,7 +51,8 @@ class ReaderWindow(QMainWindow):
         toolbar.addAction(icon("save"), translate("ReaderWindow", "Save Attachments…"),
                           self.reader.attachments.save_all_interactively)
         close = toolbar.addAction(translate("ReaderWindow", "Close"), self.close)
-        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        # Escape too, as a dialog: a message opened to be read is closed as quickly.
+        close.setShortcuts([*QKeySequence.keyBindings(QKeySequence.StandardKey.Close), QKeySequence("Escape")])
         self.addToolBar(toolbar)
         self.message: DisplayedMessage = displayed(key, parse_message(raw))
         allowed = remote_allowed_for(self.message, settings.allows_remote_content) if settings is not None else False

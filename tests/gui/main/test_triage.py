@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from gui.models.message_columns import Column
 from gui.models.roles import Roles
@@ -105,3 +106,19 @@ def test_home_end_and_page_keys_walk_the_list(make_window: Any, dovecot: Any, qt
     QTest.keyClick(view, Qt.Key.Key_PageDown)
     qtbot.waitUntil(lambda: view.currentIndex().row() == 59, timeout=5000)
     assert len(selected_subjects(window)) == 1
+
+
+def test_escape_closes_a_message_window(make_window: Any, dovecot: Any, qtbot: Any) -> None:
+    seed_six(dovecot)
+    window = make_window()
+    ready(window, qtbot, 6)
+    click_subject(window, qtbot, "Message 3")
+    QTest.keyClick(window.messages, Qt.Key.Key_Return)  # opens it in its own window
+    qtbot.waitUntil(lambda: len(window._reader_windows) == 1, timeout=10000)  # noqa: SLF001
+    reader = window._reader_windows[0]  # noqa: SLF001
+    qtbot.waitExposed(reader)
+    reader.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is reader, timeout=5000)
+    QTest.keyClick(reader, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window._reader_windows == [], timeout=5000)  # noqa: SLF001
+    assert window.isVisible()
