@@ -1066,6 +1066,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Envoyer sans mise en forme (pas de partie HTML)</translation>
     </message>
     <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
