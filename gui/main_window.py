@@ -32,6 +32,7 @@ from connectors.store import SearchQueryError, StoreError
 from .accounts import APP_NAME, Account, AccountStore
 from .errors import describe_account_problem, describe_error
 from .models.mailbox_tree import LOCAL_ACCOUNT_ID, MailboxTreeModel
+from .models.message_columns import Column
 from .models.message_list import MessageListModel
 from .models.roles import Roles
 from .models.store_loader import StoreLoader
@@ -189,6 +190,8 @@ class MainWindow(QMainWindow):
         self.tree_model.messagesDropped.connect(
             lambda account, folder, uids, target: self.commands.move(account, folder, uids, target))
         self.messages.selectionChangedUids.connect(self._selection_changed)
+        for signal in (self.list_model.modelReset, self.list_model.rowsInserted, self.list_model.rowsRemoved):
+            signal.connect(self._show_counts)
         self.messages.flagToggled.connect(
             lambda uids, starred: self.commands.set_starred(*self.location, uids, starred))
         self.messages.openRequested.connect(self.open_in_window)
@@ -209,6 +212,7 @@ class MainWindow(QMainWindow):
             self.relay.messagesChanged.connect(model.messages_changed)
             self.relay.messagesRemoved.connect(model.messages_removed)
             self.relay.folderReset.connect(model.folder_reset)
+            model.dataChanged.connect(self._sync_star)
         self.relay.messagesRemoved.connect(self.opener.forget)
         self.relay.messagesAdded.connect(self._announce_new_mail)
         self.status.cancelRequested.connect(lambda: [s.cancel_sync() for s in self.sessions.values()])
@@ -335,7 +339,9 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, *_args: object) -> None:
         index = self.tree_model.folder_index(*self.location) if self.location[1] else None
-        if index is None or not index.isValid():
+        if self.list_model.search_query and self.messages.message_model() is self.list_model:
+            self.status.set_search_count(self.list_model.rowCount())
+        elif index is None or not index.isValid():
             self.status.set_folder_counts(None)
         else:
             self.status.set_folder_counts(index.data(Roles.TOTAL_COUNT), index.data(Roles.UNREAD_COUNT))
@@ -382,11 +388,13 @@ class MainWindow(QMainWindow):
             self.location = (account_id, folder)
             self.status.set_folder_counts(None)
             self.local.show_page(folder)
+            self._update_title()
             self._update_actions()
             return True
         session = self.sessions.get(account_id)
         if session is None or not folder:
             self.location = (account_id, "")
+            self._update_title()
             self.status.set_folder_counts(None)
             self._current_model().clear()
             self.server_search.search_changed()
@@ -399,6 +407,7 @@ class MainWindow(QMainWindow):
                 return False
             return True  # select_folder came back here through folderSelected
         self.location = (account_id, folder)
+        self._update_title()
         self.search_field.clear_search()
         self.server_search.search_changed()
         recipients = self._special_use(session, folder) in ("sent", "drafts")
@@ -412,6 +421,18 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_counts()
         return True
+
+    def _update_title(self) -> None:
+        """The folder being shown, then its account, as other mail clients title their window."""
+        index = self.tree_model.folder_index(*self.location) if self.location[1] else None
+        if index is None or not index.isValid():
+            self.setWindowTitle(APP_NAME)
+            return
+        parts = [self.tree_model.node(index).label]
+        session = self.sessions.get(self.location[0])
+        if session is not None and len(self.sessions) > 1:
+            parts.append(session.account.label)
+        self.setWindowTitle(" — ".join([*parts, APP_NAME]))
 
     @staticmethod
     def _special_use(session: AccountSession, folder: str) -> str | None:
@@ -461,6 +482,10 @@ class MainWindow(QMainWindow):
         self.search_field.show_problem(None)
         if not query and self.settings.threaded:
             self._use_threaded(True)
+        self._show_counts()
+        # The reader follows the list as it is now: the selected message, or none (the threaded view starts
+        # with nothing selected).
+        self._selection_changed(self.messages.selected_uids())
 
     # -- the selected messages ---------------------------------------------------------------------------------
 
@@ -477,11 +502,18 @@ class MainWindow(QMainWindow):
             summary = self._summary_at(rows[0])
             if summary is not None:
                 self.opener.open(session, folder, summary)
-                self.actions.flag.setChecked(summary.flagged)
         elif session is not None:
             self.opener.clear(translate("MainWindow", "No message selected") if not uids else
                               translate("MainWindow", "%n message(s) selected", None, len(uids)))
+        self._sync_star()
         self._update_actions()
+
+    def _sync_star(self, *_args: object) -> None:
+        """The Star button is on when every selected message is starred (as the list shows them, at once)."""
+        selection = self.messages.selectionModel()
+        rows = selection.selectedRows(Column.FLAG) if selection is not None else []
+        self.actions.flag.setChecked(bool(rows) and len(rows) <= 5000
+                                     and all(index.data(Roles.IS_FLAGGED) for index in rows))
 
     def _summary_at(self, index: Any) -> Any:
         model = self._current_model()

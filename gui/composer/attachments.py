@@ -17,18 +17,10 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QK
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QListWidget, QListWidgetItem, QMenu, QStyle, QWidget
 
 from connectors.messaging.compose import Attachment
+from gui.models.formatting import data_size
 
 # What the reader puts on the clipboard or in a drag for one attachment (see attachment_mime_data).
 ATTACHMENT_MIME = "application/x-facteur-attachment"
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 def encoded_size(raw_size: int) -> int:
@@ -166,9 +158,9 @@ class AttachmentList(QListWidget):
             self._items.append(attachment)
             item = QListWidgetItem(
                 type_icon(attachment.content_type, attachment.filename),
-                f"{attachment.filename}  ({human_size(len(attachment.data))})",
+                f"{attachment.filename}  ({data_size(len(attachment.data))})",
             )
-            item.setToolTip(f"{attachment.filename}\n{attachment.content_type}\n{human_size(len(attachment.data))}")
+            item.setToolTip(f"{attachment.filename}\n{attachment.content_type}\n{data_size(len(attachment.data))}")
             self.addItem(item)
         if attachments:
             self.changed.emit()

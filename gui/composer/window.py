@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
 from connectors.exceptions import MessageError
 from connectors.messaging.compose import Attachment
 from connectors.outbox import Draft, DraftAttachment
+from gui.models.formatting import data_size
 
 from .attachments import (
     AttachmentList,
     attachments_from_mime,
     carries_files,
     encoded_size,
-    human_size,
     load_paths,
     local_paths,
 )
@@ -383,8 +383,8 @@ class ComposerWindow(QMainWindow):
         self.attachment_pane.setVisible(bool(items))
         total = self.attachment_list.total_size()
         self.attachment_summary.setText(
-            QCoreApplication.translate("ComposerWindow", "{count} attachment(s), {size} in all").format(
-                count=len(items), size=human_size(total)
+            QCoreApplication.translate("ComposerWindow", "%n attachment(s), %1 in all", None, len(items)).replace(
+                "%1", data_size(total)
             )
         )
         self._update_size_warning()
@@ -408,14 +408,14 @@ class ComposerWindow(QMainWindow):
                     "ComposerWindow",
                     "This message would be about {size}, over the {limit} this account accepts: "
                     "remove attachments, or share big files by link.",
-                ).format(size=human_size(size), limit=human_size(limit)),
+                ).format(size=data_size(size), limit=data_size(limit)),
                 "error",
             )
         elif size > limit * 0.8:
             self.notice.show_message(
                 QCoreApplication.translate(
                     "ComposerWindow", "This message is about {size}, close to the {limit} this account accepts."
-                ).format(size=human_size(size), limit=human_size(limit)),
+                ).format(size=data_size(size), limit=data_size(limit)),
                 "warning",
             )
         elif self.notice.property("size"):
@@ -610,7 +610,7 @@ class ComposerWindow(QMainWindow):
             found.append(
                 QCoreApplication.translate(
                     "ComposerWindow", "The message is too large for this account ({size}, at most {limit})."
-                ).format(size=human_size(self.estimated_size()), limit=human_size(self.size_limit()))
+                ).format(size=data_size(self.estimated_size()), limit=data_size(self.size_limit()))
             )
         return found
 

@@ -125,6 +125,10 @@ class MailStatusBar(QStatusBar):
             text += ", " + translate("MailStatusBar", "%1 unread").replace("%1", locale.toString(unread))
         self.folder_counts.setText(text)
 
+    def set_search_count(self, found: int) -> None:
+        """How many messages the search shows."""
+        self.folder_counts.setText(translate("MailStatusBar", "%Ln message(s) found", None, found))
+
     def remove_account(self, account_id: str) -> None:
         indicator = self._indicators.pop(account_id, None)
         if indicator is not None:

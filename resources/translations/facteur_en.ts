@@ -12,12 +12,29 @@
     </message>
 </context>
 <context>
+    <name>ComposerWindow</name>
+    <message numerus="yes">
+        <source>%n attachment(s), %1 in all</source>
+        <translation>
+            <numerusform>%n attachment, %1 in all</numerusform>
+            <numerusform>%n attachments, %1 in all</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MailStatusBar</name>
     <message numerus="yes">
         <source>%Ln message(s)</source>
         <translation>
             <numerusform>%Ln message</numerusform>
             <numerusform>%Ln messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln message(s) found</source>
+        <translation>
+            <numerusform>%Ln message found</numerusform>
+            <numerusform>%Ln messages found</numerusform>
         </translation>
     </message>
 </context>

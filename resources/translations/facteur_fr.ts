@@ -1073,6 +1073,13 @@ Les rouvrir&#xa0;?</translation>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
+    <message numerus="yes">
+        <source>%n attachment(s), %1 in all</source>
+        <translation>
+            <numerusform>%n pièce jointe, %1 au total</numerusform>
+            <numerusform>%n pièces jointes, %1 au total</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Draft saved</source>
         <translation>Brouillon enregistré</translation>
@@ -1115,7 +1122,7 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>{count} attachment(s), {size} in all</source>
-        <translation>{count} pièce(s) jointe(s), {size} au total</translation>
+        <translation type="vanished">{count} pièce(s) jointe(s), {size} au total</translation>
     </message>
     <message>
         <source>No subject</source>
@@ -1865,6 +1872,13 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>%1 unread</source>
         <translation>non lus&#xa0;: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln message(s) found</source>
+        <translation>
+            <numerusform>%Ln message trouvé</numerusform>
+            <numerusform>%Ln messages trouvés</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -59,7 +59,7 @@ def test_files_dropped_anywhere_become_attachments(tmp_path: Path, account_store
     assert len(composer.attachment_list.attachments()) == 3
     assert composer.attachment_pane.isVisible()
     labels = [composer.attachment_list.item(i).text() for i in range(composer.attachment_list.count())]
-    assert labels[0].startswith("rapport été.pdf") and "KB" in labels[0]
+    assert labels[0].startswith("rapport été.pdf") and "kB" in labels[0]  # one size formatter everywhere
     assert "3 attachment(s)" in composer.attachment_summary.text()
 
 

@@ -122,3 +122,43 @@ def test_escape_closes_a_message_window(make_window: Any, dovecot: Any, qtbot: A
     QTest.keyClick(reader, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window._reader_windows == [], timeout=5000)  # noqa: SLF001
     assert window.isVisible()
+
+
+def test_title_search_count_star_and_escape(make_window: Any, dovecot: Any, qtbot: Any) -> None:
+    from gui.i18n import install_translations, remove_translations
+
+    app = QApplication.instance()
+    install_translations(app, "en")  # the English plural forms: "1 message found", not "1 message(s) found"
+    try:
+        seed_six(dovecot)
+        window = make_window()
+        ready(window, qtbot, 6)
+        assert window.windowTitle().startswith("Inbox — ")
+        window.actions.threaded.setChecked(True)
+        qtbot.waitUntil(lambda: window.messages.model() is window.thread_model
+                        and window.thread_model.rowCount() == 6, timeout=5000)
+        click_subject(window, qtbot, "Message 5")
+        assert not window.actions.flag.isChecked()
+        QTest.keyClick(window.messages, Qt.Key.Key_S)  # star it: the button shows it
+        qtbot.waitUntil(window.actions.flag.isChecked, timeout=5000)
+        click_subject(window, qtbot, "Message 4")
+        assert not window.actions.flag.isChecked()
+        click_subject(window, qtbot, "Message 5")
+        assert window.actions.flag.isChecked()
+
+        window.search_field.setFocus()
+        qtbot.keyClicks(window.search_field, "subject:\"Message 3\"")
+        QTest.keyClick(window.search_field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.status.folder_counts.text() == "1 message found", timeout=10000)
+        click_subject(window, qtbot, "Message 3")
+        qtbot.waitUntil(lambda: window.opener.current is not None
+                        and window.opener.current[2] == window.messages.selected_uids()[0], timeout=5000)
+        QTest.keyClick(window.search_field, Qt.Key.Key_Escape)  # back to the conversations
+        qtbot.waitUntil(lambda: window.messages.model() is window.thread_model
+                        and window.thread_model.rowCount() == 6, timeout=5000)
+        selected = window.messages.selected_uids()
+        # The reader shows what is selected, or nothing: never a message the list no longer points at.
+        assert (window.opener.current is None) if not selected else (window.opener.current[2] in selected)
+        assert window.status.folder_counts.text().startswith("6 messages")
+    finally:
+        remove_translations(app)
