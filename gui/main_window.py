@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.tree_model.messagesDropped.connect(
             lambda account, folder, uids, target: self.commands.move(account, folder, uids, target))
         self.messages.selectionChangedUids.connect(self._selection_changed)
+        self.tree_model.dataChanged.connect(self._show_counts)  # the counts, Local Folders' too, as they change
         for signal in (self.list_model.modelReset, self.list_model.rowsInserted, self.list_model.rowsRemoved):
             signal.connect(self._show_counts)
         self.messages.flagToggled.connect(
@@ -341,6 +342,8 @@ class MainWindow(QMainWindow):
         index = self.tree_model.folder_index(*self.location) if self.location[1] else None
         if self.list_model.search_query and self.messages.message_model() is self.list_model:
             self.status.set_search_count(self.list_model.rowCount())
+        elif index is not None and index.isValid() and self.location[0] == LOCAL_ACCOUNT_ID:
+            self.status.set_local_count(self.location[1], index.data(Roles.TOTAL_COUNT) or 0)
         elif index is None or not index.isValid():
             self.status.set_folder_counts(None)
         else:
@@ -386,9 +389,9 @@ class MainWindow(QMainWindow):
         """Show a folder's messages (or a Local Folders page); False if there is no such folder."""
         if account_id == LOCAL_ACCOUNT_ID:
             self.location = (account_id, folder)
-            self.status.set_folder_counts(None)
             self.local.show_page(folder)
             self._update_title()
+            self._show_counts()
             self._update_actions()
             return True
         session = self.sessions.get(account_id)

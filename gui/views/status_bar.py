@@ -125,6 +125,16 @@ class MailStatusBar(QStatusBar):
             text += ", " + translate("MailStatusBar", "%1 unread").replace("%1", locale.toString(unread))
         self.folder_counts.setText(text)
 
+    def set_local_count(self, folder: str, count: int) -> None:
+        """What a Local Folders page holds: the Outbox's messages waiting to go, or the local drafts."""
+        if folder == "outbox":
+            text = (translate("MailStatusBar", "%Ln message(s) waiting to be sent", None, count) if count
+                    else translate("MailStatusBar", "Outbox empty"))
+        else:
+            text = translate("MailStatusBar", "%Ln draft(s)", None, count) if count else \
+                translate("MailStatusBar", "No drafts")
+        self.folder_counts.setText(text)
+
     def set_search_count(self, found: int) -> None:
         """How many messages the search shows."""
         self.folder_counts.setText(translate("MailStatusBar", "%Ln message(s) found", None, found))

@@ -31,6 +31,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%Ln message(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%Ln message waiting to be sent</numerusform>
+            <numerusform>%Ln messages waiting to be sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln draft(s)</source>
+        <translation>
+            <numerusform>%Ln draft</numerusform>
+            <numerusform>%Ln drafts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln message(s) found</source>
         <translation>
             <numerusform>%Ln message found</numerusform>

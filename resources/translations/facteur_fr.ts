@@ -1874,6 +1874,28 @@ Les rouvrir&#xa0;?</translation>
         <translation>non lus&#xa0;: %1</translation>
     </message>
     <message numerus="yes">
+        <source>%Ln message(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%Ln message en attente d’envoi</numerusform>
+            <numerusform>%Ln messages en attente d’envoi</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Outbox empty</source>
+        <translation>Boîte d’envoi vide</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln draft(s)</source>
+        <translation>
+            <numerusform>%Ln brouillon</numerusform>
+            <numerusform>%Ln brouillons</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No drafts</source>
+        <translation>Aucun brouillon</translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln message(s) found</source>
         <translation>
             <numerusform>%Ln message trouvé</numerusform>

@@ -162,3 +162,31 @@ def test_title_search_count_star_and_escape(make_window: Any, dovecot: Any, qtbo
         assert window.status.folder_counts.text().startswith("6 messages")
     finally:
         remove_translations(app)
+
+
+def test_the_status_bar_says_the_outbox_is_empty(make_window: Any, dovecot: Any, qtbot: Any) -> None:
+    from gui.i18n import install_translations, remove_translations
+    from gui.models.mailbox_tree import LOCAL_ACCOUNT_ID
+
+    app = QApplication.instance()
+    install_translations(app, "en")
+    try:
+        window = make_window()
+        open_inbox(window, qtbot)
+        outbox = window.tree_model.folder_index(LOCAL_ACCOUNT_ID, "outbox")
+        rect = window.tree.visualRect(outbox)
+        QTest.mouseClick(window.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         rect.center())
+        qtbot.waitUntil(lambda: window.pages.currentWidget().objectName() == "outboxView", timeout=5000)
+        assert window.status.folder_counts.text() == "Outbox empty"
+        assert window.windowTitle().startswith("Outbox — ")
+        entry = window.local.postbox.outbox.enqueue(
+            account_id="x", raw=make_message("Waiting"), message_id="<w@x>", sender="a@example.test",
+            recipients=["b@example.test"], subject="Waiting", delay=3600)  # held back: nothing tries to send it
+        window.local.refresh_counts()
+        qtbot.waitUntil(lambda: window.status.folder_counts.text() == "1 message waiting to be sent", timeout=5000)
+        assert window.local.postbox.outbox.take_back(entry.id) is not None
+        window.local.refresh_counts()
+        qtbot.waitUntil(lambda: window.status.folder_counts.text() == "Outbox empty", timeout=5000)
+    finally:
+        remove_translations(app)
