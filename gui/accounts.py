@@ -160,6 +160,11 @@ class AccountStore:
     def get(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts if a.id == account_id), None)
 
+    def find_by_email(self, email: str) -> Account | None:
+        """The account for this address (mail addresses are compared without regard to case)."""
+        wanted = email.strip().casefold()
+        return next((a for a in self.accounts if a.email.strip().casefold() == wanted), None)
+
     def add(self, account: Account) -> None:
         self.accounts.append(account)
         self.save()

@@ -2,13 +2,16 @@
 
 Removing an account deletes everything Facteur keeps for it: secrets in the keyring, the local mail store, a
 trusted certificate and the settings. ``accountAboutToBeRemoved`` is emitted first (directly), so the main
-window can stop the account's workers before its store disappears.
+window can stop the account's workers and close its store before the files disappear. An OAuth account's grant is
+revoked at the provider in the background (Google's revocation endpoint; Microsoft has no token revocation endpoint
+for these grants, so the person is told where to withdraw the consent). Failures are reported, never ignored.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -25,27 +28,55 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from connectors.exceptions import ConnectorError
 from connectors.store import default_store_path
 
 from .accounts import Account, AccountStore
 from .cert_trust import forget_pin
-from .secrets import SecretsUnavailable, delete_secrets
+from .errors import describe_error
+from .secrets import SecretsUnavailable, delete_secrets, load_secret
 from .wizard import AccountWizard, WizardServices
 from .wizard.account_editor import AccountEditor
 from .wizard.reauth import SignInAgainDialog
+from .workers.operation import Operation
+from .workers.runner import runner
 
 log = logging.getLogger(__name__)
 
 
-def remove_account(store: AccountStore, account_id: str) -> Account | None:
-    """Forget an account entirely. Raises SecretsUnavailable (and changes nothing) if the keyring is locked."""
+REVOKE_HELP = {
+    "google": "https://myaccount.google.com/connections",
+    "microsoft": "https://account.live.com/consent/Manage",
+}
+
+
+@dataclass
+class Removal:
+    """What :func:`remove_account` did: the account, its refresh token (to revoke), what could not be deleted."""
+
+    account: Account | None
+    refresh_token: str | None = field(default=None, repr=False)
+    store_error: str = ""
+
+
+def remove_account(store: AccountStore, account_id: str) -> Removal:
+    """Forget an account entirely. Raises SecretsUnavailable (and changes nothing) if the keyring is locked.
+
+    The store folder is deleted last; if that fails, ``store_error`` says why (the account is gone regardless)."""
+    account = store.get(account_id)
+    refresh = load_secret(account_id, "refresh-token") if account is not None and account.auth == "oauth2" else None
     delete_secrets(account_id)  # first: if the keyring refuses, nothing else is gone and the person can retry
     account = store.remove(account_id)
     forget_pin(account_id)
     folder = default_store_path(account_id).parent
+    problems: list[str] = []
     if folder.parent.name == "accounts" and folder.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-    return account
+        def failed(_function: object, path: str, info: Any) -> None:
+            exc = info[1]
+            problems.append(f"{path}: {getattr(exc, 'strerror', None) or exc}")
+
+        shutil.rmtree(folder, onerror=failed)
+    return Removal(account, refresh, "; ".join(problems))
 
 
 class AccountsDialog(QDialog):
@@ -54,6 +85,7 @@ class AccountsDialog(QDialog):
     accountAboutToBeRemoved = Signal(str)  # account id; connect directly and stop its workers
     accountRemoved = Signal(str)  # account id
     accountsReordered = Signal()
+    revoked = Signal(str)  # account id: its OAuth grant was revoked at the provider
 
     def __init__(self, store: AccountStore, parent: QWidget | None = None, *,
                  services: WizardServices | None = None) -> None:
@@ -61,6 +93,8 @@ class AccountsDialog(QDialog):
         self.store = store
         self.services = services
         self.wizard: AccountWizard | None = None
+        self.revocations: list[Operation] = []
+        self.problem_boxes: list[QMessageBox] = []
         self.editor: AccountEditor | None = None
         self.setObjectName("accountsDialog")
         self.setWindowTitle(self.tr("Accounts"))
@@ -223,7 +257,7 @@ class AccountsDialog(QDialog):
         """Remove without asking (the confirmation is :meth:`remove_current`'s)."""
         self.accountAboutToBeRemoved.emit(account_id)
         try:
-            remove_account(self.store, account_id)
+            removal = remove_account(self.store, account_id)
         except SecretsUnavailable as exc:
             QMessageBox.critical(self, self.tr("The account was not removed"), self.tr(
                 "Facteur could not delete its password from the keyring: {detail}. Unlock the keyring and try "
@@ -231,7 +265,55 @@ class AccountsDialog(QDialog):
             return False
         self.refresh()
         self.accountRemoved.emit(account_id)
+        if removal.store_error:
+            self._report(self.tr("Some files were not deleted"), self.tr(
+                "The account was removed, but copies of its mail could not be deleted: {detail}").format(
+                detail=removal.store_error))
+        account = removal.account
+        if account is not None and account.oauth is not None and removal.refresh_token:
+            self._revoke(account, removal.refresh_token)
         return True
+
+    def _report(self, title: str, text: str) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("removalProblemBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.problem_boxes.append(box)
+        return box
+
+    def _revoke(self, account: Account, refresh_token: str) -> None:
+        """Withdraw Facteur's access at the provider, off the GUI thread; a failure is reported with a link."""
+        assert account.oauth is not None
+        services = self.services or WizardServices()
+        provider = account.oauth.provider
+        try:
+            manager = services.oauth_manager(account.oauth, refresh_token=refresh_token)
+        except ConnectorError as exc:
+            self._revocation_failed(account, provider, exc)
+            return
+        operation = Operation(lambda _op: manager.revoke(), name="RevokeGrant")
+        operation.finished.connect(lambda revoked: self._revoked(account, provider, bool(revoked)))
+        operation.failed.connect(lambda exc: self._revocation_failed(account, provider, exc))
+        self.revocations.append(operation)
+        operation.done.connect(lambda: self.revocations.remove(operation))
+        runner().submit(operation)
+
+    def _revoked(self, account: Account, provider: str, revoked: bool) -> None:
+        if revoked:
+            self.revoked.emit(account.id)
+            return
+        # Microsoft: no revocation endpoint for these grants; the consent is withdrawn in the Microsoft account.
+        self._report(self.tr("Withdraw Facteur's access at Microsoft"), self.tr(
+            "Microsoft does not let apps revoke their own access. Facteur forgot its key to {email}; to withdraw "
+            "the consent too, remove Facteur at {url}").format(email=account.email, url=REVOKE_HELP["microsoft"]))
+
+    def _revocation_failed(self, account: Account, provider: str, error: object) -> None:
+        detail = describe_error(error).text if isinstance(error, BaseException) else str(error)
+        self._report(self.tr("Facteur's access was not revoked"), self.tr(
+            "The account was removed, but its access could not be revoked at the provider: {detail}. Revoke it "
+            "yourself at {url}").format(detail=detail, url=REVOKE_HELP.get(provider, "")))
 
     def move_current(self, delta: int) -> None:
         row = self.list.currentRow()

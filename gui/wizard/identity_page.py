@@ -66,6 +66,12 @@ class IdentityPage(QWizardPage):
         self.skip_button = QPushButton(self.tr("&Skip and enter the settings myself"), self)
         self.skip_button.setObjectName("skipDetectButton")
         self.skip_button.clicked.connect(self.skip_detection)
+        self.duplicate_label = QLabel(self)
+        self.duplicate_label.setObjectName("duplicateAccount")
+        self.duplicate_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.duplicate_label.setWordWrap(True)
+        self.duplicate_label.setStyleSheet("color: #b3261e;")
+        self.duplicate_label.hide()
         self.busy = QWidget(self)
         busy_layout = QVBoxLayout(self.busy)
         busy_layout.setContentsMargins(0, 12, 0, 0)
@@ -83,17 +89,27 @@ class IdentityPage(QWizardPage):
         form.addRow(self.tr("&Email address:"), self.email_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.duplicate_label)
         layout.addWidget(self.busy)
         layout.addStretch(1)
 
         self.name_edit.textChanged.connect(self.completeChanged)
         self.email_edit.textChanged.connect(self.completeChanged)
+        self.email_edit.textChanged.connect(self.duplicate_label.hide)
 
     def isComplete(self) -> bool:
         return bool(self.name_edit.text().strip()) and is_valid_address(self.email_edit.text())
 
     def validatePage(self) -> bool:
         email = self.email_edit.text().strip()
+        store = getattr(self.wizard(), "store", None)
+        existing = store.find_by_email(email) if store is not None else None
+        if existing is not None:
+            self.duplicate_label.setText(self.tr(
+                "Facteur already has an account for {email} (“{label}”): edit it in the accounts list instead of "
+                "adding it again.").format(email=email, label=existing.label))
+            self.duplicate_label.show()
+            return False
         self.draft.name = self.name_edit.text().strip()
         if self.draft.email != email:
             self.draft.email = email

@@ -67,6 +67,10 @@ class AccountWizard(QWizard):
             return
         self.test_page.validatePage()
         account = self.draft.to_account()
+        if self.store.find_by_email(account.email) is not None:  # added elsewhere while this wizard was open
+            QMessageBox.warning(self, self.tr("The account already exists"), self.tr(
+                "Facteur already has an account for {email}.").format(email=account.email))
+            return
         if not store_account_secrets(self, account.id, self.draft.secrets()):
             return  # the person was told why; they can cancel, or fix the keyring and press Finish again
         if account.name == account.email:

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import keyring
 from pytestqt.qtbot import QtBot
 
 from connectors.store import default_store_path
-from gui.accounts import Account, AccountStore, Identity, ServerSettings
+from gui.accounts import Account, AccountStore, Identity, OAuthClient, ServerSettings
 from gui.accounts_dialog import AccountsDialog
 from gui.cert_trust import pin_path
 from gui.secrets import store_secret
 from gui.wizard import WizardServices
+from gui.wizard.page_ids import PAGE_IDENTITY
 from tests.conftest import ALICE, USERS
-from tests.gui.wizard.conftest import WizardDriver, add_account_through, answer_message_box
+from tests.gui.wizard.conftest import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    WizardDriver,
+    add_account_through,
+    answer_message_box,
+    closed_port,
+)
 
 
 def make_account(email: str, name: str = "") -> Account:
@@ -117,3 +126,64 @@ def test_add_through_the_wizard(qtbot: QtBot, store: AccountStore, dovecot_servi
     assert labels(dialog) == [f"{ALICE}\n127.0.0.1"] and dialog.current_id() == account.id
     assert keyring.get_password("Facteur", f"{account.id}:password") == USERS[ALICE]
     qtbot.waitUntil(lambda: dialog.wizard is None)
+
+
+def test_an_address_that_has_an_account_is_not_added_twice(make_wizard: Any, store: AccountStore) -> None:
+    store.add(make_account("Alice@Example.test", "Work"))
+    driver = make_wizard()
+    driver.identity("Alice", "alice@example.TEST")
+    page = driver.wizard.identity_page
+    assert driver.wizard.currentId() == PAGE_IDENTITY and page.duplicate_label.isVisibleTo(page)
+    assert "already has an account for alice@example.TEST" in page.duplicate_label.text() and "Work" in \
+        page.duplicate_label.text()
+    page.email_edit.setText("bob@example.test")
+    assert not page.duplicate_label.isVisibleTo(page)
+    assert len(AccountStore(store.path).accounts) == 1
+
+
+def _google_account(google_oauth: Any, store: AccountStore) -> tuple[Account, str, str]:
+    google_oauth.register_client(CLIENT_ID, CLIENT_SECRET)
+    access, refresh = google_oauth.issue_tokens(ALICE, CLIENT_ID)
+    account = make_account(ALICE)
+    account.auth = "oauth2"
+    account.oauth = OAuthClient(CLIENT_ID, auth_uri=google_oauth.auth_uri, token_uri=google_oauth.token_uri,
+                                revoke_uri=google_oauth.revoke_uri)
+    store.add(account)
+    store_secret(account.id, "refresh-token", refresh)
+    return account, access, refresh
+
+
+def test_removing_an_oauth_account_revokes_its_grant(qtbot: QtBot, store: AccountStore, services: WizardServices,
+                                                     google_oauth: Any, google_client_env: str) -> None:
+    account, access, refresh = _google_account(google_oauth, store)
+    folder = default_store_path(account.id).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "store.sqlite3").write_bytes(b"x")
+    dialog = AccountsDialog(store, services=services)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.revoked, timeout=15000) as revoked:
+        assert dialog.remove(account.id)
+    assert revoked.args == [account.id]
+    assert google_oauth.token_owner(access) is None  # the whole grant is gone at Google
+    assert keyring.get_password("Facteur", f"{account.id}:refresh-token") is None
+    assert not folder.exists() and AccountStore(store.path).accounts == []
+    assert dialog.problem_boxes == []
+
+
+def test_failed_revocation_is_reported(qtbot: QtBot, store: AccountStore, services: WizardServices,
+                                      google_oauth: Any, google_client_env: str) -> None:
+    account, access, refresh = _google_account(google_oauth, store)
+    account.oauth = OAuthClient(CLIENT_ID, token_uri=google_oauth.token_uri,
+                                revoke_uri=f"https://127.0.0.1:{closed_port()}/revoke")
+    store.update(account)
+    dialog = AccountsDialog(store, services=services)
+    qtbot.addWidget(dialog)
+    assert dialog.remove(account.id)
+    qtbot.waitUntil(lambda: len(dialog.problem_boxes) == 1, timeout=15000)
+    text = dialog.problem_boxes[0].text()
+    assert "could not be revoked" in text and "myaccount.google.com" in text, text
+    assert refresh not in text
+    assert google_oauth.token_owner(access) == ALICE  # still valid at Google: hence the report and the link
+    assert keyring.get_password("Facteur", f"{account.id}:refresh-token") is None
+    assert AccountStore(store.path).accounts == []
+    dialog.problem_boxes[0].close()
