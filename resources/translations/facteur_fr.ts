@@ -573,6 +573,90 @@ Les rouvrir&#xa0;?</translation>
         <source>Discard</source>
         <translation type="vanished">Abandonner</translation>
     </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <source>No account yet. Press “Add” to set one up.</source>
+        <translation>Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Ajouter…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Modifier…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Supprimer…</translation>
+    </message>
+    <message>
+        <source>Move &amp;up</source>
+        <translation>Mon&amp;ter</translation>
+    </message>
+    <message>
+        <source>Move &amp;down</source>
+        <translation>Descen&amp;dre</translation>
+    </message>
+    <message>
+        <source>signs in with Google</source>
+        <translation>se connecte avec Google</translation>
+    </message>
+    <message>
+        <source>{host}</source>
+        <translation>{host}</translation>
+    </message>
+    <message>
+        <source>Reads from {imap}, sends through {smtp}</source>
+        <translation>Reçoit par {imap}, envoie par {smtp}</translation>
+    </message>
+    <message>
+        <source>Remove {account}?</source>
+        <translation>Supprimer {account}&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Facteur will forget this account: its password, the copies of its mail kept on this computer and its settings. The mail on the server is not touched.</source>
+        <translation>Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <source>The account was not removed</source>
+        <translation>Le compte n&apos;a pas été supprimé</translation>
+    </message>
+    <message>
+        <source>Facteur could not delete its password from the keyring: {detail}. Unlock the keyring and try again.</source>
+        <translation>Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
+    </message>
+    <message>
+        <source>Some files were not deleted</source>
+        <translation>Des fichiers n&apos;ont pas été supprimés</translation>
+    </message>
+    <message>
+        <source>The account was removed, but copies of its mail could not be deleted: {detail}</source>
+        <translation>Le compte a été supprimé, mais les copies de son courrier n&apos;ont pas pu être effacées&#xa0;: {detail}</translation>
+    </message>
+    <message>
+        <source>Withdraw Facteur&apos;s access at Microsoft</source>
+        <translation>Retirez l&apos;accès de Facteur chez Microsoft</translation>
+    </message>
+    <message>
+        <source>Microsoft does not let apps revoke their own access. Facteur forgot its key to {email}; to withdraw the consent too, remove Facteur at {url}</source>
+        <translation>Microsoft ne permet pas aux applications de révoquer leur propre accès. Facteur a oublié sa clé pour {email}&#xa0;; pour retirer aussi votre consentement, supprimez Facteur sur {url}</translation>
+    </message>
+    <message>
+        <source>Facteur&apos;s access was not revoked</source>
+        <translation>L&apos;accès de Facteur n&apos;a pas été révoqué</translation>
+    </message>
+    <message>
+        <source>The account was removed, but its access could not be revoked at the provider: {detail}. Revoke it yourself at {url}</source>
+        <translation>Le compte a été supprimé, mais son accès n&apos;a pas pu être révoqué chez le fournisseur&#xa0;: {detail}. Révoquez-le vous-même sur {url}</translation>
+    </message>
 </context>
 <context>
     <name>AccountEditor</name>
@@ -663,6 +747,14 @@ Les rouvrir&#xa0;?</translation>
         <translation>&amp;Terminer</translation>
     </message>
     <message>
+        <source>The account already exists</source>
+        <translation>Le compte existe déjà</translation>
+    </message>
+    <message>
+        <source>Facteur already has an account for {email}.</source>
+        <translation>Facteur a déjà un compte pour {email}.</translation>
+    </message>
+    <message>
         <source>The account could not be saved</source>
         <translation>Le compte n&apos;a pas pu être enregistré</translation>
     </message>
@@ -671,43 +763,43 @@ Les rouvrir&#xa0;?</translation>
     <name>AccountsDialog</name>
     <message>
         <source>Accounts</source>
-        <translation>Comptes</translation>
+        <translation type="vanished">Comptes</translation>
     </message>
     <message>
         <source>No account yet. Press “Add” to set one up.</source>
-        <translation>Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
+        <translation type="vanished">Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
     </message>
     <message>
         <source>&amp;Add…</source>
-        <translation>&amp;Ajouter…</translation>
+        <translation type="vanished">&amp;Ajouter…</translation>
     </message>
     <message>
         <source>&amp;Edit…</source>
-        <translation>&amp;Modifier…</translation>
+        <translation type="vanished">&amp;Modifier…</translation>
     </message>
     <message>
         <source>&amp;Remove…</source>
-        <translation>&amp;Supprimer…</translation>
+        <translation type="vanished">&amp;Supprimer…</translation>
     </message>
     <message>
         <source>Move &amp;up</source>
-        <translation>Mon&amp;ter</translation>
+        <translation type="vanished">Mon&amp;ter</translation>
     </message>
     <message>
         <source>Move &amp;down</source>
-        <translation>Descen&amp;dre</translation>
+        <translation type="vanished">Descen&amp;dre</translation>
     </message>
     <message>
         <source>signs in with Google</source>
-        <translation>se connecte avec Google</translation>
+        <translation type="vanished">se connecte avec Google</translation>
     </message>
     <message>
         <source>{host}</source>
-        <translation>{host}</translation>
+        <translation type="vanished">{host}</translation>
     </message>
     <message>
         <source>Reads from {imap}, sends through {smtp}</source>
-        <translation>Reçoit par {imap}, envoie par {smtp}</translation>
+        <translation type="vanished">Reçoit par {imap}, envoie par {smtp}</translation>
     </message>
     <message>
         <source>{imap} — {smtp}</source>
@@ -715,23 +807,23 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>Remove {account}?</source>
-        <translation>Supprimer {account}&#xa0;?</translation>
+        <translation type="vanished">Supprimer {account}&#xa0;?</translation>
     </message>
     <message>
         <source>Facteur will forget this account: its password, the copies of its mail kept on this computer and its settings. The mail on the server is not touched.</source>
-        <translation>Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
+        <translation type="vanished">Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation>&amp;Supprimer</translation>
+        <translation type="vanished">&amp;Supprimer</translation>
     </message>
     <message>
         <source>The account was not removed</source>
-        <translation>Le compte n&apos;a pas été supprimé</translation>
+        <translation type="vanished">Le compte n&apos;a pas été supprimé</translation>
     </message>
     <message>
         <source>Facteur could not delete its password from the keyring: {detail}. Unlock the keyring and try again.</source>
-        <translation>Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
+        <translation type="vanished">Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
     </message>
 </context>
 <context>
@@ -1614,6 +1706,10 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>&amp;Email address:</source>
         <translation>&amp;Adresse électronique&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Facteur already has an account for {email} (“{label}”): edit it in the accounts list instead of adding it again.</source>
+        <translation>Facteur a déjà un compte pour {email} («&#xa0;{label}&#xa0;»)&#xa0;: modifiez-le dans la liste des comptes au lieu de l&apos;ajouter à nouveau.</translation>
     </message>
     <message>
         <source>Looking up the settings for {domain}…</source>
