@@ -2,9 +2,11 @@
 
 Google and Microsoft require every app to register its own OAuth client. Facteur looks, in order, at the
 provider's environment variables (``GOOGLE_CLIENT_ID`` / ``GOOGLE_CLIENT_SECRET``, ``MICROSOFT_CLIENT_ID``), then
-at a client file the person picked (Google's ``client_secret.json``; its path is remembered in
-``<provider>_client.json`` in the config dir), then at ``<provider>_client.json`` itself holding ``client_id`` and
-``client_secret``. An installed app's client secret is not confidential (Google says so), so it may live there.
+at the clients the bundle was built with (``resources/oauth_clients.json``, written by ``packaging/build.py``), and
+only then (builds without one) at a client file the person picked (Google's ``client_secret.json``; its path is
+remembered in ``<provider>_client.json`` in the config dir), then at ``<provider>_client.json`` itself holding
+``client_id`` and ``client_secret``. An installed app's client secret is not confidential (Google says so), so it
+may live there.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from connectors.oauth_providers import oauth_provider
 from connectors.private_files import write_private
 
 from .accounts import config_dir
+from .resources import resources_dir
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ def find_client(provider: str) -> ClientRegistration | None:
     if entry.client_id_env and os.environ.get(entry.client_id_env):
         secret = os.environ.get(entry.client_secret_env, "") if entry.client_secret_env else ""
         return ClientRegistration(os.environ[entry.client_id_env], secret, "environment", entry.id)
+    built = build_client(entry.id)
+    if built is not None:
+        return built
     path = _settings_path(entry.id)
     try:
         settings = json.loads(path.read_text(encoding="utf-8"))
@@ -67,6 +73,23 @@ def find_client(provider: str) -> ClientRegistration | None:
         return ClientRegistration(str(settings["client_id"]), str(settings.get("client_secret", "")), str(path),
                                   entry.id)
     return None
+
+
+def build_clients_path() -> Path:
+    return resources_dir() / "oauth_clients.json"
+
+
+def build_client(provider: str) -> ClientRegistration | None:
+    """The client this build was made with (a distributor's registration), if any."""
+    path = build_clients_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    fields = data.get(provider) if isinstance(data, dict) else None
+    if not isinstance(fields, dict) or not fields.get("client_id"):
+        return None
+    return ClientRegistration(str(fields["client_id"]), str(fields.get("client_secret", "")), "build", provider)
 
 
 def google_client() -> ClientRegistration | None:

@@ -232,9 +232,10 @@ class GoogleSignInPanel(QWidget):
         google = self.provider_id == "google"
         if google:
             self.client_text.setText(self.tr(
-                "Google asks every mail app to register an OAuth client. Choose the <i>client_secret.json</i> file "
-                "of a “Desktop app” client from Google Cloud Console, or enter its ID and secret (they can also "
-                "come from the GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET environment variables)."))
+                "This copy of Facteur was built without a Google client: create a “Desktop app” OAuth client "
+                "(<a href=\"{url}\">as Google explains</a>) and choose its <i>client_secret.json</i> or enter its "
+                "ID and secret here, or set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET."
+            ).format(url=self.services.oauth_provider(self.provider_id).help_url))
         else:
             self.client_text.setText(self.tr(
                 "This copy of Facteur was built without a Microsoft application ID: register a public client "

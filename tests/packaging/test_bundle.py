@@ -5,6 +5,7 @@ Marked ``package``: building takes about a minute. Run with ``pytest -m package 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -43,10 +44,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     pytest.importorskip("PyInstaller", reason="PyInstaller is not installed: pip install -e '.[package]'")
     out = tmp_path_factory.mktemp("package")
     result = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--dist", str(out / "dist"),
-                             "--work", str(out / "work")], capture_output=True, text=True, timeout=850, cwd=ROOT)
+                             "--work", str(out / "work")], capture_output=True, text=True, timeout=850, cwd=ROOT,
+                            env={**os.environ, "FACTEUR_MICROSOFT_CLIENT_ID": BUILD_CLIENT_ID})
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     archive = Path(result.stdout.strip().splitlines()[-1])
     return out / "dist" / "facteur", archive
+
+
+BUILD_CLIENT_ID = "facteur-bundle-test-client"
+
+
+def test_the_build_time_oauth_client_reaches_the_bundle(built: tuple[Path, Path]) -> None:
+    bundle, _archive = built
+    carried = json.loads((bundle / "_internal" / "resources" / "oauth_clients.json").read_text(encoding="utf-8"))
+    assert carried == {"microsoft": {"client_id": BUILD_CLIENT_ID}}
 
 
 def test_the_bundle_carries_qtwebengine_the_icon_and_the_translations(built: tuple[Path, Path]) -> None:
