@@ -1492,7 +1492,7 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>Google asks every mail app to register an OAuth client. Choose the &lt;i&gt;client_secret.json&lt;/i&gt; file of a “Desktop app” client from Google Cloud Console, or enter its ID and secret (they can also come from the GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET environment variables).</source>
-        <translation>Google demande à chaque application de messagerie d&apos;enregistrer un client OAuth. Choisissez le fichier &lt;i&gt;client_secret.json&lt;/i&gt; d&apos;un client «&#xa0;Application de bureau&#xa0;» de la Google Cloud Console, ou saisissez son identifiant et son secret (ils peuvent aussi venir des variables d&apos;environnement GOOGLE_CLIENT_ID et GOOGLE_CLIENT_SECRET).</translation>
+        <translation type="vanished">Google demande à chaque application de messagerie d&apos;enregistrer un client OAuth. Choisissez le fichier &lt;i&gt;client_secret.json&lt;/i&gt; d&apos;un client «&#xa0;Application de bureau&#xa0;» de la Google Cloud Console, ou saisissez son identifiant et son secret (ils peuvent aussi venir des variables d&apos;environnement GOOGLE_CLIENT_ID et GOOGLE_CLIENT_SECRET).</translation>
     </message>
     <message>
         <source>Choose client_secret.json…</source>
@@ -1549,6 +1549,10 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>{provider} needs to know which app is asking</source>
         <translation>{provider} doit savoir quelle application le demande</translation>
+    </message>
+    <message>
+        <source>This copy of Facteur was built without a Google client: create a “Desktop app” OAuth client (&lt;a href=&quot;{url}&quot;&gt;as Google explains&lt;/a&gt;) and choose its &lt;i&gt;client_secret.json&lt;/i&gt; or enter its ID and secret here, or set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.</source>
+        <translation>Cette copie de Facteur a été construite sans client Google&#xa0;: créez un client OAuth «&#xa0;Application de bureau&#xa0;» (&lt;a href=&quot;{url}&quot;&gt;comme Google l&apos;explique&lt;/a&gt;) et choisissez son &lt;i&gt;client_secret.json&lt;/i&gt; ou saisissez ici son identifiant et son secret, ou définissez GOOGLE_CLIENT_ID et GOOGLE_CLIENT_SECRET.</translation>
     </message>
     <message>
         <source>This copy of Facteur was built without a Microsoft application ID: register a public client (&lt;a href=&quot;{url}&quot;&gt;as Microsoft explains&lt;/a&gt;, platform “Mobile and desktop applications”, redirect http://localhost) and enter its application ID here, or set MICROSOFT_CLIENT_ID.</source>
