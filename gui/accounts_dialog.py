@@ -44,41 +44,6 @@ from .workers.runner import runner
 log = logging.getLogger(__name__)
 
 
-REVOKE_HELP = {
-    "google": "https://myaccount.google.com/connections",
-    "microsoft": "https://account.live.com/consent/Manage",
-}
-
-
-@dataclass
-class Removal:
-    """What :func:`remove_account` did: the account, its refresh token (to revoke), what could not be deleted."""
-
-    account: Account | None
-    refresh_token: str | None = field(default=None, repr=False)
-    store_error: str = ""
-
-
-def remove_account(store: AccountStore, account_id: str) -> Removal:
-    """Forget an account entirely. Raises SecretsUnavailable (and changes nothing) if the keyring is locked.
-
-    The store folder is deleted last; if that fails, ``store_error`` says why (the account is gone regardless)."""
-    account = store.get(account_id)
-    refresh = load_secret(account_id, "refresh-token") if account is not None and account.auth == "oauth2" else None
-    delete_secrets(account_id)  # first: if the keyring refuses, nothing else is gone and the person can retry
-    account = store.remove(account_id)
-    forget_pin(account_id)
-    folder = default_store_path(account_id).parent
-    problems: list[str] = []
-    if folder.parent.name == "accounts" and folder.exists():
-        def failed(_function: object, path: str, info: Any) -> None:
-            exc = info[1]
-            problems.append(f"{path}: {getattr(exc, 'strerror', None) or exc}")
-
-        shutil.rmtree(folder, onerror=failed)
-    return Removal(account, refresh, "; ".join(problems))
-
-
 class AccountsDialog(QDialog):
     accountAdded = Signal(object)  # Account
     accountChanged = Signal(object)  # Account
@@ -323,3 +288,39 @@ class AccountsDialog(QDialog):
         self.store.move(account_id, row + delta)
         self.refresh(select=account_id)
         self.accountsReordered.emit()
+
+
+REVOKE_HELP = {
+    "google": "https://myaccount.google.com/connections",
+    "microsoft": "https://account.live.com/consent/Manage",
+}
+
+
+@dataclass
+class Removal:
+    """What :func:`remove_account` did: the account, its refresh token (to revoke), what could not be deleted."""
+
+    account: Account | None
+    refresh_token: str | None = field(default=None, repr=False)
+    store_error: str = ""
+
+
+def remove_account(store: AccountStore, account_id: str) -> Removal:
+    """Forget an account entirely. Raises SecretsUnavailable (and changes nothing) if the keyring is locked.
+
+    The store folder is deleted last; if that fails, ``store_error`` says why (the account is gone regardless)."""
+    account = store.get(account_id)
+    refresh = load_secret(account_id, "refresh-token") if account is not None and account.auth == "oauth2" else None
+    delete_secrets(account_id)  # first: if the keyring refuses, nothing else is gone and the person can retry
+    account = store.remove(account_id)
+    forget_pin(account_id)
+    folder = default_store_path(account_id).parent
+    problems: list[str] = []
+    if folder.parent.name == "accounts" and folder.exists():
+        def failed(_function: object, path: str, info: Any) -> None:
+            exc = info[1]
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            problems.append(path + ": " + reason)
+
+        shutil.rmtree(folder, onerror=failed)
+    return Removal(account, refresh, "; ".join(problems))

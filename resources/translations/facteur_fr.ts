@@ -575,87 +575,87 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>Accounts</source>
-        <translation>Comptes</translation>
+        <translation type="vanished">Comptes</translation>
     </message>
     <message>
         <source>No account yet. Press “Add” to set one up.</source>
-        <translation>Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
+        <translation type="vanished">Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
     </message>
     <message>
         <source>&amp;Add…</source>
-        <translation>&amp;Ajouter…</translation>
+        <translation type="vanished">&amp;Ajouter…</translation>
     </message>
     <message>
         <source>&amp;Edit…</source>
-        <translation>&amp;Modifier…</translation>
+        <translation type="vanished">&amp;Modifier…</translation>
     </message>
     <message>
         <source>&amp;Remove…</source>
-        <translation>&amp;Supprimer…</translation>
+        <translation type="vanished">&amp;Supprimer…</translation>
     </message>
     <message>
         <source>Move &amp;up</source>
-        <translation>Mon&amp;ter</translation>
+        <translation type="vanished">Mon&amp;ter</translation>
     </message>
     <message>
         <source>Move &amp;down</source>
-        <translation>Descen&amp;dre</translation>
+        <translation type="vanished">Descen&amp;dre</translation>
     </message>
     <message>
         <source>signs in with Google</source>
-        <translation>se connecte avec Google</translation>
+        <translation type="vanished">se connecte avec Google</translation>
     </message>
     <message>
         <source>{host}</source>
-        <translation>{host}</translation>
+        <translation type="vanished">{host}</translation>
     </message>
     <message>
         <source>Reads from {imap}, sends through {smtp}</source>
-        <translation>Reçoit par {imap}, envoie par {smtp}</translation>
+        <translation type="vanished">Reçoit par {imap}, envoie par {smtp}</translation>
     </message>
     <message>
         <source>Remove {account}?</source>
-        <translation>Supprimer {account}&#xa0;?</translation>
+        <translation type="vanished">Supprimer {account}&#xa0;?</translation>
     </message>
     <message>
         <source>Facteur will forget this account: its password, the copies of its mail kept on this computer and its settings. The mail on the server is not touched.</source>
-        <translation>Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
+        <translation type="vanished">Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation>&amp;Supprimer</translation>
+        <translation type="vanished">&amp;Supprimer</translation>
     </message>
     <message>
         <source>The account was not removed</source>
-        <translation>Le compte n&apos;a pas été supprimé</translation>
+        <translation type="vanished">Le compte n&apos;a pas été supprimé</translation>
     </message>
     <message>
         <source>Facteur could not delete its password from the keyring: {detail}. Unlock the keyring and try again.</source>
-        <translation>Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
+        <translation type="vanished">Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
     </message>
     <message>
         <source>Some files were not deleted</source>
-        <translation>Des fichiers n&apos;ont pas été supprimés</translation>
+        <translation type="vanished">Des fichiers n&apos;ont pas été supprimés</translation>
     </message>
     <message>
         <source>The account was removed, but copies of its mail could not be deleted: {detail}</source>
-        <translation>Le compte a été supprimé, mais les copies de son courrier n&apos;ont pas pu être effacées&#xa0;: {detail}</translation>
+        <translation type="vanished">Le compte a été supprimé, mais les copies de son courrier n&apos;ont pas pu être effacées&#xa0;: {detail}</translation>
     </message>
     <message>
         <source>Withdraw Facteur&apos;s access at Microsoft</source>
-        <translation>Retirez l&apos;accès de Facteur chez Microsoft</translation>
+        <translation type="vanished">Retirez l&apos;accès de Facteur chez Microsoft</translation>
     </message>
     <message>
         <source>Microsoft does not let apps revoke their own access. Facteur forgot its key to {email}; to withdraw the consent too, remove Facteur at {url}</source>
-        <translation>Microsoft ne permet pas aux applications de révoquer leur propre accès. Facteur a oublié sa clé pour {email}&#xa0;; pour retirer aussi votre consentement, supprimez Facteur sur {url}</translation>
+        <translation type="vanished">Microsoft ne permet pas aux applications de révoquer leur propre accès. Facteur a oublié sa clé pour {email}&#xa0;; pour retirer aussi votre consentement, supprimez Facteur sur {url}</translation>
     </message>
     <message>
         <source>Facteur&apos;s access was not revoked</source>
-        <translation>L&apos;accès de Facteur n&apos;a pas été révoqué</translation>
+        <translation type="vanished">L&apos;accès de Facteur n&apos;a pas été révoqué</translation>
     </message>
     <message>
         <source>The account was removed, but its access could not be revoked at the provider: {detail}. Revoke it yourself at {url}</source>
-        <translation>Le compte a été supprimé, mais son accès n&apos;a pas pu être révoqué chez le fournisseur&#xa0;: {detail}. Révoquez-le vous-même sur {url}</translation>
+        <translation type="vanished">Le compte a été supprimé, mais son accès n&apos;a pas pu être révoqué chez le fournisseur&#xa0;: {detail}. Révoquez-le vous-même sur {url}</translation>
     </message>
 </context>
 <context>
@@ -763,43 +763,67 @@ Les rouvrir&#xa0;?</translation>
     <name>AccountsDialog</name>
     <message>
         <source>Accounts</source>
-        <translation type="vanished">Comptes</translation>
+        <translation>Comptes</translation>
     </message>
     <message>
         <source>No account yet. Press “Add” to set one up.</source>
-        <translation type="vanished">Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
+        <translation>Aucun compte pour l&apos;instant. Appuyez sur «&#xa0;Ajouter&#xa0;» pour en configurer un.</translation>
     </message>
     <message>
         <source>&amp;Add…</source>
-        <translation type="vanished">&amp;Ajouter…</translation>
+        <translation>&amp;Ajouter…</translation>
     </message>
     <message>
         <source>&amp;Edit…</source>
-        <translation type="vanished">&amp;Modifier…</translation>
+        <translation>&amp;Modifier…</translation>
     </message>
     <message>
         <source>&amp;Remove…</source>
-        <translation type="vanished">&amp;Supprimer…</translation>
+        <translation>&amp;Supprimer…</translation>
     </message>
     <message>
         <source>Move &amp;up</source>
-        <translation type="vanished">Mon&amp;ter</translation>
+        <translation>Mon&amp;ter</translation>
     </message>
     <message>
         <source>Move &amp;down</source>
-        <translation type="vanished">Descen&amp;dre</translation>
+        <translation>Descen&amp;dre</translation>
     </message>
     <message>
         <source>signs in with Google</source>
-        <translation type="vanished">se connecte avec Google</translation>
+        <translation>se connecte avec Google</translation>
     </message>
     <message>
         <source>{host}</source>
-        <translation type="vanished">{host}</translation>
+        <translation>{host}</translation>
     </message>
     <message>
         <source>Reads from {imap}, sends through {smtp}</source>
-        <translation type="vanished">Reçoit par {imap}, envoie par {smtp}</translation>
+        <translation>Reçoit par {imap}, envoie par {smtp}</translation>
+    </message>
+    <message>
+        <source>Some files were not deleted</source>
+        <translation>Des fichiers n&apos;ont pas été supprimés</translation>
+    </message>
+    <message>
+        <source>The account was removed, but copies of its mail could not be deleted: {detail}</source>
+        <translation>Le compte a été supprimé, mais les copies de son courrier n&apos;ont pas pu être effacées&#xa0;: {detail}</translation>
+    </message>
+    <message>
+        <source>Withdraw Facteur&apos;s access at Microsoft</source>
+        <translation>Retirez l&apos;accès de Facteur chez Microsoft</translation>
+    </message>
+    <message>
+        <source>Microsoft does not let apps revoke their own access. Facteur forgot its key to {email}; to withdraw the consent too, remove Facteur at {url}</source>
+        <translation>Microsoft ne permet pas aux applications de révoquer leur propre accès. Facteur a oublié sa clé pour {email}&#xa0;; pour retirer aussi votre consentement, supprimez Facteur sur {url}</translation>
+    </message>
+    <message>
+        <source>Facteur&apos;s access was not revoked</source>
+        <translation>L&apos;accès de Facteur n&apos;a pas été révoqué</translation>
+    </message>
+    <message>
+        <source>The account was removed, but its access could not be revoked at the provider: {detail}. Revoke it yourself at {url}</source>
+        <translation>Le compte a été supprimé, mais son accès n&apos;a pas pu être révoqué chez le fournisseur&#xa0;: {detail}. Révoquez-le vous-même sur {url}</translation>
     </message>
     <message>
         <source>{imap} — {smtp}</source>
@@ -807,23 +831,23 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>Remove {account}?</source>
-        <translation type="vanished">Supprimer {account}&#xa0;?</translation>
+        <translation>Supprimer {account}&#xa0;?</translation>
     </message>
     <message>
         <source>Facteur will forget this account: its password, the copies of its mail kept on this computer and its settings. The mail on the server is not touched.</source>
-        <translation type="vanished">Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
+        <translation>Facteur va oublier ce compte&#xa0;: son mot de passe, les copies de ses messages gardées sur cet ordinateur et ses paramètres. Les messages sur le serveur ne sont pas touchés.</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation type="vanished">&amp;Supprimer</translation>
+        <translation>&amp;Supprimer</translation>
     </message>
     <message>
         <source>The account was not removed</source>
-        <translation type="vanished">Le compte n&apos;a pas été supprimé</translation>
+        <translation>Le compte n&apos;a pas été supprimé</translation>
     </message>
     <message>
         <source>Facteur could not delete its password from the keyring: {detail}. Unlock the keyring and try again.</source>
-        <translation type="vanished">Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
+        <translation>Facteur n&apos;a pas pu effacer son mot de passe du trousseau&#xa0;: {detail}. Déverrouillez le trousseau et réessayez.</translation>
     </message>
 </context>
 <context>
