@@ -49,10 +49,14 @@ def test_locked_keyring_waits_then_everything_resumes_after_unlock(make_window: 
     with locked_keyring():
         window.start()
         qtbot.waitUntil(lambda: session.state == "locked" and "error" in idle_states, timeout=15_000)
-        indicator = window.status.findChild(object, f"accountState-{account_id}")
-        assert indicator is not None and "Keyring locked" in indicator.accessibleName()
-        notice = window.notifications.keyed(f"account:{account_id}")
-        assert notice is not None and "Keyring locked" in notice.title
+        # The status bar and the notice follow the session's state through queued signals: wait for them too.
+        def shown_locked() -> bool:
+            indicator = window.status.findChild(object, f"accountState-{account_id}")
+            notice = window.notifications.keyed(f"account:{account_id}")
+            return (indicator is not None and "Keyring locked" in indicator.accessibleName()
+                    and notice is not None and "Keyring locked" in notice.title)
+
+        qtbot.waitUntil(shown_locked, timeout=15_000)
 
         with qtbot.waitSignal(worker.retrying, timeout=15_000) as retrying:
             entry_id = _queue_message(window, "Sealed")
