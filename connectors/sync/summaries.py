@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from email.utils import getaddresses, parsedate_to_datetime
+from email.headerregistry import HeaderRegistry
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from ..messaging.charsets import decode_text
@@ -44,19 +45,70 @@ def epoch(value: object) -> int:
     return int(value.timestamp())
 
 
-_SIMPLE_FROM = re.compile(r'^\s*"?([^"<>,]*?)"?\s*<([^<>\s",]+@[^<>\s",]+)>\s*$|^\s*([^<>\s",]+@[^<>\s",]+)\s*$')
+# The common From shapes, on the raw (undecoded) value: ``Name <addr>`` and a bare ``addr``, with no quote, comma,
+# group or comment anywhere. Encoded words in the name are decoded only after the address has been found.
+_SIMPLE_FROM = re.compile(
+    r'^\s*([^"<>,:;()\\@]*?)\s*<([^<>\s",:;()\\]+@[^<>\s",:;()\\]+)>\s*$|^\s*([^<>\s",:;()\\]+@[^<>\s",:;()\\]+)\s*$')
+# ``"Last, First" <addr>``, frequent enough to deserve its own fast shape.
+_QUOTED_FROM = re.compile(r'^\s*"((?:[^"\\\r\n]|\\.)*)"\s*<([^<>\s",:;()\\]+@[^<>\s",:;()\\]+)>\s*$')
+_QUOTED_PAIR = re.compile(r"\\(.)")
+_HEADERS = HeaderRegistry()
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
-def _sender(value: str) -> tuple[str, str]:
-    """(name, address) of a From header; the common shapes by regex, anything odd by the email package."""
-    match = _SIMPLE_FROM.match(value)
+def _parsed(name: str, raw: str) -> Any:
+    """The email package's structured header for a raw address field, or None when it cannot read it at all."""
+    try:
+        return _HEADERS(name, raw)
+    except Exception:  # noqa: BLE001 - junk from a hostile sender: the caller falls back to plain text
+        return None
+
+
+def _sender(raw: str) -> tuple[str, str]:
+    """(name, address) of a raw From header, its structure read before any encoded word is decoded.
+
+    Like the reader's sender check (``mime.verified_sender``), only one plain address counts: two addresses, a
+    group, a defect (``boss@bank.test <me@x.test>``) or an unreadable value give no address, and the decoded
+    header text as the name, for the list to show all of it.
+    """
+    match = _SIMPLE_FROM.match(raw)
     if match:
-        return (match.group(1) or "").strip(), match.group(2) or match.group(3)
-    pairs = getaddresses([value]) if value else []
-    if not pairs:
-        return "", ""
-    name, addr = pairs[0]
-    return (name, addr) if "@" in addr else (name or addr, "")
+        addr = match.group(2) or match.group(3)
+        return _text(match.group(1) or ""), addr
+    match = _QUOTED_FROM.match(raw)
+    if match and "=?" not in match.group(1):  # encoded words inside quotes: a defect the parser must see
+        return _clean(_QUOTED_PAIR.sub(r"\1", match.group(1))), match.group(2)
+    header = _parsed("from", raw) if raw else None
+    if header is None:
+        return _text(raw), ""
+    addresses = header.addresses
+    grouped = any(group.display_name is not None for group in header.groups)
+    if header.defects:  # what the parser kept may hide what the header says: show all of it
+        return _text(raw), ""
+    if len(addresses) != 1 or grouped:
+        return _clean(str(header)) or _text(raw), ""
+    address = addresses[0]
+    name = _clean(address.display_name or "")
+    if address.username and address.domain:
+        return name, _clean(address.addr_spec)
+    return name or _clean(address.addr_spec), ""
+
+
+def _clean(text: str) -> str:
+    """Already decoded header text: line breaks and tabs become spaces, capped like every stored text."""
+    return _LINE_BREAKS.sub(" ", text).strip()[:_MAX_TEXT]
+
+
+def _recipients(raw: str | None) -> str:
+    """A To/Cc value as text. Encoded words can decode to commas, quotes or brackets: then the address list is read
+    on the raw value first and written back with such names quoted, so the list still splits where the header did."""
+    if not raw:
+        return ""
+    if "=?" in raw:
+        header = _parsed("to", raw)
+        if header is not None and header.addresses:
+            return _clean(str(header))
+    return _text(raw)
 
 
 def _split_headers(raw: bytes) -> dict[str, str]:
@@ -98,10 +150,7 @@ def _header_bytes(data: Mapping[bytes, Any]) -> bytes:
 def summary_from_fetch(uid: int, data: Mapping[bytes, Any]) -> MessageSummary:
     """A MessageSummary from one FETCH response of SUMMARY_ITEMS (+ GMAIL_ITEMS on Gmail). Never raises on junk."""
     headers = _split_headers(_header_bytes(data))
-    sender = _text(headers.get("from"))
-    from_name, from_addr = _sender(sender)
-    if not from_addr and not from_name:
-        from_name = sender
+    from_name, from_addr = _sender(headers.get("from", ""))
     date_header = headers.get("date")
     try:
         sent = parsedate_to_datetime(date_header) if date_header else None
@@ -116,8 +165,8 @@ def summary_from_fetch(uid: int, data: Mapping[bytes, Any]) -> MessageSummary:
         subject=_text(headers.get("subject")),
         from_name=from_name[:_MAX_TEXT],
         from_addr=from_addr[:_MAX_TEXT],
-        to=_text(headers.get("to")),
-        cc=_text(headers.get("cc")),
+        to=_recipients(headers.get("to")),
+        cc=_recipients(headers.get("cc")),
         date=epoch(sent),
         internal_date=epoch(internal if isinstance(internal, dt.datetime) else None),
         flags=frozenset(f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f)

@@ -1,12 +1,25 @@
-"""Summaries from FETCH data: pure tables, including junk a hostile sender can put in headers."""
+"""Summaries from FETCH data: pure tables, including junk a hostile sender can put in headers; then one real sync."""
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+from email import policy
+from email.message import Message
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from connectors import create_connector
+from connectors.messaging.imap import IMAPConnector
+from connectors.messaging.mime import decode_header_value, verified_sender
+from connectors.store import MailStore
+from connectors.sync import SyncEngine
 from connectors.sync.summaries import HEADER_ITEM, summary_from_fetch
+from tests.conftest import ALICE, make_message
+from tests.servers.dovecot import DovecotServer
 
 KEY = HEADER_ITEM.replace(".PEEK", "").encode()
 
@@ -52,3 +65,82 @@ def test_missing_and_broken_headers_never_raise() -> None:
 def test_huge_header_is_capped() -> None:
     s = summary_from_fetch(1, _fetch(b"Subject: " + b"x" * 100_000 + b"\r\n"))
     assert len(s.subject) <= 2000
+
+
+# Address headers whose structure only shows before encoded words are decoded, or that hold more than one sender.
+TRICKY_ADDRESSES = [
+    b"=?utf-8?q?Doe=2C_John?= <john@example.test>",
+    b'"Doe, John" <john@example.test>',
+    b'"Doe \\"JD\\", John" <john@example.test>',
+    b"=?utf-8?b?RG9lLCBKb2hu?= <john@example.test>",
+    b"=?utf-8?q?=3Cboss=40bank=2Etest=3E=2C?= <evil@example.test>",
+    b"=?utf-8?q?boss=40bank=2Etest?= <evil@example.test>",
+    b"=?utf-8?q?Zo=C3=A9_Martin?= <zoe@example.test>",
+    b"=?utf-8?q?A=3B_B=3A?= <ab@example.test>",
+    b"=?iso-8859-1?q?Ren=E9e_=28RH=29?= <renee@example.test>",
+    b"a@example.test, =?utf-8?q?Doe=2C_John?= <john@example.test>",
+    b"Team: a@example.test, b@example.test;",
+    b"Team: =?utf-8?q?Doe=2C_John?= <john@example.test>;",
+    b"undisclosed-recipients:;",
+    b"boss@bank.test <evil@example.test>",
+]
+
+
+def _email_parse(field: str, value: bytes) -> Message:
+    return email.message_from_bytes(f"{field}: ".encode() + value + b"\r\n\r\n", policy=policy.default)
+
+
+@pytest.mark.parametrize("value", TRICKY_ADDRESSES)
+def test_from_read_like_the_readers_sender_check(value: bytes) -> None:
+    s = summary_from_fetch(1, _fetch(b"From: " + value + b"\r\n\r\n"))
+    spec, name, problem = verified_sender(_email_parse("From", value))
+    if spec and not problem:
+        assert (s.from_name, s.from_addr) == (name, spec)
+    else:  # no single trusted address: none stored, and the list shows every address the header holds
+        assert s.from_addr == ""
+        for address in _email_parse("From", value)["From"].addresses:
+            assert address.addr_spec in s.from_name
+
+
+@pytest.mark.parametrize("field", ["To", "Cc"])
+@pytest.mark.parametrize("value", TRICKY_ADDRESSES)
+def test_recipients_split_where_the_header_does(field: str, value: bytes) -> None:
+    s = summary_from_fetch(1, _fetch(f"{field}: ".encode() + value + b"\r\n\r\n"))
+    stored = s.to if field == "To" else s.cc
+    header = _email_parse(field, value)[field]
+    if header.defects:  # unreadable as a list: kept as its decoded text
+        assert stored == decode_header_value(value.decode())
+    else:
+        pairs = [pair for pair in getaddresses([stored]) if pair != ("", "")]
+        assert pairs == [(a.display_name, a.addr_spec) for a in header.addresses]
+
+
+def test_synced_from_dovecot_and_read_back_from_the_store(dovecot: DovecotServer, imap_config: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    folder = "Expéditeurs"
+    dovecot.seed(ALICE, folder, [
+        make_message("Encoded comma", sender="=?utf-8?q?Doe=2C_John?= <john@example.test>",
+                     to="=?utf-8?q?Martin=2C_Zo=C3=A9?= <zoe@example.test>, bob@example.test"),
+        make_message("Quoted comma", sender='"Doe, Jane" <jane@example.test>'),
+        make_message("Two senders", sender="a@example.test, =?utf-8?q?Doe=2C_John?= <john@example.test>"),
+    ])
+
+    def connect() -> IMAPConnector:
+        imap: IMAPConnector = create_connector("imap", imap_config)
+        imap.connect()
+        return imap
+
+    with MailStore(tmp_path / "store.sqlite3") as store:
+        engine = SyncEngine(store, connect)
+        try:
+            engine.sync_folder(folder)
+        finally:
+            engine.close()
+        by_subject = {s.subject: s for s in store.summaries(folder)}
+    encoded = by_subject["Encoded comma"]
+    assert (encoded.from_name, encoded.from_addr) == ("Doe, John", "john@example.test")
+    assert getaddresses([encoded.to]) == [("Martin, Zoé", "zoe@example.test"), ("", "bob@example.test")]
+    quoted = by_subject["Quoted comma"]
+    assert (quoted.from_name, quoted.from_addr) == ("Doe, Jane", "jane@example.test")
+    two = by_subject["Two senders"]
+    assert two.from_addr == "" and "a@example.test" in two.sender and "john@example.test" in two.sender
