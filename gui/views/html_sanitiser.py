@@ -3,8 +3,10 @@
 Only presentational elements and attributes survive. Nothing that can load or embed survives: no ``<link>``,
 ``<meta>``, ``<base>``, ``<style>`` blocks, frames, objects, forms, media, SVG or MathML, and no attribute that
 names a resource except ``<img src>`` and ``<a href>``. ``<img src>`` keeps only inline images (``cid:`` parts,
-turned into ``data:`` URLs here, and raster ``data:`` images); a remote ``src`` survives only when the person allowed
-remote content for this message, and otherwise is dropped and reported. Inline ``style`` attributes keep only the
+turned into ``data:`` URLs here, and raster ``data:`` images); a remote (http(s)) ``src`` survives only when the
+person allowed remote content for this message, rewritten to ``facteur-remote:<percent-encoded address>`` (the engine
+never goes to the web: Facteur fetches it, see :mod:`gui.workers.remote_images`), and otherwise is dropped and
+reported. Inline ``style`` attributes keep only the
 declarations that cannot fetch anything (no ``url()``, ``image-set()``, ``@import``, escapes or comments).
 
 The engine (:mod:`gui.views.html_view`) is the second, independent wall: each must hold alone.
@@ -56,6 +58,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 REMOTE_SCHEMES = frozenset({"http", "https"})
+REMOTE_IMAGE_SCHEME_NAME = "facteur-remote"
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"})
 # Anything in a declaration that can make the engine fetch (or hide what it fetches).
 _CSS_FETCHING = ("url(", "image(", "image-set(", "cross-fade(", "element(", "paint(", "src(", "@import",
@@ -86,6 +89,11 @@ def safe_style(value: str) -> str | None:
             continue
         kept.append(declaration.strip())
     return "; ".join(kept) or None
+
+
+def remote_image_url(url: str) -> str:
+    """Where the reader's page asks for the remote image at ``url`` (which Facteur then fetches for it)."""
+    return f"{REMOTE_IMAGE_SCHEME_NAME}:{urllib.parse.quote(url.strip(), safe='')}"
 
 
 def _scheme(url: str) -> str:
@@ -119,7 +127,7 @@ def sanitise_html(html_body: str, parts: Sequence[ParsedAttachment] = (), *,
             return value.strip() if media in INLINE_IMAGE_TYPES else None
         if scheme in REMOTE_SCHEMES:
             if allow_remote:
-                return value.strip()
+                return remote_image_url(value)
             remote += 1
         return None
 

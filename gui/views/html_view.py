@@ -1,21 +1,27 @@
-"""A web view for HTML mail that cannot run code, cannot reach the network unless allowed, and never navigates.
+"""A web view for HTML mail that cannot run code, never reaches the network itself, and never navigates.
 
 This is the second wall behind the sanitiser (:mod:`gui.views.html_sanitiser`), and it holds on its own:
 
 * **One message, one page.** Each message gets a fresh page with its own off-the-record profile (no cookies,
   cache, storage or connections shared with anything), its own request guard and its own consent. The previous
-  page is stopped and thrown away before the new one starts, so nothing it still wanted can ride on the new
-  message's consent.
+  page is stopped and thrown away (its remote fetches aborted) before the new one starts, so nothing it still
+  wanted can ride on the new message's consent.
 * **A scheme of its own with a Content-Security-Policy.** The page is served from ``facteur-message:`` with a
-  policy that allows only ``data:``/``cid:`` images and inline styles (plus http(s) images, styles and fonts once
-  the person allowed remote content for this message). Scripts, frames, objects, forms, media, ``<base>`` and
-  fetches are refused by the engine, whatever the HTML says.
-* **No socket without consent.** Resource hints (``<link rel=preconnect>``) open connections that no policy and no
-  request interceptor sees. So the web engine's proxy points at a loopback port that refuses every connection —
-  nothing is resolved, nothing leaves — except while a page whose remote content was allowed is shown
-  (:class:`NetworkGate`). DNS prefetching is off.
-* A request interceptor lets through only the page itself, ``data:`` and, when allowed, http(s); everything else
-  is blocked and counted. JavaScript, plugins, window opening, drag-and-drop navigation and ``ping`` are off.
+  policy that allows only ``data:``/``cid:`` images and inline styles (plus ``facteur-remote:`` images once the
+  person allowed remote content for this message; never http(s)). Scripts, frames, objects, forms, media, fonts
+  from anywhere, ``<base>`` and fetches are refused by the engine, whatever the HTML says.
+* **The engine's network is closed for good.** Resource hints (``<link rel=preconnect>``) open connections that no
+  policy and no request interceptor sees. So the web engine's proxy points at a loopback port that refuses every
+  connection — nothing is resolved, nothing leaves — set once before the first page and never opened, consent or
+  not (:class:`NetworkGate`). DNS prefetching is off.
+* **Consent goes through Facteur, not the engine.** An allowed message's remote images are addressed as
+  ``facteur-remote:<percent-encoded address>`` (by the sanitiser). Only the profile of a page whose remote content
+  was allowed has a handler for that scheme; it fetches the image itself (:mod:`gui.workers.remote_images`: the
+  original application proxy, no cookies, http(s) only, redirects checked, size-capped, images only) and hands the
+  bytes to the page.
+* A request interceptor lets through only the page itself, ``data:`` and, when allowed, ``facteur-remote:``
+  images; everything else (http(s) always) is blocked and counted. JavaScript, plugins, window opening,
+  drag-and-drop navigation and ``ping`` are off.
 * Clicking a link never loads it here: the view emits ``linkActivated`` and the window decides.
 """
 
@@ -24,13 +30,11 @@ from __future__ import annotations
 import logging
 import secrets
 import socket
-from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QUrl, Signal
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QGuiApplication
 from PySide6.QtNetwork import QNetworkProxy
 from PySide6.QtWebEngineCore import (
-    QWebEngineLoadingInfo,
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineSettings,
@@ -43,26 +47,31 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
+from ..workers.remote_images import RemoteImageFetch, RemoteImageFetcher, original_url
+from .html_sanitiser import REMOTE_IMAGE_SCHEME_NAME
+
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
 
 log = logging.getLogger(__name__)
 
 MESSAGE_SCHEME = b"facteur-message"
-ERR_PROXY_CONNECTION_FAILED = -130  # Chromium's net error
+REMOTE_IMAGE_SCHEME = REMOTE_IMAGE_SCHEME_NAME.encode("ascii")
 REMOTE_SCHEMES = frozenset({"http", "https"})
 ALWAYS_ALLOWED_SCHEMES = frozenset({"data"})
 
 
 def register_message_scheme() -> None:
-    """Declare the ``facteur-message:`` scheme to the web engine. Must run before the QApplication exists."""
-    if QWebEngineUrlScheme.schemeByName(QByteArray(MESSAGE_SCHEME)).name() == QByteArray(MESSAGE_SCHEME):
-        return
-    scheme = QWebEngineUrlScheme(QByteArray(MESSAGE_SCHEME))
-    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Path)
-    # An opaque origin: a message can reach nothing of any other page, not even another message.
-    scheme.setFlags(QWebEngineUrlScheme.Flag.NoAccessAllowed)
-    QWebEngineUrlScheme.registerScheme(scheme)
+    """Declare the ``facteur-message:`` and ``facteur-remote:`` schemes to the web engine. Must run before the
+    QApplication exists."""
+    for name in (MESSAGE_SCHEME, REMOTE_IMAGE_SCHEME):
+        if QWebEngineUrlScheme.schemeByName(QByteArray(name)).name() == QByteArray(name):
+            continue
+        scheme = QWebEngineUrlScheme(QByteArray(name))
+        scheme.setSyntax(QWebEngineUrlScheme.Syntax.Path)
+        # An opaque origin: a message can reach nothing of any other page, not even another message.
+        scheme.setFlags(QWebEngineUrlScheme.Flag.NoAccessAllowed)
+        QWebEngineUrlScheme.registerScheme(scheme)
 
 
 def same_document(url: QUrl, other: QUrl) -> bool:
@@ -71,27 +80,19 @@ def same_document(url: QUrl, other: QUrl) -> bool:
 
 
 def content_security_policy(allow_remote: bool) -> str:
-    """What the engine may load for a message: inline images and styles, and web images once allowed."""
-    remote = " http: https:" if allow_remote else ""
+    """What the engine may load for a message: inline images and styles, and, once allowed, the remote images
+    Facteur fetches for it (``facteur-remote:``). Never http(s): the engine itself never goes to the web."""
+    remote = f" {REMOTE_IMAGE_SCHEME_NAME}:" if allow_remote else ""
     return ("default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; child-src 'none'; "
             "worker-src 'none'; connect-src 'none'; media-src 'none'; manifest-src 'none'; form-action 'none'; "
-            f"base-uri 'none'; img-src data: cid:{remote}; style-src 'unsafe-inline'{remote}; font-src data:{remote}")
+            f"base-uri 'none'; img-src data: cid:{remote}; style-src 'unsafe-inline'; font-src data:")
 
 
 class NetworkGate(QObject):
-    """The web engine's only way out. Closed, its proxy is a loopback port that refuses every connection (bound,
-    never listening), so not even a name is resolved; open, the application's own proxy setting is restored.
-    It is open exactly while at least one page whose remote content the person allowed exists.
-
-    The engine applies a proxy change a moment later, not at once: after closing, pages without consent wait
-    (:meth:`when_closed`) until a probe request to a never-routed address (TEST-NET-1) fails at the proxy, which
-    proves the closed setting is the one in force."""
-
-    PROBE_URL = "http://192.0.2.1/"
-    PROBE_INTERVAL_MS = 50
-    PROBE_LIMIT = 200  # probes, before giving up; the engine takes one to three seconds here
-    PROBES_AT_ONCE = 4
-    PROBE_PATIENCE = 60  # ticks (three seconds) before a probe that never answered is dropped
+    """The web engine's network, closed for good: its proxy is a loopback port that refuses every connection (bound,
+    never listening), set once before any page of ours exists and never opened, so not even a name is resolved.
+    Remote images the person allowed are fetched by Facteur (:mod:`gui.workers.remote_images`) through
+    :attr:`original_proxy`, the application proxy in force before it was closed."""
 
     _instance: NetworkGate | None = None
 
@@ -99,108 +100,16 @@ class NetworkGate(QObject):
         super().__init__()
         self._refuser = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._refuser.bind(("127.0.0.1", 0))
-        self._closed = QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "127.0.0.1", self._refuser.getsockname()[1])
-        self._open_proxy = QNetworkProxy.applicationProxy()
-        self._holders: set[int] = set()
-        self._waiting: list[Callable[[], None]] = []
-        self._probes: list[QWebEnginePage] = []
-        self._probe_profile: QWebEngineProfile | None = None
-        self._probe_timer = QTimer(self)
-        self._probe_timer.setInterval(self.PROBE_INTERVAL_MS)
-        self._probe_timer.timeout.connect(self._probe)
-        self._probes_sent = 0
-        self._ticks = 0
-        # Nothing has used the engine's network yet: the closed setting is the first it will ever see.
-        self.settled = True
-        QNetworkProxy.setApplicationProxy(self._closed)
+        self.closed_proxy = QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "127.0.0.1",
+                                          self._refuser.getsockname()[1])
+        self.original_proxy = QNetworkProxy.applicationProxy()
+        QNetworkProxy.setApplicationProxy(self.closed_proxy)
 
     @classmethod
     def instance(cls) -> NetworkGate:
         if cls._instance is None:
             cls._instance = cls()
         return cls._instance
-
-    @property
-    def is_open(self) -> bool:
-        return bool(self._holders)
-
-    def open_for(self, holder: QObject) -> None:
-        """Open while ``holder`` lives (or until :meth:`release`)."""
-        key = id(holder)
-        if key not in self._holders:
-            self._holders.add(key)
-            holder.destroyed.connect(lambda: self._release_key(key))
-        self.settled = False
-        self._probe_timer.stop()
-        QNetworkProxy.setApplicationProxy(self._open_proxy)
-
-    def release(self, holder: QObject) -> None:
-        self._release_key(id(holder))
-
-    def when_closed(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the closed setting is known to be in force (at once if it is)."""
-        if self.settled and not self._holders:
-            callback()
-            return
-        self._waiting.append(callback)
-
-    def _release_key(self, key: int) -> None:
-        if key not in self._holders:
-            return
-        self._holders.discard(key)
-        if not self._holders:
-            QNetworkProxy.setApplicationProxy(self._closed)
-            self._probes_sent = 0
-            self._probe()
-            self._probe_timer.start()
-
-    def _probe(self) -> None:
-        if self._holders or self.settled:
-            self._probe_timer.stop()
-            return
-        if self._probes_sent >= self.PROBE_LIMIT:
-            # Never confirmed: carry on behind the other walls (policy, interceptor, sanitiser) rather than hang.
-            log.warning("The web engine did not confirm its closed proxy; continuing behind the other walls")
-            self._settle()
-            return
-        self._ticks += 1
-        # A probe that went out before the change may hang on the unroutable address: drop it after a while.
-        for stale in [page for page in self._probes if self._ticks - int(page.property("tick")) > self.PROBE_PATIENCE]:
-            self._probes.remove(stale)
-            stale.triggerAction(QWebEnginePage.WebAction.Stop)
-            stale.deleteLater()
-        if len(self._probes) >= self.PROBES_AT_ONCE:
-            return
-        self._probes_sent += 1
-        if self._probe_profile is None:
-            self._probe_profile = QWebEngineProfile(self)
-            self._probe_profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.NoCache)
-        page = QWebEnginePage(self._probe_profile, self._probe_profile)
-        page.setProperty("tick", self._ticks)
-        page.loadingChanged.connect(lambda info, page=page: self._probed(page, info))
-        self._probes.append(page)
-        page.load(QUrl(self.PROBE_URL))
-
-    def _probed(self, page: QWebEnginePage, info: QWebEngineLoadingInfo) -> None:
-        if info.status() not in (QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus,
-                                 QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus):
-            return
-        if page in self._probes:
-            self._probes.remove(page)
-        page.deleteLater()
-        if info.errorCode() == ERR_PROXY_CONNECTION_FAILED and not self._holders and not self.settled:
-            self._settle()
-
-    def _settle(self) -> None:
-        self.settled = True
-        self._probe_timer.stop()
-        for probe in self._probes:
-            probe.triggerAction(QWebEnginePage.WebAction.Stop)
-            probe.deleteLater()
-        self._probes.clear()
-        waiting, self._waiting = self._waiting, []
-        for callback in waiting:
-            callback()
 
 
 class _MessageSource(QWebEngineUrlSchemeHandler):
@@ -225,6 +134,53 @@ class _MessageSource(QWebEngineUrlSchemeHandler):
         job.reply(QByteArray(b"text/html"), buffer)
 
 
+class _RemoteImages(QWebEngineUrlSchemeHandler):
+    """Serves ``facteur-remote:<percent-encoded web address>`` for one page whose remote content was allowed: the
+    image is fetched by Facteur (:class:`RemoteImageFetcher`, through the original proxy), never by the engine.
+    :meth:`close` (the page is retired) aborts every fetch and refuses every later request."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.fetcher = RemoteImageFetcher(NetworkGate.instance().original_proxy, self)
+
+    def close(self) -> None:
+        self.fetcher.close()
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
+        encoded = job.requestUrl().toString(QUrl.ComponentFormattingOption.FullyEncoded)
+        prefix = f"{REMOTE_IMAGE_SCHEME_NAME}:"
+        target = original_url(encoded[len(prefix):]) if encoded.lower().startswith(prefix) else QUrl()
+        fetch = self.fetcher.fetch(target)
+        if fetch is None:
+            job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
+            return
+        state = {"job": job}
+        # The engine deletes a job whose request it no longer wants (the page went): the fetch goes with it.
+        job.destroyed.connect(lambda: self._gone(state, fetch))
+        fetch.fetched.connect(lambda media, data: self._reply(state, media, data))
+        fetch.failed.connect(lambda _reason: self._fail(state))
+
+    def _gone(self, state: dict[str, QWebEngineUrlRequestJob], fetch: RemoteImageFetch) -> None:
+        if state.pop("job", None) is not None:  # not answered yet
+            self.fetcher.cancel(fetch)
+
+    @staticmethod
+    def _reply(state: dict[str, QWebEngineUrlRequestJob], media: str, data: bytes) -> None:
+        job = state.pop("job", None)
+        if job is None:
+            return
+        buffer = QBuffer(job)
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        job.reply(QByteArray(media.encode("ascii")), buffer)
+
+    @staticmethod
+    def _fail(state: dict[str, QWebEngineUrlRequestJob]) -> None:
+        job = state.pop("job", None)
+        if job is not None:
+            job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+
+
 class RemoteContentGuard(QWebEngineUrlRequestInterceptor):
     """Decides every request of one page (see the module docstring)."""
 
@@ -242,7 +198,8 @@ class RemoteContentGuard(QWebEngineUrlRequestInterceptor):
             return
         if same_document(url, self._page_url):
             return
-        if scheme in REMOTE_SCHEMES and self.allow_remote:
+        if (scheme == REMOTE_IMAGE_SCHEME_NAME and self.allow_remote
+                and info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage):
             return
         info.block(True)
         self.blocked.append(url.toString())
@@ -267,6 +224,11 @@ class MessagePage(QWebEnginePage):
         self.source = _MessageSource(document.encode("utf-8"), content_security_policy(allow_remote), self)
         profile.installUrlSchemeHandler(QByteArray(MESSAGE_SCHEME), self.source)
         self.guard = RemoteContentGuard(view, self.source.url, allow_remote, self)
+        # Only a page whose remote content was allowed can have its images fetched at all.
+        self.remote_images: _RemoteImages | None = None
+        if allow_remote:
+            self.remote_images = _RemoteImages(self)
+            profile.installUrlSchemeHandler(QByteArray(REMOTE_IMAGE_SCHEME), self.remote_images)
         profile.setUrlRequestInterceptor(self.guard)
         self._popups: list[_PopupCatcher] = []
         self.loaded = False
@@ -296,23 +258,15 @@ class MessagePage(QWebEnginePage):
         self.loaded = True
 
     def start(self) -> None:
-        gate = NetworkGate.instance()
-        if self.allow_remote:
-            gate.open_for(self)
-            self.load(self.source.url)
-        else:
-            gate.when_closed(self._load_if_current)
-
-    def _load_if_current(self) -> None:
-        if not self._retired:
-            self.load(self.source.url)
+        self.load(self.source.url)
 
     def retire(self) -> None:
         """Stop everything this page still does and let it go; its consent goes with it."""
         self._retired = True
         self.triggerAction(QWebEnginePage.WebAction.Stop)
         self.guard.allow_remote = False
-        NetworkGate.instance().release(self)
+        if self.remote_images is not None:
+            self.remote_images.close()
         self.deleteLater()
 
     def acceptNavigationRequest(self, url: QUrl | str, kind: QWebEnginePage.NavigationType,
@@ -377,8 +331,8 @@ class HtmlMessageView(QWebEngineView):
         return self._page is not None and self._page.allow_remote
 
     def show_html(self, html: str, *, allow_remote: bool = False) -> None:
-        """Show a (sanitised) message document in a fresh page. ``allow_remote``: let http(s) images, styles and
-        fonts load for this page only."""
+        """Show a (sanitised) message document in a fresh page. ``allow_remote``: fetch its ``facteur-remote:``
+        images for this page only."""
         previous = self._page
         if previous is not None:
             previous.loadFinished.disconnect(self.pageLoaded)
@@ -410,9 +364,11 @@ class HtmlMessageView(QWebEngineView):
 
     def closeEvent(self, event: object) -> None:  # type: ignore[override]
         if self._page is not None:
-            # Its consent ends with the window: the gate closes if no other allowed page is left.
+            # Its consent ends with the window: nothing more is fetched for it.
             self._page.triggerAction(QWebEnginePage.WebAction.Stop)
-            NetworkGate.instance().release(self._page)
+            self._page.guard.allow_remote = False
+            if self._page.remote_images is not None:
+                self._page.remote_images.close()
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

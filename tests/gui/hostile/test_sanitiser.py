@@ -50,11 +50,17 @@ def test_presentational_markup_survives() -> None:
 
 
 def test_remote_images_are_counted_and_kept_only_when_allowed() -> None:
-    html = '<img src="https://news.example/a.png" alt="logo"><img src="http://news.example/b.png">'
+    html = ('<img src="https://news.example/a.png?x=1&amp;y=2" alt="logo"><img src="http://news.example/b.png">'
+            '<img src="facteur-remote:http%3A%2F%2Fsmuggled.example%2Fc.png">')
     blocked = sanitise_html(html)
     assert blocked.remote_blocked == 2 and "news.example" not in blocked.html and 'alt="logo"' in blocked.html
+    assert "smuggled" not in blocked.html
     allowed = sanitise_html(html, allow_remote=True)
-    assert allowed.remote_blocked == 0 and 'src="https://news.example/a.png"' in allowed.html
+    # Kept, but addressed to Facteur (which fetches them): the engine is never given a web address.
+    assert allowed.remote_blocked == 0 and "http://" not in allowed.html and "https://" not in allowed.html
+    assert 'src="facteur-remote:https%3A%2F%2Fnews.example%2Fa.png%3Fx%3D1%26y%3D2"' in allowed.html
+    assert 'src="facteur-remote:http%3A%2F%2Fnews.example%2Fb.png"' in allowed.html
+    assert "smuggled" not in allowed.html  # only the sanitiser writes facteur-remote: addresses
 
 
 def test_cid_images_become_data_urls_and_other_cid_parts_do_not() -> None:

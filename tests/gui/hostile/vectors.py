@@ -188,6 +188,14 @@ def cases() -> list[Case]:
         Case("consent-trusted-control", [html_message(
             f'<img src="http://allowed-trusted.test:{ALLOWED_PORT}/a.png">', sender=f"Bank <{TRUSTED}>")],
             expect_allowed_contact=True),
+        # With consent the engine's network stays closed: hints of an allowed message open no socket either.
+        Case("consent-hints", [html_message(
+            f'<link rel=preconnect href="{_host("consenthints")}">'
+            f'<link rel=dns-prefetch href="{_host("consenthints")}">'
+            f'<link rel=prefetch href="{_host("consenthints")}/p">'
+            f'<link rel=stylesheet href="{_host("consenthints")}/s.css">'
+            f'<img src="http://allowed-hints.test:{ALLOWED_PORT}/a.png">', sender=f"Bank <{TRUSTED}>")],
+            expect_allowed_contact=True),
         Case("consent-once-is-for-one-message", [
             html_message(f'<img src="http://allowed-once.test:{ALLOWED_PORT}/a.png">'),
             html_message(f'<img src="{_host("once")}/b.png"><link rel=preconnect href="{_host("once")}">'),
