@@ -3,7 +3,10 @@ web engine's own network stays closed, consent or not (see :mod:`gui.views.html_
 
 from __future__ import annotations
 
+import http.server
 import json
+import socketserver
+import threading
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QTimer, QUrl
@@ -12,8 +15,8 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 
 from gui.views.html_sanitiser import message_document, remote_image_url, sanitise_html
 from gui.views.html_view import REMOTE_IMAGE_SCHEME, HtmlMessageView, NetworkGate, content_security_policy
-from gui.workers.remote_images import RemoteImageFetcher
-from tests.gui.main.http_counter import CountingServer
+from gui.workers.remote_images import MAX_BYTES, RemoteImageFetcher
+from tests.gui.main.http_counter import PIXEL, CountingServer
 
 TIMEOUT = 20000
 
@@ -172,3 +175,58 @@ def test_the_fetcher_takes_images_only_and_web_addresses_only(qtbot: Any) -> Non
         fetcher.close()
         assert fetcher.fetch(QUrl(server.base + "/pixel.png")) is None
         assert server.requests == ["/pixel.png", "/style.css"]
+
+
+class _Redirector:
+    """A loopback server answering every path with a redirect to ``targets[path]``, or a body over the size cap."""
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+                if self.path == "/huge.png":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/png")
+                    self.end_headers()
+                    chunk = b"\0" * 65536
+                    try:
+                        for _ in range(MAX_BYTES // len(chunk) + 2):
+                            self.wfile.write(chunk)
+                    except OSError:
+                        pass  # the client gave up, as it should
+                    return
+                self.send_response(302)
+                self.send_header("Location", targets[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_redirects_stay_on_the_web_and_the_size_is_capped(qtbot: Any) -> None:
+    with CountingServer() as images:
+        redirector = _Redirector({"/web.png": f"{images.base}/pixel.png", "/file.png": "file:///etc/hostname"})
+        try:
+            fetcher = RemoteImageFetcher(NetworkGate.instance().original_proxy)
+            outcomes: dict[str, Any] = {}
+            for path in ("/web.png", "/file.png", "/huge.png"):
+                fetch = fetcher.fetch(QUrl(redirector.base + path))
+                assert fetch is not None
+                fetch.fetched.connect(lambda media, data, path=path: outcomes.__setitem__(path, (media, len(data))))
+                fetch.failed.connect(lambda reason, path=path: outcomes.__setitem__(path, ("failed", reason)))
+            qtbot.waitUntil(lambda: len(outcomes) == 3, timeout=TIMEOUT)
+            assert outcomes["/web.png"] == ("image/png", len(PIXEL)) and images.requests == ["/pixel.png"]
+            assert outcomes["/file.png"][0] == "failed"
+            assert outcomes["/huge.png"] == ("failed", "too large")
+            fetcher.close()
+        finally:
+            redirector.close()
