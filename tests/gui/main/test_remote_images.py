@@ -9,7 +9,7 @@ import socketserver
 import threading
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QCoreApplication, QTimer, QUrl
 from PySide6.QtNetwork import QNetworkProxy
 from PySide6.QtWebEngineCore import QWebEngineScript
 
@@ -43,6 +43,11 @@ def wait_for_images(view: HtmlMessageView, qtbot: Any, expected: list[int]) -> N
         qtbot.wait(50)
         widths = shown_image_widths(view, qtbot)
     assert widths == expected
+
+
+def owned_fetcher() -> RemoteImageFetcher:
+    """A fetcher deleted by Qt (as a page's is, with its page), not by Python's garbage collector mid-event."""
+    return RemoteImageFetcher(NetworkGate.instance().original_proxy, QCoreApplication.instance())
 
 
 def make_view(qtbot: Any) -> HtmlMessageView:
@@ -159,7 +164,7 @@ def test_a_hostile_message_after_an_allowed_one_cannot_use_its_consent(qtbot: An
 
 def test_the_fetcher_takes_images_only_and_web_addresses_only(qtbot: Any) -> None:
     with CountingServer() as server:
-        fetcher = RemoteImageFetcher(NetworkGate.instance().original_proxy)
+        fetcher = owned_fetcher()
         outcomes: list[tuple[str, Any]] = []
         for count, path in enumerate(("/pixel.png", "/style.css")):
             fetch = fetcher.fetch(QUrl(server.base + path))
@@ -174,6 +179,7 @@ def test_the_fetcher_takes_images_only_and_web_addresses_only(qtbot: Any) -> Non
             assert fetcher.fetch(QUrl(other)) is None
         fetcher.close()
         assert fetcher.fetch(QUrl(server.base + "/pixel.png")) is None
+        fetcher.deleteLater()
         assert server.requests == ["/pixel.png", "/style.css"]
 
 
@@ -216,7 +222,7 @@ def test_redirects_stay_on_the_web_and_the_size_is_capped(qtbot: Any) -> None:
     with CountingServer() as images:
         redirector = _Redirector({"/web.png": f"{images.base}/pixel.png", "/file.png": "file:///etc/hostname"})
         try:
-            fetcher = RemoteImageFetcher(NetworkGate.instance().original_proxy)
+            fetcher = owned_fetcher()
             outcomes: dict[str, Any] = {}
             for path in ("/web.png", "/file.png", "/huge.png"):
                 fetch = fetcher.fetch(QUrl(redirector.base + path))
@@ -228,5 +234,6 @@ def test_redirects_stay_on_the_web_and_the_size_is_capped(qtbot: Any) -> None:
             assert outcomes["/file.png"][0] == "failed"
             assert outcomes["/huge.png"] == ("failed", "too large")
             fetcher.close()
+            fetcher.deleteLater()
         finally:
             redirector.close()
