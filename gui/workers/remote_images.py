@@ -23,6 +23,7 @@ from PySide6.QtNetwork import (
     QNetworkReply,
     QNetworkRequest,
 )
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ class RemoteImageFetch(QObject):
     def abort(self) -> None:
         if not self._over:
             self._over = True
-            self._reply.abort()
+            if isValid(self._reply):  # not already gone with its page (teardown order is Qt's)
+                self._reply.abort()
 
     def _stop(self, reason: str) -> None:
         if self._over:
@@ -161,13 +163,15 @@ class RemoteImageFetcher(QObject):
     def _forget(self, fetch: RemoteImageFetch) -> None:
         if fetch in self._fetches:
             self._fetches.discard(fetch)
-            fetch.deleteLater()
+            if isValid(fetch):
+                fetch.deleteLater()
 
     def close(self) -> None:
         self.closed = True
         for fetch in list(self._fetches):
             fetch.abort()
-            fetch.deleteLater()
+            if isValid(fetch):
+                fetch.deleteLater()
         self._fetches.clear()
 
 
