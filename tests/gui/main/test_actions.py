@@ -183,6 +183,9 @@ def test_mark_as_read_waits_for_the_configured_delay(make_window: Any, dovecot: 
     open_inbox(window, qtbot)
     select_subject(window, qtbot, "Lunch on Friday?")
     qtbot.waitUntil(lambda: window.reader.plain.toPlainText().strip() == "Are you free?", timeout=10000)
+    # Opening the message updates its summary (the paperclip from BODYSTRUCTURE), and the list may read its rows
+    # again: wait for the row to be loaded before looking at it.
+    qtbot.waitUntil(lambda: row_of_subject(window, "Lunch on Friday?") is not None, timeout=10000)
     row = row_of_subject(window, "Lunch on Friday?")
     assert window.messages.model().index(row, Column.SUBJECT).data(Roles.IS_UNREAD)  # not yet
     qtbot.waitUntil(lambda: not window.messages.model().index(row, Column.SUBJECT).data(Roles.IS_UNREAD),
