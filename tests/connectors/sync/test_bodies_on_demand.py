@@ -4,20 +4,17 @@ server sent are counted in a loopback proxy."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.policy import SMTP
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from connectors import create_connector
-from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.mime import parse_message
 from connectors.store import MailStore
 from connectors.sync import SyncEngine
 from tests.conftest import ALICE
+from tests.connectors.sync.connections import connector_to as _connector
 from tests.servers.dovecot import DovecotServer
 from tests.servers.proxy import FaultyProxy
 
@@ -47,19 +44,6 @@ def text_message(subject: str) -> bytes:
     return msg.as_bytes(policy=SMTP)
 
 
-def _connector(imap_config: dict[str, Any], port: int) -> Callable[[], IMAPConnector]:
-    def connect() -> IMAPConnector:
-        imap: IMAPConnector = create_connector("imap", {**imap_config, "port": port})
-        imap.connect()
-        return imap
-
-    return connect
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[MailStore]:
-    with MailStore(tmp_path / "store.sqlite3") as mail_store:
-        yield mail_store
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from connectors import create_connector
-from connectors.messaging.imap import IMAPConnector
 from connectors.store import MailStore, MessagesAdded
 from connectors.sync import SyncEngine, SyncProgress
 from tests.conftest import ALICE, make_message
+from tests.connectors.sync.connections import connector_to as _connector
 from tests.servers.dovecot import DovecotServer
 from tests.servers.proxy import FaultyProxy
 
@@ -26,19 +25,6 @@ def _messages(count: int, prefix: str = "Message") -> list[bytes]:
                          date=f"Tue, 24 Nov 2026 10:{i // 60 % 60:02d}:{i % 60:02d} +0000") for i in range(count)]
 
 
-def _connector(imap_config: dict[str, Any], port: int | None = None) -> Callable[[], IMAPConnector]:
-    def connect() -> IMAPConnector:
-        imap: IMAPConnector = create_connector("imap", {**imap_config, **({"port": port} if port else {})})
-        imap.connect()
-        return imap
-
-    return connect
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[MailStore]:
-    with MailStore(tmp_path / "store.sqlite3") as mail_store:
-        yield mail_store
 
 
 @pytest.fixture

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from connectors import create_connector
 from connectors.exceptions import ConnectionError
-from connectors.messaging.imap import IMAPConnector
 from connectors.store import MailStore
 from connectors.sync import SyncEngine
 from tests.conftest import ALICE, make_message
+from tests.connectors.sync.connections import connector_to as _connector
 from tests.servers.dovecot import DovecotServer
 from tests.servers.proxy import CommandFaultProxy, FaultyProxy
 
@@ -29,19 +26,6 @@ def _messages(count: int) -> list[bytes]:
             for i in range(count)]
 
 
-def _connector(imap_config: dict[str, Any], port: int) -> Callable[[], IMAPConnector]:
-    def connect() -> IMAPConnector:
-        imap: IMAPConnector = create_connector("imap", {**imap_config, "port": port})
-        imap.connect()
-        return imap
-
-    return connect
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[MailStore]:
-    with MailStore(tmp_path / "store.sqlite3") as mail_store:
-        yield mail_store
 
 
 def _assert_exact(store: MailStore, count: int) -> None:

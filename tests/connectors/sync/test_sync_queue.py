@@ -38,11 +38,6 @@ class Link:
         return imap
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[MailStore]:
-    with MailStore(tmp_path / "store.sqlite3") as mail_store:
-        yield mail_store
-
 
 @pytest.fixture
 def link(imap_config: dict[str, Any]) -> Link:
