@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.utils import getaddresses
 from enum import IntEnum
 from typing import Any
 
@@ -60,10 +61,13 @@ def header_data(column: int, role: int, *, recipients: bool) -> Any:
 def who(summary: MessageSummary, recipients: bool) -> str:
     """The correspondent a row names: the sender, or the recipients in Sent, Drafts and the Outbox."""
     if recipients:
-        first = summary.to.split(",")[0].strip() if summary.to else ""
-        name = first.split("<")[0].strip().strip('"') if "<" in first else first
-        more = summary.to.count(",")
-        text = shown_text(name or first, 80)
+        # Split as an address list: a quoted name ("Doe, John" <j@x>) holds commas of its own.
+        pairs = [pair for pair in getaddresses([summary.to]) if pair != ("", "")] if summary.to else []
+        if not pairs:
+            return shown_text(summary.to, 80)
+        name, address = pairs[0]
+        more = len(pairs) - 1
+        text = shown_text(name or address, 80)
         return f"{text} +{more}" if more and text else text
     if summary.from_addr and names_another_address(summary.from_name, summary.from_addr):
         # A name dressed as another address: show whose it really is.

@@ -12,7 +12,7 @@ from PySide6.QtGui import QIcon
 
 from connectors.store import MailStore, MessageSummary
 from gui.models.mailbox_tree import LOCAL_ACCOUNT_ID, MailboxTreeModel
-from gui.models.message_columns import Column
+from gui.models.message_columns import Column, who
 from gui.models.message_list import MessageListModel
 from gui.models.roles import Roles
 from tests.connectors.store.sample_mail import realistic_summaries
@@ -265,3 +265,17 @@ def test_an_attachment_dragged_from_the_reader_is_what_the_composer_attaches(qtm
     mime = model.mimeData([index])
     (dropped,) = attachments_from_mime(mime)
     assert (dropped.filename, dropped.content_type, dropped.data) == ("rapport été.pdf", "application/pdf", data)
+
+
+@pytest.mark.parametrize(("to", "shown"), [
+    ('"Doe, John" <john@example.test>', "Doe, John"),
+    ('"Doe, John" <john@example.test>, "Roe, Jane" <jane@example.test>', "Doe, John +1"),
+    ("a@example.test, b@example.test, c@example.test", "a@example.test +2"),
+    ("Zoé Martin <zoe@example.test>", "Zoé Martin"),
+    ("Undisclosed", "Undisclosed"),
+    ("", ""),
+])
+def test_sent_rows_name_the_first_recipient_of_the_address_list(to: str, shown: str) -> None:
+    summary = MessageSummary(uid=1, subject="s", from_name="", from_addr="me@example.test", to=to, cc="", date=0,
+                             internal_date=0, flags=frozenset(), size=1)
+    assert who(summary, recipients=True) == shown
