@@ -45,8 +45,10 @@ def secure_backend_available() -> bool:
 
 def _backend_failures() -> tuple[type[BaseException], ...]:
     """What a keyring call can raise when the store is unreachable: keyring's own errors, and on Linux the Secret
-    Service library's and the D-Bus socket's, which keyring lets through (a daemon gone, a connection cut)."""
-    failures: list[type[BaseException]] = [keyring.errors.KeyringError, OSError]
+    Service library's and the D-Bus socket's, which keyring lets through (a daemon gone, a connection cut). A
+    backend whose D-Bus connection breaks while keyring weighs the backends raises RuntimeError ("Unable to
+    initialize SecretService"), e.g. when quitting interrupts a connect that was reading the password."""
+    failures: list[type[BaseException]] = [keyring.errors.KeyringError, OSError, RuntimeError]
     try:
         from secretstorage.exceptions import SecretStorageException
     except ImportError:  # not on this platform

@@ -44,7 +44,8 @@ def test_deleting_in_the_trash_asks_and_only_a_confirmed_delete_is_permanent(mak
     said = answer_when_asked("cancel")
     window.actions.delete.trigger()
     assert said and "deleted for good" in said[0] and "Trash" in said[0]
-    assert row_of_subject(window, "Already binned") is not None  # cancelled: nothing hidden, nothing sent
+    # cancelled: nothing hidden, nothing sent (the list may be re-reading its rows: wait for them)
+    qtbot.waitUntil(lambda: row_of_subject(window, "Already binned") is not None, timeout=5000)
     assert window.commands.running == []
     assert set(server_flags(dovecot, "Trash")) == {"Already binned", "Also binned"}
 
@@ -54,7 +55,7 @@ def test_deleting_in_the_trash_asks_and_only_a_confirmed_delete_is_permanent(mak
     assert row_of_subject(window, "Already binned") is None
     qtbot.waitUntil(lambda: set(server_flags(dovecot, "Trash")) == {"Also binned"}, timeout=10000)
     qtbot.waitUntil(lambda: window.commands.running == [], timeout=5000)
-    assert row_of_subject(window, "Also binned") is not None
+    qtbot.waitUntil(lambda: row_of_subject(window, "Also binned") is not None, timeout=5000)
 
 
 def test_delete_permanently_asks_even_with_a_trash_and_skips_it(make_window: Any, dovecot: Any, qtbot: Any) -> None:
