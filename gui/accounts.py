@@ -89,6 +89,16 @@ class Account:
     def is_gmail(self) -> bool:
         return self.provider == "gmail"
 
+    @property
+    def connector_kinds(self) -> tuple[str, str]:
+        """The connectors' kinds for (SMTP, IMAP): Gmail's and Outlook's know that their servers file sent mail in
+        Sent themselves (no second copy is appended), and Gmail's speaks its labels."""
+        if self.provider == "gmail":
+            return "gmail", "gmail_imap"
+        if self.provider == "outlook":
+            return "outlook", "outlook_imap"
+        return "smtp", "imap"
+
     def default_identity(self) -> Identity:
         return self.identities[0] if self.identities else Identity(self.display_name, self.email)
 

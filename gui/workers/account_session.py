@@ -43,8 +43,7 @@ def imap_connect(account: Account, credentials: Any) -> Callable[[], IMAPConnect
     """A factory of fresh, connected IMAP connectors for ``account`` (the worker and IDLE each call it)."""
 
     def connect() -> IMAPConnector:
-        kind = "gmail_imap" if account.is_gmail else "imap"
-        imap: IMAPConnector = create_connector(kind, account.imap_config(credentials))
+        imap: IMAPConnector = create_connector(account.connector_kinds[1], account.imap_config(credentials))
         imap.connect()
         return imap
 

@@ -58,8 +58,9 @@ def keyring_connectors(account_store: AccountStore) -> ConnectorFactory:
         if account is None:
             return None
         credentials = KeyringCredentials(account)
-        smtp = create_connector("gmail" if account.is_gmail else "smtp", account.smtp_config(credentials))
-        imap = create_connector("gmail_imap" if account.is_gmail else "imap", account.imap_config(credentials))
+        smtp_kind, imap_kind = account.connector_kinds
+        smtp = create_connector(smtp_kind, account.smtp_config(credentials))
+        imap = create_connector(imap_kind, account.imap_config(credentials))
         return AccountLink(smtp, imap, bool(smtp.server_saves_sent))
 
     return make

@@ -76,3 +76,24 @@ def test_missing_refresh_token_asks_to_sign_in(dovecot: Any, smtp_server: Any, c
     with pytest.raises(ReauthenticationRequired):
         credentials.access_token(ALICE)
     assert asked == [account]
+
+
+@pytest.mark.parametrize(("provider", "smtp_class", "imap_class", "saves_sent"), [
+    ("gmail", "GmailConnector", "GmailIMAPConnector", True),
+    ("outlook", "OutlookConnector", "OutlookIMAPConnector", True),  # Exchange Online files SMTP mail in Sent Items
+    (None, "SMTPConnector", "IMAPConnector", False),
+])
+def test_sending_uses_the_providers_connectors(tmp_path: Path, provider: str | None, smtp_class: str,
+                                               imap_class: str, saves_sent: bool) -> None:
+    """The Outbox appends a copy to Sent only where the provider does not file one itself (no duplicates)."""
+    from gui.workers.send_worker import keyring_connectors
+
+    store = AccountStore(tmp_path / "accounts.json")
+    account = Account("me@example.test", ServerSettings("imap.example.test", 993, "ssl"),
+                      ServerSettings("smtp.example.test", 587, "starttls"), auth="oauth2", provider=provider)
+    store.add(account)
+    link = keyring_connectors(store)(account.id)
+    assert link is not None and link.imap is not None
+    assert (type(link.smtp).__name__, type(link.imap).__name__) == (smtp_class, imap_class)
+    assert link.server_saves_sent is saves_sent
+    assert (link.smtp.config.host, link.imap.config.host) == ("smtp.example.test", "imap.example.test")
