@@ -183,8 +183,12 @@ class MessageWrites(WriterBase):
                 batch.folders_changed()
         return removed
 
-    def store_body(self, folder: str, uid: int, raw: bytes) -> None:
-        """Cache a fetched message (RFC 822 bytes) and add its text to the full-text index."""
+    def store_body(self, folder: str, uid: int, raw: bytes, *, complete: bool = True) -> None:
+        """Cache a fetched message (RFC 822 bytes) and add its text to the full-text index.
+
+        ``complete=False``: ``raw`` is the message rebuilt from its text parts (what opening it downloads); it is
+        cached and indexed the same way, but never replaces a complete body already cached.
+        """
         text = body_text(raw)  # parse and compress before taking the write lock
         raw_blob = zlib.compress(raw, 6)
         text_blob = fts.compress_text(text)
@@ -193,11 +197,16 @@ class MessageWrites(WriterBase):
             rowid = message_rowid(self._folder_id(conn, folder), uid)
             if conn.execute("SELECT 1 FROM messages WHERE id = ?", (rowid,)).fetchone() is None:
                 raise MessageNotFoundError(folder, uid)
+            if not complete and conn.execute(
+                "SELECT 1 FROM bodies WHERE id = ? AND complete != 0", (rowid,)
+            ).fetchone() is not None:
+                return
             fts.replace_body_text(conn, rowid, text)
             conn.execute(
-                "INSERT INTO bodies (id, raw, text, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                "SET raw = excluded.raw, text = excluded.text, stored_at = excluded.stored_at",
-                (rowid, raw_blob, text_blob, time.time()),
+                "INSERT INTO bodies (id, raw, text, stored_at, complete) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) "
+                "DO UPDATE SET raw = excluded.raw, text = excluded.text, stored_at = excluded.stored_at, "
+                "complete = excluded.complete",
+                (rowid, raw_blob, text_blob, time.time(), int(complete)),
             )
             batch.messages(MessagesChanged, folder, [uid])
 

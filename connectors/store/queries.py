@@ -276,18 +276,27 @@ class ReadQueries:
     # Bodies
 
     def body(self, folder: str, uid: int) -> bytes | None:
-        """The cached raw message (RFC 822 bytes), or None if it has not been fetched yet."""
+        """The cached raw message (RFC 822 bytes), or None if the whole message has not been fetched yet."""
+        cached = self.readable_body(folder, uid)
+        return cached[0] if cached is not None and cached[1] else None
+
+    def readable_body(self, folder: str, uid: int) -> tuple[bytes, bool] | None:
+        """What is cached to show the message: ``(raw, complete)``, where an incomplete ``raw`` is the message
+        rebuilt from its text parts (parse it with ``partial=True``); None if nothing is cached."""
         with self._reading() as conn:
             folder_id = self._folder_id(conn, folder)
             row = conn.execute(
-                "SELECT raw FROM bodies WHERE id = ?", (message_rowid(folder_id, uid),)
+                "SELECT raw, complete FROM bodies WHERE id = ?", (message_rowid(folder_id, uid),)
             ).fetchone()
-        return None if row is None else zlib.decompress(row[0])
+        return None if row is None else (zlib.decompress(row[0]), bool(row[1]))
 
     def has_body(self, folder: str, uid: int) -> bool:
+        """Whether the whole message is cached (its text parts alone do not count)."""
         with self._reading() as conn:
             folder_id = self._folder_id(conn, folder)
-            row = conn.execute("SELECT 1 FROM bodies WHERE id = ?", (message_rowid(folder_id, uid),)).fetchone()
+            row = conn.execute(
+                "SELECT 1 FROM bodies WHERE id = ? AND complete != 0", (message_rowid(folder_id, uid),)
+            ).fetchone()
         return row is not None
 
     # Search

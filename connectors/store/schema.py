@@ -201,7 +201,14 @@ _V4: tuple[str, ...] = (
     "CREATE INDEX messages_draft ON messages (folder_id, date) WHERE (flags & 16) != 0",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+_V5: tuple[str, ...] = (
+    # Opening a message downloads only its text parts (BODYSTRUCTURE + partial fetches): that rebuilt message is
+    # cached too, marked incomplete, so it opens again offline and its words are searchable; a complete body
+    # (an attachment saved, "download for offline use") replaces it, never the other way round.
+    "ALTER TABLE bodies ADD COLUMN complete INTEGER NOT NULL DEFAULT 1",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_UID = 2**32 - 1

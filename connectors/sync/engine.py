@@ -313,16 +313,20 @@ class SyncEngine:
         return raw
 
     def fetch_for_reading(self, folder: str, uid: int) -> ReadableMessage:
-        """What opening a message needs: the cached message, else its text parts only (attachments stay on the
-        server until saved or opened, through :meth:`fetch_body`). Only complete messages enter the body cache;
-        the paperclip is set from BODYSTRUCTURE."""
-        cached = self.store.body(folder, uid)
+        """What opening a message needs: what is cached (the whole message, or its text parts from an earlier
+        opening), else its text parts only (attachments stay on the server until saved or opened, through
+        :meth:`fetch_body`). Text parts are cached as an incomplete body (compressed and indexed for search like a
+        whole one); the paperclip is set from BODYSTRUCTURE."""
+        cached = self.store.readable_body(folder, uid)
         if cached is not None:
-            return ReadableMessage(cached, True, parse_message(cached).has_attachments)
+            raw, complete = cached
+            if complete:
+                return ReadableMessage(raw, True, parse_message(raw).has_attachments)
+            summary = self.store.summary(folder, uid)
+            return ReadableMessage(raw, False, bool(summary and summary.has_attachments))
         readable = self.connection().get_message_for_reading(uid, mailbox=folder)
         with self.store.batch():
-            if readable.complete:
-                self.store.store_body(folder, uid, readable.raw)
+            self.store.store_body(folder, uid, readable.raw, complete=readable.complete)
             summary = self.store.summary(folder, uid)
             if summary is not None and summary.has_attachments != readable.has_attachments:
                 self.store.add_messages(folder, [replace(summary, has_attachments=readable.has_attachments)])

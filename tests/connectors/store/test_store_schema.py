@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from pathlib import Path
 
 import platformdirs
@@ -49,6 +50,22 @@ def test_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> No
         assert [m.uid for m in store.search("version")] == [7]
         command_id = store.enqueue("flags", "INBOX", [7], {"add": ["\\Seen"]})
         assert [c.id for c in store.pending()] == [command_id]
+
+
+def test_bodies_cached_before_step_5_count_as_whole_messages(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn, target=4)
+    conn.execute("INSERT INTO folders (name, delimiter) VALUES ('INBOX', '/')")
+    rowid = schema.message_rowid(1, 3)
+    conn.execute("INSERT INTO messages (id, folder_id, subject) VALUES (?, 1, 'Cached by version 4')", (rowid,))
+    raw = b"Subject: Cached by version 4\r\n\r\nThe whole message.\r\n"
+    conn.execute("INSERT INTO bodies (id, raw, text, stored_at) VALUES (?, ?, ?, 0)",
+                 (rowid, zlib.compress(raw), zlib.compress(b"")))
+    conn.close()
+    with MailStore(path) as store:
+        assert store.body("INBOX", 3) == raw and store.has_body("INBOX", 3)
+        assert store.readable_body("INBOX", 3) == (raw, True)
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def test_a_version_3_store_gets_its_conversations(tmp_path: Path) -> None:
         conn.execute(f"DROP TRIGGER threads_{trigger}")
     for index in ("with_attachments", "unread", "answered", "flagged", "deleted", "draft"):
         conn.execute(f"DROP INDEX messages_{index}")
+    conn.execute("ALTER TABLE bodies DROP COLUMN complete")  # schema step 5
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with MailStore(path) as store:

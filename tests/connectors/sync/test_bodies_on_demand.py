@@ -76,10 +76,18 @@ def test_opening_fetches_no_attachment_bytes_and_saving_fetches_them(
             assert not by_name["small.csv"].downloaded
             logo = [a for a in parsed.attachments if a.content_id == "logo@example.test"]
             assert logo and logo[0].downloaded and logo[0].data.startswith(b"\x89PNG")  # small inline image: shown
-            # The paperclip comes from BODYSTRUCTURE; a partial message never enters the body cache.
+            # The paperclip comes from BODYSTRUCTURE. The text parts are cached, marked incomplete: they are not
+            # "the message" (body(), has_body() and the offline download still want the whole), but the message
+            # opens again without the server and its words are found by a search.
             summary = store.summary(BOX, big_uid)
             assert summary is not None and summary.has_attachments
             assert store.body(BOX, big_uid) is None and not store.has_body(BOX, big_uid)
+            assert store.readable_body(BOX, big_uid) == (readable.raw, False)
+            assert [m.uid for m in store.search("figures attached", folder=BOX)] == [big_uid]
+            before = proxy.server_bytes
+            reopened = engine.fetch_for_reading(BOX, big_uid)
+            assert proxy.server_bytes == before  # from the cache
+            assert reopened == readable
 
             # Saving the attachment downloads the message, once, and caches it whole.
             before = proxy.server_bytes
@@ -87,7 +95,11 @@ def test_opening_fetches_no_attachment_bytes_and_saving_fetches_them(
             assert proxy.server_bytes - before > ATTACHMENT_BYTES
             saved = {a.filename: a for a in parse_message(raw).attachments}["figures.bin"]
             assert saved.downloaded and saved.data == attachment
+            assert store.body(BOX, big_uid) == raw and store.readable_body(BOX, big_uid) == (raw, True)
+            # Text parts fetched later (another window's opening) never replace the whole message.
+            store.store_body(BOX, big_uid, readable.raw, complete=False)
             assert store.body(BOX, big_uid) == raw
+            assert [m.uid for m in store.search("figures attached", folder=BOX)] == [big_uid]
             before = proxy.server_bytes
             again = engine.fetch_for_reading(BOX, big_uid)
             assert again.complete and again.raw == raw and proxy.server_bytes == before  # from the cache
