@@ -2,7 +2,9 @@
 
 from .engine import Cancelled, CommandRefused, PermanentDeleteNeeded, SyncEngine, SyncProgress, SyncResult
 from .idle import IdleWatcher
+from .undo import NotUndoable
 
 __all__ = [
-    "Cancelled", "CommandRefused", "IdleWatcher", "PermanentDeleteNeeded", "SyncEngine", "SyncProgress", "SyncResult",
+    "Cancelled", "CommandRefused", "IdleWatcher", "NotUndoable", "PermanentDeleteNeeded", "SyncEngine", "SyncProgress",
+    "SyncResult",
 ]

@@ -38,6 +38,8 @@ from ..messaging.mime import parse_message
 from ..store import Command, MailStore, MessageSummary
 from .server_search import server_criteria
 from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
+from .undo import RESTORE, execute_restore
+from .undo import undo as undo_in_store
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,9 @@ class SyncEngine:
         self._batch_size = header_batch  # smaller for a while after the link broke mid-batch
         self._condstore = False
         self._gmail = False
+        self.last_queued: Command | None = None
+        """The command the last set_flags/move_messages/delete_messages/delete_permanently call queued, as it was
+        before its replay: what ``undo`` takes."""
 
     # -- connection ------------------------------------------------------------------------------------------
 
@@ -358,12 +363,12 @@ class SyncEngine:
     def set_flags(self, folder: str, uids: Sequence[int], add: Iterable[str] = (),
                   remove: Iterable[str] = ()) -> list[CommandRefused]:
         add, remove = list(add), list(remove)
-        self.store.enqueue("flags", folder, list(uids), {"add": add, "remove": remove})
+        self._queue("flags", folder, uids, {"add": add, "remove": remove})
         self.store.change_flags(folder, list(uids), add=add, remove=remove)
         return self._replay_quietly()
 
     def move_messages(self, folder: str, uids: Sequence[int], destination: str) -> list[CommandRefused]:
-        self.store.enqueue("move", folder, list(uids), {"destination": destination})
+        self._queue("move", folder, uids, {"destination": destination})
         self.store.remove_messages(folder, list(uids))
         return self._replay_quietly()
 
@@ -380,14 +385,24 @@ class SyncEngine:
                 "There is no Trash folder to move these messages to; deleting them would be permanent"
                 if trash is None else "These messages are in the Trash; deleting them again would be permanent"
             )
-        self.store.enqueue("delete", folder, list(uids), {"trash": trash})
+        self._queue("delete", folder, uids, {"trash": trash})
         self.store.remove_messages(folder, list(uids))
         return self._replay_quietly()
 
     def delete_permanently(self, folder: str, uids: Sequence[int]) -> list[CommandRefused]:
         """Delete messages for good (\\Deleted and UID EXPUNGE of exactly these): the person confirmed it."""
-        self.store.enqueue("expunge", folder, list(uids), {})
+        self._queue("expunge", folder, uids, {})
         self.store.remove_messages(folder, list(uids))
+        return self._replay_quietly()
+
+    def _queue(self, kind: str, folder: str, uids: Sequence[int], args: dict[str, Any]) -> None:
+        self.last_queued = self.store.command(self.store.enqueue(kind, folder, list(uids), args))
+
+    def undo(self, command: Command) -> list[CommandRefused]:
+        """Undo a command this engine queued (``last_queued`` right after it): taken back from the queue if the
+        server has not seen it yet, else answered by its inverse (see ``connectors.sync.undo``). Raises
+        ``NotUndoable`` for a permanent delete, or moved messages that could not be found again."""
+        undo_in_store(self.store, command)
         return self._replay_quietly()
 
     def _replay_quietly(self) -> list[CommandRefused]:
@@ -427,6 +442,8 @@ class SyncEngine:
         its messages' new UIDs, found by Message-ID (those not found are reported as dropped); None when none is
         left (dropped)."""
         imap = self.connection()
+        if command.kind == RESTORE:
+            return command  # it finds its messages by Message-ID, whatever their UIDs
         if command.folder not in uidvalidity:
             uidvalidity[command.folder] = imap.select_mailbox_info(command.folder).get("uidvalidity")
         current = uidvalidity[command.folder]
@@ -448,6 +465,10 @@ class SyncEngine:
 
     def _execute(self, command: Command) -> None:
         imap = self.connection()
+        if command.kind == RESTORE:
+            execute_restore(imap, self.store, command,
+                            lambda imap, folder, uids: self._fetch_headers(imap, folder, list(uids), None, None))
+            return
         uids = list(command.uids)
         if not uids:
             return
