@@ -25,6 +25,7 @@ __all__ = [
     "MessageError",
     "MessageTooLargeError",
     "OAuthError",
+    "OnlineAccountError",
     "PartialDeliveryError",
     "ReauthenticationRequired",
     "SMTPAuthenticationError",
@@ -110,6 +111,16 @@ class OAuthError(AuthenticationError):
 
 class ReauthenticationRequired(OAuthError):
     """The refresh token was revoked or expired: the person must sign in again in the browser."""
+
+
+class OnlineAccountError(AuthenticationError):
+    """The desktop's online-accounts service (GNOME Online Accounts) cannot sign this account in. ``reason``:
+    "removed" (the account is no longer there), "mail-disabled" (mail was turned off for it there), "sign-in" (it
+    needs the person to sign in again there) or "unavailable" (the service is not running)."""
+
+    def __init__(self, message: str, reason: str, username: str | None = None, host: str | None = None) -> None:
+        super().__init__(message, username, host)
+        self.reason = reason
 
 
 class SecretsUnavailable(ConnectorError):

@@ -24,7 +24,7 @@ APP_NAME = "Facteur"
 APP_ID = "app.facteur.Facteur"  # reverse-DNS id used by Qt, the desktop entry, the metainfo and the keyring
 
 Security = Literal["ssl", "starttls", "none"]
-AuthKind = Literal["password", "oauth2"]
+AuthKind = Literal["password", "oauth2", "goa"]  # goa: GNOME Online Accounts signs in (connectors/goa.py)
 
 
 def config_dir() -> Path:
@@ -79,6 +79,7 @@ class Account:
     oauth: OAuthClient | None = None
     identities: list[Identity] = field(default_factory=list)
     ca_file: str | None = None  # a certificate the person chose to trust for this account
+    goa_id: str | None = None  # GNOME Online Accounts' Account.Id when auth == "goa": it holds the sign-in
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
@@ -107,7 +108,7 @@ class Account:
             **server.connector_fields(),
             "username": server.username or self.email,
             "credentials": credentials,
-            "use_oauth": self.auth == "oauth2",
+            "use_oauth": self.auth in ("oauth2", "goa"),
             "timeout": 30,
         }
         if self.ca_file:

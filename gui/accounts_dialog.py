@@ -117,6 +117,7 @@ class AccountsDialog(QDialog):
         self.list.clear()
         for account in self.store.accounts:
             how = (self.tr("signs in with Google") if account.auth == "oauth2"
+                   else self.tr("through GNOME Online Accounts") if account.auth == "goa"
                    else self.tr("{host}").format(host=account.imap.host))
             details = f"{account.email} · {how}" if account.label != account.email else how
             item = QListWidgetItem(f"{account.label}\n{details}", self.list)

@@ -16,7 +16,7 @@ translate = QCoreApplication.translate
 class UserMessage:
     title: str
     text: str
-    kind: str  # "auth", "reauth", "keyring", "certificate", "network", "insecure", "message", "config", "other"
+    kind: str  # "auth", "reauth", "goa", "keyring", "certificate", "network", "insecure", "message", "config", "other"
     detail: str = ""  # the technical words (host, port, the server's reply), shown on request
 
 
@@ -39,6 +39,8 @@ def describe_error(error: BaseException) -> UserMessage:
                 "meanwhile; nothing is lost."),
             "keyring",
         )
+    if isinstance(error, ex.OnlineAccountError):
+        return _online_account_problem(error)
     if isinstance(error, ex.ReauthenticationRequired):
         return UserMessage(QCoreApplication.translate("errors", "Sign in again"), detail, "reauth")
     if isinstance(error, ex.OAuthError):
@@ -66,6 +68,31 @@ def describe_error(error: BaseException) -> UserMessage:
     return UserMessage(
         QCoreApplication.translate("errors", "Something went wrong"), f"{type(error).__name__}: {detail}", "other"
     )
+
+
+def _online_account_problem(error: ex.OnlineAccountError) -> UserMessage:
+    """GNOME Online Accounts holds the sign-in: say what happened there, and where to fix it."""
+    detail = str(error)
+    if error.reason == "removed":
+        return UserMessage(
+            translate("errors", "This account was removed from GNOME Online Accounts"),
+            translate("errors", "Facteur signed in to it through GNOME Online Accounts, where it is no longer. Add "
+                                "it again in Settings › Online Accounts, or remove it from Facteur in Manage "
+                                "Accounts; the mail already here stays readable."), "goa", detail)
+    if error.reason == "mail-disabled":
+        return UserMessage(
+            translate("errors", "Mail is turned off for this account in GNOME Online Accounts"),
+            translate("errors", "Turn Mail on for it in Settings › Online Accounts to keep receiving and sending "
+                                "mail."), "goa", detail)
+    if error.reason == "sign-in":
+        return UserMessage(
+            translate("errors", "GNOME Online Accounts needs you to sign in again"),
+            translate("errors", "Open Settings › Online Accounts and sign in to this account again; Facteur "
+                                "picks it up by itself."), "goa", detail)
+    return UserMessage(
+        translate("errors", "GNOME Online Accounts is not running"),
+        translate("errors", "Facteur gets this account's sign-in from GNOME Online Accounts, which is not "
+                            "answering. Mail waits meanwhile; nothing is lost."), "goa", detail)
 
 
 def describe_account_problem(error: BaseException, account: str) -> UserMessage:
@@ -96,7 +123,7 @@ def describe_account_problem(error: BaseException, account: str) -> UserMessage:
         title = translate("errors", "%1: the connection is not secure")
         text = translate("errors", "The server does not offer encryption, so Facteur will not send your password "
                                    "to it. Check the security settings in Manage Accounts.")
-    elif problem.kind == "keyring":
+    elif problem.kind in ("keyring", "goa"):
         title = "%1: " + problem.title
         text = problem.text
     else:

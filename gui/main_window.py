@@ -368,7 +368,9 @@ class MainWindow(QMainWindow):
         actions = []
         if session is not None and problem.kind == "network":
             actions.append(Action(translate("MainWindow", "Try Again"), session.retry_now))
-        elif problem.kind in ("auth", "reauth", "insecure", "certificate"):
+        elif session is not None and problem.kind == "goa" and getattr(exc, "reason", "") != "removed":
+            actions.append(Action(translate("MainWindow", "Try Again"), session.retry_now))
+        elif problem.kind in ("auth", "reauth", "insecure", "certificate", "goa"):
             actions.append(Action(translate("MainWindow", "Manage Accounts…"), self.dialogs.manage_accounts))
         elif problem.kind == "keyring":
             locked = getattr(exc, "locked", True)

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 
+from connectors.credentials import CredentialsProvider
+
 from ..accounts import Account
-from ..secrets import KeyringCredentials
+from ..desktop_accounts import account_credentials
 from .preferences_dialog import PreferencesDialog
 
 if TYPE_CHECKING:
@@ -23,9 +25,10 @@ class AccountDialogs(QObject):
         self.reauth = ReauthPrompter(window.accounts, window)
         self.reauth.signedIn.connect(self._signed_in)
 
-    def credentials_for(self, account: Account) -> KeyringCredentials:
-        """The keyring-backed credentials of an account; a revoked Google sign-in asks the person once."""
-        return KeyringCredentials(account, on_reauth_needed=self.reauth.on_reauth_needed)
+    def credentials_for(self, account: Account) -> CredentialsProvider:
+        """The credentials of an account (the keyring's, or GNOME Online Accounts'); a revoked Google or Microsoft
+        sign-in asks the person once."""
+        return account_credentials(account, on_reauth_needed=self.reauth.on_reauth_needed)
 
     def _signed_in(self, account: Account) -> None:
         session = self._window.sessions.get(account.id)

@@ -108,6 +108,15 @@ class AccountEditor(QDialog):
             row.addWidget(again)
             layout.addLayout(row)
             self.password_edit: QLineEdit | None = None
+        elif self.account.auth == "goa":
+            # GNOME Online Accounts gives the servers and holds the sign-in: nothing to change here.
+            self.imap_form.setEnabled(False)
+            self.smtp_form.setEnabled(False)
+            through = QLabel(self.tr("Signs in through GNOME Online Accounts, which gives these servers: change the "
+                                     "account in Settings › Online Accounts."), tab)
+            through.setWordWrap(True)
+            layout.addWidget(through)
+            self.password_edit = None
         else:
             self.password_edit = QLineEdit(tab)
             self.password_edit.setObjectName("editorPasswordEdit")

@@ -6,6 +6,7 @@ import re
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QCommandLinkButton,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from connectors.goa import GoaMailAccount
+
 from ..providers import DetectedSettings, split_address
 from ..workers.operation import Operation
 from ..workers.runner import runner
 from .draft import AccountDraft
 from .labels import hint_label
-from .page_ids import PAGE_GOOGLE, PAGE_MANUAL, PAGE_SETTINGS
+from .page_ids import PAGE_GOOGLE, PAGE_MANUAL, PAGE_SETTINGS, PAGE_TEST
 from .services import WizardServices
 
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -39,6 +42,10 @@ class IdentityPage(QWizardPage):
         self.draft = draft
         self.services = services
         self._detection: Operation | None = None
+        self._desktop_lookup: Operation | None = None
+        self._looked_up = False
+        self._goa_chosen: GoaMailAccount | None = None
+        self.goa_buttons: list[QCommandLinkButton] = []
         self.setObjectName("identityPage")
         self.setTitle(self.tr("Add a mail account"))
         self.setSubTitle(self.tr("Facteur finds your provider's settings from your address."))
@@ -83,11 +90,29 @@ class IdentityPage(QWizardPage):
         busy_layout.addLayout(row)
         self.busy.hide()
 
+        # GNOME Online Accounts' Google and Microsoft accounts, offered first once the look-up found some.
+        self.desktop_box = QWidget(self)
+        self.desktop_box.setObjectName("desktopAccounts")
+        desktop_layout = QVBoxLayout(self.desktop_box)
+        desktop_layout.setContentsMargins(0, 0, 0, 8)
+        desktop_heading = QLabel(self.tr("Already signed in on this computer:"), self.desktop_box)
+        desktop_heading.setStyleSheet("font-weight: bold;")
+        self.desktop_buttons = QVBoxLayout()
+        self.desktop_buttons.setSpacing(2)
+        other = QLabel(self.tr("Or add another address:"), self.desktop_box)
+        other.setStyleSheet("font-weight: bold;")
+        desktop_layout.addWidget(desktop_heading)
+        desktop_layout.addLayout(self.desktop_buttons)
+        desktop_layout.addSpacing(8)
+        desktop_layout.addWidget(other)
+        self.desktop_box.hide()
+
         form = QFormLayout()
         form.addRow(self.tr("&Your name:"), self.name_edit)
         form.addRow("", name_hint)
         form.addRow(self.tr("&Email address:"), self.email_edit)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.desktop_box)
         layout.addLayout(form)
         layout.addWidget(self.duplicate_label)
         layout.addWidget(self.busy)
@@ -97,11 +122,67 @@ class IdentityPage(QWizardPage):
         self.email_edit.textChanged.connect(self.completeChanged)
         self.email_edit.textChanged.connect(self.duplicate_label.hide)
 
+    def initializePage(self) -> None:
+        if not self._looked_up:
+            self._looked_up = True
+            self._look_up_desktop_accounts()
+
     def isComplete(self) -> bool:
         return bool(self.name_edit.text().strip()) and is_valid_address(self.email_edit.text())
 
+    # -- GNOME Online Accounts ------------------------------------------------------------------------------------
+
+    def _look_up_desktop_accounts(self) -> None:
+        operation = Operation(lambda _op: self.services.desktop_accounts(), name="DesktopAccounts")
+        operation.finished.connect(self._desktop_accounts_found)
+        self._desktop_lookup = operation
+        runner().submit(operation)
+
+    @Slot(object)
+    def _desktop_accounts_found(self, found: object) -> None:
+        if self.sender() is not self._desktop_lookup or not isinstance(found, list):
+            return
+        self._desktop_lookup = None
+        store = getattr(self.wizard(), "store", None)
+        for account in found:
+            if not isinstance(account, GoaMailAccount):
+                continue
+            existing = store.find_by_email(account.email) if store is not None else None
+            provider = account.provider_name or account.provider_type
+            if existing is not None:
+                description = self.tr("Already in Facteur as “{label}”.").format(label=existing.label)
+            else:
+                description = self.tr("{provider}, signed in through GNOME Online Accounts: no password to type."
+                                      ).format(provider=provider)
+            button = QCommandLinkButton(self.tr("Use your GNOME account {email}").format(email=account.email),
+                                        description, self.desktop_box)
+            button.setObjectName("desktopAccountButton")
+            button.setProperty("goaId", account.id)
+            button.setEnabled(existing is None)
+            button.clicked.connect(lambda _checked=False, chosen=account: self.use_desktop_account(chosen))
+            self.desktop_buttons.addWidget(button)
+            self.goa_buttons.append(button)
+        self.desktop_box.setVisible(bool(self.goa_buttons))
+        if self.goa_buttons:
+            self.setSubTitle(self.tr("Use an account this computer already knows, or enter your address."))
+            # The keyboard reaches them first, as the eye does: they come before the address form.
+            chain = [*self.goa_buttons, self.name_edit, self.email_edit]
+            for before, after in zip(chain, chain[1:], strict=False):
+                QWidget.setTabOrder(before, after)
+        usable = [button for button in self.goa_buttons if button.isEnabled()]
+        if usable and not self.name_edit.text() and not self.email_edit.text():
+            usable[0].setFocus()  # nothing typed yet: Enter takes the desktop's account
+
+    def use_desktop_account(self, account: GoaMailAccount) -> None:
+        """The person chose one of GNOME Online Accounts' accounts: straight to the connection test."""
+        self._goa_chosen = account
+        self.wizard().next()
+
+    # -- the address typed ----------------------------------------------------------------------------------------
+
     def validatePage(self) -> bool:
-        email = self.email_edit.text().strip()
+        chosen, self._goa_chosen = self._goa_chosen, None
+        email = chosen.email if chosen is not None else self.email_edit.text().strip()
         store = getattr(self.wizard(), "store", None)
         existing = store.find_by_email(email) if store is not None else None
         if existing is not None:
@@ -110,6 +191,10 @@ class IdentityPage(QWizardPage):
                 "adding it again.").format(email=email, label=existing.label))
             self.duplicate_label.show()
             return False
+        if chosen is not None:
+            self.draft.use_goa(chosen, self.name_edit.text().strip())
+            return True
+        self.draft.forget_goa()
         self.draft.name = self.name_edit.text().strip()
         if self.draft.email != email:
             self.draft.email = email
@@ -140,6 +225,7 @@ class IdentityPage(QWizardPage):
         runner().submit(operation)
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
+        self.desktop_box.setEnabled(enabled)
         self.name_edit.setEnabled(enabled)
         self.email_edit.setEnabled(enabled)
         wizard = self.wizard()
@@ -176,11 +262,16 @@ class IdentityPage(QWizardPage):
             self._end_detection(None)
 
     def cancel_detection(self) -> None:
+        if self._desktop_lookup is not None:
+            self._desktop_lookup.cancel()
+            self._desktop_lookup = None
         if self._detection is not None:
             self._detection.cancel()
             self._detection = None
 
     def nextId(self) -> int:
+        if self.draft.goa is not None:  # GNOME Online Accounts gave the servers and holds the sign-in
+            return PAGE_TEST
         detected = self.draft.detected
         if detected is None or "none" in (detected.imap.security, detected.smtp.security):
             return PAGE_MANUAL

@@ -1,8 +1,9 @@
 """What the account set-up talks to, gathered in one object so tests (and corporate set-ups) can replace it.
 
-In the app every field keeps its default: the bundled provider table, autoconfig on the address's own domain
-over HTTPS with the system's authorities, the OAuth providers' real endpoints (:mod:`connectors.oauth_providers`),
-and the OAuth client found by :mod:`gui.oauth_client`. Tests point these at loopback servers.
+In the app every field keeps its default: GNOME Online Accounts on the session bus, the bundled provider table,
+autoconfig on the address's own domain over HTTPS with the system's authorities, the OAuth providers' real
+endpoints (:mod:`connectors.oauth_providers`), and the OAuth client found by :mod:`gui.oauth_client`. Tests point
+these at loopback servers (and at an emulated GNOME Online Accounts on their private session bus).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from connectors.goa import GnomeOnlineAccounts, GoaMailAccount
 from connectors.messaging.oauth_utils import OAuth2Manager
 from connectors.oauth_providers import OAUTH_PROVIDERS, OAuthProvider
 
@@ -29,6 +31,9 @@ class WizardServices:
     find_client: Callable[[str], ClientRegistration | None] = find_client
     sign_in_timeout: float = DEFAULT_TIMEOUT
     connection_timeout: float = 30.0
+    desktop_accounts: Callable[[], list[GoaMailAccount]] = field(
+        default_factory=lambda: GnomeOnlineAccounts().mail_accounts)
+    """The desktop's Google and Microsoft accounts with mail (GNOME Online Accounts), offered first."""
 
     def oauth_provider(self, provider_id: str) -> OAuthProvider:
         return self.oauth_providers[provider_id]

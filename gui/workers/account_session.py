@@ -75,9 +75,9 @@ class AccountSession(QObject):
         self.store = store
         self.reader: StoreReader = self.store.open_reader()
         if connect is None:
-            from ..secrets import KeyringCredentials
+            from ..desktop_accounts import account_credentials
 
-            connect = imap_connect(account, credentials or KeyringCredentials(account))
+            connect = imap_connect(account, credentials or account_credentials(account))
         self._connect = connect
         self._relay = relay
         relay.attach(account.id, self.store)

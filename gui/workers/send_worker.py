@@ -24,8 +24,9 @@ from connectors.outbox import Outbox, OutboxEntry, delete_server_draft, deliver,
 from connectors.outbox.delivery import after_sending, confirm_unconfirmed
 from connectors.outbox.entries import EntryState
 from gui.accounts import AccountStore
+from gui.desktop_accounts import account_credentials
 from gui.errors import describe_error
-from gui.secrets import KeyringCredentials, SecretsUnavailable
+from gui.secrets import SecretsUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +52,13 @@ ConnectorFactory = Callable[[str], AccountLink | None]
 
 
 def keyring_connectors(account_store: AccountStore) -> ConnectorFactory:
-    """The app's factory: settings from the account store, secrets from the keyring."""
+    """The app's factory: settings from the account store, secrets from the keyring (or GNOME Online Accounts)."""
 
     def make(account_id: str) -> AccountLink | None:
         account = account_store.get(account_id)
         if account is None:
             return None
-        credentials = KeyringCredentials(account)
+        credentials = account_credentials(account)
         smtp_kind, imap_kind = account.connector_kinds
         smtp = create_connector(smtp_kind, account.smtp_config(credentials))
         imap = create_connector(imap_kind, account.imap_config(credentials))

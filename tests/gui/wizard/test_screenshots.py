@@ -211,3 +211,23 @@ def test_accounts_dialogs(qtbot: QtBot, store: AccountStore, services: WizardSer
     reauth.show()
     shoot(qtbot, reauth, "accounts-4-sign-in-again")
     assert reauth.isVisible()
+
+
+def test_desktop_accounts_page(make_wizard: Any, qtbot: QtBot) -> None:
+    """GNOME Online Accounts' Google and Microsoft accounts, offered above the address form."""
+    from connectors.goa import GoaMailAccount, GoaServer
+
+    def account(id_: str, provider: str, name: str, email: str, imap: str, smtp: str) -> GoaMailAccount:
+        return GoaMailAccount(id_, provider, name, email, "Alice Martin", GoaServer(imap, 993, "ssl", email),
+                              GoaServer(smtp, 587, "starttls", email))
+
+    found = [account("account_1_0", "google", "Google", "alice.martin@gmail.com", "imap.gmail.com", "smtp.gmail.com"),
+             account("account_2_0", "windows_live", "Microsoft", "alice.martin@outlook.com",
+                     "outlook.office365.com", "smtp.office365.com")]
+    driver = make_wizard(WizardServices(providers=ProviderTable(), autoconfig=AutoconfigClient(()),
+                                        desktop_accounts=lambda: found))
+    page = driver.wizard.identity_page
+    qtbot.waitUntil(lambda: len(page.goa_buttons) == 2, timeout=10000)
+    shoot(qtbot, driver.wizard, "wizard-0-desktop-accounts")
+    assert driver.wizard.focusWidget() is page.goa_buttons[0]  # Enter takes it
+    assert page.goa_buttons[0].text() == "Use your GNOME account alice.martin@gmail.com"
