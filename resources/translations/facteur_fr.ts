@@ -697,6 +697,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Se reconnecter &amp;avec Google…</translation>
     </message>
     <message>
+        <source>Signs in through GNOME Online Accounts, which gives these servers: change the account in Settings › Online Accounts.</source>
+        <translation>Se connecte via les comptes en ligne de GNOME, qui fournissent ces serveurs : modifiez le compte dans Paramètres › Comptes en ligne.</translation>
+    </message>
+    <message>
         <source>unchanged</source>
         <translation>inchangé</translation>
     </message>
@@ -792,6 +796,10 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>signs in with Google</source>
         <translation>se connecte avec Google</translation>
+    </message>
+    <message>
+        <source>through GNOME Online Accounts</source>
+        <translation>via les comptes en ligne de GNOME</translation>
     </message>
     <message>
         <source>{host}</source>
@@ -1728,12 +1736,36 @@ Les rouvrir&#xa0;?</translation>
         <translation>&amp;Passer et saisir les paramètres moi-même</translation>
     </message>
     <message>
+        <source>Already signed in on this computer:</source>
+        <translation>Déjà connecté sur cet ordinateur :</translation>
+    </message>
+    <message>
+        <source>Or add another address:</source>
+        <translation>Ou ajoutez une autre adresse :</translation>
+    </message>
+    <message>
         <source>&amp;Your name:</source>
         <translation>&amp;Votre nom&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Email address:</source>
         <translation>&amp;Adresse électronique&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Already in Facteur as “{label}”.</source>
+        <translation>Déjà dans Facteur sous le nom « {label} ».</translation>
+    </message>
+    <message>
+        <source>{provider}, signed in through GNOME Online Accounts: no password to type.</source>
+        <translation>{provider}, connecté via les comptes en ligne de GNOME : aucun mot de passe à saisir.</translation>
+    </message>
+    <message>
+        <source>Use your GNOME account {email}</source>
+        <translation>Utiliser votre compte GNOME {email}</translation>
+    </message>
+    <message>
+        <source>Use an account this computer already knows, or enter your address.</source>
+        <translation>Utilisez un compte que cet ordinateur connaît déjà, ou saisissez votre adresse.</translation>
     </message>
     <message>
         <source>Facteur already has an account for {email} (“{label}”): edit it in the accounts list instead of adding it again.</source>
@@ -3018,6 +3050,38 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     <message>
         <source>The server refused the operation</source>
         <translation>Le serveur a refusé l&apos;opération</translation>
+    </message>
+    <message>
+        <source>This account was removed from GNOME Online Accounts</source>
+        <translation>Ce compte a été supprimé des comptes en ligne de GNOME</translation>
+    </message>
+    <message>
+        <source>Facteur signed in to it through GNOME Online Accounts, where it is no longer. Add it again in Settings › Online Accounts, or remove it from Facteur in Manage Accounts; the mail already here stays readable.</source>
+        <translation>Facteur s’y connectait via les comptes en ligne de GNOME, où il ne figure plus. Ajoutez-le de nouveau dans Paramètres › Comptes en ligne, ou retirez-le de Facteur dans Gérer les comptes ; le courrier déjà ici reste lisible.</translation>
+    </message>
+    <message>
+        <source>Mail is turned off for this account in GNOME Online Accounts</source>
+        <translation>Le courrier est désactivé pour ce compte dans les comptes en ligne de GNOME</translation>
+    </message>
+    <message>
+        <source>Turn Mail on for it in Settings › Online Accounts to keep receiving and sending mail.</source>
+        <translation>Activez-y le courrier dans Paramètres › Comptes en ligne pour continuer à recevoir et envoyer du courrier.</translation>
+    </message>
+    <message>
+        <source>GNOME Online Accounts needs you to sign in again</source>
+        <translation>Les comptes en ligne de GNOME vous demandent de vous reconnecter</translation>
+    </message>
+    <message>
+        <source>Open Settings › Online Accounts and sign in to this account again; Facteur picks it up by itself.</source>
+        <translation>Ouvrez Paramètres › Comptes en ligne et reconnectez-vous à ce compte ; Facteur le reprend de lui-même.</translation>
+    </message>
+    <message>
+        <source>GNOME Online Accounts is not running</source>
+        <translation>Les comptes en ligne de GNOME ne fonctionnent pas</translation>
+    </message>
+    <message>
+        <source>Facteur gets this account&apos;s sign-in from GNOME Online Accounts, which is not answering. Mail waits meanwhile; nothing is lost.</source>
+        <translation>Facteur obtient la connexion de ce compte auprès des comptes en ligne de GNOME, qui ne répondent pas. Le courrier attend entre-temps ; rien n&apos;est perdu.</translation>
     </message>
     <message>
         <source>%1 is offline</source>
