@@ -55,6 +55,7 @@ from .views.search_field import SearchField
 from .views.server_search import ServerSearch, ServerSearchBar
 from .views.status_bar import MailStatusBar
 from .workers.account_session import INBOX, PUSH, AccountSession
+from .workers.bodies import with_whole_message
 from .workers.keyring_unlock import KeyringUnlocker
 from .workers.quitting import release_when_stopped, stop_all
 from .workers.runner import runner
@@ -539,13 +540,9 @@ class MainWindow(QMainWindow):
         folder = self.location[1]
         if uid is None or session is None or not folder:
             return
-        raw = session.reader.body(folder, uid)
-        if raw is None:
-            op = session.fetch_body(folder, uid)
-            op.finished.connect(lambda data: self._show_window(data, (session.account_id, folder, uid)))
-            op.failed.connect(lambda exc: self.notify("error", describe_error(exc).title, describe_error(exc).text))
-            return
-        self._show_window(raw, (session.account_id, folder, uid))
+        key = (session.account_id, folder, uid)
+        with_whole_message(session, folder, uid, lambda data: self._show_window(data, key),
+                           lambda exc: self.notify("error", describe_error(exc).title, describe_error(exc).text))
 
     def _show_window(self, raw: bytes, key: tuple[str, str, int]) -> ReaderWindow:
         window = ReaderWindow(raw, key=key, settings=self.settings, reply=self.local.reply_to_raw(key),

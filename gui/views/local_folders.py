@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QStackedWidget
 from ..errors import describe_error
 from ..models.mailbox_tree import LOCAL_ACCOUNT_ID
 from ..workers.account_session import AccountSession
+from ..workers.bodies import with_whole_message
 from .local_drafts_view import LocalDraftsView
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -140,11 +141,6 @@ class LocalFolders(QObject):
         if selected is None:
             return
         session, folder, uid = selected
-        raw = session.reader.body(folder, uid)
-        if raw is not None:
-            then(session, folder, uid, raw)
-            return
-        op = session.fetch_body(folder, uid)
-        op.finished.connect(lambda data: then(session, folder, uid, data))
         title = translate("LocalFolders", "Could not download the message")
-        op.failed.connect(lambda exc: self._window.notify("error", title, describe_error(exc).text))
+        with_whole_message(session, folder, uid, lambda data: then(session, folder, uid, data),
+                           lambda exc: self._window.notify("error", title, describe_error(exc).text))

@@ -1,11 +1,12 @@
 """Opening a message: body from the local cache or fetched by the account's worker, parsed off the GUI thread,
 shown in the reader, then marked as read after the configured delay.
 
-Only the text is fetched to open a message (``fetch_for_reading``: BODYSTRUCTURE and the text parts); its
-attachments are downloaded when one is saved or opened (the reader's ``downloadNeeded``). Moving on to another
+What is cached (the whole message, or the text parts an earlier opening fetched) is read, decompressed and parsed
+in the runner's pool. Otherwise only the text is fetched (``fetch_for_reading``: BODYSTRUCTURE and the text parts);
+its attachments are downloaded when one is saved or opened (the reader's ``downloadNeeded``). Moving on to another
 message cancels the fetch and the parse of the one left behind if they have not run yet (the account's queue drops
-a cancelled fetch; the runner's keyed slot supersedes the parse), and every step checks that the message is still
-the one asked for, so a slow fetch never replaces what the person moved on to.
+a cancelled fetch; the runner's keyed slot supersedes the read and the parse), and every step checks that the
+message is still the one asked for, so a slow fetch never replaces what the person moved on to.
 """
 
 from __future__ import annotations
@@ -81,22 +82,49 @@ class MessageOpener(QObject):
             self.clear(translate("MessageOpener", "No message selected"))
 
     def _load(self) -> None:
+        """What is cached is read, decompressed and parsed in the pool (never on the GUI thread); only when nothing
+        is cached does the account's worker fetch the text."""
         key, session = self._current, self._session
         assert key is not None and session is not None
         self._cancel_fetch()
-        try:
-            raw = session.reader.body(key[1], key[2])
-        except StoreError:
-            raw = None
-        if raw is not None:
-            self._parse(key, raw, partial=False)
+        store = session.store
+        fallback = self._fallback_date()
+
+        def cached(op: Operation) -> DisplayedMessage | None:
+            try:
+                with store.open_reader() as reader:
+                    found = reader.readable_body(key[1], key[2])
+            except StoreError:
+                return None  # the worker reads the store again, and fetches
+            if found is None:
+                return None
+            op.check_cancelled()
+            raw, complete = found
+            return displayed(key, parse_message(raw, partial=not complete), fallback)
+
+        work = Operation(cached, name="open cached message")
+        work.finished.connect(lambda message: self._cached(key, message))
+        work.failed.connect(lambda exc: self._fetch_failed(key, exc))
+        # One read-and-parse per opener at a time: a newer message supersedes the one the person moved past.
+        runner().submit(work, key=("parse", id(self)))
+
+    def _cached(self, key: Key, message: DisplayedMessage | None) -> None:
+        if key != self._current:
             return
+        if message is not None:
+            self._show(key, message)
+            return
+        session = self._session
+        assert session is not None
         op = session.fetch_for_reading(key[1], key[2])
         self._fetching = op
         self.fetches += 1
         op.finished.connect(lambda readable: self._parse(key, readable.raw, partial=not readable.complete)
                             if key == self._current else None)
         op.failed.connect(lambda exc: self._fetch_failed(key, exc))
+
+    def _fallback_date(self) -> int:
+        return (self._summary.date or self._summary.internal_date) if self._summary else 0
 
     def _cancel_fetch(self) -> None:
         """The person moved on: the fetch for the message left behind is dropped if it has not started."""
@@ -112,7 +140,7 @@ class MessageOpener(QObject):
         self._reader.show_error(f"{heading}\n\n{problem.text}")
 
     def _parse(self, key: Key, raw: bytes, *, partial: bool) -> None:
-        fallback = (self._summary.date or self._summary.internal_date) if self._summary else 0
+        fallback = self._fallback_date()
         work = Operation(lambda _op: displayed(key, parse_message(raw, partial=partial), fallback),
                          name="parse message")
         work.finished.connect(self._parsed)

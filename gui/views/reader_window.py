@@ -1,11 +1,14 @@
-"""A message in a window of its own: a saved ``.eml`` file, or a message opened from the list with Enter."""
+"""A message in a window of its own: a saved ``.eml`` file, or a message opened from the list with Enter.
+
+The window opens at once, saying it is loading; the file is read and the message parsed in the runner's pool (a
+large message takes longer than a frame), then shown (``shown``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
@@ -13,6 +16,8 @@ from connectors.messaging.mime import parse_message
 
 from ..models.formatting import shown_text
 from ..settings import UiSettings
+from ..workers.operation import Operation
+from ..workers.runner import runner
 from .html_view import open_externally
 from .icons import icon
 from .reader import DisplayedMessage, ReaderView, displayed, remote_allowed_for
@@ -24,14 +29,20 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 class ReaderWindow(QMainWindow):
-    def __init__(self, raw: bytes, *, key: tuple[str, str, int] = ("", "", 0), settings: UiSettings | None = None,
-                 title: str = "", reply: Callable[[bytes, bool], None] | None = None,
-                 forward: Callable[[bytes], None] | None = None, open_link: Callable[[QUrl], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    shown = Signal()
+    """The message is on screen (or the reason it could not be read)."""
+
+    def __init__(self, raw: bytes | None, *, key: tuple[str, str, int] = ("", "", 0),
+                 settings: UiSettings | None = None, title: str = "",
+                 reply: Callable[[bytes, bool], None] | None = None, forward: Callable[[bytes], None] | None = None,
+                 open_link: Callable[[QUrl], None] | None = None,
+                 path: Path | None = None, parent: QWidget | None = None) -> None:
+        """``raw``: the message's bytes; or None and ``path``, a file read off the GUI thread."""
         super().__init__(parent)
         self.setObjectName("readerWindow")
-        self.raw = raw
+        self.raw = raw or b""
         self._settings = settings
+        self._title = title
         self.reader = ReaderView(self)
         self._open_link = open_link
         self.reader.linkActivated.connect(self._link)
@@ -54,19 +65,42 @@ class ReaderWindow(QMainWindow):
         # Escape too, as a dialog: a message opened to be read is closed as quickly.
         close.setShortcuts([*QKeySequence.keyBindings(QKeySequence.StandardKey.Close), QKeySequence("Escape")])
         self.addToolBar(toolbar)
-        self.message: DisplayedMessage = displayed(key, parse_message(raw))
+        self.message: DisplayedMessage | None = None
+        self.setWindowTitle(title or translate("ReaderWindow", "Message"))
+        self.reader.show_placeholder(translate("ReaderWindow", "Loading message…"))
+        self.resize(820, 720)
+
+        def load(_op: Operation) -> tuple[bytes, DisplayedMessage]:
+            data = raw if raw is not None else path.read_bytes() if path is not None else b""
+            return data, displayed(key, parse_message(data))
+
+        work = Operation(load, name="read message")
+        work.finished.connect(self._loaded)
+        work.failed.connect(self._failed)
+        runner().submit(work)
+
+    def _loaded(self, loaded: tuple[bytes, DisplayedMessage]) -> None:
+        self.raw, self.message = loaded
+        settings = self._settings
         allowed = remote_allowed_for(self.message, settings.allows_remote_content) if settings is not None else False
         self.reader.show_message(self.message, allow_remote=allowed)
-        self.setWindowTitle(title or shown_text(self.message.subject, 120) or translate("ReaderWindow", "(no subject)"))
-        self.resize(820, 720)
+        self.setWindowTitle(self._title or shown_text(self.message.subject, 120)
+                            or translate("ReaderWindow", "(no subject)"))
+        self.shown.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        self.reader.show_placeholder(translate("ReaderWindow", "This message could not be read: {reason}").format(
+            reason=reason))
+        self.shown.emit()
 
     @classmethod
     def from_file(cls, path: Path, *, settings: UiSettings | None = None,
                   open_link: Callable[[QUrl], None] | None = None, parent: QWidget | None = None) -> ReaderWindow:
-        """Open a saved message. Raises OSError (unreadable, or too large to be a message)."""
+        """Open a saved message. Raises OSError (missing, or too large to be a message); it is read in the pool."""
         if path.stat().st_size > MAX_FILE_BYTES:
             raise OSError(f"{path} is too large to be a message")
-        return cls(path.read_bytes(), key=("", str(path), 0), settings=settings,
+        return cls(None, path=path, key=("", str(path), 0), settings=settings,
                    title=f"{path.name} — Facteur", open_link=open_link, parent=parent)
 
     def _link(self, url: QUrl) -> None:

@@ -62,6 +62,7 @@ def test_a_saved_message_opens_in_its_own_window(make_window: Any, qtbot: Any, t
     reader_window = window.open_file(path)
     assert reader_window is not None and reader_window.objectName() == "readerWindow"
     qtbot.addWidget(reader_window)
+    qtbot.waitUntil(lambda: reader_window.message is not None, timeout=10000)  # read and parsed in the pool
     assert reader_window.reader.headers.subject.text() == "Kept for later"
     assert "Remember" in reader_window.reader.plain.toPlainText()
     assert window.open_file(tmp_path / "missing.eml") is None

@@ -94,6 +94,34 @@ def test_opening_shows_the_text_and_saving_downloads_the_attachment(window: Any,
     assert CountingEngine.reads == [window.opener.current[2]]
 
 
+def test_a_message_opened_once_opens_again_from_its_cached_text(window: Any, dovecot: Any, qtbot: Any,
+                                                                 proxy: Any) -> None:
+    attachment = os.urandom(1024 * 1024)
+    dovecot.seed(ALICE, "INBOX", [big_message("First report", attachment), big_message("Second report", attachment)])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, "First report") is not None
+                    and row_of_subject(window, "Second report") is not None, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        select_subject(window, qtbot, "First report")
+    first = window.opener.current
+    assert CountingEngine.reads == [first[2]]
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        select_subject(window, qtbot, "Second report")
+    before, fetches = proxy.server_bytes, window.opener.fetches
+    # Back to the first: its text parts were cached (incomplete) when it was opened; nothing is asked of the server.
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS) as shown:
+        select_subject(window, qtbot, "First report")
+    assert tuple(shown.args) == first
+    assert window.opener.fetches == fetches and proxy.server_bytes == before
+    assert len(CountingEngine.reads) == 2
+    message = window.reader.message
+    assert message is not None and "figures are attached" in (message.html or "")
+    names = [window.reader.attachments.model.attachment(r).filename
+             for r in range(window.reader.attachments.model.rowCount())]
+    assert "figures.bin" in names
+
+
 def test_holding_down_over_many_messages_fetches_only_where_it_stops(window: Any, dovecot: Any, qtbot: Any,
                                                                      proxy: Any) -> None:
     count = 40
@@ -117,8 +145,9 @@ def test_holding_down_over_many_messages_fetches_only_where_it_stops(window: Any
     assert last is not None and window.messages.currentIndex().row() == count - 1
     qtbot.waitUntil(lambda: shown[-1:] == [last], timeout=WAIT_MS)
     assert CountingEngine.reads[-1] == last[2]
-    # 39 selections queued 39 fetches; every one the person moved past was dropped before it ran.
-    assert window.opener.fetches == count
+    # Each selection first looks in the cache (in the pool, superseded by the next one), then queues a fetch;
+    # every fetch the person moved past was dropped before it ran.
+    assert 2 <= window.opener.fetches <= count
     assert len(CountingEngine.reads) == 2, CountingEngine.reads
     # Not one attachment's bytes came down (each is 256 kB; the text parts are a few kB).
     assert proxy.server_bytes - before < len(attachment)
