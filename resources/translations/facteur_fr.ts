@@ -2768,8 +2768,16 @@ Les rouvrir&#xa0;?</translation>
         <translation>Transférer</translation>
     </message>
     <message>
+        <source>Loading message…</source>
+        <translation>Chargement du message…</translation>
+    </message>
+    <message>
         <source>(no subject)</source>
         <translation>(sans sujet)</translation>
+    </message>
+    <message>
+        <source>This message could not be read: {reason}</source>
+        <translation>Ce message n’a pas pu être lu&#xa0;: {reason}</translation>
     </message>
 </context>
 <context>
