@@ -28,6 +28,7 @@ provider can be called from any thread. Off Linux, or without a session bus, GOA
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -42,6 +43,7 @@ __all__ = [
     "GoaCredentials",
     "GoaMailAccount",
     "GoaServer",
+    "GoaWatcher",
 ]
 
 GOA_BUS_NAME = "org.gnome.OnlineAccounts"
@@ -298,12 +300,21 @@ class GoaCredentials:
 
     def access_token(self, username: str, *, force_refresh: bool = False) -> str:
         with self._lock:
-            if not force_refresh and self._token is not None and self._clock() < self._valid_until:
-                return self._token
-            self._token = None
+            cached = self._token if not force_refresh and self._clock() < self._valid_until else None
+            if cached is None:
+                self._token = None
         try:
+            if cached is not None:
+                try:
+                    self.goa.mail_account(self.account_id)  # still there, mail still on (GOA logs no such look-up)
+                except OnlineAccountError as exc:
+                    if exc.reason != "unavailable":
+                        raise
+                return cached  # GOA quit: the token it gave still works until it expires
             token, expires_in = self.goa.access_token(self.account_id, ensure=force_refresh)
         except OnlineAccountError as exc:
+            with self._lock:
+                self._token = None
             if exc.username is None:
                 exc.username = self.email
             if self._on_problem is not None:
@@ -314,3 +325,59 @@ class GoaCredentials:
             # 0: GOA does not know; ask again next time rather than guess.
             self._valid_until = self._clock() + expires_in - self.MARGIN if expires_in > 0 else 0.0
         return token
+
+
+class GoaWatcher:
+    """Calls ``on_change()`` (from its own thread) when GOA's accounts change (``InterfacesAdded``/``Removed`` on its
+    object manager: an account added or removed, mail turned on or off) or GOA starts or quits (the bus name's
+    ``NameOwnerChanged``). :meth:`start` returns False when there is no session bus to watch."""
+
+    def __init__(self, on_change: Callable[[], None], bus: str = "SESSION") -> None:
+        self._on_change = on_change
+        self.bus = bus
+        self._connection: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> bool:
+        try:
+            from jeepney.bus_messages import MatchRule, message_bus
+            from jeepney.io.blocking import open_dbus_connection
+        except ImportError:
+            return False
+        try:
+            connection = open_dbus_connection(bus=self.bus)
+            accounts = MatchRule(type="signal", interface="org.freedesktop.DBus.ObjectManager", path=GOA_ROOT)
+            owner = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                              member="NameOwnerChanged", path="/org/freedesktop/DBus")
+            owner.add_arg_condition(0, GOA_BUS_NAME)
+            for rule in (accounts, owner):
+                connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=10)
+        except (OSError, KeyError, ValueError, TimeoutError):
+            return False
+        self._connection = connection
+        self._thread = threading.Thread(target=self._watch, args=(connection,), name="GoaWatcher", daemon=True)
+        self._thread.start()
+        return True
+
+    def stop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.sock.shutdown(socket.SHUT_RDWR)  # ends the watching thread's receive()
+        except OSError:
+            pass
+        if self._thread is not None:
+            self._thread.join(5)
+        connection.close()
+
+    def _watch(self, connection: Any) -> None:
+        from jeepney import MessageType
+
+        while True:
+            try:
+                message = connection.receive()
+            except (OSError, ValueError, EOFError):
+                return
+            if message.header.message_type == MessageType.signal:
+                self._on_change()

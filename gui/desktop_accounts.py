@@ -7,12 +7,18 @@ other accounts get their secrets from the keyring (:class:`gui.secrets.KeyringCr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
 
 from connectors.credentials import CredentialsProvider
-from connectors.goa import GnomeOnlineAccounts, GoaCredentials, GoaMailAccount, GoaServer
+from connectors.exceptions import OnlineAccountError
+from connectors.goa import GnomeOnlineAccounts, GoaCredentials, GoaMailAccount, GoaServer, GoaWatcher
 
 from .accounts import Account, Identity, ServerSettings
+from .workers.operation import Operation
+from .workers.runner import runner
 
 ReauthCallback = Callable[[Account], None]
 
@@ -45,3 +51,63 @@ def account_from_goa(found: GoaMailAccount, *, account_id: str | None = None) ->
     if account_id is not None:
         account.id = account_id
     return account
+
+
+class DesktopAccountsMonitor(QObject):
+    """Watches GNOME Online Accounts while the window is open, for the accounts that sign in through it.
+
+    When GOA's accounts change or GOA starts or quits, each such account is looked up again off the GUI thread: one
+    that is gone, whose mail was turned off or whose GOA is not running is reported at once (``report(account id,
+    error)``), not at its next connection; one that is fine again after a report is handed to ``recovered``.
+    """
+
+    _changed = Signal()  # from the watcher's thread: queued to this object's (the GUI) thread
+
+    def __init__(self, accounts: Callable[[], Iterable[Account]], report: Callable[[str, BaseException], None],
+                 recovered: Callable[[str], None], parent: QObject | None = None, *,
+                 goa: GnomeOnlineAccounts | None = None) -> None:
+        super().__init__(parent)
+        self._accounts = accounts
+        self._report = report
+        self._recovered = recovered
+        self._goa = goa or GnomeOnlineAccounts()
+        self._watcher: GoaWatcher | None = None
+        self._reported: set[str] = set()
+        self.checks: list[Operation] = []
+        self._changed.connect(self.check)
+
+    def watch(self) -> None:
+        """Start watching (once); called when a GOA account is shown."""
+        if self._watcher is None:
+            self._watcher = GoaWatcher(self._changed.emit)
+            if not self._watcher.start():
+                self._watcher = None
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+
+    @Slot()
+    def check(self) -> None:
+        for account in self._accounts():
+            if account.auth == "goa" and account.goa_id:
+                self._check(account.id, account.goa_id)
+
+    def _check(self, account_id: str, goa_id: str) -> None:
+        operation = Operation(lambda _op: self._goa.mail_account(goa_id), name="CheckDesktopAccount")
+        operation.finished.connect(lambda _found: self._fine(account_id))
+        operation.failed.connect(lambda error: self._failed(account_id, error))
+        self.checks.append(operation)
+        operation.done.connect(lambda: self.checks.remove(operation))
+        runner().submit(operation)
+
+    def _fine(self, account_id: str) -> None:
+        if account_id in self._reported:
+            self._reported.discard(account_id)
+            self._recovered(account_id)
+
+    def _failed(self, account_id: str, error: Any) -> None:
+        if isinstance(error, OnlineAccountError):
+            self._reported.add(account_id)
+            self._report(account_id, error)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from connectors.store import SearchQueryError, StoreError
 
 from .accounts import APP_NAME, Account, AccountStore
+from .desktop_accounts import DesktopAccountsMonitor
 from .errors import describe_account_problem, describe_error
 from .models.mailbox_tree import LOCAL_ACCOUNT_ID, MailboxTreeModel
 from .models.message_columns import Column
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         self.dialogs = AccountDialogs(self)
         self.keyring = KeyringUnlocker(lambda: list(self.sessions.values()), self.local.postbox.worker.retry_now, self)
         self.keyring.stillLocked.connect(self._keyring_still_locked)
+        self.desktop = DesktopAccountsMonitor(lambda: [s.account for s in self.sessions.values()],
+                                              self._connection_problem, self._desktop_account_back, self)
         self.folders = FolderActions(self)
         self._build_layout()
         self._connect()
@@ -276,6 +279,8 @@ class MainWindow(QMainWindow):
         session.activity.connect(self.status.set_activity)
         session.commandsRefused.connect(self.commands.report_refused)
         session.connectionProblem.connect(self._connection_problem)
+        if account.auth == "goa":
+            self.desktop.watch()  # an account removed from GNOME Online Accounts is reported at once
         self.tree_model.set_account(account.id, account.label, session.reader.folders)
         self.status.set_account(account.id, account.label)
         if start:
@@ -380,6 +385,15 @@ class MainWindow(QMainWindow):
         kind = "warning" if problem.kind in ("network", "keyring") else "error"
         self.notifications.account_problem(account_id, kind, problem.title, problem.text, detail=problem.detail,
                                            actions=actions)
+
+    def _desktop_account_back(self, account_id: str) -> None:
+        """GNOME Online Accounts has the account again after a reported problem: connect again."""
+        session = self.sessions.get(account_id)
+        if session is None:
+            return
+        if session.state == "online":  # the problem was only seen by the monitor: the worker never failed
+            self.notifications.clear_account_problem(account_id)
+        session.retry_now()
 
     def _keyring_still_locked(self, exc: BaseException) -> None:
         for account_id, session in self.sessions.items():
@@ -687,6 +701,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> bool:
         """Stop every worker within QUIT_BUDGET_S in all (never longer, whatever the network does) and close every
         store; True if all stopped in time. Work cut short stays queued for the next start."""
+        self.desktop.stop()
         sessions = list(self.sessions.values())
         postbox = self.local.postbox
         left = stop_all([*sessions, postbox, self.loader, runner()], QUIT_BUDGET_S)

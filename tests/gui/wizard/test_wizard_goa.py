@@ -19,9 +19,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+from connectors.exceptions import OnlineAccountError
 from connectors.store import MailStore
 from gui.accounts import Account, AccountStore
-from gui.desktop_accounts import account_from_goa
+from gui.desktop_accounts import account_credentials, account_from_goa
 from gui.models.roles import Roles
 from gui.settings import UiSettings
 from gui.wizard.page_ids import PAGE_TEST
@@ -196,21 +197,31 @@ def notice_of(window: Any, account: Account) -> Callable[[], Any]:
 
 
 def test_an_account_removed_from_gnome_is_said_plainly(
-    goa: FakeOnlineAccounts, store: AccountStore, tmp_path: Path, qtbot: QtBot
+    goa: FakeOnlineAccounts, outlook_dovecot: Any, store: AccountStore, tmp_path: Path, qtbot: QtBot
 ) -> None:
     from connectors.goa import GnomeOnlineAccounts
 
+    outlook_dovecot.deliver(OUTLOOK_USER, make_message("Avant la suppression", to=OUTLOOK_USER))
     found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
     account = account_from_goa(found)
     store.add(account)
-    goa.remove(found.id)
     window = start_window(store, tmp_path, qtbot)
     try:
+        model = window.tree_model
+        qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1, timeout=20000)
+        assert notice_of(window, account)() is None
+        kept = goa.accounts[found.id]
+        goa.remove(found.id)  # in Settings › Online Accounts, while Facteur runs
         notice = notice_of(window, account)
         qtbot.waitUntil(lambda: notice() is not None, timeout=20000)
         assert notice().title == f"{OUTLOOK_USER}: This account was removed from GNOME Online Accounts"
         assert "Settings › Online Accounts" in notice().text
-        assert window.sessions[account.id].state == "error"
+        # Its next connection is refused too (the token GOA gave before is not used behind its back).
+        session = window.sessions[account.id]
+        with pytest.raises(OnlineAccountError):
+            session.account.imap_config(account_credentials(account))["credentials"].access_token(OUTLOOK_USER)
+        goa.add(kept)  # added back: the account goes on
+        qtbot.waitUntil(lambda: notice() is None, timeout=20000)
     finally:
         window.close()
 
