@@ -129,6 +129,10 @@ def take_screenshots(directory: Path) -> int:
         (0, lambda: window.tree.select_folder(account_id, "Lists/python-dev")),
         (1500, lambda: window.messages.setCurrentIndex(window.messages.model().index(3, 0))),
         (1500, lambda: grab("main-window-large-folder")),
+        (0, lambda: window.tree.select_folder(account_id, "INBOX")),
+        (800, lambda: select_subject("invoice")),
+        (1500, lambda: window.actions.archive.trigger()),
+        (1200, lambda: grab("main-window-undo")),
         (0, lambda: window.close()),
         (0, lambda: app.quit()),
     ]

@@ -210,6 +210,25 @@ class ReadQueries:
                 by_uid.update((uid_of(row[0]), summary_from_row(row)) for row in rows)
         return [by_uid[uid] for uid in uids if uid in by_uid]
 
+    def uids_with_message_ids(self, folder: str, message_ids: Sequence[str]) -> dict[str, int]:
+        """The UID of each of ``message_ids`` held in ``folder`` (the newest when several carry one), e.g. to find
+        messages again after they were moved away and back (a scan of the folder's rows: for a few messages)."""
+        wanted = sorted(set(message_ids))
+        found: dict[str, int] = {}
+        if not wanted:
+            return found
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start:start + _CHUNK]
+                for rowid, message_id in conn.execute(
+                    f"SELECT id, message_id FROM messages WHERE folder_id = ? "
+                    f"AND message_id IN ({placeholders(len(chunk))}) ORDER BY id",
+                    (folder_id, *chunk),
+                ):
+                    found[message_id] = uid_of(rowid)
+        return found
+
     # Threads
 
     def thread(self, thread_key: int, folder: str | None = None) -> list[MessageSummary]:

@@ -88,10 +88,26 @@ def take_back(store: MailStore, command: Command) -> None:
         store.rollback(command.id)  # stores the moved summaries again
 
 
+def current_uids(store: MailStore, command: Command) -> dict[int, int]:
+    """The UID each message of ``command`` has now in its folder: the same, or, for a message moved away and back
+    since (an undone move), the new one found by its Message-ID."""
+    present = {summary.uid for summary in store.summaries_for(command.folder, list(command.uids))}
+    now = {uid: uid for uid in command.uids if uid in present}
+    lost = {uid: command.message_ids[uid] for uid in command.uids if uid not in present and uid in command.message_ids}
+    if lost and store.folder(command.folder) is not None:
+        found = store.uids_with_message_ids(command.folder, list(lost.values()))
+        now.update({uid: found[message_id] for uid, message_id in lost.items() if message_id in found})
+    return now
+
+
 def queue_inverse(store: MailStore, command: Command) -> None:
     """``command`` was carried out: queue what reverses it, and show its effect in the store at once."""
     if command.kind == FLAGS:
-        for uids, add, remove in inverse_flags(command):
+        now = current_uids(store, command)
+        for old_uids, add, remove in inverse_flags(command):
+            uids = [now[uid] for uid in old_uids if uid in now]
+            if not uids:
+                continue
             store.enqueue(FLAGS, command.folder, uids, {"add": add, "remove": remove})
             store.change_flags(command.folder, uids, add=add, remove=remove)
         return

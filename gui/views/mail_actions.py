@@ -39,6 +39,8 @@ class MailActions(QObject):
         self.flag.setCheckable(True)
         self.move_menu = QMenu(translate("MailActions", "&Move To"), window)
         self.move_menu.setObjectName("moveToMenu")
+        self.undo = self._make("undo", translate("MailActions", "&Undo"), None, standard.Undo)
+        self.undo.setEnabled(False)
         self.search = self._make("search", translate("MailActions", "&Search"), "search", QKeySequence.StandardKey.Find)
         self.refresh = self._make("refresh", translate("MailActions", "&Get Messages"), "refresh", standard.Refresh)
         self.next_unread = self._make("nextUnread", translate("MailActions", "&Next Unread"), None, "N")
@@ -88,8 +90,8 @@ class MailActions(QObject):
             self._add(file_menu, action)
         edit_menu = bar.addMenu(translate("MailActions", "&Edit"))
         edit_menu.setObjectName("editMenu")
-        for action in (self.search, None, self.new_folder, self.rename_folder, self.delete_folder, None,
-                       self.preferences):
+        for action in (self.undo, None, self.search, None, self.new_folder, self.rename_folder, self.delete_folder,
+                       None, self.preferences):
             self._add(edit_menu, action)
         view_menu = bar.addMenu(translate("MailActions", "&View"))
         view_menu.setObjectName("viewMenu")

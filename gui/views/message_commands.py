@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from connectors.sync import CommandRefused
 
 from ..errors import describe_error
-from ..workers.account_session import AccountSession
+from ..workers.account_session import PUSH, AccountSession, UndoStep
 from ..workers.operation import Operation
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -76,6 +76,8 @@ def confirm_permanent_delete(parent: QWidget | None, count: int, folder: str, no
 class MessageCommands(QObject):
     messagesLeaving = Signal(str, str, list)
     """Messages are being moved or deleted out of a folder (account, folder, uids): the reader lets go of them."""
+    undoable = Signal(object)
+    """An UndoStep: the person did something that Edit → Undo can take back."""
 
     def __init__(self, session_of: Callable[[str], AccountSession | None], models: Sequence[OptimisticModel],
                  notify: Notify, parent: QObject | None = None, *, confirm: ConfirmPermanent | None = None) -> None:
@@ -109,33 +111,61 @@ class MessageCommands(QObject):
         return op
 
     def set_flags(self, account_id: str, folder: str, uids: Sequence[int], add: Sequence[str] = (),
-                  remove: Sequence[str] = ()) -> Operation | None:
+                  remove: Sequence[str] = (), *, step: UndoStep | None = None) -> Operation | None:
         session = self._session_of(account_id)
         uid_list = list(uids)
         if session is None or not uid_list:
             return None
         for model in self._showing(account_id, folder):
             model.overlay_flags(uid_list, add, remove)
-        op = session.set_flags(folder, uid_list, add, remove)
+        op = session.set_flags(folder, uid_list, add, remove, undo=step)
         what = translate("MessageCommands", "change %1").replace("%1", _count(len(uid_list)))
-        return self._track(op, account_id, folder, uid_list, what)
+        return self._tracked(op, account_id, folder, uid_list, what, step)
 
-    def mark_read(self, account_id: str, folder: str, uids: Sequence[int], read: bool = True) -> Operation | None:
-        return self.set_flags(account_id, folder, uids, add=[SEEN] if read else [], remove=[] if read else [SEEN])
+    def _tracked(self, op: Operation, account_id: str, folder: str, uids: list[int], what: str,
+                 step: UndoStep | None) -> Operation:
+        if step is not None:
+            self.undoable.emit(step)
+        return self._track(op, account_id, folder, uids, what)
+
+    def mark_read(self, account_id: str, folder: str, uids: Sequence[int], read: bool = True, *,
+                  undoable: bool = True) -> Operation | None:
+        """Mark as read (or unread); ``undoable`` False for what the reader does by itself on opening."""
+        count = len(uids)
+        if read:
+            step = UndoStep(account_id, folder, translate("MessageCommands", "Mark as Read"),
+                            translate("MessageCommands", "%n message(s) marked as read", None, count))
+        else:
+            step = UndoStep(account_id, folder, translate("MessageCommands", "Mark as Unread"),
+                            translate("MessageCommands", "%n message(s) marked as unread", None, count))
+        return self.set_flags(account_id, folder, uids, add=[SEEN] if read else [], remove=[] if read else [SEEN],
+                              step=step if undoable else None)
 
     def set_starred(self, account_id: str, folder: str, uids: Sequence[int], starred: bool) -> Operation | None:
+        count = len(uids)
+        if starred:
+            step = UndoStep(account_id, folder, translate("MessageCommands", "Star"),
+                            translate("MessageCommands", "%n message(s) starred", None, count))
+        else:
+            step = UndoStep(account_id, folder, translate("MessageCommands", "Remove Star"),
+                            translate("MessageCommands", "Star removed from %n message(s)", None, count))
         return self.set_flags(account_id, folder, uids, add=[FLAGGED] if starred else [],
-                              remove=[] if starred else [FLAGGED])
+                              remove=[] if starred else [FLAGGED], step=step)
 
-    def move(self, account_id: str, folder: str, uids: Sequence[int], destination: str) -> Operation | None:
+    def move(self, account_id: str, folder: str, uids: Sequence[int], destination: str, *,
+             step: UndoStep | None = None) -> Operation | None:
         session = self._session_of(account_id)
         uid_list = list(uids)
         if session is None or not uid_list or destination == folder:
             return None
+        if step is None:
+            step = UndoStep(account_id, folder, translate("MessageCommands", "Move"),
+                            translate("MessageCommands", "%n message(s) moved to %1", None, len(uid_list))
+                            .replace("%1", destination))
         self._leave(account_id, folder, uid_list)
-        op = session.move(folder, uid_list, destination)
+        op = session.move(folder, uid_list, destination, undo=step)
         what = translate("MessageCommands", "move %1 to %2").replace("%1", _count(len(uid_list)))
-        return self._track(op, account_id, folder, uid_list, what.replace("%2", destination))
+        return self._tracked(op, account_id, folder, uid_list, what.replace("%2", destination), step)
 
     def delete(self, account_id: str, folder: str, uids: Sequence[int], *, permanent: bool = False
                ) -> Operation | None:
@@ -150,9 +180,12 @@ class MessageCommands(QObject):
         if permanent and not self._confirm(len(uid_list), folder, trash is None):
             return None
         self._leave(account_id, folder, uid_list)
-        op = session.delete_permanently(folder, uid_list) if permanent else session.delete(folder, uid_list)
         what = translate("MessageCommands", "delete %1").replace("%1", _count(len(uid_list)))
-        return self._track(op, account_id, folder, uid_list, what)
+        if permanent:
+            return self._track(session.delete_permanently(folder, uid_list), account_id, folder, uid_list, what)
+        step = UndoStep(account_id, folder, translate("MessageCommands", "Delete"),
+                        translate("MessageCommands", "%n message(s) moved to the Trash", None, len(uid_list)))
+        return self._tracked(session.delete(folder, uid_list, undo=step), account_id, folder, uid_list, what, step)
 
     def delete_permanently(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
         """Delete for good, whether or not there is a Trash: always after asking."""
@@ -171,7 +204,33 @@ class MessageCommands(QObject):
             return None
         if archive == folder:
             return None
-        return self.move(account_id, folder, uids, archive)
+        step = UndoStep(account_id, folder, translate("MessageCommands", "Archive"),
+                        translate("MessageCommands", "%n message(s) archived", None, len(uids)))
+        return self.move(account_id, folder, uids, archive, step=step)
+
+    def undo(self, step: UndoStep) -> Operation | None:
+        """Take ``step`` back: the account's worker cancels or reverses it (after it, if it is still running)."""
+        session = self._session_of(step.account_id)
+        if session is None:
+            return None
+        op = session.undo(step)
+
+        def failed(exc: BaseException) -> None:
+            self._notify("error", translate("MessageCommands", "Could not undo %1").replace("%1", step.name),
+                         describe_error(exc).text)
+
+        def done() -> None:
+            if op in self.running:
+                self.running.remove(op)
+            command = step.command
+            if command is not None and command.kind != "flags":
+                # The restored messages' rows show at once; a sync settles what the server did with them.
+                session.sync_folder(step.folder, PUSH)
+
+        self.running.append(op)
+        op.failed.connect(failed)
+        op.done.connect(done)
+        return op
 
     def _leave(self, account_id: str, folder: str, uids: list[int]) -> None:
         self.messagesLeaving.emit(account_id, folder, uids)
@@ -197,6 +256,7 @@ class MessageCommands(QObject):
                 "move": translate("MessageCommands", "move %1 out of %2"),
                 "delete": translate("MessageCommands", "delete %1 from %2"),
                 "expunge": translate("MessageCommands", "delete %1 from %2"),
+                "restore": translate("MessageCommands", "move %1 back out of %2"),
             }.get(command.kind, translate("MessageCommands", "change %1 in %2"))
             what = what.replace("%1", count).replace("%2", command.folder)
             title = translate("MessageCommands", "%1 refused to %2").replace("%1", label).replace("%2", what)

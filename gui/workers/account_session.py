@@ -18,8 +18,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from connectors import create_connector
 from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.imap_support import choose_special_folder
-from connectors.store import MailStore, OpenedStore, StoreReader, default_store_path, open_store
-from connectors.sync import CommandRefused, SyncEngine, SyncResult
+from connectors.store import Command, MailStore, OpenedStore, StoreReader, default_store_path, open_store
+from connectors.sync import CommandRefused, NotUndoable, SyncEngine, SyncResult
 
 from ..accounts import Account
 from .account_worker import BACKGROUND, INTERACTIVE, AccountWorker
@@ -32,6 +32,30 @@ from .store_relay import StoreEventRelay
 translate = QCoreApplication.translate
 
 log = logging.getLogger(__name__)
+
+class UndoStep:
+    """One thing the person did that can be undone. Filled in the worker thread by the operation that queued the
+    command, read there again by the undo's operation: the worker runs them one after the other, so the undo never
+    sees it half written."""
+
+    def __init__(self, account_id: str, folder: str, name: str, text: str) -> None:
+        self.account_id = account_id
+        self.folder = folder
+        self.name = name  # what Edit → Undo says ("Delete")
+        self.text = text  # what the notice says ("1 message moved to the Trash")
+        self.command: Command | None = None
+        self.refused = False
+
+    def record(self, engine: SyncEngine, refused: list[CommandRefused]) -> list[CommandRefused]:
+        command = self.command = engine.last_queued
+        self.refused = command is not None and any(
+            item.kind == command.kind and item.folder == command.folder and item.uids == command.uids
+            for item in refused)
+        return refused
+
+    def __repr__(self) -> str:
+        return f"UndoStep({self.name!r} in {self.folder!r})"
+
 
 INBOX = "INBOX"
 PUSH = 5  # a sync IDLE (or opening a folder) asked for: after what the person does, before background catch-up
@@ -282,23 +306,41 @@ class AccountSession(QObject):
         return self.worker.submit(lambda _op, engine: engine.fetch_for_reading(folder, uid), "fetch text",
                                   INTERACTIVE)
 
-    def set_flags(self, folder: str, uids: Sequence[int], add: Sequence[str] = (),
-                  remove: Sequence[str] = ()) -> Operation:
-        uid_list, add_list, remove_list = list(uids), list(add), list(remove)
-        return self._command(lambda _op, engine: engine.set_flags(folder, uid_list, add_list, remove_list), "flags")
+    @staticmethod
+    def _recorded(step: UndoStep | None, engine: SyncEngine, refused: list[CommandRefused]) -> list[CommandRefused]:
+        return step.record(engine, refused) if step is not None else refused
 
-    def move(self, folder: str, uids: Sequence[int], destination: str) -> Operation:
+    def set_flags(self, folder: str, uids: Sequence[int], add: Sequence[str] = (),
+                  remove: Sequence[str] = (), *, undo: UndoStep | None = None) -> Operation:
+        uid_list, add_list, remove_list = list(uids), list(add), list(remove)
+        return self._command(lambda _op, engine: self._recorded(
+            undo, engine, engine.set_flags(folder, uid_list, add_list, remove_list)), "flags")
+
+    def move(self, folder: str, uids: Sequence[int], destination: str, *, undo: UndoStep | None = None
+             ) -> Operation:
         uid_list = list(uids)
-        return self._command(lambda _op, engine: engine.move_messages(folder, uid_list, destination), "move")
+        return self._command(lambda _op, engine: self._recorded(
+            undo, engine, engine.move_messages(folder, uid_list, destination)), "move")
+
+    def undo(self, step: UndoStep) -> Operation:
+        """Undo what ``step`` did (after the operation that did it, in the worker's order); fails with
+        NotUndoable when it was refused or never queued."""
+        def work(_op: Operation, engine: SyncEngine) -> list[CommandRefused]:
+            if step.command is None or step.refused:
+                raise NotUndoable(f"{step.name} was not carried out, so there is nothing to undo")
+            return engine.undo(step.command)
+
+        return self._command(work, "undo")
 
     def trash_folder(self) -> str | None:
         """The Trash a delete moves messages to (what the engine will choose), or None: deleting is permanent."""
         return choose_special_folder("trash", ((f.name, f.special_use, f.selectable) for f in self.reader.folders()))
 
-    def delete(self, folder: str, uids: Sequence[int]) -> Operation:
+    def delete(self, folder: str, uids: Sequence[int], *, undo: UndoStep | None = None) -> Operation:
         """Move to the Trash; fails with PermanentDeleteNeeded (changing nothing) if that cannot be done."""
         uid_list = list(uids)
-        return self._command(lambda _op, engine: engine.delete_messages(folder, uid_list), "delete")
+        return self._command(lambda _op, engine: self._recorded(
+            undo, engine, engine.delete_messages(folder, uid_list)), "delete")
 
     def delete_permanently(self, folder: str, uids: Sequence[int]) -> Operation:
         """Delete for good: only once the person confirmed it."""

@@ -78,6 +78,55 @@
             <numerusform>%n messages</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n message(s) marked as read</source>
+        <translation>
+            <numerusform>%n message marked as read</numerusform>
+            <numerusform>%n messages marked as read</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) marked as unread</source>
+        <translation>
+            <numerusform>%n message marked as unread</numerusform>
+            <numerusform>%n messages marked as unread</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) starred</source>
+        <translation>
+            <numerusform>%n message starred</numerusform>
+            <numerusform>%n messages starred</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Star removed from %n message(s)</source>
+        <translation>
+            <numerusform>Star removed from %n message</numerusform>
+            <numerusform>Star removed from %n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) moved to %1</source>
+        <translation>
+            <numerusform>%n message moved to %1</numerusform>
+            <numerusform>%n messages moved to %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) moved to the Trash</source>
+        <translation>
+            <numerusform>%n message moved to the Trash</numerusform>
+            <numerusform>%n messages moved to the Trash</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) archived</source>
+        <translation>
+            <numerusform>%n message archived</numerusform>
+            <numerusform>%n messages archived</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MessageListView</name>

@@ -1912,6 +1912,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>&amp;Déplacer vers</translation>
     </message>
     <message>
+        <source>&amp;Undo</source>
+        <translation>Ann&amp;uler</translation>
+    </message>
+    <message>
         <source>&amp;Search</source>
         <translation>&amp;Rechercher</translation>
     </message>
@@ -2210,6 +2214,18 @@ Les rouvrir&#xa0;?</translation>
         <source>Choose a folder</source>
         <translation>Choisissez un dossier</translation>
     </message>
+    <message>
+        <source>Undone: %1</source>
+        <translation>Annulé : %1</translation>
+    </message>
+    <message>
+        <source>&amp;Undo %1</source>
+        <translation>Ann&amp;uler : %1</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>Ann&amp;uler</translation>
+    </message>
     <message numerus="yes">
         <source>%n message(s) selected</source>
         <translation>
@@ -2321,8 +2337,89 @@ Qt %1</translation>
         <translation>Supprimer définitivement</translation>
     </message>
     <message>
+        <source>Mark as Read</source>
+        <translation>Marquer comme lu</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) marked as read</source>
+        <translation>
+            <numerusform>%n message marqué comme lu</numerusform>
+            <numerusform>%n messages marqués comme lus</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mark as Unread</source>
+        <translation>Marquer comme non lu</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) marked as unread</source>
+        <translation>
+            <numerusform>%n message marqué comme non lu</numerusform>
+            <numerusform>%n messages marqués comme non lus</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Star</source>
+        <translation>Suivre</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) starred</source>
+        <translation>
+            <numerusform>%n message suivi</numerusform>
+            <numerusform>%n messages suivis</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove Star</source>
+        <translation>Ne plus suivre</translation>
+    </message>
+    <message numerus="yes">
+        <source>Star removed from %n message(s)</source>
+        <translation>
+            <numerusform>%n message n’est plus suivi</numerusform>
+            <numerusform>%n messages ne sont plus suivis</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Déplacer</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) moved to %1</source>
+        <translation>
+            <numerusform>%n message déplacé dans %1</numerusform>
+            <numerusform>%n messages déplacés dans %1</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>delete %1</source>
         <translation>supprimer %1</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) moved to the Trash</source>
+        <translation>
+            <numerusform>%n message mis à la corbeille</numerusform>
+            <numerusform>%n messages mis à la corbeille</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archiver</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) archived</source>
+        <translation>
+            <numerusform>%n message archivé</numerusform>
+            <numerusform>%n messages archivés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not undo %1</source>
+        <translation>Impossible d’annuler : %1</translation>
     </message>
     <message>
         <source>%1: %2 in %3 left unchanged</source>
@@ -2351,6 +2448,10 @@ Qt %1</translation>
     <message>
         <source>change %1 in %2</source>
         <translation>modifier %1 dans %2</translation>
+    </message>
+    <message>
+        <source>move %1 back out of %2</source>
+        <translation>remettre %1 hors de %2</translation>
     </message>
     <message>
         <source>%1 refused to %2</source>
@@ -2980,6 +3081,21 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     <message>
         <source>That sign-in does not open {email}: {detail}</source>
         <translation>Cette connexion n&apos;ouvre pas {email}&#xa0;: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>UndoNotice</name>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Undo %1 (%2)</source>
+        <translation>Annuler : %1 (%2)</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,153 @@
+"""Undo for what the person does to messages: a short history (Edit → Undo, Ctrl+Z) and the notice that says what
+was just done, with an Undo button, at the bottom of the window for a few seconds.
+
+The history holds :class:`UndoStep` objects; undoing one is the account's work (``AccountSession.undo``), asked for
+through ``MessageCommands.undo``. Only the newest steps are kept, as in other mail clients.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QEnterEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from ..workers.account_session import UndoStep
+
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
+
+HISTORY = 20
+NOTICE_MS = 8000
+
+
+class UndoHistory(QObject):
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._steps: list[UndoStep] = []
+
+    def push(self, step: UndoStep) -> None:
+        self._steps.append(step)
+        del self._steps[:-HISTORY]
+        self.changed.emit()
+
+    def pop(self) -> UndoStep | None:
+        step = self._steps.pop() if self._steps else None
+        if step is not None:
+            self.changed.emit()
+        return step
+
+    def remove(self, step: UndoStep) -> bool:
+        if step not in self._steps:
+            return False
+        self._steps.remove(step)
+        self.changed.emit()
+        return True
+
+    def top(self) -> UndoStep | None:
+        return self._steps[-1] if self._steps else None
+
+    def forget_account(self, account_id: str) -> None:
+        kept = [step for step in self._steps if step.account_id != account_id]
+        if len(kept) != len(self._steps):
+            self._steps = kept
+            self.changed.emit()
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+
+class UndoNotice(QFrame):
+    """"3 messages moved to the Trash — Undo": floats at the bottom centre of ``host`` (above what is under it),
+    never takes the focus, and goes after a few seconds (not while the pointer rests on it)."""
+
+    undoRequested = Signal(object)  # the UndoStep it shows
+
+    def __init__(self, host: QWidget) -> None:
+        super().__init__(host)
+        self.setObjectName("undoNotice")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setStyleSheet(
+            "#undoNotice { background: #323232; border-radius: 6px; } "
+            "#undoNotice QLabel { color: white; } "
+            "#undoNotice QPushButton { color: #8ab4f8; font-weight: bold; border: none; padding: 4px 8px; "
+            "background: transparent; } "
+            "#undoNotice QToolButton { color: #c8c8c8; border: none; background: transparent; }")
+        self.step: UndoStep | None = None
+        self.label = QLabel(self)
+        self.label.setObjectName("undoNoticeText")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # folder names come from the server
+        self.undo_button = QPushButton(translate("UndoNotice", "Undo"), self)
+        self.undo_button.setObjectName("undoNoticeButton")
+        self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.undo_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        close = QToolButton(self)
+        close.setObjectName("undoNoticeClose")
+        close.setText("✕")
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        close.setToolTip(translate("UndoNotice", "Close"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 6, 6, 6)
+        layout.setSpacing(8)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.undo_button)
+        layout.addWidget(close)
+        self.undo_button.clicked.connect(self._undo)
+        close.clicked.connect(self.dismiss)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(NOTICE_MS)
+        self._timer.timeout.connect(self.dismiss)
+        host.installEventFilter(self)
+        self.hide()
+
+    def show_step(self, step: UndoStep) -> None:
+        self.step = step
+        self.label.setText(step.text)
+        self.undo_button.setToolTip(translate("UndoNotice", "Undo %1 (%2)").replace("%1", step.name)
+                                    .replace("%2", "Ctrl+Z"))
+        self.setAccessibleName(step.text)
+        self._place()
+        self.show()
+        self.raise_()
+        self._timer.start()
+
+    def dismiss(self) -> None:
+        self._timer.stop()
+        self.step = None
+        self.hide()
+
+    def forget(self, step: UndoStep) -> None:
+        """``step`` was undone by other means (Ctrl+Z): the notice about it goes."""
+        if self.step is step:
+            self.dismiss()
+
+    def _undo(self) -> None:
+        step = self.step
+        self.dismiss()
+        if step is not None:
+            self.undoRequested.emit(step)
+
+    def _place(self) -> None:
+        host = self.parentWidget()
+        if host is None:
+            return
+        self.adjustSize()
+        width = min(max(self.sizeHint().width(), 320), max(200, host.width() - 40))
+        self.resize(width, self.sizeHint().height())
+        self.move((host.width() - width) // 2, host.height() - self.height() - 16)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._timer.stop()  # reading it, or about to click Undo
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self.isVisible():
+            self._timer.start()
+        super().leaveEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return False
