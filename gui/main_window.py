@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         a = self.actions
         self.tree.folderSelected.connect(self.show_folder)
         self.tree.menuRequested.connect(self.folders.context_menu)
+        self.tree.dropRefused.connect(lambda reason: self.status.showMessage(reason, 6000) if reason else None)
         self.tree_model.messagesDropped.connect(
             lambda account, folder, uids, target: self.commands.move(account, folder, uids, target))
         self.messages.selectionChangedUids.connect(self._selection_changed)

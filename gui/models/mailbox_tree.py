@@ -433,13 +433,36 @@ class MailboxTreeModel(QAbstractItemModel):
 
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                         parent: Index) -> bool:
+        return decode_messages(data) is not None and parent.isValid() and self.drop_refusal(data, parent) is None
+
+    def drop_refusal(self, data: QMimeData, parent: Index) -> str | None:
+        """Why the dragged messages cannot be dropped on ``parent`` (words for the person), or None if they can."""
         dragged = decode_messages(data)
-        if dragged is None or not parent.isValid():
-            return False
+        if dragged is None:
+            return translate("MailboxTreeModel", "Only messages can be dropped on a folder.")
+        if not parent.isValid():
+            return translate("MailboxTreeModel", "Drop the messages on a folder.")
         node = self.node(parent)
-        return (node.kind == "folder" and node.selectable and node.name is not None
-                and node.account_id == dragged.account_id and node.account_id != LOCAL_ACCOUNT_ID
-                and node.name != dragged.folder)
+        if node.kind == "account":
+            if node.account_id == LOCAL_ACCOUNT_ID:
+                return translate("MailboxTreeModel", "Local Folders hold only what Facteur sends and your local "
+                                                     "drafts: messages cannot be moved there.")
+            return translate("MailboxTreeModel", "%1 is an account, not a folder: drop the messages on one of its "
+                                                 "folders.").replace("%1", node.label)
+        if node.kind != "folder" or node.name is None:
+            return translate("MailboxTreeModel", "Messages cannot be moved to %1.").replace("%1", node.label)
+        if node.account_id == LOCAL_ACCOUNT_ID:
+            return translate("MailboxTreeModel", "%1 holds only what Facteur sends or drafts you write: messages "
+                                                 "cannot be moved there.").replace("%1", node.label)
+        if not node.selectable:
+            return translate("MailboxTreeModel", "%1 cannot hold messages on this server, only other folders.") \
+                .replace("%1", node.label)
+        if node.account_id != dragged.account_id:
+            return translate("MailboxTreeModel", "%1 belongs to another account: messages can be moved only "
+                                                 "between folders of one account.").replace("%1", node.label)
+        if node.name == dragged.folder:
+            return translate("MailboxTreeModel", "The messages are already in %1.").replace("%1", node.label)
+        return None
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
         if not self.canDropMimeData(data, action, row, column, parent):

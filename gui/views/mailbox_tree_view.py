@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+from PySide6.QtGui import QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QToolTip, QTreeView, QWidget
 
 from ..models.mailbox_tree import MailboxTreeModel
 from ..models.roles import Roles
@@ -16,6 +16,8 @@ translate = QCoreApplication.translate
 class MailboxTreeView(QTreeView):
     folderSelected = Signal(str, str)  # account id, folder name ("" when an account row is selected)
     menuRequested = Signal(QPoint, QModelIndex)  # global position, the row under it
+    dropRefused = Signal(str)
+    """Why dragged messages cannot go where the pointer is ("" when they can again, or the drag left)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +32,7 @@ class MailboxTreeView(QTreeView):
         self.setDropIndicatorShown(True)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setAnimated(False)
+        self._refusal = ""
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(
             lambda pos: self.menuRequested.emit(self.viewport().mapToGlobal(pos), self.indexAt(pos)))
@@ -73,24 +76,51 @@ class MailboxTreeView(QTreeView):
             return "", ""
         return index.data(Roles.ACCOUNT_ID) or "", index.data(Roles.FOLDER_NAME) or ""
 
+    def _refusal_at(self, event: QDragMoveEvent | QDropEvent) -> str | None:
+        model = self.model()
+        index = self.indexAt(event.position().toPoint())
+        if not isinstance(model, MailboxTreeModel):
+            return ""
+        return model.drop_refusal(event.mimeData(), index)
+
+    def _say_refusal(self, reason: str, event: QDragMoveEvent | QDropEvent) -> None:
+        if reason != self._refusal:
+            self._refusal = reason
+            self.dropRefused.emit(reason)
+            if reason:
+                QToolTip.showText(self.viewport().mapToGlobal(event.position().toPoint()), reason, self.viewport())
+            else:
+                QToolTip.hideText()
+
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         # Dropping "between" rows means nothing here: always aim at the folder under the pointer.
         super().dragMoveEvent(event)
-        index = self.indexAt(event.position().toPoint())
-        model = self.model()
-        if index.isValid() and model.canDropMimeData(event.mimeData(), event.dropAction(), -1, -1, index):
+        reason = self._refusal_at(event)
+        if reason is None:
             event.acceptProposedAction()
         else:
-            event.ignore()
+            event.ignore()  # the pointer shows the refusal; the reason is said beside it and in the status bar
+        self._say_refusal(reason or "", event)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        super().dragLeaveEvent(event)
+        if self._refusal:
+            self._refusal = ""
+            QToolTip.hideText()
+            self.dropRefused.emit("")
 
     def dropEvent(self, event: QDropEvent) -> None:
         index = self.indexAt(event.position().toPoint())
         model = self.model()
-        if index.isValid() and model.dropMimeData(event.mimeData(), Qt.DropAction.MoveAction, -1, -1, index):
+        reason = self._refusal_at(event)
+        if reason is None and model.dropMimeData(event.mimeData(), Qt.DropAction.MoveAction, -1, -1, index):
             event.setDropAction(Qt.DropAction.MoveAction)
             event.accept()
+            self._say_refusal("", event)
         else:
             event.ignore()
+            self._refusal = ""
+            self._say_refusal(reason or "", event)
         self.stopAutoScroll()
         self.setState(QAbstractItemView.State.NoState)
         self.viewport().update()

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QItemSelection,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -319,12 +320,20 @@ class MessageListView(QTableView):
         elif uids and isinstance(model, ThreadListModel):
             model.set_expanded(index.row(), not model.is_expanded(index.row()))
 
-    def startDrag(self, supported: Qt.DropAction) -> None:
+    def drag_data(self) -> QMimeData | None:
+        """What dragging the selected messages carries (None when nothing is selected)."""
         uids = self.selected_uids()
         if not uids or not self._account_id:
+            return None
+        return encode_messages(self._account_id, self._folder, uids)
+
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        data = self.drag_data()
+        if data is None:
             return
+        uids = self.selected_uids()
         drag = QDrag(self)
-        drag.setMimeData(encode_messages(self._account_id, self._folder, uids))
+        drag.setMimeData(data)
         drag.setPixmap(self._drag_pixmap(len(uids)))
         drag.exec(Qt.DropAction.MoveAction, Qt.DropAction.MoveAction)
 
