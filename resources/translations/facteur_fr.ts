@@ -2121,6 +2121,42 @@ Les rouvrir&#xa0;?</translation>
         <source>%1: %2 messages, %3 unread</source>
         <translation>%1&#xa0;: %2 messages, %3 non lus</translation>
     </message>
+    <message>
+        <source>Only messages can be dropped on a folder.</source>
+        <translation>Seuls des messages peuvent être déposés sur un dossier.</translation>
+    </message>
+    <message>
+        <source>Drop the messages on a folder.</source>
+        <translation>Déposez les messages sur un dossier.</translation>
+    </message>
+    <message>
+        <source>Local Folders hold only what Facteur sends and your local drafts: messages cannot be moved there.</source>
+        <translation>Les dossiers locaux ne contiennent que ce que Facteur envoie et vos brouillons locaux : on ne peut pas y déplacer de messages.</translation>
+    </message>
+    <message>
+        <source>%1 is an account, not a folder: drop the messages on one of its folders.</source>
+        <translation>%1 est un compte, pas un dossier : déposez les messages sur l’un de ses dossiers.</translation>
+    </message>
+    <message>
+        <source>Messages cannot be moved to %1.</source>
+        <translation>Les messages ne peuvent pas être déplacés vers %1.</translation>
+    </message>
+    <message>
+        <source>%1 holds only what Facteur sends or drafts you write: messages cannot be moved there.</source>
+        <translation>%1 ne contient que ce que Facteur envoie ou les brouillons que vous écrivez : on ne peut pas y déplacer de messages.</translation>
+    </message>
+    <message>
+        <source>%1 cannot hold messages on this server, only other folders.</source>
+        <translation>Sur ce serveur, %1 ne peut pas contenir de messages, seulement d’autres dossiers.</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another account: messages can be moved only between folders of one account.</source>
+        <translation>%1 appartient à un autre compte : les messages ne se déplacent qu’entre les dossiers d’un même compte.</translation>
+    </message>
+    <message>
+        <source>The messages are already in %1.</source>
+        <translation>Les messages sont déjà dans %1.</translation>
+    </message>
 </context>
 <context>
     <name>MailboxTreeView</name>
