@@ -39,6 +39,7 @@ class FaultyProxy:
         self.client_bytes = 0
         #: Bytes the server sent through this proxy (every connection), to check what a client downloaded.
         self.server_bytes = 0
+        self._byte_marks: list[tuple[int, threading.Event]] = []
         self.connections = 0
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -141,9 +142,23 @@ class FaultyProxy:
         finally:
             _shutdown(source, sink)
 
+    def when_server_bytes(self, count: int) -> threading.Event:
+        """An event set as soon as the server has sent ``count`` bytes through this proxy (all connections), just
+        before those bytes are forwarded: the moment to kill a client mid-transfer."""
+        event = threading.Event()
+        with self._lock:
+            if self.server_bytes >= count:
+                event.set()
+            else:
+                self._byte_marks.append((count, event))
+        return event
+
     def _count_server(self, count: int) -> None:
         with self._lock:
             self.server_bytes += count
+            for mark in [mark for mark in self._byte_marks if self.server_bytes >= mark[0]]:
+                self._byte_marks.remove(mark)
+                mark[1].set()
 
     def _line_too_long(self, data: bytes, line: list[int]) -> bool:
         """Track the length of the client's current line across chunks (``line[0]``); True to cut."""
@@ -222,6 +237,8 @@ class CommandFaultProxy(FaultyProxy):
         #: Once the iterator is exhausted, connections are not cut.
         self.cut_offsets: Iterator[int | None] | None = None
         self.fired = threading.Event()  # set each time a fault fires
+        #: Set when the server has answered (tagged reply) a command a ``stall`` fault holds back: it did the work.
+        self.answered = threading.Event()
         self.stopped = threading.Event()  # stalled links hold until the proxy stops
 
     def fault(self, pattern: bytes, action: str, times: int = 1) -> LineFault:
@@ -271,6 +288,7 @@ class _Link:
                  budget: int | None) -> None:
         self.proxy, self.client, self.upstream, self.budget = proxy, client, upstream, budget
         self.mode = "forward"  # then "reply-lost", "stall" or "garble"
+        self.stalled_tag = b""  # the IMAP tag of the command a stall holds the answer of
         self._lock = threading.Lock()
 
     def client_to_server(self) -> None:
@@ -296,6 +314,7 @@ class _Link:
                         return
                     with self._lock:  # before the line goes: the server may answer at once
                         self.mode = {"cut-after": "reply-lost", "stall": "stall", "garble": "garble"}[rule.action]
+                        self.stalled_tag = line.split(b" ", 1)[0]
                     self.upstream.sendall(line + b"\n")
                     self.proxy.fired.set()
                     if rule.action == "cut-after":
@@ -316,14 +335,18 @@ class _Link:
                 _shutdown(self.client, self.upstream)
 
     def server_to_client(self) -> None:
+        held = b""
         try:
             while data := self.upstream.recv(65536):
                 with self._lock:
                     mode = self.mode
                 if mode == "reply-lost":
                     break  # the server answered: nobody hears it
-                if mode == "stall":
-                    continue  # swallowed; the client waits for an answer that never comes
+                if mode == "stall":  # swallowed; the client waits for an answer that never comes
+                    held += data
+                    if self.stalled_tag and (b"\n" + self.stalled_tag + b" ") in b"\n" + held:
+                        self.proxy.answered.set()
+                    continue
                 if mode == "garble":
                     self.client.sendall(b"\x16\x03garbled \xff answer\r\n")
                     break
