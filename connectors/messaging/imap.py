@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 import imaplib
+import io
 import logging
 import socket
 import ssl
@@ -35,6 +36,7 @@ from ..exceptions import (
 )
 from . import bodystructure
 from .bodystructure import ReadableMessage
+from .fetch_stream import FetchData, fast_items, read_fetch_answer
 from .imap_support import (
     DELETED,
     FLAGGED,
@@ -83,6 +85,7 @@ class IMAPConnector(BaseConnector):
         self._client: IMAPClient | None = None
         self._selected: str | None = None
         self._folders: list[FolderInfo] | None = None
+        self._receiving: FetchData | None = None  # what the FETCH under way has received whole so far
 
     # -- connection -----------------------------------------------------------------------------------------
 
@@ -220,7 +223,9 @@ class IMAPConnector(BaseConnector):
             # The session is unusable: forget it so the next call reconnects cleanly.
             dead, self._client = self._client, None
             self._selected = None
-            received = _received_fetches(dead) if dead is not None and what.startswith("FETCH") else {}
+            received: FetchData = {}
+            if dead is not None and what.startswith("FETCH"):
+                received = {**(self._receiving or {}), **_received_fetches(dead)}
             if dead is not None:
                 _quietly_close(dead)
             if isinstance(exc, imaplib.IMAP4.abort) and not isinstance(exc, OSError):
@@ -465,14 +470,20 @@ class IMAPConnector(BaseConnector):
         return messages[0]
 
     def fetch(self, uids: Iterable[int], items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
-        """``UID FETCH`` of ``items`` for ``uids`` in the selected mailbox, parsed by IMAPClient: the UIDs travel
-        as ranges, in as many commands as keep each line short. Only the UIDs asked for are returned (a server
-        may add unsolicited FETCH responses for others)."""
+        """``UID FETCH`` of ``items`` for ``uids`` in the selected mailbox, parsed as IMAPClient parses (see
+        :mod:`.fetch_stream` for the fast path of the usual shapes): the UIDs travel as ranges, in as many
+        commands as keep each line short. Only the UIDs asked for are returned (a server may add unsolicited
+        FETCH responses for others). When the link breaks, the answers received whole so far travel in the
+        FetchInterruptedError."""
         wanted = set(uids)
-        out: dict[int, dict[bytes, Any]] = {}
-        with self.session("FETCH") as client:
-            for message_set in message_sets(wanted):
-                out.update(_uid_fetch(client, message_set, items))
+        out: FetchData = {}
+        self._receiving = out
+        try:
+            with self.session("FETCH") as client:
+                for message_set in message_sets(wanted):
+                    _uid_fetch(client, message_set, items, out)
+        finally:
+            self._receiving = None
         return {uid: data for uid, data in out.items() if uid in wanted}
 
     def get_raw_message(self, message_id: str | int, mailbox: str | None = None) -> bytes:
@@ -737,17 +748,33 @@ def _missing_mailbox(mailbox: str) -> Iterator[None]:
         raise
 
 
-def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
-    """One ``UID FETCH`` of a compressed set. IMAPClient's own ``fetch`` cannot take ranges (it filters its answer
-    with ``int()`` of each id it was given), so the command goes through the imaplib layer it is built on and the
-    answer through IMAPClient's parser."""
+def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str], into: FetchData) -> None:
+    """One ``UID FETCH`` of a compressed set, its answers merged into ``into`` as they arrive. IMAPClient's own
+    ``fetch`` cannot take ranges (it filters its answer with ``int()`` of each id it was given), so the command
+    goes through the imaplib layer it is built on. The answer is read by :func:`.fetch_stream.read_fetch_answer`
+    when every item is one its fast parser knows, else by imaplib and IMAPClient's parser."""
+    imap = client._imap
     item_list = b"(" + b" ".join(to_bytes(item).upper() for item in items) + b")"
-    tag = client._imap._command("UID", "FETCH", message_set, item_list)
-    typ, data = client._imap._command_complete("FETCH", tag)
+    tag = imap._command("UID", "FETCH", message_set, item_list)
+    if fast_items(items) and isinstance(getattr(imap, "file", None), io.BufferedReader):
+        try:
+            typ, data, parse_error = read_fetch_answer(imap, tag, into, client.normalise_times)
+        except imap.abort as exc:
+            raise imap.abort(f"command: FETCH => {exc}") from None
+        finally:
+            imap.tagged_commands.pop(tag, None)
+        if typ == "BAD":
+            raise imap.error(f"FETCH command error: {typ} {data}")
+        client._checkok("fetch", typ, data)
+        if parse_error is not None:
+            raise parse_error
+        return
+    typ, data = imap._command_complete("FETCH", tag)
     client._checkok("fetch", typ, data)
-    typ, data = client._imap._untagged_response(typ, data, "FETCH")
+    typ, data = imap._untagged_response(typ, data, "FETCH")
     parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(data, client.normalise_times, True)
-    return parsed
+    for key, value in parsed.items():
+        into.setdefault(key, {}).update(value)
 
 
 def _search_window(client: IMAPClient, esearch: bool, low: int, high: int, most: int,
