@@ -137,6 +137,11 @@ class DraftStore:
             conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (digest, data))
         return digest
 
+    def has_blob(self, digest: str) -> bool:
+        with self._lock:
+            row = self._conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        return row is not None
+
     def blob(self, digest: str) -> bytes | None:
         with self._lock:
             row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
@@ -146,7 +151,7 @@ class DraftStore:
 
     def save(self, draft: Draft, state: DraftState = "editing") -> Draft:
         """Write the draft (one transaction); it is owned by this process while ``editing``."""
-        missing = [a.name for a in draft.attachments if self.blob(a.sha256) is None]
+        missing = [a.name for a in draft.attachments if not self.has_blob(a.sha256)]
         if missing:
             raise ValueError(f"Attachment data was not stored first: {', '.join(missing)}")
         saved = replace(draft, updated=self.clock())
@@ -184,6 +189,11 @@ class DraftStore:
             # Only this function's fixed clauses are interpolated; values are bound parameters.
             rows = self._conn.execute(f"SELECT data FROM drafts{where} ORDER BY updated DESC", params).fetchall()  # noqa: S608
         return [Draft.from_json(row[0]) for row in rows]
+
+    def draft_ids(self, state: DraftState) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute("SELECT id FROM drafts WHERE state = ?", (state,)).fetchall()
+        return [str(row[0]) for row in rows]
 
     def orphans(self) -> list[Draft]:
         """Drafts being edited by a process that is gone: the ones to offer back after a crash."""

@@ -188,6 +188,12 @@ class Outbox:
             row = self._conn.execute(f"{_SELECT} WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else _entry(row)
 
+    def draft_ids(self) -> set[str]:
+        """The drafts whose messages are in the Outbox (without reading any message's bytes)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT draft_id FROM outbox WHERE draft_id IS NOT NULL").fetchall()
+        return {str(row[0]) for row in rows if row[0]}
+
     def entries(self, account_id: str | None = None) -> list[OutboxEntry]:
         """Every entry, oldest first."""
         sql = _SELECT

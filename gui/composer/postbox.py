@@ -17,16 +17,20 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from connectors.messaging.compose import Attachment
 from connectors.messaging.mime import ParsedMessage, parse_message
 from connectors.outbox import Draft, DraftAttachment, DraftStore, Outbox, OutboxEntry
 from connectors.store import default_store_path
 from gui.accounts import APP_NAME, Account, AccountStore
 from gui.private_paths import private_settings
+from gui.workers.operation import Operation
+from gui.workers.runner import BACKGROUND, runner
 from gui.workers.send_worker import ConnectorFactory, SendWorker, keyring_connectors
 
 from .address_book import AddressBook
+from .draft_writer import DraftWriter
 from .mailto import parse_mailto
-from .outgoing import Outgoing
+from .outgoing import Composition, Outgoing, build_draft, build_outgoing
 from .replies import ComposeSeed, forward_seed, plain_to_html, reply_seed
 from .undo_notice import UndoSendNotice
 from .window import ComposerWindow
@@ -86,6 +90,9 @@ class Postbox(QObject):
         self.worker = SendWorker(self.outbox, connectors or keyring_connectors(accounts))
         self._store_path = store_path or (lambda account: default_store_path(account.id))
         self._composers: list[ComposerWindow] = []
+        self._writers: dict[str, DraftWriter] = {}
+        self._forgetting: Operation | None = None
+        self._forget_again = False
         self._started = False
         self.closed = False
         """True once the stores are closed (quitting): late timers must leave them alone."""
@@ -114,10 +121,12 @@ class Postbox(QObject):
     # The parts :func:`gui.workers.quitting.stop_all` drives when the main window quits.
 
     def request_stop(self) -> None:
-        """Save and close every open composer (its draft is offered back at the next start) and begin stopping
-        the worker."""
+        """Save and close every open composer (its draft is offered back at the next start), finish every draft
+        write asked (on disk before this returns) and begin stopping the worker."""
         for composer in list(self._composers):
             composer.close_for_quit()
+        for writer in list(self._writers.values()):
+            writer.flush()
         self.worker.request_stop()
 
     def interrupt(self) -> None:
@@ -136,9 +145,32 @@ class Postbox(QObject):
 
     # -- opening composers ---------------------------------------------------------------------------------
 
+    def draft_writer(self, draft_id: str) -> DraftWriter:
+        """The one writer of a draft (see :mod:`gui.composer.draft_writer`); it outlives the composer that closed
+        while its last write runs, and is let go once it has nothing left to write."""
+        writer = self._writers.get(draft_id)
+        if writer is None:
+            writer = self._writers[draft_id] = DraftWriter(self.drafts, self)
+            writer.drained.connect(lambda: self._release_writer(draft_id))
+        return writer
+
+    def _release_writer(self, draft_id: str) -> None:
+        writer = self._writers.get(draft_id)
+        if writer is None or writer.busy() or any(w.draft_id == draft_id for w in self._composers):
+            return
+        del self._writers[draft_id]
+        writer.deleteLater()
+
     def _open(self, window: ComposerWindow) -> ComposerWindow:
         self._composers.append(window)
-        window.closed.connect(lambda: self._composers.remove(window) if window in self._composers else None)
+        draft_id = window.draft_id
+
+        def closed() -> None:
+            if window in self._composers:
+                self._composers.remove(window)
+            self._release_writer(draft_id)
+
+        window.closed.connect(closed)
         window.show()
         window.raise_()
         window.activateWindow()
@@ -251,9 +283,28 @@ class Postbox(QObject):
 
     # -- the Outbox ----------------------------------------------------------------------------------------
 
-    def queue_message(self, draft: Draft, outgoing: Outgoing) -> str:
-        """Put a built message in the Outbox with the undo delay, and show the Undo bar."""
-        entry = self.outbox.enqueue(
+    def send(self, writer: DraftWriter, draft: Draft, attachments: list[Attachment], composition: Composition, *,
+             then: Callable[[str], None], failed: Callable[[BaseException], None]) -> None:
+        """Send what a composer holds, off the GUI thread, after the draft's earlier writes: the draft is saved
+        (so a crash from here on leaves it to be offered back), the message built and put in the Outbox with the
+        undo delay (durably: ``synchronous = FULL``), then the draft marked as queued. ``then(entry_id)`` on the GUI
+        thread once the Outbox holds it; ``failed(exc)`` (a MessageError for the person) if it could not be."""
+
+        def work(drafts: DraftStore, saved: Draft | None) -> OutboxEntry:
+            assert saved is not None
+            outgoing = build_outgoing(composition)
+            entry = self._enqueue(saved, outgoing)
+            drafts.mark_queued(saved.id)
+            return entry
+
+        def queued(entry: OutboxEntry) -> None:
+            self._announce_queued(entry)
+            then(entry.id)
+
+        writer.run(work, draft=draft, attachments=attachments, then=queued, failed=failed)
+
+    def _enqueue(self, draft: Draft, outgoing: Outgoing) -> OutboxEntry:
+        return self.outbox.enqueue(
             account_id=draft.account_id,
             raw=outgoing.raw,
             message_id=outgoing.message_id,
@@ -265,10 +316,20 @@ class Postbox(QObject):
             compose_state=json.loads(draft.to_json()),
             answered=draft.answered,
         )
-        self.drafts.mark_queued(draft.id)
+
+    def _announce_queued(self, entry: OutboxEntry) -> None:
+        if self.closed:
+            return  # queued while quitting: the next start sends it
         self.messageQueued.emit(entry.id)
         if self.settings.undo_seconds > 0:
             self._show_undo(entry)
+
+    def queue_message(self, draft: Draft, outgoing: Outgoing) -> str:
+        """Put a built message in the Outbox with the undo delay, and show the Undo bar (in place: for callers
+        off the GUI thread's hot path; composers use :meth:`send`)."""
+        entry = self._enqueue(draft, outgoing)
+        self.drafts.mark_queued(draft.id)
+        self._announce_queued(entry)
         return entry.id
 
     def _show_undo(self, entry: OutboxEntry) -> None:
@@ -323,23 +384,43 @@ class Postbox(QObject):
             )
         return self.drafts.save(replace(draft, attachments=tuple(items)))
 
-    def save_server_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:
+    def save_server_draft(self, account_id: str, draft_id: str, composition: Composition) -> None:
+        """Replace the draft's copy in the server's Drafts folder; the message is built by the send worker."""
         if account_id:
-            self.worker.save_draft(account_id, draft_id, raw)
+            self.worker.save_draft(account_id, draft_id, lambda: build_draft(composition))
 
     def discard_draft(self, account_id: str, draft_id: str) -> None:
-        self.drafts.delete(draft_id)
+        self.draft_writer(draft_id).run(lambda drafts, _saved: drafts.delete(draft_id))
         if account_id:
             self.worker.delete_draft(account_id, draft_id)
 
     def _forget_sent_drafts(self, *_args: object) -> None:
-        """Drafts whose message left the Outbox (sent) are done with."""
+        """Drafts whose message left the Outbox (sent) are done with (looked up and deleted in the pool)."""
         if self.closed:
             return  # a send announced just before quitting: the next start tidies up
-        waiting = {e.draft_id for e in self.outbox.entries() if e.draft_id}
-        for draft in self.drafts.drafts(state="queued"):
-            if draft.id not in waiting:
-                self.drafts.delete(draft.id)
+        if self._forgetting is not None:
+            self._forget_again = True
+            return
+        outbox, drafts = self.outbox, self.drafts
+
+        def forget(_op: Operation) -> None:
+            if drafts.closed or outbox.closed:
+                return
+            waiting = outbox.draft_ids()
+            for draft_id in drafts.draft_ids(state="queued"):
+                if draft_id not in waiting:
+                    drafts.delete(draft_id)
+
+        op = Operation(forget, name="forget sent drafts")
+        self._forgetting = op
+        op.done.connect(self._forgotten)
+        runner().submit(op, priority=BACKGROUND)
+
+    def _forgotten(self) -> None:
+        self._forgetting = None
+        if self._forget_again:
+            self._forget_again = False
+            self._forget_sent_drafts()
 
     def _forget_sent_drafts_on_removal(self, _entry_id: str, state: str) -> None:
         if state == "":

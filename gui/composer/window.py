@@ -1,10 +1,12 @@
-"""The composer window: header, body, attachments; autosaves a draft, sends through the Outbox and closes at once."""
+"""The composer window: header, body, attachments; autosaves a draft and sends through the Outbox, writing both off
+the GUI thread (:mod:`gui.composer.draft_writer`); it closes once the Outbox holds the message."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from connectors.exceptions import MessageError
 from connectors.messaging.compose import Attachment
-from connectors.outbox import Draft, DraftAttachment
+from connectors.outbox import Draft
 from gui.models.formatting import data_size
 
 from .attachments import (
@@ -47,7 +49,7 @@ from .attachments import (
 from .editor import BodyEditor
 from .header import ComposerHeader
 from .notice import Notice
-from .outgoing import Composition, build_draft, build_outgoing, format_address
+from .outgoing import Composition, format_address
 from .replies import ComposeSeed
 from .rich_text import SIGNATURE_PROPERTY
 
@@ -99,9 +101,11 @@ class ComposerWindow(QMainWindow):
         self.postbox = postbox
         self.settings = postbox.settings
         self._draft = draft or Draft(account_id=account_id or "")
-        # Attachment -> sha256 already in the drafts store. Keyed by the object (equal attachments have equal bytes),
-        # never by id(): a freed attachment's id is reused by the next one, which would inherit its bytes.
-        self._blob_of: dict[Attachment, str] = {}
+        # Every write of this draft, in order and off the GUI thread (it knows which attachment bytes are stored).
+        self.writer = postbox.draft_writer(self._draft.id)
+        self.writer.saved.connect(self._draft_written)
+        self._announce_save = False
+        self._sending = False
         self._finished = False
         self._from_storage = draft is not None
         self._ever_touched = False
@@ -289,7 +293,7 @@ class ComposerWindow(QMainWindow):
                 )
                 continue
             attachment = Attachment(item.name, data, item.content_type)
-            self._blob_of[attachment] = item.sha256
+            self.writer.know(attachment, item.sha256)
             loaded.append(attachment)
         self.attachment_list.add(loaded)
         for field in self.header.address_fields():
@@ -487,17 +491,9 @@ class ComposerWindow(QMainWindow):
         )
 
     def current_draft(self) -> Draft:
-        """The draft as it stands (attachment bytes go to the drafts store once each)."""
+        """The draft as it stands, without its attachments (:meth:`attachments` has them; their bytes are stored
+        by the writer, off the GUI thread)."""
         sender = self.header.sender
-        items = []
-        kept: dict[Attachment, str] = {}  # only the attachments still there, so removed ones are let go
-        for attachment in self.attachment_list.attachments():
-            digest = kept.get(attachment) or self._blob_of.get(attachment)
-            if digest is None:
-                digest = self.postbox.drafts.put_blob(attachment.data)
-            kept[attachment] = digest
-            items.append(DraftAttachment(attachment.filename, attachment.content_type, digest, len(attachment.data)))
-        self._blob_of = kept
         return Draft(
             id=self._draft.id,
             account_id=sender.account.id if sender else self._draft.account_id,
@@ -512,52 +508,76 @@ class ComposerWindow(QMainWindow):
             in_reply_to=self._draft.in_reply_to,
             references=self._draft.references,
             answered=self._draft.answered,
-            attachments=tuple(items),
         )
+
+    def attachments(self) -> list[Attachment]:
+        return self.attachment_list.attachments()
+
+    def is_empty(self) -> bool:
+        return self.current_draft().is_empty and not self.attachments()
 
     # -- drafts --------------------------------------------------------------------------------------------
 
-    def autosave(self) -> None:
-        """Save locally if anything changed since the last save (every few seconds, and before risky moments)."""
+    def autosave(self, then: Callable[[Any], None] | None = None) -> bool:
+        """Save locally if anything changed since the last save (every few seconds, and before risky moments); the
+        write runs off the GUI thread, ``draftSaved`` says when it is on disk. False if there was nothing to save."""
         if not self._dirty or self._finished:
-            return
+            return False
         self._dirty = False
-        self.postbox.drafts.save(self.current_draft())
-        self.draftSaved.emit(self._draft.id)
+        self.writer.save(self.current_draft(), self.attachments(), then=then)
+        return True
+
+    def _draft_written(self, draft: Draft) -> None:
+        self.draftSaved.emit(draft.id)
+        if self._announce_save:
+            self._announce_save = False
+            self.statusBar().showMessage(QCoreApplication.translate("ComposerWindow", "Draft saved"), 4000)
 
     def save_to_server(self) -> None:
+        """Replace the copy in the server's Drafts folder, if the draft changed since the last one. The message is
+        built by the send worker, off the GUI thread, on a connection it keeps."""
         if not self._server_dirty or self._finished:
             return
         self.autosave()
-        draft = self.current_draft()
-        if draft.is_empty:
+        if self.is_empty():
             return
         self._server_dirty = False
         try:
-            raw = build_draft(self.composition())
+            composition = self.composition()
         except MessageError:
             return
-        self.postbox.save_server_draft(draft.account_id, draft.id, raw)
+        self.postbox.save_server_draft(self.current_draft_account(), self._draft.id, composition)
 
     def save_now(self) -> None:
+        """Ctrl+S: save here and on the server now; the status bar says so once it is on disk."""
         self._dirty = self._server_dirty = True
-        self.autosave()
+        self._announce_save = True
         self.save_to_server()
         self._saved = True
-        self.statusBar().showMessage(QCoreApplication.translate("ComposerWindow", "Draft saved"), 4000)
 
     def keep_as_draft_and_close(self) -> None:
-        self._keep()
-        self._finish()
+        """Keep the draft and close once it is on disk (the composer stays, disabled, until then)."""
+        self._keep(then=self._finish)
 
     def discard(self) -> None:
         self._discard()
         self._finish()
 
-    def _keep(self) -> None:
+    def _keep(self, then: Callable[[], None] | None = None) -> None:
         self.save_now()
-        self.postbox.drafts.mark_saved(self._draft.id)
         self._stop()
+        self._busy(True)
+        self.writer.save(self.current_draft(), self.attachments(), state="saved",
+                         then=lambda _draft: then() if then is not None else None,
+                         failed=self._keep_failed)
+
+    def _keep_failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self._finished = False
+        self._autosave.start()
+        self.notice.show_message(
+            QCoreApplication.translate("ComposerWindow", "The draft could not be saved: {reason}").format(
+                reason=str(exc)), "error")
 
     def _discard(self) -> None:
         self.postbox.discard_draft(self.current_draft_account(), self._draft.id)
@@ -576,9 +596,17 @@ class ComposerWindow(QMainWindow):
         self._stop()
         self.close()
 
+    def _busy(self, busy: bool) -> None:
+        """While the last write is made: nothing can be changed (and the window says why)."""
+        self.centralWidget().setEnabled(not busy)
+        for action in (self.send_action, self.attach_action, self.save_action, self.plain_action):
+            action.setEnabled(not busy)
+
     def close_for_quit(self) -> None:
-        """Facteur is quitting: keep the draft as it stands, unasked; the next start offers it back."""
+        """Facteur is quitting: keep the draft as it stands, unasked, written before this returns; the next start
+        offers it back."""
         self.autosave()
+        self.writer.flush()
         self._finish()
 
     # -- sending -------------------------------------------------------------------------------------------
@@ -615,7 +643,13 @@ class ComposerWindow(QMainWindow):
         return found
 
     def send(self) -> bool:
-        """Queue the message in the Outbox and close; False (with the reason shown) if it cannot be sent yet."""
+        """Queue the message in the Outbox and close; False (with the reason shown) if it cannot be sent yet.
+
+        The message is built and written to the Outbox off the GUI thread; the composer stays open, disabled, until
+        the Outbox holds it durably (``queuedForSending``), then closes. Should Facteur die in between, the draft is
+        on disk (saved first, in the same step) and offered back at the next start."""
+        if self._sending:
+            return False
         problems = self.problems()
         if problems:
             self.notice.show_message("\n".join(problems), "error")
@@ -638,16 +672,31 @@ class ComposerWindow(QMainWindow):
         ):
             return False
         try:
-            outgoing = build_outgoing(self.composition())
+            composition = self.composition()
         except MessageError as exc:
             self.notice.show_message(str(exc), "error")
             return False
-        draft = self.current_draft()
-        self.postbox.drafts.save(draft, state="queued")
-        entry_id = self.postbox.queue_message(draft, outgoing)
-        self.queuedForSending.emit(entry_id)
-        self._finish()
+        self._sending = True
+        self._stop()
+        self._busy(True)
+        self.statusBar().showMessage(QCoreApplication.translate("ComposerWindow", "Sending…"))
+        self.postbox.send(self.writer, self.current_draft(), self.attachments(), composition,
+                          then=self._queued, failed=self._not_queued)
         return True
+
+    def _queued(self, entry_id: str) -> None:
+        self.queuedForSending.emit(entry_id)
+        self.close()
+
+    def _not_queued(self, exc: BaseException) -> None:
+        """The message could not be built or queued: the composer is the person's again, with the reason."""
+        self._sending = False
+        self._finished = False
+        self._busy(False)
+        self.statusBar().clearMessage()
+        self._autosave.start()
+        self._server_save.start()
+        self.notice.show_message(str(exc), "error")
 
     def _own_text(self) -> str:
         """What the person wrote: the text above the signature and the quote."""
@@ -685,14 +734,14 @@ class ComposerWindow(QMainWindow):
 
     def _decide_close(self, event: QCloseEvent) -> None:
         if self._finished:
-            event.accept()
+            event.accept()  # what is still being written (a discard, a mark) is finished by the Postbox's writer
             return
         if (not self._ever_touched and self._from_storage) or self._saved:
-            self.postbox.drafts.mark_saved(self._draft.id)  # reopened and left as it was: still a draft
             self._stop()
+            self.writer.run(lambda drafts, _saved: drafts.mark_saved(self._draft.id))  # reopened, left as it was
             event.accept()
             return
-        if not self._ever_touched or self.current_draft().is_empty:
+        if not self._ever_touched or self.is_empty():
             self._discard()
             event.accept()
             return
@@ -712,8 +761,9 @@ class ComposerWindow(QMainWindow):
         box.exec()
         clicked = box.clickedButton()
         if clicked is save:
-            self._keep()
-            event.accept()
+            # Closed once the draft is on disk (a moment: its attachments were stored by the autosaves).
+            self._keep(then=self.close)
+            event.ignore()
         elif clicked is discard:
             self._discard()
             event.accept()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from connectors import create_connector
-from connectors.exceptions import ConnectorError
+from connectors.exceptions import ConnectionError, ConnectorError
 from connectors.interrupt import Interrupter
 from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.smtp import SMTPConnector
@@ -31,6 +31,8 @@ from gui.secrets import SecretsUnavailable
 log = logging.getLogger(__name__)
 
 _LONGEST_SLEEP_MS = 60_000  # look again at least this often, in case the clock jumped (suspend, NTP)
+DRAFT_LINK_IDLE_MS = 5 * 60_000
+"""A connection kept for saving server drafts is logged out after this long unused."""
 
 
 @dataclass
@@ -86,7 +88,7 @@ class SendWorker(QObject):
     passFinished = Signal()  # after each pass over the Outbox (tests and status bars wait on it)
 
     _wakeRequested = Signal()
-    _saveDraftRequested = Signal(str, str, object)
+    _saveDraftRequested = Signal(str, str, object)  # account id, draft id, a callable building the message
     _deleteDraftRequested = Signal(str, str)
     _haltRequested = Signal()
 
@@ -96,6 +98,10 @@ class SendWorker(QObject):
         self._connectors = connectors
         self._thread: QThread | None = None
         self._timer: QTimer | None = None
+        self._draft_links: dict[str, AccountLink] = {}
+        """Per account, the connection server drafts are saved on (every 30 s while writing: one login, not one
+        per save, and no OAuth refresh each time). Used and closed only in the worker thread."""
+        self._draft_idle: QTimer | None = None
         self._stopping = False
         self._interrupter = Interrupter()
         self._wakeRequested.connect(self.wake)
@@ -172,9 +178,10 @@ class SendWorker(QObject):
         self._wakeRequested.emit()
         return changed
 
-    def save_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:
-        """Replace the draft's copy in the account's Drafts folder (in the worker thread)."""
-        self._saveDraftRequested.emit(account_id, draft_id, raw)
+    def save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes]) -> None:
+        """Replace the draft's copy in the account's Drafts folder: ``build()`` makes the message (MIME, base64 of
+        the attachments) in the worker thread, never on the GUI thread."""
+        self._saveDraftRequested.emit(account_id, draft_id, build)
 
     def delete_draft(self, account_id: str, draft_id: str) -> None:
         self._deleteDraftRequested.emit(account_id, draft_id)
@@ -191,6 +198,9 @@ class SendWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.wake)
+        self._draft_idle = QTimer(self)
+        self._draft_idle.setSingleShot(True)
+        self._draft_idle.timeout.connect(self._close_draft_links)
         self.wake()
 
     @Slot()
@@ -201,6 +211,11 @@ class SendWorker(QObject):
             self._timer.stop()
             self._timer.deleteLater()
             self._timer = None
+        if self._draft_idle is not None:
+            self._draft_idle.stop()
+            self._draft_idle.deleteLater()
+            self._draft_idle = None
+        self._close_draft_links()
         app = QCoreApplication.instance()
         if app is not None:
             self.moveToThread(app.thread())
@@ -297,38 +312,77 @@ class SendWorker(QObject):
         if error:
             self.copyFailed.emit(entry.id, error)
 
+    def _draft_link(self, account_id: str) -> AccountLink | None:
+        """The account's kept drafts connection, connected (a new one if it was dropped)."""
+        link = self._draft_links.get(account_id)
+        if link is not None and link.imap is not None and link.imap.is_connected():
+            return link
+        if link is not None:
+            self._draft_links.pop(account_id, None)
+            link.close()
+        link = self._connectors(account_id)
+        if link is None or link.imap is None:
+            return None
+        link.imap.connect()
+        self._draft_links[account_id] = link
+        return link
+
+    def _drop_draft_link(self, account_id: str) -> None:
+        link = self._draft_links.pop(account_id, None)
+        if link is not None:
+            link.close()
+
+    @Slot()
+    def _close_draft_links(self) -> None:
+        for account_id in list(self._draft_links):
+            self._drop_draft_link(account_id)
+
+    def _keep_draft_links(self) -> None:
+        if self._draft_idle is not None:
+            self._draft_idle.start(DRAFT_LINK_IDLE_MS)
+
+    def _on_draft_link(self, account_id: str, work: Callable[[IMAPConnector], object]) -> bool:
+        """Run ``work`` on the account's kept drafts connection; a kept connection the server dropped meanwhile
+        is replaced once. False if the account has no IMAP."""
+        kept = account_id in self._draft_links
+        try:
+            with self._interrupter.watching():
+                link = self._draft_link(account_id)
+                if link is None or link.imap is None:
+                    return False
+                try:
+                    work(link.imap)
+                except ConnectionError:
+                    if not kept or self._stopping:
+                        raise
+                    self._drop_draft_link(account_id)  # timed out while unused: once more, on a new one
+                    link = self._draft_link(account_id)
+                    if link is None or link.imap is None:
+                        return False
+                    work(link.imap)
+            return True
+        except BaseException:
+            self._drop_draft_link(account_id)
+            raise
+        finally:
+            self._keep_draft_links()
+
     @Slot(str, str, object)
-    def _save_draft(self, account_id: str, draft_id: str, raw: bytes) -> None:
+    def _save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes]) -> None:
         if self._stopping:
             return  # the local draft has it; the server copy is saved again while the person writes
-        link = None
         try:
-            link = self._connectors(account_id)
-            if link is None or link.imap is None:
-                return
-            with self._interrupter.watching():
-                link.imap.connect()
-                replace_server_draft(link.imap, draft_id, raw)
+            raw = build()
+            saved = self._on_draft_link(account_id, lambda imap: replace_server_draft(imap, draft_id, raw))
         except (ConnectorError, SecretsUnavailable) as exc:
             self.draftSaveFailed.emit(draft_id, error_text(exc))
             return
-        finally:
-            if link is not None:
-                link.close()
-        self.draftSaved.emit(draft_id)
+        if saved:
+            self.draftSaved.emit(draft_id)
 
     @Slot(str, str)
     def _delete_draft(self, account_id: str, draft_id: str) -> None:
-        link = None
         try:
-            link = self._connectors(account_id)
-            if link is None or link.imap is None:
-                return
-            with self._interrupter.watching():
-                link.imap.connect()
-                delete_server_draft(link.imap, draft_id)
+            self._on_draft_link(account_id, lambda imap: delete_server_draft(imap, draft_id))
         except (ConnectorError, SecretsUnavailable) as exc:
             log.info("Could not remove server draft %s: %s", draft_id, exc)
-        finally:
-            if link is not None:
-                link.close()

@@ -80,6 +80,15 @@ def close_postbox(postbox: Postbox, outbox: Outbox, drafts: DraftStore) -> None:
     drafts.close()
 
 
+def send_queued(composer: Any, qtbot: Any) -> str:
+    """Send, and wait until the Outbox holds the message (built and written off the GUI thread) and the composer
+    closed; returns the Outbox entry id."""
+    with qtbot.waitSignal(composer.closed, timeout=15_000), \
+            qtbot.waitSignal(composer.queuedForSending, timeout=15_000) as queued:
+        assert composer.send()
+    return str(queued.args[0])
+
+
 def fetch_all(dovecot: Any, user: str, folder: str = "INBOX") -> list[EmailMessage]:
     """Every message of a folder, parsed, oldest first."""
     client = dovecot.client(user)

@@ -47,17 +47,18 @@ def test_server_drafts_folder_keeps_one_copy(account_store: Any, make_postbox: A
     qtbot.waitUntil(lambda: fetch_all(dovecot, ALICE, "Drafts") == [], timeout=5_000)
 
 
-def test_closing_with_save_keeps_and_discard_removes(account_store: Any, make_postbox: Any) -> None:
+def test_closing_with_save_keeps_and_discard_removes(account_store: Any, make_postbox: Any, qtbot: Any) -> None:
     postbox = make_postbox(account_store)
     kept = postbox.open_composer(subject="Keep me")
     kept.editor.text_edit.setPlainText("later")
-    kept.keep_as_draft_and_close()
+    with qtbot.waitSignal(kept.closed, timeout=5_000):
+        kept.keep_as_draft_and_close()  # closes once the draft is on disk
     assert [d.subject for d in postbox.local_drafts()] == ["Keep me"]
     assert postbox.drafts.orphans() == []
     reopened = postbox.open_draft(kept.draft_id)
     assert reopened.editor.text_edit.toPlainText().startswith("later")
     reopened.discard()
-    assert postbox.drafts.drafts() == []
+    qtbot.waitUntil(lambda: postbox.drafts.drafts() == [], timeout=5_000)
 
 
 def test_draft_recovered_after_the_app_is_killed_mid_edit(tmp_path: Path, account_store: Any,
@@ -105,15 +106,20 @@ def test_draft_recovered_after_the_app_is_killed_mid_edit(tmp_path: Path, accoun
     assert postbox.recover_drafts(ask=False) == [], "offered once"
 
 
-def test_a_new_attachment_never_inherits_a_removed_ones_bytes(account_store: Any, make_postbox: Any) -> None:
-    """CPython reuses an object's address (its id()) once it is freed: the draft must not key bytes by id()."""
+def test_a_new_attachment_never_inherits_a_removed_ones_bytes(account_store: Any, make_postbox: Any,
+                                                               qtbot: Any) -> None:
+    """CPython reuses an object's address (its id()) once it is freed: the draft must not key bytes by id() alone."""
     postbox = make_postbox(account_store)
     composer = postbox.open_composer(subject="Two files, one after the other")
     composer.attachment_list.add([Attachment("old.txt", b"the removed file", "text/plain")])
-    composer.current_draft()  # the old file's bytes go to the drafts store
+    with qtbot.waitSignal(composer.draftSaved, timeout=5_000):
+        composer.autosave()  # the old file's bytes go to the drafts store
     freed = id(composer.attachment_list.attachments()[0])
     composer.attachment_list.remove_rows([0])
-    composer.current_draft()
+    with qtbot.waitSignal(composer.draftSaved, timeout=5_000):
+        composer.autosave()
+    qtbot.waitUntil(lambda: not composer.writer.busy(), timeout=5_000)
+    qtbot.wait(10)  # the runner lets go of its finished operations one event-loop turn later
     gc.collect()
 
     # Allocate attachments (kept alive, so each takes a new address) until one lands where the old one was.
@@ -124,7 +130,8 @@ def test_a_new_attachment_never_inherits_a_removed_ones_bytes(account_store: Any
             break
     assert id(made[-1]) == freed, "the scenario needs CPython to reuse the freed address"
     composer.attachment_list.add([made[-1]])
-    composer.keep_as_draft_and_close()
+    with qtbot.waitSignal(composer.closed, timeout=5_000):
+        composer.keep_as_draft_and_close()
 
     (item,) = postbox.drafts.get(composer.draft_id).attachments
     assert (item.name, postbox.drafts.blob(item.sha256)) == ("new.txt", b"the file the person attached")

@@ -68,7 +68,7 @@ def test_save_then_close_does_not_ask_again(account_store: Any, make_postbox: An
         QTest.keyClick(composer.header.subject_field, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(ran), timeout=5_000)
     assert asked == []
-    assert [d.subject for d in postbox.local_drafts()] == ["Plans"]
+    qtbot.waitUntil(lambda: [d.subject for d in postbox.local_drafts()] == ["Plans"], timeout=5_000)
 
 
 def test_escape_asks_only_when_unsaved(account_store: Any, make_postbox: Any, qtbot: Any) -> None:

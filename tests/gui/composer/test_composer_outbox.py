@@ -8,7 +8,7 @@ from typing import Any
 from gui.accounts import AccountStore
 from gui.secrets import delete_secrets, store_secret
 from tests.conftest import ALICE, BOB, USERS
-from tests.gui.composer.conftest import fetch_all, make_account
+from tests.gui.composer.conftest import fetch_all, make_account, send_queued
 from tests.servers.smtp import SMTPServer
 
 
@@ -80,7 +80,7 @@ def test_undo_send_brings_the_message_back_unsent(tmp_path: Path, account_store:
     before = len(smtp_server.received)
     composer = postbox.open_composer(to=[BOB], subject="Oops", attachments=[attachment])
     composer.editor.text_edit.setPlainText("Not yet!")
-    assert composer.send()
+    send_queued(composer, qtbot)
     (entry,) = postbox.outbox.entries()
     assert entry.state == "scheduled"
     back = postbox.undo(entry.id)
@@ -96,7 +96,7 @@ def test_undo_send_brings_the_message_back_unsent(tmp_path: Path, account_store:
 def test_send_now_skips_the_undo_delay(account_store: Any, make_postbox: Any, qtbot: Any) -> None:
     postbox = make_postbox(account_store, undo_seconds=30)
     composer = postbox.open_composer(to=[BOB], subject="Now")
-    assert composer.send()
+    send_queued(composer, qtbot)
     (entry,) = postbox.outbox.entries()
     with qtbot.waitSignal(postbox.worker.sent, timeout=15_000):
         postbox.worker.send_now(entry.id)

@@ -37,7 +37,9 @@ def test_send_round_trip_rich_text_utf8_and_attachment(tmp_path: Path, account_s
 
     with qtbot.waitSignal(postbox.worker.sent, timeout=15_000) as sent:
         assert composer.send()
-        assert postbox.composers() == [], "the composer closes at once, before the message is sent"
+        # Built and written to the Outbox off the GUI thread; the composer closes once the Outbox holds it.
+        assert not composer.send_action.isEnabled()
+        qtbot.waitUntil(lambda: postbox.composers() == [], timeout=15_000)
     message_id = sent.args[1]
 
     (received,) = fetch_all(dovecot, BOB)

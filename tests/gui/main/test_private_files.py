@@ -99,7 +99,8 @@ def test_every_file_is_private_after_a_realistic_run(fresh_home: Path, dovecot: 
             assert composer.send()
         draft = postbox.open_composer(to=[BOB], subject="Kept for later")
         draft.editor.text_edit.setPlainText("Unsent")
-        draft.save_now()
+        with qtbot.waitSignal(draft.draftSaved, timeout=5_000):
+            draft.save_now()
         assert any(d.subject == "Kept for later" for d in postbox.drafts.drafts())
         assert isinstance(postbox.outbox, Outbox) and postbox.outbox.path.is_relative_to(fresh_home)
         # While the app runs, the stores' journals exist (closing checkpoints and removes them): private too.
