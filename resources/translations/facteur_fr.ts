@@ -1209,6 +1209,14 @@ Les rouvrir&#xa0;?</translation>
         <translation>Brouillon enregistré</translation>
     </message>
     <message>
+        <source>The draft could not be saved: {reason}</source>
+        <translation>Le brouillon n’a pas pu être enregistré&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Envoi…</translation>
+    </message>
+    <message>
         <source>Save this message?</source>
         <translation>Enregistrer ce message&#xa0;?</translation>
     </message>
