@@ -40,6 +40,7 @@ from .models.store_loader import StoreLoader
 from .models.thread_list import ThreadListModel
 from .settings import UiSettings
 from .views.account_dialogs import AccountDialogs
+from .views.bulk_actions import BulkActionsPane
 from .views.folder_actions import FolderActions
 from .views.html_view import open_externally
 from .views.icons import folder_icon, icon, state_icon
@@ -141,7 +142,14 @@ class MainWindow(QMainWindow):
         list_layout.addWidget(self.messages, 1)
         list_layout.addWidget(self.server_search.bar)
         self.list_splitter.addWidget(list_column)
-        self.list_splitter.addWidget(self.reader)
+        self.reading = QStackedWidget(self)
+        self.reading.setObjectName("readingPane")
+        self.reading.addWidget(self.reader)
+        a = self.actions
+        self.bulk = BulkActionsPane(mark_read=a.mark_read, mark_unread=a.mark_unread, star=a.flag, archive=a.archive,
+                                    delete=a.delete, forward=a.forward, move_menu=a.move_menu, parent=self.reading)
+        self.reading.addWidget(self.bulk)
+        self.list_splitter.addWidget(self.reading)
         self.list_splitter.setStretchFactor(0, 2)
         self.list_splitter.setStretchFactor(1, 3)
         self.list_splitter.setChildrenCollapsible(False)
@@ -228,13 +236,14 @@ class MainWindow(QMainWindow):
             self.relay.messagesRemoved.connect(model.messages_removed)
             self.relay.folderReset.connect(model.folder_reset)
             model.dataChanged.connect(self._sync_star)
+            model.dataChanged.connect(self._show_bulk)
         self.relay.messagesRemoved.connect(self.opener.forget)
         self.relay.messagesAdded.connect(self._announce_new_mail)
         self.status.cancelRequested.connect(lambda: [s.cancel_sync() for s in self.sessions.values()])
         a.new_message.triggered.connect(lambda: self.local.compose())
         a.reply.triggered.connect(lambda: self.local.reply(self._selected_one(), reply_all=False))
         a.reply_all.triggered.connect(lambda: self.local.reply(self._selected_one(), reply_all=True))
-        a.forward.triggered.connect(lambda: self.local.forward(self._selected_one()))
+        a.forward.triggered.connect(self.forward)
         a.open_message.triggered.connect(
             lambda: self.open_in_window(self.opener.current[2] if self.opener.current else None))
         a.open_file.triggered.connect(self.open_file_interactively)
@@ -547,6 +556,7 @@ class MainWindow(QMainWindow):
         account_id, folder = self.location
         session = self.sessions.get(account_id)
         rows = self.messages.selectionModel().selectedRows() if self.messages.selectionModel() else []
+        several = session is not None and len(rows) > 1
         if session is not None and len(rows) == 1:
             # One row: a message, or a conversation, whose newest message is then the one shown.
             summary = self._summary_at(rows[0])
@@ -555,8 +565,30 @@ class MainWindow(QMainWindow):
         elif session is not None:
             self.opener.clear(translate("MainWindow", "No message selected") if not uids else
                               translate("MainWindow", "%n message(s) selected", None, len(uids)))
+        self.reading.setCurrentWidget(self.bulk if several else self.reader)
         self._sync_star()
+        self._show_bulk()
         self._update_actions()
+
+    def _show_bulk(self, *_args: object) -> None:
+        """The several selected messages' counts, as the list shows them (its optimistic changes included)."""
+        if self.reading.currentWidget() is not self.bulk:
+            return
+        selection = self.messages.selectionModel()
+        rows = selection.selectedRows(Column.FLAG) if selection is not None else []
+        counted = rows[:5000]
+        self.bulk.show_selection(len(self.messages.selected_uids()),
+                                 sum(1 for index in counted if index.data(Roles.IS_UNREAD)),
+                                 sum(1 for index in counted if index.data(Roles.IS_FLAGGED)))
+
+    def forward(self) -> None:
+        """Forward the message being read; several selected messages go together, each attached whole."""
+        uids = self.messages.selected_uids()
+        session = self.sessions.get(self.location[0])
+        if len(uids) > 1 and session is not None and self.reading.currentWidget() is self.bulk:
+            self.local.forward_attached(session, self.location[1], uids)
+        else:
+            self.local.forward(self._selected_one())
 
     def _sync_star(self, *_args: object) -> None:
         """The Star button is on when every selected message is starred (as the list shows them, at once)."""
@@ -687,8 +719,10 @@ class MainWindow(QMainWindow):
         for action in self.actions.message_actions:
             action.setEnabled(in_account and count > 0)
         reading = self.opener.current is not None
-        for action in (self.actions.reply, self.actions.reply_all, self.actions.forward, self.actions.open_message):
+        for action in (self.actions.reply, self.actions.reply_all, self.actions.open_message):
             action.setEnabled(in_account and reading)
+        several = self.reading.currentWidget() is self.bulk
+        self.actions.forward.setEnabled(in_account and (reading or (several and count > 1)))
         self.actions.move_menu.setEnabled(in_account and count > 0)
         for action in self.actions.folder_actions:
             action.setEnabled(in_account)

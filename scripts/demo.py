@@ -108,6 +108,15 @@ def take_screenshots(directory: Path) -> int:
                 return True
         return False
 
+    def select_rows(first: int, last: int) -> None:
+        """Several messages selected, as a shift-click selects them."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        model = window.messages.model()
+        window.messages.setCurrentIndex(model.index(first, 0))
+        selection = QItemSelection(model.index(first, 0), model.index(last, model.columnCount() - 1))
+        window.messages.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
     def grab(name: str) -> None:
         path = directory / f"{name}.png"
         window.grab().save(str(path))
@@ -133,6 +142,8 @@ def take_screenshots(directory: Path) -> int:
         (800, lambda: select_subject("invoice")),
         (1500, lambda: window.actions.archive.trigger()),
         (1200, lambda: grab("main-window-undo")),
+        (0, lambda: (window.undo_notice.dismiss(), select_rows(1, 4))),
+        (1000, lambda: grab("main-window-bulk-actions")),
         (0, lambda: window.close()),
         (0, lambda: app.quit()),
     ]

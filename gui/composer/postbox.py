@@ -31,7 +31,7 @@ from .address_book import AddressBook
 from .draft_writer import DraftWriter
 from .mailto import parse_mailto
 from .outgoing import Composition, Outgoing, build_draft, build_outgoing
-from .replies import ComposeSeed, forward_seed, plain_to_html, reply_seed
+from .replies import ComposeSeed, forward_attached_seed, forward_seed, plain_to_html, reply_seed
 from .undo_notice import UndoSendNotice
 from .window import ComposerWindow
 
@@ -229,6 +229,18 @@ class Postbox(QObject):
         return self._open(
             ComposerWindow(
                 self, seed=seed, account_id=account.id, from_address=self._identity_for(account, message), parent=parent
+            )
+        )
+
+    def forward_attached(self, account: Account, originals: Sequence[bytes], *, parent: QWidget | None = None
+                         ) -> ComposerWindow:
+        """Forward several messages at once, each attached whole (the person's multi-selection)."""
+        messages = [(parse_message(raw), raw) for raw in originals]
+        seed = forward_attached_seed(messages, tr=_replies_tr)
+        return self._open(
+            ComposerWindow(
+                self, seed=seed, account_id=account.id, from_address=self._identity_for(account, messages[0][0]),
+                parent=parent,
             )
         )
 

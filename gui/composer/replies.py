@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 
@@ -189,14 +189,37 @@ def _forward_header_lines(message: ParsedMessage, tr: Translate) -> list[tuple[s
     return [(label, value) for label, value in rows if value]
 
 
+def _attached_name(message: ParsedMessage, tr: Translate) -> str:
+    return (base_subject(message.subject) or tr(QT_TRANSLATE_NOOP("Replies", "Forwarded message")))[:80].replace(
+        "/", "-"
+    ) + ".eml"
+
+
+def forward_attached_seed(messages: Sequence[tuple[ParsedMessage, bytes]], *, tr: Translate = _identity
+                          ) -> ComposeSeed:
+    """Several messages forwarded together, each attached whole as ``message/rfc822`` (one file name each)."""
+    attachments: list[tuple[str, str, bytes]] = []
+    taken: set[str] = set()
+    for message, raw in messages:
+        name = _attached_name(message, tr)
+        stem, number = name.removesuffix(".eml"), 2
+        while name.lower() in taken:
+            name, number = f"{stem} ({number}).eml", number + 1
+        taken.add(name.lower())
+        attachments.append((name, "message/rfc822", raw))
+    subjects = [base_subject(message.subject) for message, _raw in messages if base_subject(message.subject)]
+    subject = "; ".join(dict.fromkeys(subjects))
+    if len(subject) > 120:
+        subject = subject[:119].rstrip() + "…"
+    return ComposeSeed(subject=forward_subject(subject), attachments=attachments, body_is_quote=True)
+
+
 def forward_seed(message: ParsedMessage, raw: bytes, as_attachment: bool, *, tr: Translate = _identity) -> ComposeSeed:
     """A forward: inline (the text quoted under a header block, attachments carried over) or the whole message
     attached as ``message/rfc822``."""
     subject = forward_subject(message.subject)
     if as_attachment:
-        name = (base_subject(message.subject) or tr(QT_TRANSLATE_NOOP("Replies", "Forwarded message")))[:80].replace(
-            "/", "-"
-        ) + ".eml"
+        name = _attached_name(message, tr)
         return ComposeSeed(subject=subject, attachments=[(name, "message/rfc822", raw)], body_is_quote=True)
     banner = tr(QT_TRANSLATE_NOOP("Replies", "-------- Forwarded Message --------"))
     rows = _forward_header_lines(message, tr)

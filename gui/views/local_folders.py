@@ -8,7 +8,7 @@ Postbox calls with the original message's raw bytes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 OUTBOX, DRAFTS = "outbox", "drafts"
 Selected = tuple[AccountSession, str, int] | None
+FORWARD_AT_MOST = 50  # messages forwarded together as attachments
 
 
 class LocalFolders(QObject):
@@ -122,6 +123,30 @@ class LocalFolders(QObject):
     def forward(self, selected: Selected) -> None:
         self._with_raw(selected, lambda session, _folder, _uid, raw: self.postbox.forward(
             session.account, raw, False, parent=None))
+
+    def forward_attached(self, session: AccountSession, folder: str, uids: Sequence[int]) -> None:
+        """Forward the selected messages together, each attached whole, once every one of them is at hand."""
+        wanted = list(dict.fromkeys(uids))[:FORWARD_AT_MOST]
+        if len(uids) > FORWARD_AT_MOST:
+            self._window.notify("info", translate("LocalFolders", "Forwarding the first %1 messages")
+                                .replace("%1", str(FORWARD_AT_MOST)),
+                                translate("LocalFolders", "More would make a message too large to send."))
+        arrived: dict[int, bytes] = {}
+        failed: list[BaseException] = []
+
+        def got(uid: int, raw: bytes) -> None:
+            arrived[uid] = raw
+            if len(arrived) == len(wanted) and not failed:
+                self.postbox.forward_attached(session.account, [arrived[u] for u in wanted], parent=None)
+
+        def lost(exc: BaseException) -> None:
+            if not failed:
+                self._window.notify("error", translate("LocalFolders", "Could not download the message"),
+                                    describe_error(exc).text)
+            failed.append(exc)
+
+        for uid in wanted:
+            with_whole_message(session, folder, uid, lambda raw, uid=uid: got(uid, raw), lost)
 
     def reply_to_raw(self, key: tuple[str, str, int]) -> Callable[[bytes, bool], None] | None:
         session = self._window.sessions.get(key[0])

@@ -12,6 +12,30 @@
     </message>
 </context>
 <context>
+    <name>BulkActionsPane</name>
+    <message numerus="yes">
+        <source>%n message(s) selected</source>
+        <translation>
+            <numerusform>%n message selected</numerusform>
+            <numerusform>%n messages selected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n unread</numerusform>
+            <numerusform>%n unread</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n starred</source>
+        <translation>
+            <numerusform>%n starred</numerusform>
+            <numerusform>%n starred</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ComposerWindow</name>
     <message numerus="yes">
         <source>%n attachment(s), %1 in all</source>

@@ -1054,6 +1054,38 @@ Les rouvrir&#xa0;?</translation>
     </message>
 </context>
 <context>
+    <name>BulkActionsPane</name>
+    <message>
+        <source>Forward as Attachments</source>
+        <translation>Transférer en pièces jointes</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) selected</source>
+        <translation>
+            <numerusform>%n message sélectionné</numerusform>
+            <numerusform>%n messages sélectionnés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n non lu</numerusform>
+            <numerusform>%n non lus</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>all read</source>
+        <translation>tous lus</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n starred</source>
+        <translation>
+            <numerusform>%n suivi</numerusform>
+            <numerusform>%n suivis</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CertificateDialog</name>
     <message>
         <source>Server certificate</source>
@@ -1859,6 +1891,14 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>Drafts</source>
         <translation>Brouillons</translation>
+    </message>
+    <message>
+        <source>Forwarding the first %1 messages</source>
+        <translation>Transfert des %1 premiers messages</translation>
+    </message>
+    <message>
+        <source>More would make a message too large to send.</source>
+        <translation>Davantage rendrait le message trop lourd pour être envoyé.</translation>
     </message>
     <message>
         <source>Could not download the message</source>
