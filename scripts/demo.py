@@ -23,6 +23,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -144,6 +145,7 @@ def take_screenshots(directory: Path) -> int:
         (1200, lambda: grab("main-window-undo")),
         (0, lambda: (window.undo_notice.dismiss(), select_rows(1, 4))),
         (1000, lambda: grab("main-window-bulk-actions")),
+        *spelling_steps(window, directory),
         (0, lambda: window.close()),
         (0, lambda: app.quit()),
     ]
@@ -159,6 +161,48 @@ def take_screenshots(directory: Path) -> int:
 
     QTimer.singleShot(500, run)
     return int(app.exec())
+
+
+def spelling_steps(window: Any, directory: Path) -> list[tuple[int, Callable[[], object]]]:
+    """A composer with words the dictionary does not know and the menu a right-click on one of them opens."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QGuiApplication, QTextCursor
+
+    held: dict[str, Any] = {}
+
+    def write() -> None:
+        composer = window.local.compose(to=["Bob Dupré <bob@example.test>"])
+        composer.move(120, 60)
+        composer.header.subject_field.setText("Notes from the meeting")
+        composer.spelling_button.set_language("en_US")
+        edit = composer.editor.text_edit
+        cursor = QTextCursor(edit.document())
+        cursor.insertText("Hi Bob,\n\nThank you for the meeting. The recieved figures look right; I will send the "
+                          "revized plan tomorow.\nThe slides are on https://intranet.example.test/slidez.\n")
+        edit.setFocus()
+        held["composer"] = composer
+
+    def open_menu() -> None:
+        edit = held["composer"].editor.text_edit
+        cursor = QTextCursor(edit.document())
+        cursor.setPosition(edit.toPlainText().index("revized") + 3)
+        point = edit.cursorRect(cursor).bottomLeft() + QPoint(0, 4)
+        held["menu"] = menu = edit.context_menu(edit.cursorRect(cursor).center())
+        menu.popup(edit.viewport().mapToGlobal(point))
+
+    def grab_screen() -> None:
+        composer = held["composer"]
+        frame = composer.frameGeometry()
+        screen = QGuiApplication.primaryScreen()
+        path = directory / "composer-spelling.png"
+        screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(path))
+        print(f"saved {path}")
+
+    def done() -> None:
+        held["menu"].close()
+        held["composer"].discard()
+
+    return [(0, write), (1200, open_menu), (800, grab_screen), (0, done)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,8 @@ what="${1:-test}"
 
 run_pkgs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-xinerama0 libxcb-shape0 libxcb-randr0
-          libxcb-render-util0 libxcb-image0 libnss3 gnome-keyring)
+          libxcb-render-util0 libxcb-image0 libnss3 gnome-keyring
+          libenchant-2-2 hunspell-en-us hunspell-fr)  # spell checking in the composer
 test_pkgs=(dovecot-core dovecot-imapd dovecot-lmtpd gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth
            desktop-file-utils appstream binutils libglib2.0-bin gtk-update-icon-cache
            iproute2 util-linux)  # iproute2, util-linux: the sealed network of tests/gui/hostile

@@ -73,6 +73,8 @@ class Draft:
     answered: dict[str, str] | None = None
     attachments: tuple[DraftAttachment, ...] = ()
     updated: float = 0.0
+    spell_language: str = ""
+    """The spell checking language chosen for this message ("off" for none; "" for the identity's default)."""
 
     @property
     def is_empty(self) -> bool:

@@ -6,9 +6,10 @@ a PNG attachment. Pasted HTML keeps its formatting; no remote content is ever fe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMimeData, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
+    QContextMenuEvent,
     QFont,
     QIcon,
     QImage,
@@ -17,17 +18,73 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QInputDialog, QTextEdit, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu, QTextEdit, QToolBar, QVBoxLayout, QWidget
 
 from connectors.messaging.compose import Attachment
 
 from .attachments import attachments_from_mime, carries_files, local_paths
 from .rich_text import document_to_html, document_to_text, quote_level, set_quote_level
+from .spelling import SpellHighlighter, Speller, speller, word_at
 
 
 class ComposeTextEdit(QTextEdit):
     filesPasted = Signal(list)  # local paths
     attachmentsPasted = Signal(list)  # Attachment objects
+
+    def __init__(self, parent: QWidget | None = None, checker: Speller | None = None) -> None:
+        super().__init__(parent)
+        self.checker = checker or speller()
+        self.spelling = SpellHighlighter(self.document(), self.checker)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu(self, position: QPoint) -> QMenu:
+        """The standard menu, with the spelling's suggestions, "Add to Dictionary" and "Ignore" on top when the
+        word under ``position`` (viewport coordinates) is underlined."""
+        menu = self.createStandardContextMenu(position)
+        cursor = self.cursorForPosition(position)
+        block = cursor.block()
+        quoted = quote_level(block.blockFormat()) > 0
+        found = word_at(block.text(), cursor.positionInBlock())
+        if found is None or not self.spelling.misspelled(found[1], quoted):
+            return menu
+        start, word = found
+        language = self.spelling.language
+        first = menu.actions()[0] if menu.actions() else None
+        suggestions = self.checker.suggest(language, word)
+        for suggestion in suggestions:
+            action = QAction(suggestion, menu)
+            font = action.font()
+            font.setBold(True)
+            action.setFont(font)
+            action.triggered.connect(
+                lambda _checked=False, s=suggestion: self.replace_word(block.position() + start, word, s))
+            menu.insertAction(first, action)
+        if not suggestions:
+            none = QAction(QCoreApplication.translate("BodyEditor", "(no suggestions)"), menu)
+            none.setEnabled(False)
+            menu.insertAction(first, none)
+        add = QAction(QCoreApplication.translate("BodyEditor", "Add “%1” to Dictionary").replace("%1", word), menu)
+        add.triggered.connect(lambda: self.checker.add(word))
+        ignore = QAction(QCoreApplication.translate("BodyEditor", "Ignore “%1”").replace("%1", word), menu)
+        ignore.triggered.connect(lambda: self.checker.ignore(word))
+        menu.insertAction(first, add)
+        menu.insertAction(first, ignore)
+        menu.insertSeparator(first)
+        return menu
+
+    def replace_word(self, position: int, word: str, replacement: str) -> None:
+        """Put ``replacement`` where ``word`` starts at ``position`` (one undo step, the word's formatting kept)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        cursor.setPosition(position + len(word), QTextCursor.MoveMode.KeepAnchor)
+        if cursor.selectedText() != word:
+            return  # the text changed under the menu
+        cursor.insertText(replacement)
+        self.setTextCursor(cursor)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt override
         return carries_files(source) or source.hasImage() or super().canInsertFromMimeData(source)

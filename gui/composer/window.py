@@ -52,6 +52,7 @@ from .notice import Notice
 from .outgoing import Composition, format_address
 from .replies import ComposeSeed
 from .rich_text import SIGNATURE_PROPERTY
+from .spelling import SpellingButton
 
 if TYPE_CHECKING:
     from .postbox import Postbox
@@ -185,6 +186,10 @@ class ComposerWindow(QMainWindow):
         else:
             self.header.select_sender(account_id, from_address)
             self._load_seed(seed or ComposeSeed())
+        self._spell_for_sender()
+        if draft is not None and draft.spell_language:
+            self.spelling_button.set_language(draft.spell_language, chosen=True)
+        self.spelling_button.languageChanged.connect(self._touched)
         self._loading = False
         self._update_title()
         self.resize(860, 680)
@@ -223,6 +228,10 @@ class ComposerWindow(QMainWindow):
             bar.addAction(action)
         bar.addSeparator()
         bar.addAction(self.plain_action)
+        bar.addSeparator()
+        text_edit = self.editor.text_edit
+        self.spelling_button = SpellingButton(text_edit.spelling, text_edit.checker, parent=bar)
+        bar.addWidget(self.spelling_button)
         send_button = bar.widgetForAction(self.send_action)
         if send_button is not None:
             send_button.setStyleSheet("QToolButton { font-weight: bold; padding: 3px 14px; }")
@@ -341,9 +350,14 @@ class ComposerWindow(QMainWindow):
                 cursor.insertBlock(plain_format)  # and one between the signature and the quote below it
         cursor.endEditBlock()
 
+    def _spell_for_sender(self) -> None:
+        sender = self.header.sender
+        self.spelling_button.for_sender(sender.identity.address if sender else "")
+
     def _sender_changed(self) -> None:
         if self._loading:
             return
+        self._spell_for_sender()
         self._insert_signature()
         self._update_size_warning()
         self._touched()
@@ -508,6 +522,7 @@ class ComposerWindow(QMainWindow):
             in_reply_to=self._draft.in_reply_to,
             references=self._draft.references,
             answered=self._draft.answered,
+            spell_language=self.spelling_button.language,
         )
 
     def attachments(self) -> list[Attachment]:
