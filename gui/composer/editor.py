@@ -24,7 +24,7 @@ from connectors.messaging.compose import Attachment
 
 from .attachments import attachments_from_mime, carries_files, local_paths
 from .rich_text import document_to_html, document_to_text, quote_level, set_quote_level
-from .spelling import SpellHighlighter, Speller, speller, word_at
+from .spelling import Speller, SpellHighlighter, speller, word_at
 
 
 class ComposeTextEdit(QTextEdit):

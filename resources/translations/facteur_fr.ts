@@ -961,6 +961,18 @@ Les rouvrir&#xa0;?</translation>
 <context>
     <name>BodyEditor</name>
     <message>
+        <source>(no suggestions)</source>
+        <translation>(aucune suggestion)</translation>
+    </message>
+    <message>
+        <source>Add “%1” to Dictionary</source>
+        <translation>Ajouter «&#xa0;%1&#xa0;» au dictionnaire</translation>
+    </message>
+    <message>
+        <source>Ignore “%1”</source>
+        <translation>Ignorer «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
         <source>Message body</source>
         <translation>Corps du message</translation>
     </message>
@@ -3165,6 +3177,37 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     <message>
         <source>That sign-in does not open {email}: {detail}</source>
         <translation>Cette connexion n&apos;ouvre pas {email}&#xa0;: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>Spelling</name>
+    <message>
+        <source>Spell checking is unavailable: the enchant library is not installed.</source>
+        <translation>Correction orthographique indisponible&#xa0;: la bibliothèque enchant n&apos;est pas installée.</translation>
+    </message>
+    <message>
+        <source>Spell checking is unavailable: no English or French dictionary is installed.</source>
+        <translation>Correction orthographique indisponible&#xa0;: aucun dictionnaire anglais ou français n&apos;est installé.</translation>
+    </message>
+    <message>
+        <source>No Spell Checking</source>
+        <translation>Pas de correction orthographique</translation>
+    </message>
+    <message>
+        <source>Do Not Check</source>
+        <translation>Ne pas vérifier</translation>
+    </message>
+    <message>
+        <source>Spell checking language of this message</source>
+        <translation>Langue de la correction orthographique de ce message</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivée</translation>
+    </message>
+    <message>
+        <source>Spelling: %1</source>
+        <translation>Orthographe&#xa0;: %1</translation>
     </message>
 </context>
 <context>
