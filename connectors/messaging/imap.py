@@ -23,6 +23,7 @@ from imapclient import exceptions as imap_errors
 from imapclient.response_parser import parse_fetch_response
 from imapclient.util import to_bytes
 
+from .. import interrupt
 from ..base import BaseConnector
 from ..config import GMAIL_IMAP, OUTLOOK_IMAP, Preset, ServerConfig
 from ..exceptions import (
@@ -67,8 +68,38 @@ _SEARCH_WINDOW = 50_000
 _ESEARCH_WINDOW = 100_000
 
 
+class _IMAP4(imaplib.IMAP4):
+    """imaplib's session on a connection the thread's :class:`connectors.interrupt.Interrupter` can break."""
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        return interrupt.create_connection((self.host, self.port), timeout)
+
+
+class _IMAP4_SSL(imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's name
+    """Implicit TLS, the same way (the context makes watched TLS sockets: see connectors.interrupt)."""
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        sock = interrupt.create_connection((self.host, self.port), timeout)
+        wrapped: socket.socket = self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+        return wrapped
+
+
+class InterruptibleIMAPClient(IMAPClient):  # type: ignore[misc]  # IMAPClient has no type hints
+    """IMAPClient whose connections are opened through :func:`connectors.interrupt.create_connection`.
+    ``_create_IMAP4`` is IMAPClient's own factory for its imaplib session, the place to change the transport."""
+
+    def _create_IMAP4(self) -> imaplib.IMAP4:  # noqa: N802 - IMAPClient's name
+        if self.stream:
+            return super()._create_IMAP4()  # type: ignore[no-any-return]
+        connect_timeout = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            context = self.ssl_context or ssl.create_default_context()
+            return _IMAP4_SSL(self.host, self.port, ssl_context=context, timeout=connect_timeout)
+        return _IMAP4(self.host, self.port, timeout=connect_timeout)
+
+
 def default_client_factory(config: ServerConfig, context: ssl.SSLContext | None) -> IMAPClient:
-    return IMAPClient(
+    return InterruptibleIMAPClient(
         config.host, port=config.port, use_uid=True, ssl=config.use_ssl, ssl_context=context, timeout=config.timeout
     )
 

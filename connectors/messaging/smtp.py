@@ -12,6 +12,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .. import interrupt
 from ..base import BaseConnector
 from ..config import GMAIL_SMTP, OUTLOOK_SMTP, Preset
 from ..exceptions import (
@@ -80,11 +81,11 @@ class SMTPConnector(BaseConnector):
         local = cfg.local_hostname or "localhost"
         try:
             if cfg.use_ssl:
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                smtp: smtplib.SMTP = _SMTP_SSL(
                     cfg.host, cfg.port, local_hostname=local, timeout=cfg.timeout, context=make_ssl_context(cfg)
                 )
             else:
-                smtp = smtplib.SMTP(cfg.host, cfg.port, local_hostname=local, timeout=cfg.timeout)
+                smtp = _SMTP(cfg.host, cfg.port, local_hostname=local, timeout=cfg.timeout)
         except (OSError, smtplib.SMTPException) as exc:
             raise self._connect_error(exc) from None
         try:
@@ -504,6 +505,21 @@ class OutlookConnector(SMTPConnector):
     preset: ClassVar[Preset | None] = OUTLOOK_SMTP
     env_kind = "outlook"
     server_saves_sent = True
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's session on a connection the thread's :class:`connectors.interrupt.Interrupter` can break."""
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return interrupt.create_connection((host, port), timeout, self.source_address)  # type: ignore[arg-type]
+
+
+class _SMTP_SSL(smtplib.SMTP_SSL):  # noqa: N801 - smtplib's name
+    """Implicit TLS, the same way (the context makes watched TLS sockets: see connectors.interrupt)."""
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = interrupt.create_connection((host, port), timeout, self.source_address)  # type: ignore[arg-type]
+        return self.context.wrap_socket(sock, server_hostname=host)
 
 
 def _auth_plain_utf8(smtp: smtplib.SMTP, username: str, password: str) -> None:

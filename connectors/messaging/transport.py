@@ -7,13 +7,15 @@ import ssl
 
 from ..config import ServerConfig
 from ..exceptions import CertificateError, ConnectionError, ConnectorError, SSLError, TimeoutError
+from ..interrupt import WatchedSSLSocket
 
 
 def make_ssl_context(config: ServerConfig) -> ssl.SSLContext:
     """Verified TLS by default: the system's authorities (or only ``ca_file``'s), plus the certificates in
     ``extra_ca_file`` (those the person chose to trust), read at each connection; ``verify_ssl=False`` only when
-    asked."""
+    asked. Its sockets can be broken by the connecting thread's :class:`connectors.interrupt.Interrupter`."""
     context = ssl.create_default_context(cafile=config.ca_file)
+    context.sslsocket_class = WatchedSSLSocket
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if config.extra_ca_file:
         context.load_verify_locations(cafile=config.extra_ca_file)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import textwrap
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +16,7 @@ import pytest
 from connectors import create_connector
 from connectors.exceptions import ConnectorError
 from connectors.interrupt import Interrupter
-from tests.conftest import ALICE
+from tests.conftest import ALICE, USERS
 from tests.servers.silent import SilentServer
 
 
@@ -78,3 +84,83 @@ def test_threads_outside_the_watch_are_left_alone() -> None:
         watched.interrupt()
         thread.join(60)
         assert not thread.is_alive() and errors
+
+
+def test_only_the_connectors_own_sockets_are_broken() -> None:
+    """The interrupter is scoped to the connections the connectors open: a socket other code opens in a watched
+    thread is its owner's business and stays up."""
+    with SilentServer() as silent:
+        interrupter = Interrupter()
+        with interrupter.watching():
+            foreign = socket.create_connection(("127.0.0.1", silent.port), timeout=30)
+        try:
+            interrupter.interrupt()
+            foreign.sendall(b"still writable")  # a socket shut down for writing would raise BrokenPipeError
+            assert foreign.fileno() != -1
+        finally:
+            foreign.close()
+
+
+def test_no_audit_hook_is_installed() -> None:
+    """The connectors find their sockets without an interpreter-wide audit hook: a program that imports them and
+    breaks a connection gets no hook added behind its back (``sys.addaudithook`` is itself an audited event)."""
+    program = textwrap.dedent("""
+        import sys, threading
+        added = []
+        sys.addaudithook(lambda event, args: added.append(event) if event == "sys.addaudithook" else None)
+        from connectors import create_connector
+        from connectors.exceptions import ConnectorError
+        from connectors.interrupt import Interrupter
+        from tests.servers.silent import SilentServer
+        with SilentServer() as silent:
+            interrupter = Interrupter()
+            connector = create_connector("imap", {"host": "127.0.0.1", "port": silent.port, "username": "a@b.test",
+                                                  "password": "x", "timeout": 600, "use_ssl": True})
+            errors = []
+            def run():
+                with interrupter.watching():
+                    try:
+                        connector.connect()
+                    except ConnectorError as exc:
+                        errors.append(exc)
+            thread = threading.Thread(target=run)
+            thread.start()
+            assert silent.connected.wait(30)
+            interrupter.interrupt()
+            thread.join(60)
+            assert errors and not thread.is_alive(), errors
+        print("hooks added:", len(added))
+    """)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", program], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "hooks added: 0"
+
+
+def test_a_read_on_a_connection_upgraded_by_starttls_is_broken(dovecot: Any, ca: Any, accounts: Any) -> None:
+    """STARTTLS hands the plain socket's descriptor to a new TLS socket: that one is broken too (waiting in IDLE
+    for ten minutes ends at once)."""
+    connector = create_connector("imap", {"host": "127.0.0.1", "port": dovecot.imap_port, "username": ALICE,
+                                          "password": USERS[ALICE], "use_tls": True, "ca_file": str(ca.cert_path),
+                                          "timeout": 600})
+    interrupter = Interrupter()
+    idling = threading.Event()
+
+    def run() -> None:
+        with interrupter.watching():
+            try:
+                connector.connect()
+                connector.client.select_folder("INBOX")
+                connector.client.idle()
+                idling.set()
+                connector.client.idle_check(timeout=600)
+            except Exception:  # noqa: BLE001, S110 - how the broken read ends is imaplib's business
+                pass
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert idling.wait(30), "connected over STARTTLS and idling"
+    interrupter.interrupt()
+    thread.join(60)
+    assert not thread.is_alive()
