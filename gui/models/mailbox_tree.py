@@ -67,6 +67,7 @@ class Node:
     unread: int = 0
     total: int = 0
     selectable: bool = False
+    failed: int = 0  # Local Folders' Outbox: messages that could not be sent and wait for the person
     parent: Node | None = None
     children: list[Node] = field(default_factory=list)
 
@@ -137,8 +138,10 @@ class MailboxTreeModel(QAbstractItemModel):
         node.parent = None
         self.endRemoveRows()
 
-    def set_local_folders(self, folders: Sequence[tuple[str, str, int, int]]) -> None:
-        """Local Folders' children as (name, label, unread, total); the node is added on first call."""
+    def set_local_folders(self, folders: Sequence[tuple[str, str, int, int] | tuple[str, str, int, int, int]]
+                          ) -> None:
+        """Local Folders' children as (name, label, count shown, total[, failed]); the node is added on first
+        call. A folder with failed messages is marked (icon, tooltip)."""
         if self._local is None:
             label = translate("MailboxTreeModel", "Local Folders")
             self._local = Node("account", LOCAL_ACCOUNT_ID, label, parent=self._root)
@@ -147,9 +150,9 @@ class MailboxTreeModel(QAbstractItemModel):
             self._root.children.append(self._local)
             self.endInsertRows()
         wanted = [
-            Node("folder", LOCAL_ACCOUNT_ID, label, name=name, special_use=name, unread=unread, total=total,
-                 selectable=True)
-            for name, label, unread, total in folders
+            Node("folder", LOCAL_ACCOUNT_ID, folder[1], name=folder[0], special_use=folder[0], unread=folder[2],
+                 total=folder[3], selectable=True, failed=folder[4] if len(folder) > 4 else 0)
+            for folder in folders
         ]
         self._merge(self._local, wanted)
 
@@ -255,9 +258,9 @@ class MailboxTreeModel(QAbstractItemModel):
             self._merge(new, children)
 
     def _update(self, current: Node, new: Node) -> None:
-        changed = (current.label, current.special_use, current.unread, current.total, current.selectable) != (
-            new.label, new.special_use, new.unread, new.total, new.selectable)
-        current.label, current.special_use = new.label, new.special_use
+        changed = (current.label, current.special_use, current.unread, current.total, current.selectable,
+                   current.failed) != (new.label, new.special_use, new.unread, new.total, new.selectable, new.failed)
+        current.label, current.special_use, current.failed = new.label, new.special_use, new.failed
         current.unread, current.total, current.selectable = new.unread, new.total, new.selectable
         if changed:
             index = self._index_of(current)
@@ -360,6 +363,9 @@ class MailboxTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(node)
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if node.failed:
+                return translate("MailboxTreeModel", "%1, %2 waiting, %3 not sent").replace("%1", node.label) \
+                    .replace("%2", str(node.unread)).replace("%3", str(node.failed))
             if node.kind == "folder" and node.unread > 0:
                 text = translate("MailboxTreeModel", "%1, %2 unread")
                 return text.replace("%1", node.label).replace("%2", str(node.unread))
@@ -376,7 +382,9 @@ class MailboxTreeModel(QAbstractItemModel):
                     return self._folder_icon("local" if node.account_id == LOCAL_ACCOUNT_ID else None) \
                         if self._folder_icon is not None else None
                 return self._state_icon(self._state(node))
-            return self._folder_icon(node.special_use) if self._folder_icon is not None else None
+            if self._folder_icon is None:
+                return None
+            return self._folder_icon("failed" if node.failed else node.special_use)
         return self._role_data(node, role)
 
     def _role_data(self, node: Node, role: int) -> Any:
@@ -390,6 +398,8 @@ class MailboxTreeModel(QAbstractItemModel):
             return node.special_use
         if role == Roles.UNREAD_COUNT:
             return node.unread
+        if role == Roles.FAILED_COUNT:
+            return node.failed
         if role == Roles.TOTAL_COUNT:
             return node.total
         if role == Roles.SELECTABLE:
@@ -415,6 +425,10 @@ class MailboxTreeModel(QAbstractItemModel):
             }.get(self._state(node), "%1").replace("%1", node.label)
         if not node.selectable:
             return node.label
+        if node.failed:
+            return translate("MailboxTreeModel", "%1: %2 waiting to be sent, %3 could not be sent — select it to "
+                                                 "retry or edit").replace("%1", node.label) \
+                .replace("%2", str(node.unread)).replace("%3", str(node.failed))
         return translate("MailboxTreeModel", "%1: %2 messages, %3 unread").replace("%1", node.name or node.label) \
             .replace("%2", str(node.total)).replace("%3", str(node.unread))
 

@@ -28,6 +28,8 @@ class Roles(IntEnum):
     """Whether the folder can hold messages (IMAP ``\\Noselect`` folders cannot)."""
     CONNECTION_STATE = Qt.ItemDataRole.UserRole + 8
     """An account's connection state: ``"offline"``, ``"connecting"``, ``"online"`` or ``"error"``."""
+    FAILED_COUNT = Qt.ItemDataRole.UserRole + 15
+    """Local Folders' Outbox: how many messages could not be sent (0 elsewhere)."""
 
     # Message list
     UID = Qt.ItemDataRole.UserRole + 20

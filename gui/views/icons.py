@@ -144,6 +144,8 @@ def icon(name: str, colour: str | None = None) -> QIcon:
 
 def folder_icon(special_use: str | None) -> QIcon:
     """The icon of a folder with this special use (``"inbox"``, ``"sent"``... or None for a plain folder)."""
+    if special_use == "failed":  # the Outbox holding messages that could not be sent
+        return icon("outbox", _STATE_COLOURS["error"])
     mapping = {"flagged": "star-outline", "important": "important", "all": "all"}
     name = mapping.get(special_use or "", special_use or "folder")
     return icon(name if name in _DRAWINGS else "folder")

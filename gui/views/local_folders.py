@@ -19,6 +19,7 @@ from ..models.mailbox_tree import LOCAL_ACCOUNT_ID
 from ..workers.account_session import AccountSession
 from ..workers.bodies import with_whole_message
 from .local_drafts_view import LocalDraftsView
+from .send_failures import SendFailures
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -47,7 +48,7 @@ class LocalFolders(QObject):
         worker = self.postbox.worker
         for signal in (worker.stateChanged, worker.draftSaved):
             signal.connect(self._changed)
-        worker.failed.connect(self._send_failed)
+        self.failures = SendFailures(self.postbox, window.notifications, window.notifier.announce, self)
         self.postbox.composerOpened.connect(self._watch_composer)
         self.postbox.messageQueued.connect(self._changed)
         self._counts_timer = QTimer(self)
@@ -61,6 +62,7 @@ class LocalFolders(QObject):
 
     def start(self) -> None:
         self.postbox.start()
+        self.failures.show_waiting()
 
     def show_page(self, name: str) -> None:
         if name == DRAFTS:
@@ -69,22 +71,6 @@ class LocalFolders(QObject):
         else:
             self.outbox_view.model.refresh()
             self._window.pages.setCurrentWidget(self.outbox_view)
-
-    def _send_failed(self, entry_id: str, text: str) -> None:
-        """A message that may or may not have gone out is the person's call: ask, with both answers at hand."""
-        if self.postbox.closed:
-            return  # announced just before quitting: the next start asks
-        entry = self.postbox.outbox.get(entry_id)
-        if entry is None or entry.error_kind != "interrupted":
-            return
-        from .notifications import Action
-
-        worker = self.postbox.worker
-        subject = entry.subject or translate("LocalFolders", "(no subject)")
-        self._window.notify(
-            "warning", translate("LocalFolders", "“%1” may have been sent").replace("%1", subject), text,
-            [Action(translate("LocalFolders", "Send Again"), lambda: worker.send_now(entry_id)),
-             Action(translate("LocalFolders", "It Was Sent"), lambda: worker.mark_as_sent(entry_id))])
 
     def _changed(self, *_args: object) -> None:
         self._counts_timer.start()
@@ -101,7 +87,7 @@ class LocalFolders(QObject):
         failed = sum(1 for entry in waiting if entry.state == "failed")
         drafts = self.postbox.local_drafts()
         self._window.tree_model.set_local_folders([
-            (OUTBOX, translate("LocalFolders", "Outbox"), failed, len(waiting)),
+            (OUTBOX, translate("LocalFolders", "Outbox"), len(waiting), len(waiting), failed),
             (DRAFTS, translate("LocalFolders", "Drafts"), 0, len(drafts)),
         ])
         if self._window.location == (LOCAL_ACCOUNT_ID, DRAFTS):

@@ -197,6 +197,21 @@ class NotificationArea(QWidget):
         if notice is not None:
             notice.close_notice()
 
+    def show_keyed(self, key: str, kind: str, title: str, text: str = "", actions: list[Action] | None = None, *,
+                   detail: str = "") -> Notice:
+        """The one notice about ``key`` (a message that could not be sent...): shown, or its content replaced."""
+        notice = self.keyed(key)
+        if notice is not None:
+            notice.set_content(kind, title, text, actions or [], detail=detail)
+            return notice
+        return self._add(Notice(kind, title, text, actions or [], self, detail=detail, key=key))
+
+    def clear_keyed(self, key: str) -> None:
+        """What ``key``'s notice was about is resolved: it goes."""
+        notice = self.keyed(key)
+        if notice is not None:
+            notice.close_notice()
+
     def keyed(self, key: str) -> Notice | None:
         return next((notice for notice in self._notices if notice.key == key), None)
 

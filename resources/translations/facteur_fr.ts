@@ -1882,19 +1882,19 @@ Les rouvrir&#xa0;?</translation>
     <name>LocalFolders</name>
     <message>
         <source>(no subject)</source>
-        <translation>(sans sujet)</translation>
+        <translation type="vanished">(sans sujet)</translation>
     </message>
     <message>
         <source>“%1” may have been sent</source>
-        <translation>«&#xa0;%1&#xa0;» a peut-être été envoyé</translation>
+        <translation type="vanished">«&#xa0;%1&#xa0;» a peut-être été envoyé</translation>
     </message>
     <message>
         <source>Send Again</source>
-        <translation>Renvoyer</translation>
+        <translation type="vanished">Renvoyer</translation>
     </message>
     <message>
         <source>It Was Sent</source>
-        <translation>Il a été envoyé</translation>
+        <translation type="vanished">Il a été envoyé</translation>
     </message>
     <message>
         <source>Outbox</source>
@@ -2162,6 +2162,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Corbeille</translation>
     </message>
     <message>
+        <source>%1, %2 waiting, %3 not sent</source>
+        <translation>%1, %2 en attente, non envoyés&#xa0;: %3</translation>
+    </message>
+    <message>
         <source>%1: connected</source>
         <translation>%1&#xa0;: connecté</translation>
     </message>
@@ -2176,6 +2180,10 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>%1: cannot connect</source>
         <translation>%1&#xa0;: connexion impossible</translation>
+    </message>
+    <message>
+        <source>%1: %2 waiting to be sent, %3 could not be sent — select it to retry or edit</source>
+        <translation>%1&#xa0;: %2 en attente d’envoi, non envoyés&#xa0;: %3 — sélectionnez-la pour réessayer ou modifier</translation>
     </message>
     <message>
         <source>%1: %2 messages, %3 unread</source>
@@ -3031,6 +3039,41 @@ Les rouvrir&#xa0;?</translation>
 from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  before:2025</source>
         <translation>Mots à chercher dans l&apos;expéditeur, les destinataires, le sujet et le texte téléchargé.
 from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  before:2025</translation>
+    </message>
+</context>
+<context>
+    <name>SendFailures</name>
+    <message>
+        <source>Open the Outbox to retry or edit it.</source>
+        <translation>Ouvrez la boîte d’envoi pour réessayer ou le modifier.</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>(sans sujet)</translation>
+    </message>
+    <message>
+        <source>“%1” may have been sent</source>
+        <translation>«&#xa0;%1&#xa0;» a peut-être été envoyé</translation>
+    </message>
+    <message>
+        <source>Send Again</source>
+        <translation>Renvoyer</translation>
+    </message>
+    <message>
+        <source>It Was Sent</source>
+        <translation>Il a été envoyé</translation>
+    </message>
+    <message>
+        <source>“%1” could not be sent</source>
+        <translation>«&#xa0;%1&#xa0;» n’a pas pu être envoyé</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modifier</translation>
     </message>
 </context>
 <context>
