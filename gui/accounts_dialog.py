@@ -312,7 +312,8 @@ def remove_account(store: AccountStore, account_id: str) -> Removal:
     The store folder is deleted last; if that fails, ``store_error`` says why (the account is gone regardless)."""
     account = store.get(account_id)
     refresh = load_secret(account_id, "refresh-token") if account is not None and account.auth == "oauth2" else None
-    delete_secrets(account_id)  # first: if the keyring refuses, nothing else is gone and the person can retry
+    if account is None or account.auth != "goa":  # GNOME Online Accounts' accounts have nothing in the keyring
+        delete_secrets(account_id)  # first: if the keyring refuses, nothing else is gone and the person can retry
     account = store.remove(account_id)
     forget_pin(account_id)
     folder = default_store_path(account_id).parent

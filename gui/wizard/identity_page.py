@@ -151,6 +151,9 @@ class IdentityPage(QWizardPage):
             provider = account.provider_name or account.provider_type
             if existing is not None:
                 description = self.tr("Already in Facteur as “{label}”.").format(label=existing.label)
+            elif account.attention_needed:
+                description = self.tr("{provider}: GNOME Online Accounts needs you to sign in to it again first, in "
+                                      "Settings › Online Accounts.").format(provider=provider)
             else:
                 description = self.tr("{provider}, signed in through GNOME Online Accounts: no password to type."
                                       ).format(provider=provider)

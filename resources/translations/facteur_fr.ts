@@ -1808,6 +1808,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Déjà dans Facteur sous le nom « {label} ».</translation>
     </message>
     <message>
+        <source>{provider}: GNOME Online Accounts needs you to sign in to it again first, in Settings › Online Accounts.</source>
+        <translation>{provider} : les comptes en ligne de GNOME vous demandent d&apos;abord de vous y reconnecter, dans Paramètres › Comptes en ligne.</translation>
+    </message>
+    <message>
         <source>{provider}, signed in through GNOME Online Accounts: no password to type.</source>
         <translation>{provider}, connecté via les comptes en ligne de GNOME : aucun mot de passe à saisir.</translation>
     </message>

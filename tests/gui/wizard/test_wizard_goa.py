@@ -257,3 +257,47 @@ def test_gnome_online_accounts_gone_then_back(
     finally:
         window.close()
     assert no_secret_stored(account)
+
+
+def test_a_locked_keyring_does_not_stop_a_gnome_account(
+    goa: FakeOnlineAccounts, outlook_dovecot: Any, store: AccountStore, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Nothing of it is in Facteur's keyring: it reads mail, and can be removed, while the keyring is locked."""
+    from connectors.goa import GnomeOnlineAccounts
+    from gui.accounts_dialog import remove_account
+    from tests.servers.keyring_lock import keyring_locked, locked_keyring
+
+    outlook_dovecot.deliver(OUTLOOK_USER, make_message("Trousseau fermé", to=OUTLOOK_USER))
+    found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
+    account = account_from_goa(found)
+    store.add(account)
+    with locked_keyring():
+        window = start_window(store, tmp_path, qtbot)
+        try:
+            model = window.tree_model
+            qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1,
+                            timeout=20000)
+            assert window.sessions[account.id].state == "online"
+            window.remove_account(account.id)
+            removal = remove_account(store, account.id)
+        finally:
+            window.close()
+        assert keyring_locked()
+    assert removal.account == account and store.accounts == []
+
+
+def test_an_account_goa_must_sign_in_again_says_so_in_the_wizard(
+    make_wizard: Any, goa: FakeOnlineAccounts, qtbot: QtBot
+) -> None:
+    goa.withdraw("account_1700000001_0")  # Microsoft no longer takes GOA's refresh token
+    driver = make_wizard()
+    buttons = wait_desktop_accounts(qtbot, driver, 2)
+    assert "sign in to it again first" in buttons[1].description()
+    assert "no password to type" in buttons[0].description()
+    qtbot.mouseClick(buttons[1], Qt.MouseButton.LeftButton)  # chosen anyway: the test says what to do
+    driver.wait_page(PAGE_TEST)
+    driver.wait_test_done()
+    test_page = driver.wizard.test_page
+    assert not test_page.isComplete()
+    assert test_page.error_title.text().endswith("GNOME Online Accounts needs you to sign in again")
+    assert "Settings › Online Accounts" in test_page.error_text.text()
