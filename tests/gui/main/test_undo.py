@@ -3,7 +3,9 @@ offers Undo, and Ctrl+Z (Edit → Undo <what>) takes the last steps back, one by
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -31,6 +33,12 @@ def server_uid(dovecot: Any, folder: str, subject: str) -> int:
         return int(client.search(["SUBJECT", subject])[0])
     finally:
         client.logout()
+
+
+def queued_kinds(session: Any) -> list[str]:
+    """The account's queued commands, read as another process would (the store's writer is the worker's)."""
+    with closing(sqlite3.connect(f"file:{session.reader.path}?mode=ro", uri=True)) as conn:
+        return [kind for (kind,) in conn.execute("SELECT kind FROM commands ORDER BY id")]
 
 
 def notice_text(window: Any) -> str:
@@ -110,3 +118,31 @@ def test_opening_a_message_is_not_an_undo_step(make_window: Any, dovecot: Any, q
     qtbot.waitUntil(lambda: "\\Seen" in server_flags(dovecot, "INBOX")["Message 5"], timeout=10000)
     assert not window.actions.undo.isEnabled() and not window.undo_notice.isVisible()
     assert len(window.messages.selected_uids()) == 1  # still the message being read
+
+
+def test_undo_while_offline_takes_the_command_back_before_the_server_sees_it(make_window: Any, dovecot: Any,
+                                                                             qtbot: Any) -> None:
+    seed_six(dovecot)
+    window = make_window()
+    ready(window, qtbot, 6)
+    session = window.sessions[window.location[0]]
+    qtbot.waitUntil(lambda: session.synced_once and session.state == "online", timeout=10000)
+    dovecot.stop()
+    try:
+        window.refresh()
+        qtbot.waitUntil(lambda: session.state == "offline", timeout=15000)
+        window.activateWindow()
+        click_subject(window, qtbot, "Message 4")
+        QTest.keyClick(window.messages, Qt.Key.Key_Delete)
+        qtbot.waitUntil(lambda: queued_kinds(session) == ["delete"], timeout=10000)
+        qtbot.waitUntil(lambda: row_of_subject(window, "Message 4") is None, timeout=5000)
+        QTest.keyClick(window.messages, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: row_of_subject(window, "Message 4") is not None, timeout=10000)
+        qtbot.waitUntil(lambda: queued_kinds(session) == [], timeout=10000)  # nothing left for the server
+    finally:
+        dovecot.restart()
+    qtbot.waitUntil(lambda: session.state == "online", timeout=20000)
+    window.refresh()
+    qtbot.waitUntil(lambda: not session._syncing, timeout=20000)  # noqa: SLF001
+    assert "Message 4" in server_flags(dovecot, "INBOX") and "Message 4" not in server_flags(dovecot, "Trash")
+    assert row_of_subject(window, "Message 4") is not None
