@@ -56,8 +56,8 @@ from .views.reader_window import ReaderWindow
 from .views.search_field import SearchField
 from .views.server_search import ServerSearch, ServerSearchBar
 from .views.status_bar import MailStatusBar
-from .views.undo import UndoHistory, UndoNotice
-from .workers.account_session import INBOX, PUSH, AccountSession, UndoStep
+from .views.undo import UndoControl
+from .workers.account_session import INBOX, PUSH, AccountSession
 from .workers.bodies import with_whole_message
 from .workers.keyring_unlock import KeyringUnlocker
 from .workers.quitting import release_when_stopped, stop_all
@@ -117,7 +117,6 @@ class MainWindow(QMainWindow):
         self.desktop = DesktopAccountsMonitor(lambda: [s.account for s in self.sessions.values()],
                                               self._connection_problem, self._desktop_account_back, self)
         self.folders = FolderActions(self)
-        self.history = UndoHistory(self)
         self._build_layout()
         self._connect()
         sort_key, descending = self.settings.sort_order()
@@ -165,7 +164,9 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.pages, 1)
         column.addWidget(self.notifications)
-        self.undo_notice = UndoNotice(right)
+        self.undo = UndoControl(self.commands.undoable, self.commands.undo, self.actions.undo, right,
+                                lambda text: self.status.showMessage(text, 4000), self)
+        self.undo_notice = self.undo.notice
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.tree)
@@ -216,11 +217,6 @@ class MainWindow(QMainWindow):
         self.search_field.searchRequested.connect(self.search)
         self.opener.markRead.connect(
             lambda account, folder, uid: self.commands.mark_read(account, folder, [uid], undoable=False))
-        self.commands.undoable.connect(self.history.push)
-        self.commands.undoable.connect(self.undo_notice.show_step)
-        self.undo_notice.undoRequested.connect(self.undo)
-        self.history.changed.connect(self._update_undo)
-        a.undo.triggered.connect(lambda: self.undo(self.history.top()))
         self.commands.messagesLeaving.connect(self.opener.forget)
         self.commands.messagesLeaving.connect(self._select_next_after)
         self.reader.linkActivated.connect(self.open_link)
@@ -341,9 +337,7 @@ class MainWindow(QMainWindow):
         self.tree_model.remove_account(account_id)
         self.status.remove_account(account_id)
         self.notifications.clear_account_problem(account_id)
-        self.history.forget_account(account_id)
-        if self.undo_notice.step is not None and self.undo_notice.step.account_id == account_id:
-            self.undo_notice.dismiss()
+        self.undo.forget_account(account_id)
         if self.location[0] == account_id:
             self.show_folder("", "")
         self._update_actions()
@@ -528,23 +522,6 @@ class MainWindow(QMainWindow):
         # The reader follows the list as it is now: the selected message, or none (the threaded view starts
         # with nothing selected).
         self._selection_changed(self.messages.selected_uids())
-
-    # -- undo --------------------------------------------------------------------------------------------------
-
-    def undo(self, step: UndoStep | None) -> None:
-        """Undo ``step`` (the newest by Ctrl+Z, or the one a notice shows) and forget it."""
-        if step is None or not self.history.remove(step):
-            return
-        self.undo_notice.forget(step)
-        if self.commands.undo(step) is not None:
-            self.status.showMessage(translate("MainWindow", "Undone: %1").replace("%1", step.name), 4000)
-
-    def _update_undo(self) -> None:
-        step = self.history.top()
-        action = self.actions.undo
-        action.setEnabled(step is not None)
-        action.setText(translate("MainWindow", "&Undo %1").replace("%1", step.name) if step is not None
-                       else translate("MainWindow", "&Undo"))
 
     # -- the selected messages ---------------------------------------------------------------------------------
 

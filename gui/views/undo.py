@@ -7,11 +7,14 @@ through ``MessageCommands.undo``. Only the newest steps are kept, as in other ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QEnterEvent
+from PySide6.QtGui import QAction, QEnterEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from ..workers.account_session import UndoStep
+from ..workers.operation import Operation
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -151,3 +154,41 @@ class UndoNotice(QFrame):
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
             self._place()
         return False
+
+
+class UndoControl(QObject):
+    """Ties the history, the notice and Edit → Undo together: every step ``undoable`` announces is kept and shown;
+    Ctrl+Z or the notice's button hands it to ``run_undo`` (``MessageCommands.undo``) and forgets it."""
+
+    def __init__(self, undoable: Signal, run_undo: Callable[[UndoStep], Operation | None], action: QAction,
+                 host: QWidget, say: Callable[[str], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.history = UndoHistory(self)
+        self.notice = UndoNotice(host)
+        self._run_undo = run_undo
+        self._action = action
+        self._say = say
+        undoable.connect(self.history.push)
+        undoable.connect(self.notice.show_step)
+        self.notice.undoRequested.connect(self.undo)
+        self.history.changed.connect(self._update_action)
+        action.triggered.connect(lambda: self.undo(self.history.top()))
+
+    def undo(self, step: UndoStep | None) -> None:
+        """Undo ``step`` (the newest by Ctrl+Z, or the one the notice shows) and forget it."""
+        if step is None or not self.history.remove(step):
+            return
+        self.notice.forget(step)
+        if self._run_undo(step) is not None:
+            self._say(translate("MainWindow", "Undone: %1").replace("%1", step.name))
+
+    def forget_account(self, account_id: str) -> None:
+        self.history.forget_account(account_id)
+        if self.notice.step is not None and self.notice.step.account_id == account_id:
+            self.notice.dismiss()
+
+    def _update_action(self) -> None:
+        step = self.history.top()
+        self._action.setEnabled(step is not None)
+        self._action.setText(translate("MainWindow", "&Undo %1").replace("%1", step.name) if step is not None
+                             else translate("MainWindow", "&Undo"))
