@@ -19,6 +19,11 @@ from tests.gui.main.conftest import *  # noqa: F403  (account_store, ui_settings
 _RESULTS: list[tuple[str, str, str, bool]] = []
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--stall-sync-count", default="10000",
+                     help="messages in the first sync the GUI stall probe watches (the issue's target: 100000)")
+
+
 class Timings:
     def __init__(self) -> None:
         self.missed: list[str] = []

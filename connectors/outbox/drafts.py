@@ -24,7 +24,7 @@ from typing import Any, Literal, cast
 from ..private_files import private_sqlite
 from .owners import OwnerLocks
 from .paths import local_folders_dir
-from .sqlite import immediate_transaction
+from .sqlite import immediate_transaction, insert_blob
 
 DraftState = Literal["editing", "saved", "queued"]
 """``editing``: a composer has it open; ``saved``: closed and kept; ``queued``: its message waits in the Outbox
@@ -109,6 +109,10 @@ class DraftStore:
         self._conn.executescript(_SCHEMA)
         self._owners = OwnerLocks(self.path.parent / (self.path.stem + "-locks"))
         self.owner = self._owners.token
+        # Lists are read on a connection of their own: in WAL they see the last commit at once, never waiting
+        # behind a write in progress (storing a 25 MB attachment takes a while).
+        self._list_lock = threading.Lock()
+        self._list_conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
 
     @property
     def closed(self) -> bool:
@@ -118,6 +122,8 @@ class DraftStore:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            with self._list_lock:
+                self._list_conn.close()
             self._conn.close()
         self._owners.release()
 
@@ -135,8 +141,11 @@ class DraftStore:
     def put_blob(self, data: bytes) -> str:
         """Keep ``data`` (once per content) and return its sha256 for a DraftAttachment."""
         digest = hashlib.sha256(data).hexdigest()
+        if self.has_blob(digest):
+            return digest
         with self._transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (digest, data))
+            insert_blob(conn, "INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, zeroblob(?))", (digest,),
+                        "blobs", "data", data)
         return digest
 
     def has_blob(self, digest: str) -> bool:
@@ -187,9 +196,9 @@ class DraftStore:
             clauses.append("account_id = ?")
             params.append(account_id)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._lock:
+        with self._list_lock:
             # Only this function's fixed clauses are interpolated; values are bound parameters.
-            rows = self._conn.execute(f"SELECT data FROM drafts{where} ORDER BY updated DESC", params).fetchall()  # noqa: S608
+            rows = self._list_conn.execute(f"SELECT data FROM drafts{where} ORDER BY updated DESC", params).fetchall()  # noqa: S608
         return [Draft.from_json(row[0]) for row in rows]
 
     def draft_ids(self, state: DraftState) -> list[str]:

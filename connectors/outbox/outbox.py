@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,7 +34,7 @@ from .entries import (
 )
 from .owners import OwnerLocks
 from .paths import local_folders_dir
-from .sqlite import immediate_transaction
+from .sqlite import immediate_transaction, insert_blob
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -77,6 +78,9 @@ _SELECT = (
     "created, send_after, attempts, last_error, error_kind, sent_at, copy_state, draft_id, compose_state, answered "
     "FROM outbox LEFT JOIN outbox_raw USING (id)"
 )
+# The same columns without the message's bytes, for lists (a 25 MB message is not read to show its subject).
+_SELECT_LIGHT = _SELECT.replace("coalesce(outbox_raw.raw, outbox.raw)", "x''").replace(
+    " LEFT JOIN outbox_raw USING (id)", "")
 _WAITING = "(" + ", ".join(f"'{state}'" for state in WAITING_STATES) + ")"
 _EDITABLE = "(" + ", ".join(f"'{state}'" for state in EDITABLE_STATES) + ")"
 
@@ -111,6 +115,10 @@ class Outbox:
         self._owners = OwnerLocks(self.path.parent / (self.path.stem + "-locks"))
         self.owner = self._owners.token
         """This process's token: written on the entries it claims, locked while it lives."""
+        # Lists are read on a connection of their own: in WAL they see the last commit at once, never waiting
+        # behind a writer's transaction (queueing a 25 MB message takes a while).
+        self._list_lock = threading.Lock()
+        self._list_conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
 
     @property
     def closed(self) -> bool:
@@ -121,6 +129,8 @@ class Outbox:
         """Close the file (SQLite folds the write-ahead log back into it) and let go of this process's token."""
         with self._lock:
             self._closed = True
+            with self._list_lock:
+                self._list_conn.close()
             self._conn.close()
         self._owners.release()
 
@@ -175,11 +185,12 @@ class Outbox:
                 (entry_id, account_id, message_id, sender, json.dumps(list(recipients)), subject, b"", state, now,
                  now + max(0.0, delay), draft_id, _dump(compose_state), _dump(answered)),
             )
-            conn.execute("INSERT INTO outbox_raw (id, raw) VALUES (?, ?)", (entry_id, raw))
+            insert_blob(conn, "INSERT INTO outbox_raw (id, raw) VALUES (?, zeroblob(?))", (entry_id,), "outbox_raw",
+                        "raw", raw)
         self._notify(entry_id, state)
-        entry = self.get(entry_id)
-        assert entry is not None
-        return entry
+        with self._lock:
+            row = self._conn.execute(f"{_SELECT_LIGHT} WHERE id = ?", (entry_id,)).fetchone()
+        return replace(_entry(row), raw=raw)  # the bytes as given, not read back
 
     # -- reading -------------------------------------------------------------------------------------------
 
@@ -194,15 +205,20 @@ class Outbox:
             rows = self._conn.execute("SELECT draft_id FROM outbox WHERE draft_id IS NOT NULL").fetchall()
         return {str(row[0]) for row in rows if row[0]}
 
-    def entries(self, account_id: str | None = None) -> list[OutboxEntry]:
-        """Every entry, oldest first."""
-        sql = _SELECT
+    def entries(self, account_id: str | None = None, *, with_raw: bool = True) -> list[OutboxEntry]:
+        """Every entry, oldest first. ``with_raw=False``: without the messages' bytes (``raw`` is empty), read
+        without waiting for a write in progress (for views)."""
+        sql = _SELECT if with_raw else _SELECT_LIGHT
         params: tuple[Any, ...] = ()
         if account_id is not None:
             sql += " WHERE account_id = ?"
             params = (account_id,)
-        with self._lock:
-            rows = self._conn.execute(sql + " ORDER BY created, id", params).fetchall()
+        if with_raw:
+            with self._lock:
+                rows = self._conn.execute(sql + " ORDER BY created, id", params).fetchall()
+        else:
+            with self._list_lock:
+                rows = self._list_conn.execute(sql + " ORDER BY created, id", params).fetchall()
         return [_entry(row) for row in rows]
 
     def due(self, now: float | None = None) -> list[OutboxEntry]:

@@ -22,3 +22,22 @@ def immediate_transaction(
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+BLOB_STEP = 1024 * 1024
+
+
+def insert_blob(conn: sqlite3.Connection, sql: str, params: tuple[object, ...], table: str, column: str,
+                data: bytes) -> bool:
+    """Run ``sql`` (an INSERT whose last placeholder is the blob's, written ``zeroblob(?)``), then write ``data``
+    into the new row a megabyte at a time. Binding a 25 MB value copies it in one call that holds the interpreter
+    (no other thread runs meanwhile); these steps never do for long. False if the INSERT inserted nothing."""
+    cursor = conn.execute(sql, (*params, len(data)))
+    if cursor.rowcount < 1 or cursor.lastrowid is None:
+        return False
+    if data:
+        view = memoryview(data)
+        with conn.blobopen(table, column, cursor.lastrowid) as blob:
+            for start in range(0, len(data), BLOB_STEP):
+                blob.write(view[start:start + BLOB_STEP])
+    return True

@@ -45,13 +45,13 @@ class OutboxModel(QAbstractTableModel):
     def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._outbox = outbox
-        self._entries: list[OutboxEntry] = outbox.entries()
+        self._entries: list[OutboxEntry] = outbox.entries(with_raw=False)
 
     def refresh(self, *_args: object) -> None:
         if self._outbox.closed:
             return  # a change announced just before quitting
         self.beginResetModel()
-        self._entries = self._outbox.entries()
+        self._entries = self._outbox.entries(with_raw=False)
         self.endResetModel()
 
     def entry(self, row: int) -> OutboxEntry | None:

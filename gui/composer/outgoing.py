@@ -6,8 +6,10 @@ half-typed is kept where it can be, dropped where it cannot), because a draft mu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import binascii
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -17,6 +19,10 @@ from connectors.messaging.compose import Attachment, build_message, parse_recipi
 from connectors.outbox import DRAFT_HEADER
 
 USER_AGENT = "Facteur"
+
+SPLICED_ABOVE = 256 * 1024
+"""Attachments larger than this are base64-encoded by :func:`_spliced`, in small steps, not by the email package."""
+_CHUNK = 57 * 1024  # 57 bytes make one 76-character base64 line
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,47 @@ def _build(composition: Composition, to: list[Address], cc: list[Address], heade
     )
 
 
+def _base64_lines(data: bytes) -> list[bytes]:
+    """``data`` in base64, 76-character CRLF lines (RFC 2045), made a slice at a time."""
+    lines = []
+    for start in range(0, len(data), _CHUNK):
+        encoded = binascii.b2a_base64(data[start:start + _CHUNK], newline=False)
+        lines.append(b"\r\n".join(encoded[i:i + 76] for i in range(0, len(encoded), 76)) + b"\r\n")
+    return lines
+
+
+def _spliced(composition: Composition, build: Callable[[Composition], EmailMessage]) -> tuple[bytes, EmailMessage]:
+    """``to_wire(build(composition))``, the same bytes, made without holding the interpreter for seconds.
+
+    The email package encodes and writes a 25 MB attachment in a few very long C calls (regular expressions over
+    the whole base64 text): while one runs, no other thread — the GUI's — runs any Python. So each large attachment
+    is built as a small stand-in with a random name, and its base64 lines are put in place of the stand-in's."""
+    stand_ins: dict[bytes, bytes] = {}
+    attachments = []
+    for attachment in composition.attachments:
+        if len(attachment.data) > SPLICED_ABOVE and attachment.content_type != "message/rfc822":
+            token = f"facteur-attachment-{uuid.uuid4().hex}".encode()
+            stand_ins[binascii.b2a_base64(token, newline=False) + b"\r\n"] = attachment.data
+            attachment = replace(attachment, data=token)
+        attachments.append(attachment)
+    message = build(replace(composition, attachments=attachments))
+    raw = to_wire(message)
+    if not stand_ins:
+        return raw, message
+    pieces: list[bytes] = []
+    rest = raw
+    for encoded, data in stand_ins.items():
+        before, found, rest = rest.partition(encoded)
+        if not found or encoded in rest:
+            # Never expected (the name is random): build it the long way rather than guess.
+            message = build(composition)
+            return to_wire(message), message
+        pieces.append(before)
+        pieces.extend(_base64_lines(data))
+    pieces.append(rest)
+    return b"".join(pieces), message
+
+
 def build_outgoing(composition: Composition) -> Outgoing:
     """The message to send; raises MessageError (with a sentence for the person) if it cannot be sent."""
     to = parse_recipients("To", list(composition.to))
@@ -127,9 +174,9 @@ def build_outgoing(composition: Composition) -> Outgoing:
     bcc = parse_recipients("Bcc", list(composition.bcc))
     if not (to or cc or bcc):
         raise MessageError("Add at least one recipient")
-    message = _build(composition, to, cc, {})
+    raw, message = _spliced(composition, lambda c: _build(c, to, cc, {}))
     envelope = list(dict.fromkeys(a.addr_spec for a in [*to, *cc, *bcc]))
-    return Outgoing(to_wire(message), str(message["Message-ID"]), _sender(composition).addr_spec, envelope)
+    return Outgoing(raw, str(message["Message-ID"]), _sender(composition).addr_spec, envelope)
 
 
 def _lenient(items: Sequence[str]) -> list[Address]:
@@ -149,5 +196,5 @@ def build_draft(composition: Composition) -> bytes:
     bcc = _lenient(list(composition.bcc))
     if bcc:
         headers["Bcc"] = ", ".join(str(a) for a in bcc)
-    message = _build(composition, _lenient(list(composition.to)), _lenient(list(composition.cc)), headers)
-    return to_wire(message)
+    to, cc = _lenient(list(composition.to)), _lenient(list(composition.cc))
+    return _spliced(composition, lambda c: _build(c, to, cc, headers))[0]

@@ -83,7 +83,7 @@ class LocalFolders(QObject):
     def refresh_counts(self) -> None:
         if self.postbox.closed:
             return  # quitting
-        waiting = [entry for entry in self.postbox.outbox.entries() if entry.state != "sent"]
+        waiting = [entry for entry in self.postbox.outbox.entries(with_raw=False) if entry.state != "sent"]
         failed = sum(1 for entry in waiting if entry.state == "failed")
         drafts = self.postbox.local_drafts()
         self._window.tree_model.set_local_folders([

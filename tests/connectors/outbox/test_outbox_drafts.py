@@ -81,3 +81,14 @@ def test_a_killed_process_leaves_its_draft_to_recover(tmp_path: Path) -> None:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_big_attachment_bytes_are_stored_whole_once(tmp_path: Path) -> None:
+    import os
+
+    data = os.urandom(2 * 1024 * 1024 + 5)  # written a megabyte at a time
+    with DraftStore(tmp_path / "drafts.sqlite3") as store:
+        digest = store.put_blob(data)
+        assert store.put_blob(data) == digest and store.has_blob(digest)
+        assert store.blob(digest) == data
+        assert store._conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1  # noqa: SLF001

@@ -115,3 +115,30 @@ def test_listeners_hear_every_change(outbox: Outbox) -> None:
     outbox.mark_sent(entry_id)
     outbox.mark_copied(entry_id)
     assert heard == [(entry_id, "queued"), (entry_id, "sending"), (entry_id, "sent"), (entry_id, None)]
+
+
+def test_a_big_message_is_kept_whole_and_lists_never_read_it_nor_wait_for_a_write(outbox: Outbox) -> None:
+    import os
+    import threading
+
+    raw = b"Subject: Big\r\n\r\n" + os.urandom(3 * 1024 * 1024 + 17)  # written a megabyte at a time
+    entry = outbox.enqueue(account_id="acct", raw=raw, message_id="<big@example.test>", sender="a@example.test",
+                           recipients=["b@example.test"], subject="Big")
+    assert entry.raw == raw and outbox.get(entry.id).raw == raw
+    assert [(e.subject, e.raw) for e in outbox.entries(with_raw=False)] == [("Big", b"")]
+    # A writer in the middle of a transaction (another thread holds the Outbox): lists still answer at once.
+    held, release = threading.Event(), threading.Event()
+
+    def write_slowly() -> None:
+        with outbox._transaction():  # noqa: SLF001
+            held.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    try:
+        assert held.wait(10)
+        assert [e.id for e in outbox.entries(with_raw=False)] == [entry.id]
+    finally:
+        release.set()
+        writer.join(10)
