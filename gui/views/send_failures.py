@@ -39,7 +39,7 @@ class SendFailures(QObject):
 
     def show_waiting(self) -> None:
         """The messages that failed before this start (the Outbox is durable): one bar each."""
-        for entry in self._postbox.outbox.entries():
+        for entry in self._postbox.outbox.entries(with_raw=False):
             if entry.state == "failed":
                 self._show(entry)
 
