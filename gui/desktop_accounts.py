@@ -8,6 +8,7 @@ other accounts get their secrets from the keyring (:class:`gui.secrets.KeyringCr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -56,20 +57,23 @@ def account_from_goa(found: GoaMailAccount, *, account_id: str | None = None) ->
 class DesktopAccountsMonitor(QObject):
     """Watches GNOME Online Accounts while the window is open, for the accounts that sign in through it.
 
-    When GOA's accounts change or GOA starts or quits, each such account is looked up again off the GUI thread: one
-    that is gone, whose mail was turned off or whose GOA is not running is reported at once (``report(account id,
-    error)``), not at its next connection; one that is fine again after a report is handed to ``recovered``.
+    When watching starts, and whenever GOA's accounts change or GOA starts or quits, each such account is looked up
+    again off the GUI thread: one that is gone, whose mail was turned off or whose GOA is not running is reported at
+    once (``report(account id, error)``), not at its next connection; one that is fine again after a report is
+    handed to ``recovered``; one whose address or servers GOA now gives differently is handed to ``changed`` with
+    GOA's settings (the servers are GOA's, not Facteur's).
     """
 
     _changed = Signal()  # from the watcher's thread: queued to this object's (the GUI) thread
 
     def __init__(self, accounts: Callable[[], Iterable[Account]], report: Callable[[str, BaseException], None],
-                 recovered: Callable[[str], None], parent: QObject | None = None, *,
-                 goa: GnomeOnlineAccounts | None = None) -> None:
+                 recovered: Callable[[str], None], changed: Callable[[Account], None],
+                 parent: QObject | None = None, *, goa: GnomeOnlineAccounts | None = None) -> None:
         super().__init__(parent)
         self._accounts = accounts
         self._report = report
         self._recovered = recovered
+        self._settings_changed = changed
         self._goa = goa or GnomeOnlineAccounts()
         self._watcher: GoaWatcher | None = None
         self._reported: set[str] = set()
@@ -82,6 +86,7 @@ class DesktopAccountsMonitor(QObject):
             self._watcher = GoaWatcher(self._changed.emit)
             if not self._watcher.start():
                 self._watcher = None
+            self._changed.emit()  # and look now: GOA may have changed while Facteur was closed
 
     def stop(self) -> None:
         if self._watcher is not None:
@@ -92,20 +97,25 @@ class DesktopAccountsMonitor(QObject):
     def check(self) -> None:
         for account in self._accounts():
             if account.auth == "goa" and account.goa_id:
-                self._check(account.id, account.goa_id)
+                self._check(account, account.goa_id)
 
-    def _check(self, account_id: str, goa_id: str) -> None:
+    def _check(self, account: Account, goa_id: str) -> None:
         operation = Operation(lambda _op: self._goa.mail_account(goa_id), name="CheckDesktopAccount")
-        operation.finished.connect(lambda _found: self._fine(account_id))
-        operation.failed.connect(lambda error: self._failed(account_id, error))
+        operation.finished.connect(lambda found: self._fine(account, found))
+        operation.failed.connect(lambda error: self._failed(account.id, error))
         self.checks.append(operation)
         operation.done.connect(lambda: self.checks.remove(operation))
         runner().submit(operation)
 
-    def _fine(self, account_id: str) -> None:
-        if account_id in self._reported:
-            self._reported.discard(account_id)
-            self._recovered(account_id)
+    def _fine(self, account: Account, found: GoaMailAccount) -> None:
+        imap, smtp = settings_from_goa(found)
+        if (account.email, account.imap, account.smtp) != (found.email, imap, smtp):
+            self._reported.discard(account.id)
+            # A new Account: the workers of the old one read its settings on their threads meanwhile.
+            self._settings_changed(replace(account, email=found.email, imap=imap, smtp=smtp))
+        elif account.id in self._reported:
+            self._reported.discard(account.id)
+            self._recovered(account.id)
 
     def _failed(self, account_id: str, error: Any) -> None:
         if isinstance(error, OnlineAccountError):

@@ -115,7 +115,8 @@ class MainWindow(QMainWindow):
         self.keyring = KeyringUnlocker(lambda: list(self.sessions.values()), self.local.postbox.worker.retry_now, self)
         self.keyring.stillLocked.connect(self._keyring_still_locked)
         self.desktop = DesktopAccountsMonitor(lambda: [s.account for s in self.sessions.values()],
-                                              self._connection_problem, self._desktop_account_back, self)
+                                              self._connection_problem, self._desktop_account_back,
+                                              self._desktop_account_changed, self)
         self.folders = FolderActions(self)
         self._build_layout()
         self._connect()
@@ -410,6 +411,12 @@ class MainWindow(QMainWindow):
         if session.state == "online":  # the problem was only seen by the monitor: the worker never failed
             self.notifications.clear_account_problem(account_id)
         session.retry_now()
+
+    def _desktop_account_changed(self, account: Account) -> None:
+        """GNOME Online Accounts gives this account another address or servers now: keep them, reconnect."""
+        self.accounts.update(account)
+        self.remove_account(account.id)
+        self.add_account(account)
 
     def _keyring_still_locked(self, exc: BaseException) -> None:
         for account_id, session in self.sessions.items():

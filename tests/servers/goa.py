@@ -7,7 +7,8 @@ private one), and answers as GOA does, after its published interface (``data/dbu
 gnome-online-accounts) and its Google and Windows Live providers (``goagoogleprovider.c``,
 ``goawindowsliveprovider.c``), which set the Mail properties used here:
 
-* ``org.freedesktop.DBus.ObjectManager.GetManagedObjects`` at ``/org/gnome/OnlineAccounts``: one object per
+* ``org.freedesktop.DBus.ObjectManager.GetManagedObjects`` at ``/org/gnome/OnlineAccounts``: GOA's manager object
+  (``/org/gnome/OnlineAccounts/Manager``, interface ``org.gnome.OnlineAccounts.Manager``) and one object per
   account at ``/org/gnome/OnlineAccounts/Accounts/<Id>`` with ``org.gnome.OnlineAccounts.Account`` (Id,
   ProviderType, ProviderName, ProviderIcon, Identity, PresentationIdentity, IsTemporary, AttentionNeeded,
   MailDisabled and the other *Disabled switches), ``org.gnome.OnlineAccounts.OAuth2Based`` (ClientId,
@@ -205,7 +206,10 @@ class FakeOnlineAccounts:
         if interface == INTROSPECTABLE and member == "Introspect":
             return new_method_return(message, "s", (self._introspection(path),))
         if path == ROOT and interface == OBJECT_MANAGER and member == "GetManagedObjects":
-            objects = {account.path: account.interfaces() for account in self.accounts.values()}
+            objects: dict[str, dict[str, dict[str, tuple[str, Any]]]] = {
+                f"{ROOT}/Manager": {"org.gnome.OnlineAccounts.Manager": {}},  # GOA's, for AddAccount: not an account
+                **{account.path: account.interfaces() for account in self.accounts.values()},
+            }
             return new_method_return(message, "a{oa{sa{sv}}}", (objects,))
         account = next((a for a in self.accounts.values() if a.path == path), None)
         if account is None:

@@ -301,3 +301,26 @@ def test_an_account_goa_must_sign_in_again_says_so_in_the_wizard(
     assert not test_page.isComplete()
     assert test_page.error_title.text().endswith("GNOME Online Accounts needs you to sign in again")
     assert "Settings › Online Accounts" in test_page.error_text.text()
+
+
+def test_the_servers_are_gnomes(
+    goa: FakeOnlineAccounts, outlook_dovecot: Any, store: AccountStore, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Settings GOA now gives differently (here: a stale IMAP port kept from before) are taken from GOA at start."""
+    from dataclasses import replace
+
+    from connectors.goa import GnomeOnlineAccounts
+    from tests.gui.wizard.conftest import closed_port
+
+    outlook_dovecot.deliver(OUTLOOK_USER, make_message("Nouveau port", to=OUTLOOK_USER))
+    found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
+    account = account_from_goa(found)
+    store.add(replace(account, imap=replace(account.imap, port=closed_port())))
+    window = start_window(store, tmp_path, qtbot)
+    try:
+        model = window.tree_model
+        qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1, timeout=20000)
+        assert window.sessions[account.id].account.imap.port == outlook_dovecot.imaps_port
+    finally:
+        window.close()
+    assert AccountStore(store.path).accounts == [account]
