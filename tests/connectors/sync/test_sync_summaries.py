@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import random
 from email import policy
 from email.message import Message
-from email.utils import getaddresses
+from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.mime import decode_header_value, verified_sender
 from connectors.store import MailStore
 from connectors.sync import SyncEngine
-from connectors.sync.summaries import HEADER_ITEM, summary_from_fetch
+from connectors.sync.summaries import HEADER_ITEM, _text, date_epoch, epoch, summary_from_fetch
 from tests.conftest import ALICE, make_message
 from tests.servers.dovecot import DovecotServer
 
@@ -144,3 +145,43 @@ def test_synced_from_dovecot_and_read_back_from_the_store(dovecot: DovecotServer
     assert (quoted.from_name, quoted.from_addr) == ("Doe, Jane", "jane@example.test")
     two = by_subject["Two senders"]
     assert two.from_addr == "" and "a@example.test" in two.sender and "john@example.test" in two.sender
+
+
+def _date_corpus() -> list[str]:
+    """Date headers of the usual shape with every field pushed to its edges, and shapes the fast path leaves to
+    the email package."""
+    rng = random.Random(13)
+    out = ["Mon, 01 Jan 2024 08:01:00 +0000", "1 Jan 2024 08:01:00 +0000", "Thu, 29 Feb 2024 23:59:59 -0000",
+           "Thu, 29 Feb 2023 12:00:00 +0000", "Sat, 31 Apr 2024 12:00:00 +0000", "Sun, 31 Dec 1899 12:00:00 +0000",
+           "Mon, 01 Jan 0001 00:00:00 +0000", "Fri, 31 Dec 9999 23:59:59 -2359", "Mon, 1 Jan 2024 24:00:00 +0000",
+           "Mon, 1 Jan 2024 10:60:00 +0000", "Mon, 1 Jan 2024 10:00:60 +0000", "Mon, 1 Jan 2024 10:00:00 +2400",
+           "Mon, 1 Jan 2024 10:00:00 +0099", "Mon, 1 Jan 2024 10:00:00 +9999", "Mon, 00 Jan 2024 10:00:00 +0000",
+           "mon, 1 jan 2024 10:00:00 +0000", "Mon, 1 Jan 24 10:00:00 +0000", "Mon, 1 Jan 2024 10:00 +0000",
+           "Mon, 1 Jan 2024 10:00:00 GMT", "Mon, 1 Jan 2024 10:00:00 +0000 (UTC)", "Mon,1 Jan 2024 10:00:00 +0000",
+           "Mon, 1 Jan 2024 10:00:00 +0000 ", "2024-01-01T10:00:00Z", "", "garbage", "Mon, 1 Foo 2024 1:2:3 +0100",
+           "Mon, 1 Jan 2024 10:00:00 -0800", "Mon, 1 Jan 2024 10:00:00 +0530", "Tue, 1 Jan 1970 00:00:00 +0000"]
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    for _ in range(3000):
+        out.append(f"{rng.choice(days)}, {rng.randint(0, 32):0{rng.choice([1, 2])}d} {rng.choice(months)} "
+                   f"{rng.choice([1850, 1900, 1969, 1970, 2000, 2023, 2024, 2100, 9999])} "
+                   f"{rng.randint(0, 24):02d}:{rng.randint(0, 60):02d}:{rng.randint(0, 61):02d} "
+                   f"{rng.choice('+-')}{rng.randint(0, 25):02d}{rng.choice([0, 15, 30, 45, 59, 60, 99]):02d}")
+    return out
+
+
+def test_dates_read_exactly_as_the_email_package_reads_them() -> None:
+    for value in _date_corpus():
+        try:
+            expected = epoch(parsedate_to_datetime(value)) if value else 0
+        except (TypeError, ValueError, IndexError):
+            expected = 0
+        assert date_epoch(value) == expected, value
+
+
+@pytest.mark.parametrize("value", [
+    "Plain subject", "  padded  ", "tab\there", "=?utf-8?q?caf=C3=A9?=", "line\r\nbreak", "bare\rcr", "",
+    "\u00a0non-breaking\u00a0", "trailing =?", "=?bogus", "=?utf-8?b?w6k=?= and text", "\x1c sep \x1f",
+])
+def test_plain_header_text_as_decode_header_value_gives_it(value: str) -> None:
+    assert _text(value) == decode_header_value(value)[:2000]
