@@ -58,12 +58,20 @@ class MessageWrites(WriterBase):
     @staticmethod
     def _existing_ids(conn: sqlite3.Connection, folder_id: int, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` (sorted) are stored. Sync mostly appends above the highest stored UID, and those
-        need no lookup."""
+        need no lookup; a first sync goes newest first, so each batch lies below the last one, in a span of ids
+        that holds few stored rows: one range read answers it, instead of a lookup per id."""
         low, high = folder_id_range(folder_id)
         top = conn.execute("SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
         if top is None:
             return set()
         candidates = [rowid for rowid in ids if rowid <= top]
+        if not candidates:
+            return set()
+        wanted = set(candidates)
+        first, last = candidates[0], candidates[-1]
+        if last - first < 4 * len(candidates) + 1000:  # the span holds at most a few times as many rows
+            rows = conn.execute("SELECT id FROM messages WHERE id BETWEEN ? AND ?", (first, last))
+            return {rowid for (rowid,) in rows if rowid in wanted}
         found: set[int] = set()
         for chunk in chunks(candidates):
             found.update(
