@@ -1,6 +1,8 @@
 """How the store's conversation pages and searches grow with the folder: 10k, 100k, 300k side by side.
 
     python -m bench.scale_bench [--sizes 10000 100000 300000] [--page 200]
+    python -m bench.scale_bench --sync [--sizes 10000 100000] [--million]
+
 
 For each size a fresh store is filled with the same generated corpus (tests/connectors/store/sample_mail.py),
 then it prints, one column per size: a conversation page at the top, middle and end of the list (keyset:
@@ -8,6 +10,11 @@ then it prints, one column per size: a conversation page at the top, middle and 
 for comparison), and each search operator (no-hit ones included) plus the median and slowest of twenty typed
 searches. Targets (issue 13.5): a page in constant time, the end of the list under 2 s and every search under
 50 ms at 300k.
+
+With ``--sync`` it measures the first header sync instead, against a loopback Dovecot, side by side with the
+raw FETCH floor and IMAPClient's bulk fetch in the same run (bench/header_sync.py; issue 13.1: ≤ 2.5× the floor
+and faster than IMAPClient); ``--million`` adds a 1,000,000-message folder (seeding it takes a while and ~10 GB
+of /dev/shm).
 """
 
 from __future__ import annotations
@@ -103,7 +110,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
     parser.add_argument("--page", type=int, default=200)
+    parser.add_argument("--sync", action="store_true", help="first header sync vs the floor and IMAPClient")
+    parser.add_argument("--million", action="store_true", help="with --sync: add a 1,000,000-message folder")
     options = parser.parse_args()
+    if options.sync:
+        from bench.header_sync import measure_sizes
+
+        sizes = options.sizes if "--sizes" in sys.argv else [10_000, 100_000]
+        print_table(measure_sizes(sizes + ([1_000_000] if options.million else [])))
+        return
     columns: dict[int, dict[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="facteur-scale-") as workdir:
         for count in options.sizes:
@@ -113,6 +128,10 @@ def main() -> None:
                 columns[count] = {"insert (5,000 per transaction)": f"{seconds:.1f} s", **measure(reader, options.page)}
             path.unlink()
             print(f"measured {count:,} messages", file=sys.stderr, flush=True)
+    print_table(columns)
+
+
+def print_table(columns: dict[int, dict[str, str]]) -> None:
     names = list(next(iter(columns.values())))
     width = max(len(name) for name in names)
     header = " | ".join(f"{count:>22,}" for count in columns)

@@ -1,0 +1,148 @@
+"""First header sync side by side with the wire's floor and IMAPClient, on one Dovecot, in one run (issue 13.1/13.5).
+
+Used by ``python -m bench.scale_bench --sync [--million]``. For each size a folder of generated mail
+(bench/mailgen.py) is seeded into a loopback Dovecot with TLS, then, after one untimed pass of each FETCH shape so
+that Dovecot's caches are equally warm for everyone:
+
+* **floor**: one raw ``UID FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)``, read off the TLS socket in large
+  chunks up to its tagged completion and not parsed;
+* **IMAPClient**: the same command through imaplib, parsed by IMAPClient's ``parse_fetch_response`` (what
+  ``IMAPClient.fetch`` does, without its per-UID argument list that Dovecot refuses past a few thousand UIDs);
+* **Facteur**: a first sync of the folder into a fresh store (folder list, UID windows, header batches, store
+  writes with their indexes and full-text entries), in its own process (bench/facteur_sync.py), and when the
+  newest 500 headers were in the store, counted from the start (connection and login included).
+"""
+
+from __future__ import annotations
+
+import imaplib
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from imapclient.response_parser import parse_fetch_response
+
+from bench.mailgen import messages
+from tests.servers.ca import TestCA
+from tests.servers.dovecot import DovecotServer
+
+USER, PASSWORD = "alice@example.test", "bench-password"
+FLOOR_ITEMS = b"(UID FLAGS RFC822.SIZE ENVELOPE)"
+FACTEUR_ITEMS = (b"(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID IN-REPLY-TO "
+                 b"REFERENCES CONTENT-TYPE)])")
+
+
+def _login(port: int, ca: Path, folder: str) -> imaplib.IMAP4_SSL:
+    imap = imaplib.IMAP4_SSL("127.0.0.1", port, ssl_context=ssl.create_default_context(cafile=str(ca)))
+    imap.login(USER, PASSWORD)
+    imap.select(f'"{folder}"', readonly=True)
+    return imap
+
+
+def raw_fetch(port: int, ca: Path, folder: str, items: bytes) -> tuple[float, int]:
+    """Seconds and bytes of one ``UID FETCH 1:* items`` read off the socket and not parsed."""
+    imap = _login(port, ca, folder)
+    try:
+        tag = imap._new_tag()  # noqa: SLF001
+        end = b"\r\n" + tag + b" "
+        started = time.perf_counter()
+        imap.send(tag + b" UID FETCH 1:* " + items + b"\r\n")
+        total, tail = 0, b""
+        while True:
+            chunk = imap.sock.recv(1 << 20)
+            if not chunk:
+                raise ConnectionError("Dovecot closed the connection")
+            total += len(chunk)
+            tail = (tail + chunk)[-4096:]
+            at = tail.rfind(end)
+            if at >= 0 and tail.endswith(b"\r\n") and b"\r\n" not in tail[at + len(end):-2]:
+                break
+        return time.perf_counter() - started, total
+    finally:
+        imap.logout()
+
+
+def imapclient_fetch(port: int, ca: Path, folder: str) -> tuple[float, float, int]:
+    """Seconds (wall, then this process's CPU) for the floor's command read by imaplib and parsed by IMAPClient;
+    how many messages it gave."""
+    imap = _login(port, ca, folder)
+    try:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        tag = imap._command("UID", "FETCH", "1:*", FLOOR_ITEMS.decode())  # type: ignore[attr-defined]  # noqa: SLF001
+        typ, data = imap._command_complete("FETCH", tag)  # type: ignore[attr-defined]  # noqa: SLF001
+        typ, data = imap._untagged_response(typ, data, "FETCH")  # type: ignore[attr-defined]  # noqa: SLF001
+        parsed = parse_fetch_response(data, True, True)
+        return time.perf_counter() - started, time.process_time() - cpu_started, len(parsed)
+    finally:
+        imap.logout()
+
+
+def facteur_first_sync(port: int, ca: Path, folder: str, store: Path) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.facteur_sync", "initial", "--port", str(port), "--user", USER,
+               "--password", PASSWORD, "--ca", str(ca), "--store", str(store), "--folder", folder]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+def seed(server: DovecotServer, folder: str, count: int) -> None:
+    batch: list[bytes] = []
+    for raw in messages(count):
+        batch.append(raw)
+        if len(batch) == 5000:
+            server.seed(USER, folder, batch)
+            batch = []
+    if batch:
+        server.seed(USER, folder, batch)
+
+
+def measure_sizes(sizes: list[int]) -> dict[int, dict[str, str]]:
+    """One column of measures per size."""
+    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    work = Path(tempfile.mkdtemp(prefix="facteur-sync-bench-", dir=base))
+    columns: dict[int, dict[str, str]] = {}
+    try:
+        ca = TestCA(work / "ca")
+        with DovecotServer(work / "dovecot", ca, {USER: PASSWORD}) as server:
+            port = server.imaps_port
+            for count in sizes:
+                folder = f"Bench-{count}"
+                started = time.perf_counter()
+                seed(server, folder, count)
+                print(f"seeded {count:,} messages in {time.perf_counter() - started:.0f} s", file=sys.stderr,
+                      flush=True)
+                for items in (FLOOR_ITEMS, FACTEUR_ITEMS):  # warm Dovecot's caches for every contender
+                    raw_fetch(port, ca.cert_path, folder, items)
+                load = os.getloadavg()[0]
+                floor, floor_bytes = raw_fetch(port, ca.cert_path, folder, FLOOR_ITEMS)
+                wire, wire_bytes = raw_fetch(port, ca.cert_path, folder, FACTEUR_ITEMS)
+                parsed, parsed_cpu, parsed_count = imapclient_fetch(port, ca.cert_path, folder)
+                store = work / f"store-{count}.sqlite3"
+                ours = facteur_first_sync(port, ca.cert_path, folder, store)
+                for path in work.glob(store.name + "*"):
+                    path.unlink()
+                if parsed_count != count or ours["added"] != count:
+                    raise RuntimeError(f"expected {count} messages, IMAPClient gave {parsed_count}, "
+                                       f"Facteur stored {ours['added']}")
+                columns[count] = {
+                    "floor: raw ENVELOPE fetch, read not parsed": f"{floor:.2f} s ({floor_bytes / 1e6:.0f} MB)",
+                    "  Facteur's HEADER.FIELDS fetch, read not parsed": f"{wire:.2f} s ({wire_bytes / 1e6:.0f} MB)",
+                    "IMAPClient: same ENVELOPE fetch, parsed": f"{parsed:.2f} s ({parsed / floor:.1f}× floor)",
+                    "  IMAPClient: CPU time of its process": f"{parsed_cpu:.2f} s",
+                    "Facteur: first header sync into the store": f"{ours['seconds']:.2f} s "
+                                                                 f"({ours['seconds'] / floor:.1f}× floor)",
+                    "  Facteur: CPU time of its process": f"{ours['cpu_seconds']:.2f} s",
+                    "Facteur: newest 500 headers in the store after": f"{ours['first_500']:.2f} s",
+                    "Facteur: peak RSS": f"{ours['peak_rss_mb']:.0f} MB",
+                    "load average (1 min) when measured": f"{load:.1f}",
+                }
+                print(f"measured {count:,} messages", file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return columns
