@@ -16,7 +16,7 @@ from typing import Any
 import keyring
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from connectors.exceptions import OnlineAccountError
@@ -93,9 +93,9 @@ def test_the_desktops_accounts_come_first_and_the_keyboard_takes_one(
     # First on the page, above the address form; and with nothing typed yet, the first has the keyboard.
     last_button = buttons[1].mapTo(page, buttons[1].rect().bottomLeft()).y()
     assert last_button < page.name_edit.mapTo(page, page.name_edit.rect().topLeft()).y()
-    assert QApplication.focusWidget() is buttons[0]
+    assert driver.wizard.focusWidget() is buttons[0]
     qtbot.keyClick(buttons[0], Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is buttons[1]
+    assert driver.wizard.focusWidget() is buttons[1]
     qtbot.keyClick(buttons[1], Qt.Key.Key_Space)
     driver.wait_page(PAGE_TEST)
     driver.wait_test_done()
@@ -118,7 +118,7 @@ def test_the_desktops_accounts_come_first_and_the_keyboard_takes_one(
     again = make_wizard()
     buttons = wait_desktop_accounts(qtbot, again, 2)
     assert not buttons[1].isEnabled() and "Already in Facteur" in buttons[1].description()
-    assert buttons[0].isEnabled() and QApplication.focusWidget() is buttons[0]
+    assert buttons[0].isEnabled() and again.wizard.focusWidget() is buttons[0]
 
 
 def test_a_gnome_google_account_reads_and_sends_with_goas_tokens_only(
