@@ -89,6 +89,29 @@ def unlock_keyring() -> None:
     load_secret("facteur", "unlock-check")
 
 
+def keyring_locked() -> bool | None:
+    """Whether the keyring is locked, asked without ever prompting: True or False from a Secret Service (its
+    collection's ``Locked`` property); None when that cannot be known quietly (another backend, no keyring, a D-Bus
+    error). Unlike reading a secret, this never brings up an unlock prompt, so it may be asked repeatedly."""
+    backend = _writing_backend()
+    if type(backend).__module__ != "keyring.backends.SecretService":
+        return None
+    try:
+        import secretstorage
+
+        connection = secretstorage.dbus_init()
+        try:
+            path = getattr(backend, "preferred_collection", None)
+            collection = (secretstorage.Collection(connection, path) if path
+                          else secretstorage.get_default_collection(connection))
+            return bool(collection.is_locked())
+        finally:
+            connection.close()
+    except Exception as exc:  # noqa: BLE001 - unknown is an answer: the person's Unlock still works
+        log.debug("Could not tell whether the keyring is locked: %s", type(exc).__name__)
+        return None
+
+
 def delete_secrets(account_id: str) -> None:
     """Forget every secret of an account (on removal)."""
     for kind in ("password", "smtp-password", "refresh-token"):

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import email
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from typing import Literal
 
@@ -66,6 +66,9 @@ class DeliveryReport:
     retry_at: float | None = None
     warning: str = ""
     copy_error: str = ""
+    cause: ConnectorError | None = field(default=None, repr=False, compare=False)
+    """The error behind ``retry``/``unconfirmed`` (e.g. a locked keyring, after which an app waits for the person
+    instead of retrying on its own: each try could bring the keyring's unlock prompt back)."""
 
 
 def classify_error(error: BaseException) -> Literal["temporary", "permanent"]:
@@ -165,7 +168,7 @@ def _not_sent(outbox: Outbox, entry: OutboxEntry, error: ConnectorError) -> Deli
     text = str(error)
     if classify_error(error) == "temporary":
         when = outbox.mark_retry(entry.id, text)
-        return DeliveryReport(entry.id, "retry", entry.message_id, error=text, retry_at=when)
+        return DeliveryReport(entry.id, "retry", entry.message_id, error=text, retry_at=when, cause=error)
     outbox.mark_failed(entry.id, text, "permanent")
     return DeliveryReport(entry.id, "failed", entry.message_id, error=text)
 
@@ -208,7 +211,7 @@ def confirm_unconfirmed(outbox: Outbox, entry: OutboxEntry, imap: IMAPConnector 
         found = find_sent_message(imap, entry)
     except ConnectorError as exc:
         when = outbox.postpone_check(entry.id, str(exc))
-        return DeliveryReport(entry.id, "unconfirmed", entry.message_id, error=str(exc), retry_at=when)
+        return DeliveryReport(entry.id, "unconfirmed", entry.message_id, error=str(exc), retry_at=when, cause=exc)
     if found == "sent":
         outbox.mark_sent(entry.id, copy_state="done")
         outbox.mark_copied(entry.id)

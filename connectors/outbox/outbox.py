@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -249,12 +249,16 @@ class Outbox:
             ).fetchall()
         return [_entry(row) for row in rows]
 
-    def next_wakeup(self) -> float | None:
-        """When something next becomes due (a waiting entry, a pending copy or an unconfirmed check)."""
+    def next_wakeup(self, *, excluding: Collection[str] = ()) -> float | None:
+        """When something next becomes due (a waiting entry, a pending copy or an unconfirmed check), leaving out
+        the entries of the accounts in ``excluding`` (those the caller is not working on for now)."""
+        left_out = tuple(excluding)
         with self._lock:
             row = self._conn.execute(
-                f"SELECT min(send_after) FROM outbox WHERE state IN {_WAITING} OR state = 'unconfirmed' "
-                "OR (state = 'sent' AND copy_state = 'pending')"
+                f"SELECT min(send_after) FROM outbox WHERE (state IN {_WAITING} OR state = 'unconfirmed' "
+                "OR (state = 'sent' AND copy_state = 'pending')) "
+                f"AND account_id NOT IN ({', '.join('?' * len(left_out))})",
+                left_out,
             ).fetchone()
         return None if row[0] is None else float(row[0])
 
@@ -363,12 +367,18 @@ class Outbox:
             self._notify(entry_id, "queued")
         return bool(changed)
 
-    def retry_all_now(self) -> list[str]:
-        """Bring every waiting entry forward (the network came back); failed entries stay for the person."""
+    def retry_all_now(self, account_ids: Collection[str] | None = None) -> list[str]:
+        """Bring every waiting entry (of ``account_ids``, default all) forward (the network came back, the keyring
+        was unlocked); failed entries stay for the person."""
+        where = "state = 'queued'"
+        params: tuple[str, ...] = ()
+        if account_ids is not None:
+            params = tuple(account_ids)
+            where += f" AND account_id IN ({', '.join('?' * len(params))})"
         with self._transaction() as conn:
-            ids = [row[0] for row in conn.execute("SELECT id FROM outbox WHERE state = 'queued'")]
-            conn.execute("UPDATE outbox SET send_after = ? WHERE state = 'queued' AND send_after > ?",
-                         (self.clock(), self.clock()))
+            ids = [row[0] for row in conn.execute(f"SELECT id FROM outbox WHERE {where}", params)]
+            conn.execute(f"UPDATE outbox SET send_after = ? WHERE {where} AND send_after > ?",
+                         (self.clock(), *params, self.clock()))
         for entry_id in ids:
             self._notify(entry_id, "queued")
         return ids

@@ -9,6 +9,7 @@ land after the send has removed that draft. Its signals tell the UI every state 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,11 +27,13 @@ from connectors.outbox.entries import EntryState
 from gui.accounts import AccountStore
 from gui.desktop_accounts import account_credentials
 from gui.errors import describe_error
-from gui.secrets import SecretsUnavailable
+from gui.secrets import SecretsUnavailable, keyring_locked
 
 log = logging.getLogger(__name__)
 
 _LONGEST_SLEEP_MS = 60_000  # look again at least this often, in case the clock jumped (suspend, NTP)
+KEYRING_POLL_MS = 5_000
+"""While an account waits for the keyring: how often to look, quietly, whether it was unlocked elsewhere."""
 DRAFT_LINK_IDLE_MS = 5 * 60_000
 """A connection kept for saving server drafts is logged out after this long unused."""
 
@@ -86,16 +89,26 @@ class SendWorker(QObject):
     draftSaved = Signal(str)  # draft id
     draftSaveFailed = Signal(str, str)  # draft id, why
     passFinished = Signal()  # after each pass over the Outbox (tests and status bars wait on it)
+    keyringWait = Signal(str, bool)  # account id, True while its messages wait for the keyring to be unlocked
 
     _wakeRequested = Signal()
     _saveDraftRequested = Signal(str, str, object)  # account id, draft id, a callable building the message
     _deleteDraftRequested = Signal(str, str)
     _haltRequested = Signal()
 
-    def __init__(self, outbox: Outbox, connectors: ConnectorFactory) -> None:
+    def __init__(self, outbox: Outbox, connectors: ConnectorFactory, *,
+                 keyring_state: Callable[[], bool | None] = keyring_locked,
+                 keyring_poll_ms: int = KEYRING_POLL_MS) -> None:
         super().__init__()
         self.outbox = outbox
         self._connectors = connectors
+        self.keyring_state = keyring_state
+        self.keyring_poll_ms = keyring_poll_ms
+        self._keyring_lock = threading.Lock()
+        self._awaiting_unlock: dict[str, str] = {}
+        """Accounts whose secret is in a locked keyring, with the words to show: their messages, Sent copies and
+        server drafts wait, untried, until the person unlocks (``retry_now``) or the keyring is seen open. Trying
+        would read the secret, and each read of a locked keyring brings its unlock prompt back."""
         self._thread: QThread | None = None
         self._timer: QTimer | None = None
         self._draft_links: dict[str, AccountLink] = {}
@@ -169,9 +182,40 @@ class SendWorker(QObject):
         self._wakeRequested.emit()
 
     def retry_now(self) -> None:
-        """The network is back, or the person pressed Retry: bring waiting messages forward."""
+        """The network is back, or the person pressed Retry or Unlock: bring waiting messages forward (those
+        waiting for the keyring too: it is tried once more)."""
+        self._stop_waiting_for_keyring(self.waiting_for_keyring())
         self.outbox.retry_all_now()
         self._wakeRequested.emit()
+
+    def waiting_for_keyring(self) -> set[str]:
+        """The accounts whose messages wait for the keyring to be unlocked (see ``_awaiting_unlock``)."""
+        with self._keyring_lock:
+            return set(self._awaiting_unlock)
+
+    def _wait_for_keyring(self, account_id: str, error: BaseException) -> None:
+        with self._keyring_lock:
+            first = account_id not in self._awaiting_unlock
+            self._awaiting_unlock[account_id] = error_text(error)
+        if first:
+            log.info("Messages of account %s wait until the keyring is unlocked", account_id)
+            self.keyringWait.emit(account_id, True)
+
+    def _stop_waiting_for_keyring(self, accounts: set[str]) -> None:
+        with self._keyring_lock:
+            for account_id in accounts:
+                self._awaiting_unlock.pop(account_id, None)
+        for account_id in sorted(accounts):
+            self.keyringWait.emit(account_id, False)
+
+    def _look_at_keyring(self) -> None:
+        """If accounts wait for the keyring, ask it (without a prompt) whether it is open now; if so they go on."""
+        waiting = self.waiting_for_keyring()
+        if not waiting or self.keyring_state() is not False:
+            return  # still locked, or no way to know quietly: the person's Unlock will tell
+        log.info("The keyring was unlocked: the Outbox goes on")
+        self._stop_waiting_for_keyring(waiting)
+        self.outbox.retry_all_now(waiting)
 
     def send_now(self, entry_id: str) -> bool:
         changed = self.outbox.send_now(entry_id)
@@ -225,21 +269,25 @@ class SendWorker(QObject):
     def wake(self) -> None:
         if self._stopping:
             return
+        self._look_at_keyring()
         links: dict[str, AccountLink | None] = {}
         try:
             with self._interrupter.watching():
                 for entry in self.outbox.unconfirmed():
                     if self._stopping:
                         break
-                    self._confirm(entry, links)
+                    if entry.account_id not in self.waiting_for_keyring():
+                        self._confirm(entry, links)
                 for entry in self.outbox.due():
                     if self._stopping:
                         break
-                    self._send(entry, links)
+                    if entry.account_id not in self.waiting_for_keyring():
+                        self._send(entry, links)
                 for entry in self.outbox.copies_pending():
                     if self._stopping:
                         break
-                    self._file_copy(entry, links)
+                    if entry.account_id not in self.waiting_for_keyring():
+                        self._file_copy(entry, links)
         finally:
             for link in links.values():
                 if link is not None:
@@ -250,12 +298,15 @@ class SendWorker(QObject):
     def _schedule(self) -> None:
         if self._timer is None or self._stopping:
             return
-        upcoming = self.outbox.next_wakeup()
-        if upcoming is None:
+        waiting = self.waiting_for_keyring()
+        upcoming = self.outbox.next_wakeup(excluding=waiting)
+        delays = [self.keyring_poll_ms] if waiting else []
+        if upcoming is not None:
+            delays.append(int(max(0.0, upcoming - self.outbox.clock()) * 1000) + 20)
+        if not delays:
             self._timer.stop()
             return
-        delay_ms = int(max(0.0, upcoming - self.outbox.clock()) * 1000) + 20
-        self._timer.start(min(delay_ms, _LONGEST_SLEEP_MS))
+        self._timer.start(min(*delays, _LONGEST_SLEEP_MS))
 
     def _link(self, account_id: str, links: dict[str, AccountLink | None]) -> AccountLink | None:
         if account_id not in links:
@@ -288,6 +339,8 @@ class SendWorker(QObject):
             if report.copy_error:
                 self.copyFailed.emit(entry.id, report.copy_error)
         elif report.outcome == "retry":
+            if _keyring_is_locked(report.cause):
+                self._wait_for_keyring(entry.account_id, report.cause)
             self.retrying.emit(entry.id, report.error, report.retry_at or 0.0)
         elif report.outcome == "failed":
             self.failed.emit(entry.id, report.error)
@@ -300,6 +353,8 @@ class SendWorker(QObject):
     def _confirm(self, entry: OutboxEntry, links: dict[str, AccountLink | None]) -> None:
         link = self._link(entry.account_id, links)
         report = confirm_unconfirmed(self.outbox, entry, link.imap if link else None)
+        if report.outcome == "unconfirmed" and _keyring_is_locked(report.cause):
+            self._wait_for_keyring(entry.account_id, report.cause)
         if report.outcome == "sent":
             self.sent.emit(entry.id, report.message_id, "")
         elif report.outcome == "failed":
@@ -371,10 +426,17 @@ class SendWorker(QObject):
     def _save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes]) -> None:
         if self._stopping:
             return  # the local draft has it; the server copy is saved again while the person writes
+        with self._keyring_lock:
+            locked = self._awaiting_unlock.get(account_id)
+        if locked is not None:
+            self.draftSaveFailed.emit(draft_id, locked)  # kept locally; saved on the server once unlocked
+            return
         try:
             raw = build()
             saved = self._on_draft_link(account_id, lambda imap: replace_server_draft(imap, draft_id, raw))
         except (ConnectorError, SecretsUnavailable) as exc:
+            if _keyring_is_locked(exc):
+                self._wait_for_keyring(account_id, exc)
             self.draftSaveFailed.emit(draft_id, error_text(exc))
             return
         if saved:
@@ -382,7 +444,16 @@ class SendWorker(QObject):
 
     @Slot(str, str)
     def _delete_draft(self, account_id: str, draft_id: str) -> None:
+        if account_id in self.waiting_for_keyring():
+            log.info("Server draft %s left in place: the keyring is locked", draft_id)
+            return
         try:
             self._on_draft_link(account_id, lambda imap: delete_server_draft(imap, draft_id))
         except (ConnectorError, SecretsUnavailable) as exc:
+            if _keyring_is_locked(exc):
+                self._wait_for_keyring(account_id, exc)
             log.info("Could not remove server draft %s: %s", draft_id, exc)
+
+
+def _keyring_is_locked(error: BaseException | None) -> bool:
+    return isinstance(error, SecretsUnavailable) and error.locked

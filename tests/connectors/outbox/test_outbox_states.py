@@ -142,3 +142,18 @@ def test_a_big_message_is_kept_whole_and_lists_never_read_it_nor_wait_for_a_writ
     finally:
         release.set()
         writer.join(10)
+
+
+def test_one_accounts_entries_can_be_left_out_and_brought_forward_alone(outbox: Outbox, clock: FakeClock) -> None:
+    """What an app needs to let one account's messages wait (its keyring is locked) while the others go on."""
+    waiting = outbox.enqueue(account_id="locked", raw=b"Subject: a\r\n\r\nx\r\n", message_id="<a@example.test>",
+                             sender="alice@example.test", recipients=["bob@example.test"], subject="a").id
+    other = outbox.enqueue(account_id="open", raw=b"Subject: b\r\n\r\nx\r\n", message_id="<b@example.test>",
+                           sender="carol@example.test", recipients=["bob@example.test"], subject="b").id
+    first = outbox.mark_retry(waiting, "keyring locked")
+    second = outbox.mark_retry(other, "server away")
+    assert first == second == clock.now + outbox.retry.delay(1)
+    assert outbox.next_wakeup(excluding=["locked"]) == second
+    assert outbox.next_wakeup(excluding=["locked", "open"]) is None
+    assert outbox.retry_all_now(["locked"]) == [waiting]
+    assert [e.id for e in outbox.due()] == [waiting], "the other account keeps its backoff"
