@@ -57,7 +57,7 @@ from .views.search_field import SearchField
 from .views.server_search import ServerSearch, ServerSearchBar
 from .views.status_bar import MailStatusBar
 from .views.undo import UndoControl
-from .workers.account_session import INBOX, PUSH, AccountSession
+from .workers.account_session import INBOX, PUSH, AccountSession, UndoStep
 from .workers.bodies import with_whole_message
 from .workers.keyring_unlock import KeyringUnlocker
 from .workers.quitting import release_when_stopped, stop_all
@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
             lambda account, folder, uid: self.commands.mark_read(account, folder, [uid], undoable=False))
         self.commands.messagesLeaving.connect(self.opener.forget)
         self.commands.messagesLeaving.connect(self._select_next_after)
+        self.commands.undone.connect(self._select_restored)
         self.reader.linkActivated.connect(self.open_link)
         self.reader.writeTo.connect(lambda address: self.local.compose(to=[address]))
         self.reader.allowSenderRemote.connect(self.settings.allow_remote_content)
@@ -535,6 +536,20 @@ class MainWindow(QMainWindow):
     def _select_next_after(self, account_id: str, folder: str, uids: list[int]) -> None:
         if (account_id, folder) == self.location:
             self.messages.select_next_after(uids)
+
+    def _select_restored(self, step: UndoStep, attempts: int = 20) -> None:
+        """After undoing a move or a delete, the messages that came back are selected (once the list shows them)."""
+        command, session = step.command, self.sessions.get(step.account_id)
+        if command is None or command.kind == "flags" or session is None or \
+                self.location != (step.account_id, step.folder):
+            return
+        # Where the messages are now: under new UIDs once moved back on the server, under their own if the move
+        # never reached it (rows still shown under an old UID are about to give way).
+        found = session.reader.uids_with_message_ids(step.folder, list(command.message_ids.values()))
+        kept = {summary.uid for summary in session.reader.summaries_for(step.folder, list(command.uids))}
+        uids = sorted(set(found.values()) | kept, reverse=True)
+        if not any(self.messages.select_uid(uid) for uid in uids) and attempts > 1:
+            QTimer.singleShot(100, self, lambda: self._select_restored(step, attempts - 1))  # the list is reloading
 
     def _selection_changed(self, uids: list[int]) -> None:
         account_id, folder = self.location

@@ -78,6 +78,8 @@ class MessageCommands(QObject):
     """Messages are being moved or deleted out of a folder (account, folder, uids): the reader lets go of them."""
     undoable = Signal(object)
     """An UndoStep: the person did something that Edit → Undo can take back."""
+    undone = Signal(object)
+    """An UndoStep was taken back (its messages are where they were again, in the store)."""
 
     def __init__(self, session_of: Callable[[str], AccountSession | None], models: Sequence[OptimisticModel],
                  notify: Notify, parent: QObject | None = None, *, confirm: ConfirmPermanent | None = None) -> None:
@@ -218,6 +220,8 @@ class MessageCommands(QObject):
         def failed(exc: BaseException) -> None:
             self._notify("error", translate("MessageCommands", "Could not undo %1").replace("%1", step.name),
                          describe_error(exc).text)
+
+        op.finished.connect(lambda _result: self.undone.emit(step))
 
         def done() -> None:
             if op in self.running:

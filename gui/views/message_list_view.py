@@ -221,7 +221,9 @@ class MessageListView(QTableView):
         index = model.index_of(uid)
         if not index.isValid():
             return False
-        self.setCurrentIndex(index)
+        # Only this row, whatever modifier keys are still held (Ctrl of a Ctrl+Z would make it a toggle).
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.selectionModel().setCurrentIndex(index, flags)
         self.scrollTo(index)
         return True
 
