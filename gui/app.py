@@ -145,6 +145,8 @@ def _run(arguments: list[str], guard: InstanceGuard) -> int:
     window = MainWindow(accounts, app_icon=app.windowIcon())
     window.show()
     window.start()
+    # Once the window is up: the reader's web engine starts before the first message needs it.
+    QTimer.singleShot(0, window.reader.warm_up)
     guard.argumentsReceived.connect(lambda forwarded: _bring_forward(window, forwarded))
     guard.listen()
     if "--smoke-test" in arguments[1:]:

@@ -26,15 +26,15 @@ def test_opening_a_message_with_a_20_mb_attachment(make_window: Any, dovecot: An
                     timeout=60_000)
     session = next(iter(window.sessions.values()))
     qtbot.waitUntil(lambda: session.synced_once, timeout=60_000)
-    # The first message shown creates the reader's web engine (a second or so, once per run): not what is measured.
-    with qtbot.waitSignal(window.opener.shown, timeout=30_000):
-        window.messages.setCurrentIndex(window.messages.model().index(row_of_subject(window, "Figures 0"), 0))
+    # The app starts the reader's web engine once the window is up (ReaderView.warm_up), as here.
+    window.reader.warm_up()
+    qtbot.waitUntil(lambda: window.reader.html_view.message_page.loaded, timeout=30_000)
     qtbot.wait(500)
     heartbeat = Heartbeat()
     heartbeat.start()
     slowest = 0.0
     durations = []
-    for n in range(1, COUNT):
+    for n in range(COUNT):
         row = row_of_subject(window, f"Figures {n}")
         started = time.perf_counter()
         with qtbot.waitSignal(window.opener.shown, timeout=30_000):
@@ -42,5 +42,7 @@ def test_opening_a_message_with_a_20_mb_attachment(make_window: Any, dovecot: An
         durations.append(time.perf_counter() - started)
         slowest = max(slowest, durations[-1])
     heartbeat.stop()
-    timings.record("open a message with a 20 MB attachment: text shown (slowest of 7)", slowest, 0.3)
+    print("text shown after (ms):", [round(d * 1000) for d in durations])
+    timings.record(f"open a message with a 20 MB attachment: text shown (slowest of {COUNT}, the first included)",
+                   slowest, 0.3)
     timings.record("GUI: longest stall while opening them", heartbeat.longest, 0.05)

@@ -317,11 +317,12 @@ class SyncEngine:
                 self.store.add_messages(folder, [replace(summary, has_attachments=has_attachments)])
         return raw
 
-    def fetch_for_reading(self, folder: str, uid: int) -> ReadableMessage:
+    def fetch_for_reading(self, folder: str, uid: int, *, cache: bool = True) -> ReadableMessage:
         """What opening a message needs: what is cached (the whole message, or its text parts from an earlier
         opening), else its text parts only (attachments stay on the server until saved or opened, through
         :meth:`fetch_body`). Text parts are cached as an incomplete body (compressed and indexed for search like a
-        whole one); the paperclip is set from BODYSTRUCTURE."""
+        whole one); the paperclip is set from BODYSTRUCTURE. ``cache=False``: the caller shows the text first and
+        caches it afterwards with :meth:`cache_readable`."""
         cached = self.store.readable_body(folder, uid)
         if cached is not None:
             raw, complete = cached
@@ -330,12 +331,19 @@ class SyncEngine:
             summary = self.store.summary(folder, uid)
             return ReadableMessage(raw, False, bool(summary and summary.has_attachments))
         readable = self.connection().get_message_for_reading(uid, mailbox=folder)
+        if cache:
+            self.cache_readable(folder, uid, readable)
+        return readable
+
+    def cache_readable(self, folder: str, uid: int, readable: ReadableMessage) -> None:
+        """Keep what :meth:`fetch_for_reading` downloaded (see there)."""
+        if readable.complete and self.store.has_body(folder, uid):
+            return  # it came from the cache
         with self.store.batch():
             self.store.store_body(folder, uid, readable.raw, complete=readable.complete)
             summary = self.store.summary(folder, uid)
             if summary is not None and summary.has_attachments != readable.has_attachments:
                 self.store.add_messages(folder, [replace(summary, has_attachments=readable.has_attachments)])
-        return readable
 
     def prefetch_bodies(self, folder: str, uids: Sequence[int] | None = None, *, batch: int = 200,
                         progress: Callable[[int, int], None] | None = None,

@@ -2,16 +2,17 @@
 shown in the reader, then marked as read after the configured delay.
 
 What is cached (the whole message, or the text parts an earlier opening fetched) is read, decompressed and parsed
-in the runner's pool. Otherwise only the text is fetched (``fetch_for_reading``: BODYSTRUCTURE and the text parts);
-its attachments are downloaded when one is saved or opened (the reader's ``downloadNeeded``). Moving on to another
-message cancels the fetch and the parse of the one left behind if they have not run yet (the account's queue drops
-a cancelled fetch; the runner's keyed slot supersedes the read and the parse), and every step checks that the
-message is still the one asked for, so a slow fetch never replaces what the person moved on to.
+in the runner's pool. Otherwise only the text is fetched (``fetch_for_reading``: BODYSTRUCTURE and the text parts,
+parsed by the account's worker right after the download, and cached after that); its attachments are downloaded
+when one is saved or opened (the reader's ``downloadNeeded``). Moving on to another message cancels the fetch of
+the one left behind if it has not run yet (the account's queue drops a cancelled fetch; the runner's keyed slot
+supersedes the cache read), and every step checks that the message is still the one asked for, so a slow fetch
+never replaces what the person moved on to.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from connectors.messaging.mime import parse_message
 from connectors.store import MessageSummary, StoreError
@@ -116,11 +117,14 @@ class MessageOpener(QObject):
             return
         session = self._session
         assert session is not None
-        op = session.fetch_for_reading(key[1], key[2])
+        fallback = self._fallback_date()
+        # Parsed in the worker right after the download: the text needs no further hop before it is shown.
+        op = session.fetch_for_reading(
+            key[1], key[2], lambda readable: displayed(key, parse_message(readable.raw, partial=not readable.complete),
+                                                       fallback))
         self._fetching = op
         self.fetches += 1
-        op.finished.connect(lambda readable: self._parse(key, readable.raw, partial=not readable.complete)
-                            if key == self._current else None)
+        op.finished.connect(lambda message: self._show(key, message))
         op.failed.connect(lambda exc: self._fetch_failed(key, exc))
 
     def _fallback_date(self) -> int:
@@ -138,16 +142,6 @@ class MessageOpener(QObject):
         problem = describe_error(exc)
         heading = translate("MessageOpener", "This message could not be downloaded.")
         self._reader.show_error(f"{heading}\n\n{problem.text}")
-
-    def _parse(self, key: Key, raw: bytes, *, partial: bool) -> None:
-        fallback = self._fallback_date()
-        work = Operation(lambda _op: displayed(key, parse_message(raw, partial=partial), fallback),
-                         name="parse message")
-        work.finished.connect(self._parsed)
-        work.failed.connect(self._parse_failed)
-        work.setProperty("key", list(key))
-        # One parse per opener at a time: a newer message supersedes the one the person moved past.
-        runner().submit(work, key=("parse", id(self)))
 
     def _download_attachments(self) -> None:
         """An attachment of the open message is being saved or opened: download the whole message, then hand the
@@ -176,17 +170,6 @@ class MessageOpener(QObject):
         problem = describe_error(exc)
         self._reader.failed.emit(translate("MessageOpener", "The attachment could not be downloaded."),
                                  problem.text)
-
-    @Slot(object)
-    def _parsed(self, message: DisplayedMessage) -> None:
-        self._show(message.key, message)
-
-    @Slot(object)
-    def _parse_failed(self, exc: BaseException) -> None:
-        sender = self.sender()
-        key = sender.property("key") if sender is not None else None
-        if key is not None:
-            self._fetch_failed((str(key[0]), str(key[1]), int(key[2])), exc)
 
     def _show(self, key: Key, message: DisplayedMessage) -> None:
         if key != self._current:

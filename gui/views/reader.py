@@ -245,6 +245,13 @@ class ReaderView(QWidget):
             self.body.addWidget(self.html_view)
         return self.html_view
 
+    def warm_up(self) -> None:
+        """Start the web engine now (its first page costs most of a second: processes, GPU), so that the first
+        HTML message does not wait for it. The warm-up page is a blank document in a page and off-the-record
+        profile of its own, like every message's, retired when the first message comes; nothing is shared."""
+        if self.html_view is None:
+            self._ensure_html_view().show_html("<!DOCTYPE html><html><body></body></html>", allow_remote=False)
+
     # -- states ------------------------------------------------------------------------------------------------
 
     def show_placeholder(self, text: str) -> None:

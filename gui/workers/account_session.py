@@ -301,10 +301,27 @@ class AccountSession(QObject):
         """The whole message, attachments included (saving one, forwarding, a reader window)."""
         return self.worker.submit(lambda _op, engine: engine.fetch_body(folder, uid), "fetch body", INTERACTIVE)
 
-    def fetch_for_reading(self, folder: str, uid: int) -> Operation:
-        """What showing the message needs (a ``ReadableMessage``): its text parts, never its attachments."""
-        return self.worker.submit(lambda _op, engine: engine.fetch_for_reading(folder, uid), "fetch text",
-                                  INTERACTIVE)
+    def fetch_for_reading(self, folder: str, uid: int, then: Callable[[Any], Any] | None = None) -> Operation:
+        """What showing the message needs (a ``ReadableMessage``): its text parts, never its attachments.
+
+        ``then(readable)``, if given, runs in the worker right after the download (the opener parses there, so the
+        text needs no other hop) and the operation finishes with its result; what was downloaded is cached by a
+        second operation queued behind it, so caching never delays the text."""
+        fetched: list[Any] = []
+
+        def fetch(op: Operation, engine: SyncEngine) -> Any:
+            readable = engine.fetch_for_reading(folder, uid, cache=False)
+            fetched.append(readable)
+            op.check_cancelled()
+            return then(readable) if then is not None else readable
+
+        def cache(_op: Operation, engine: SyncEngine) -> None:
+            if fetched:
+                engine.cache_readable(folder, uid, fetched.pop())
+
+        op = self.worker.submit(fetch, "fetch text", INTERACTIVE)
+        self.worker.submit(cache, "cache text", INTERACTIVE)
+        return op
 
     @staticmethod
     def _recorded(step: UndoStep | None, engine: SyncEngine, refused: list[CommandRefused]) -> list[CommandRefused]:

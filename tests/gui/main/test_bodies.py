@@ -29,9 +29,9 @@ WAIT_MS = 30_000
 class CountingEngine(SyncEngine):
     reads: list[int] = []
 
-    def fetch_for_reading(self, folder: str, uid: int) -> Any:
+    def fetch_for_reading(self, folder: str, uid: int, **options: Any) -> Any:
         CountingEngine.reads.append(uid)
-        return super().fetch_for_reading(folder, uid)
+        return super().fetch_for_reading(folder, uid, **options)
 
 
 @pytest.fixture

@@ -80,6 +80,27 @@ def test_links_open_outside_and_never_navigate(qtbot: Any, monkeypatch: pytest.M
                                         QWebEnginePage.NavigationType.NavigationTypeRedirect, True) is False
 
 
+def test_warming_the_engine_shares_nothing_with_the_first_message(qtbot: Any) -> None:
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    reader.warm_up()
+    view = reader.html_view
+    assert view is not None and view.message_page is not None
+    warm = view.message_page
+    with qtbot.waitSignal(view.pageLoaded, timeout=20000):
+        pass
+    assert reader.body.currentWidget() is reader.status  # nothing shown meanwhile
+    reader.warm_up()
+    assert view.message_page is warm, "once"
+    retired: list[bool] = []
+    warm.destroyed.connect(lambda: retired.append(True))
+    reader.show_message(displayed(("", "", 0), parse_message(html_message("First", "<p>Hello</p>"))))
+    page = view.message_page
+    assert page is not warm and page.profile() is not warm.profile()
+    assert page.profile().isOffTheRecord() and not page.allow_remote
+    qtbot.waitUntil(lambda: bool(retired), timeout=10000)  # the warm-up page and its profile are gone
+
+
 def test_inline_cid_images_become_data_urls() -> None:
     image = ParsedAttachment("logo.png", "image/png", PIXEL, content_id="logo@shop", inline=True)
     other = ParsedAttachment("report.pdf", "application/pdf", b"%PDF-1.4", content_id=None)
