@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -17,9 +18,12 @@ if TYPE_CHECKING:
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-def state_text(entry: OutboxEntry) -> str:
+def state_text(entry: OutboxEntry, waiting_for_keyring: bool = False) -> str:
+    """``waiting_for_keyring``: its account's keyring is locked, so it is not retried until it is unlocked."""
     if entry.state == "scheduled":
         return QCoreApplication.translate("Outbox", "Waiting (undo possible)")
+    if entry.state == "queued" and waiting_for_keyring:
+        return QCoreApplication.translate("Outbox", "Waiting for the keyring")
     if entry.state == "queued":
         if entry.attempts:
             when = dt.datetime.fromtimestamp(entry.send_after).strftime("%H:%M:%S")
@@ -42,9 +46,11 @@ class OutboxModel(QAbstractTableModel):
     SUBJECT, RECIPIENTS, STATE, DETAIL = range(4)
     EntryIdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
+    def __init__(self, outbox: Outbox, parent: QObject | None = None, *,
+                 waiting_for_keyring: Callable[[], set[str]] = set) -> None:
         super().__init__(parent)
         self._outbox = outbox
+        self._waiting_for_keyring = waiting_for_keyring
         self._entries: list[OutboxEntry] = outbox.entries(with_raw=False)
 
     def refresh(self, *_args: object) -> None:
@@ -93,7 +99,7 @@ class OutboxModel(QAbstractTableModel):
             if column == self.RECIPIENTS:
                 return ", ".join(entry.recipients)
             if column == self.STATE:
-                return state_text(entry)
+                return state_text(entry, entry.account_id in self._waiting_for_keyring())
             return entry.last_error
         return None
 
@@ -104,13 +110,15 @@ class OutboxView(QWidget):
     def __init__(self, postbox: Postbox, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._postbox = postbox
-        self.model = OutboxModel(postbox.outbox, self)
+        self.model = OutboxModel(postbox.outbox, self, waiting_for_keyring=postbox.worker.waiting_for_keyring)
         postbox.worker.stateChanged.connect(self.model.refresh)
+        postbox.worker.keyringWait.connect(self.model.refresh)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(OutboxModel.DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(OutboxModel.STATE, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.send_now_button = QPushButton(QCoreApplication.translate("Outbox", "Send now"), self)
         self.was_sent_button = QPushButton(QCoreApplication.translate("Outbox", "It was sent"), self)

@@ -218,6 +218,9 @@ class SendWorker(QObject):
         self.outbox.retry_all_now(waiting)
 
     def send_now(self, entry_id: str) -> bool:
+        entry = self.outbox.get(entry_id)
+        if entry is not None and entry.account_id in self.waiting_for_keyring():
+            self._stop_waiting_for_keyring({entry.account_id})  # the person asked: try the keyring once more
         changed = self.outbox.send_now(entry_id)
         self._wakeRequested.emit()
         return changed

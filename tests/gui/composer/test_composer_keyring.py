@@ -4,13 +4,18 @@ locked and unlocked over the Secret Service's D-Bus interface."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from connectors.messaging.compose import build_message, parse_recipients, to_wire
+from gui.composer import OutboxModel, OutboxView
 from gui.workers.send_worker import AccountLink, keyring_connectors
 from tests.conftest import ALICE, BOB
 from tests.gui.composer.conftest import fetch_all
 from tests.servers.keyring_lock import locked_keyring, unlock_keyring_with_password
+
+SCREENSHOTS = os.environ.get("FACTEUR_TEST_SCREENSHOTS", "")  # a folder: save what the person would see
 
 
 def _enqueue(postbox: Any, account_id: str, subject: str) -> str:
@@ -61,12 +66,21 @@ def test_a_locked_keyring_pauses_the_outbox_until_it_is_unlocked(account_store: 
         assert worker.waiting_for_keyring() == {account_id}
         entry = postbox.outbox.get(entry_id)
         assert entry is not None and entry.state == "queued" and "keyring" in entry.last_error.lower()
+        # The Outbox says so, not "Will retry at ...".
+        view = OutboxView(postbox)
+        qtbot.addWidget(view)
+        state = view.model.index(0, OutboxModel.STATE)
+        assert state.data() == "Waiting for the keyring"
+        if SCREENSHOTS:
+            view.resize(900, 200)
+            view.grab().save(str(Path(SCREENSHOTS) / "outbox-keyring-locked.png"))
 
         # Unlocked elsewhere (the desktop's own prompt, a login): seen without a prompt, and the message goes.
         with qtbot.waitSignal(worker.sent, timeout=20_000) as sent, \
                 qtbot.waitSignal(worker.keyringWait, timeout=20_000) as resumed:
             unlock_keyring_with_password()
     assert sent.args[0] == entry_id and resumed.args == [account_id, False]
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
     assert tries == [account_id, account_id]
     assert [str(m["Subject"]) for m in fetch_all(dovecot, BOB)] == ["Sealed"]
 
