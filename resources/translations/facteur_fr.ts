@@ -2739,6 +2739,10 @@ Qt %1</translation>
         <translation>En attente (annulation possible)</translation>
     </message>
     <message>
+        <source>Waiting for the keyring</source>
+        <translation>En attente du trousseau</translation>
+    </message>
+    <message>
         <source>Queued</source>
         <translation>En file d&apos;attente</translation>
     </message>
