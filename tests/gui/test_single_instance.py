@@ -47,17 +47,33 @@ FIRST = textwrap.dedent("""
     bring_forward = app_module._bring_forward
     def report(window, arguments):
         bring_forward(window, arguments)
-        seen = {"arguments": arguments, "windows": []}
-        for widget in QApplication.topLevelWidgets():
-            if widget.isVisible() and widget.objectName() == "readerWindow":
-                seen["windows"].append(["reader", widget.reader.headers.subject.text()])
-            elif widget.isVisible() and hasattr(widget, "header"):
-                seen["windows"].append(["composer", widget.header.to_field.text()])
-        print("forwarded " + json.dumps(seen), flush=True)
-        def close_all():
+        # A reader window reads and parses its file in the pool: report once every one has shown its message.
+        readers = [widget for widget in QApplication.topLevelWidgets()
+                   if widget.isVisible() and widget.objectName() == "readerWindow"]
+        waiting = [reader for reader in readers if reader.message is None]
+
+        def describe():
+            seen = {"arguments": arguments, "windows": []}
             for widget in QApplication.topLevelWidgets():
-                widget.close()
-        QTimer.singleShot(0, close_all)
+                if widget.isVisible() and widget.objectName() == "readerWindow":
+                    seen["windows"].append(["reader", widget.reader.headers.subject.text()])
+                elif widget.isVisible() and hasattr(widget, "header"):
+                    seen["windows"].append(["composer", widget.header.to_field.text()])
+            print("forwarded " + json.dumps(seen), flush=True)
+            def close_all():
+                for widget in QApplication.topLevelWidgets():
+                    widget.close()
+            QTimer.singleShot(0, close_all)
+
+        def one_shown(reader):
+            waiting.remove(reader)
+            if not waiting:
+                describe()
+
+        if not waiting:
+            describe()
+        for reader in list(waiting):
+            reader.shown.connect(lambda reader=reader: one_shown(reader))
     app_module._bring_forward = report
     sys.exit(app_module.main(["facteur"]))
 """)
