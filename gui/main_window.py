@@ -209,6 +209,8 @@ class MainWindow(QMainWindow):
             lambda account, folder, uids, target: self.commands.move(account, folder, uids, target))
         self.messages.selectionChangedUids.connect(self._selection_changed)
         self.tree_model.dataChanged.connect(self._show_counts)  # the counts, Local Folders' too, as they change
+        for signal in (self.local.drafts_view.model.modelReset, self.local.drafts_view.model.rowsRemoved):
+            signal.connect(self._show_counts)
         for signal in (self.list_model.modelReset, self.list_model.rowsInserted, self.list_model.rowsRemoved):
             signal.connect(self._show_counts)
         self.messages.flagToggled.connect(
@@ -225,6 +227,7 @@ class MainWindow(QMainWindow):
         self.reader.writeTo.connect(lambda address: self.local.compose(to=[address]))
         self.reader.allowSenderRemote.connect(self.settings.allow_remote_content)
         self.reader.failed.connect(lambda title, text: self.notify("error", title, text))
+        self.reader.editDraft.connect(lambda: self.edit_draft(self.opener.current))
         self.relay.foldersChanged.connect(self.tree_model.refresh_account)
         self.relay.foldersChanged.connect(self._folders_listed)
         self.relay.foldersChanged.connect(self._show_counts)
@@ -366,6 +369,8 @@ class MainWindow(QMainWindow):
         index = self.tree_model.folder_index(*self.location) if self.location[1] else None
         if self.list_model.search_query and self.messages.message_model() is self.list_model:
             self.status.set_search_count(self.list_model.rowCount())
+        elif self.location[1] and self.local.showing_drafts():
+            self.status.set_local_count("drafts", self.local.drafts_view.model.rowCount())
         elif index is not None and index.isValid() and self.location[0] == LOCAL_ACCOUNT_ID:
             self.status.set_local_count(self.location[1], index.data(Roles.TOTAL_COUNT) or 0)
         elif index is None or not index.isValid():
@@ -383,6 +388,7 @@ class MainWindow(QMainWindow):
         self.status.set_state(account_id, state)
         if state == "online":
             self.notifications.clear_account_problem(account_id)
+            self.local.account_online(account_id)
 
     def _connection_problem(self, account_id: str, exc: BaseException) -> None:
         """One notice per account, in plain words, replaced by its next problem and gone once it is back."""
@@ -454,6 +460,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.search_field.clear_search()
         self.server_search.search_changed()
+        if self._special_use(session, folder) == "drafts":
+            return self._show_drafts(session, folder)
         recipients = self._special_use(session, folder) in ("sent", "drafts")
         self.messages.set_location(account_id, folder)
         self._current_model().set_folder(session.reader, account_id, folder, recipients=recipients)
@@ -462,6 +470,19 @@ class MainWindow(QMainWindow):
         if session.synced_once:
             session.sync_folder(folder, PUSH)  # what the person looks at should be fresh
         self._refresh_page()
+        self._update_actions()
+        self._show_counts()
+        return True
+
+    def _show_drafts(self, session: AccountSession, folder: str) -> bool:
+        """Drafts in one place: the account's Drafts folder lists its drafts, kept here or on the server, once
+        each, and opens them in the composer."""
+        self._current_model().clear()
+        self.opener.clear("")
+        self.local.show_account_drafts(session, folder)
+        self.settings.set_last_folder(session.account_id, folder)
+        if session.synced_once:
+            session.sync_folder(folder, PUSH)
         self._update_actions()
         self._show_counts()
         return True
@@ -486,6 +507,9 @@ class MainWindow(QMainWindow):
     def _refresh_page(self) -> None:
         if self.location[0] == LOCAL_ACCOUNT_ID:
             return
+        session = self.sessions.get(self.location[0])
+        if session is not None and self.location[1] and self._special_use(session, self.location[1]) == "drafts":
+            return  # the Drafts page stays
         self.pages.setCurrentWidget(self.list_splitter if self.sessions else self.welcome)
 
     def _current_model(self) -> MessageListModel | ThreadListModel:
@@ -561,6 +585,7 @@ class MainWindow(QMainWindow):
             summary = self._summary_at(rows[0])
             if summary is not None:
                 self.opener.open(session, folder, summary)
+                self.reader.set_draft(self._is_draft(session, folder, summary.uid))
         elif session is not None:
             self.opener.clear(translate("MainWindow", "No message selected") if not uids else
                               translate("MainWindow", "%n message(s) selected", None, len(uids)))
@@ -610,10 +635,27 @@ class MainWindow(QMainWindow):
             return None
         return session, current[1], current[2]
 
+    def _is_draft(self, session: AccountSession, folder: str, uid: int) -> bool:
+        summary = session.reader.summary(folder, uid)
+        return self._special_use(session, folder) == "drafts" or (summary is not None and "\\Draft" in summary.flags)
+
+    def edit_draft(self, key: tuple[str, str, int] | None) -> None:
+        """Open a draft from the server in the composer (as the same draft when it is one Facteur saved)."""
+        session = self.sessions.get(key[0]) if key is not None else None
+        if key is None or session is None:
+            return
+        title = translate("MainWindow", "Could not download the draft")
+        with_whole_message(session, key[1], key[2],
+                           lambda raw: self.local.postbox.server_drafts.open_message(session.account_id, raw),
+                           lambda exc: self.notify("error", title, describe_error(exc).text))
+
     def open_in_window(self, uid: int | None) -> None:
         session = self.sessions.get(self.location[0])
         folder = self.location[1]
         if uid is None or session is None or not folder:
+            return
+        if self._is_draft(session, folder, uid):
+            self.edit_draft((session.account_id, folder, uid))  # a draft opens to be written, not read
             return
         key = (session.account_id, folder, uid)
         with_whole_message(session, folder, uid, lambda data: self._show_window(data, key),
@@ -687,6 +729,7 @@ class MainWindow(QMainWindow):
                 other.retry_now()
             else:
                 other.sync_all()
+                self.local.account_online(other.account_id)  # drafts saved here that did not go up yet
 
     def _announce_new_mail(self, account_id: str, folder: str, uids: list[int]) -> None:
         session = self.sessions.get(account_id)
@@ -727,7 +770,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(in_account)
         self.actions.new_folder.setEnabled(self.location[0] in self.sessions)
         self.actions.refresh.setEnabled(bool(self.sessions))
-        self.search_field.setEnabled(in_account)
+        self.search_field.setEnabled(in_account and not self.local.showing_drafts())
 
     def notify(self, kind: str, title: str, text: str = "", actions: list[Any] | None = None) -> None:
         self.notifications.notify(kind, title, text, actions)

@@ -159,7 +159,8 @@ def _tidy(entry: OutboxEntry, imap: IMAPConnector | None) -> None:
         if entry.answered:
             mark_answered(imap, entry.answered.get("folder", ""), entry.answered.get("message_id", ""))
         if entry.draft_id:
-            delete_server_draft(imap, entry.draft_id)
+            continued = str((entry.compose_state or {}).get("server_message_id") or "")
+            delete_server_draft(imap, entry.draft_id, (continued,) if continued else ())
     except ConnectorError as exc:
         log.info("Tidying after sending %s failed: %s", entry.message_id, exc)
 

@@ -39,6 +39,12 @@ CREATE TABLE IF NOT EXISTS drafts (
     updated REAL NOT NULL,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS server_copies (
+    draft_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    uid INTEGER,
+    uploaded REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS blobs (
     sha256 TEXT PRIMARY KEY,
     data BLOB NOT NULL
@@ -74,6 +80,9 @@ class Draft:
     attachments: tuple[DraftAttachment, ...] = ()
     updated: float = 0.0
     spell_language: str = ""
+    server_message_id: str = ""
+    """The Message-ID of another client's server draft this draft continues: its copy is replaced at the next
+    save to the server, and removed when the message is sent."""
     """The spell checking language chosen for this message ("off" for none; "" for the identity's default)."""
 
     @property
@@ -238,10 +247,41 @@ class DraftStore:
         with self._transaction() as conn:
             conn.execute("UPDATE drafts SET state = 'queued' WHERE id = ?", (draft_id,))
 
+    # -- the copy in the server's Drafts folder --------------------------------------------------------------
+
+    def mark_uploaded(self, draft_id: str, account_id: str, uid: int | None, asked: float) -> None:
+        """The server holds the version asked at ``asked`` (a :meth:`save` made after that is still to go up)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO server_copies (draft_id, account_id, uid, uploaded) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (draft_id) DO UPDATE SET account_id = excluded.account_id, uid = excluded.uid, "
+                "uploaded = MAX(uploaded, excluded.uploaded)",
+                (draft_id, account_id, uid, asked),
+            )
+
+    def server_copies(self, account_id: str | None = None) -> dict[str, tuple[int | None, float]]:
+        """Draft id -> (UID of its server copy when the server said it, when the uploaded version was asked)."""
+        query = "SELECT draft_id, uid, uploaded FROM server_copies"
+        params: tuple[str, ...] = ()
+        if account_id is not None:
+            query += " WHERE account_id = ?"
+            params = (account_id,)
+        with self._lock:
+            rows = self._conn.execute(query, params).fetchall()
+        return {str(row[0]): (None if row[1] is None else int(row[1]), float(row[2])) for row in rows}
+
+    def to_upload(self, account_id: str) -> list[Draft]:
+        """The account's drafts (closed, kept) changed since their copy last went up to the server, or never sent
+        up: what goes up when the account is back online."""
+        copies = self.server_copies(account_id)
+        return [d for d in self.drafts(state="saved", account_id=account_id)
+                if not d.is_empty and (d.id not in copies or d.updated > copies[d.id][1])]
+
     def delete(self, draft_id: str) -> None:
         """Forget a draft (sent or discarded) and the attachment bytes no other draft uses."""
         with self._transaction() as conn:
             conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+            conn.execute("DELETE FROM server_copies WHERE draft_id = ?", (draft_id,))
             used: set[str] = set()
             for (data,) in conn.execute("SELECT data FROM drafts"):
                 used.update(a.sha256 for a in Draft.from_json(data).attachments)

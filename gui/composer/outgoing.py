@@ -17,6 +17,7 @@ from email.utils import getaddresses
 from connectors.exceptions import MessageError
 from connectors.messaging.compose import Attachment, build_message, parse_recipients, to_wire
 from connectors.outbox import DRAFT_HEADER
+from connectors.outbox.server_drafts import draft_message_id
 
 USER_AGENT = "Facteur"
 
@@ -197,4 +198,11 @@ def build_draft(composition: Composition) -> bytes:
     if bcc:
         headers["Bcc"] = ", ".join(str(a) for a in bcc)
     to, cc = _lenient(list(composition.to)), _lenient(list(composition.cc))
-    return _spliced(composition, lambda c: _build(c, to, cc, headers))[0]
+    return _spliced(composition, lambda c: _with_draft_message_id(_build(c, to, cc, headers), c))[0]
+
+
+def _with_draft_message_id(message: EmailMessage, composition: Composition) -> EmailMessage:
+    """One Message-ID for every version of a draft: the Drafts list knows it from the store's summaries alone."""
+    if composition.draft_id:
+        message.replace_header("Message-ID", draft_message_id(composition.draft_id, _sender(composition).domain))
+    return message

@@ -32,6 +32,7 @@ from .draft_writer import DraftWriter
 from .mailto import parse_mailto
 from .outgoing import Composition, Outgoing, build_draft, build_outgoing
 from .replies import ComposeSeed, forward_attached_seed, forward_seed, plain_to_html, reply_seed
+from .server_drafts import ServerDrafts
 from .undo_notice import UndoSendNotice
 from .window import ComposerWindow
 
@@ -96,6 +97,7 @@ class Postbox(QObject):
         self._started = False
         self.closed = False
         """True once the stores are closed (quitting): late timers must leave them alone."""
+        self.server_drafts = ServerDrafts(self.drafts, self.worker, self.open_draft, self)
         self.worker.sent.connect(self._forget_sent_drafts)
         self.worker.stateChanged.connect(self._forget_sent_drafts_on_removal)
 
@@ -251,7 +253,18 @@ class Postbox(QObject):
             seed.body_html = plain_to_html(seed.body_text)
         return self._open(ComposerWindow(self, seed=seed, parent=parent))
 
+    def composer_for(self, draft_id: str) -> ComposerWindow | None:
+        """The open composer writing this draft, if any."""
+        return next((w for w in self._composers if w.draft_id == draft_id), None)
+
     def open_draft(self, draft_id: str, *, parent: QWidget | None = None) -> ComposerWindow | None:
+        """Open a kept draft in a composer (the one already writing it comes to the front instead)."""
+        open_already = self.composer_for(draft_id)
+        if open_already is not None:
+            open_already.show()
+            open_already.raise_()
+            open_already.activateWindow()
+            return open_already
         draft = self.drafts.adopt(draft_id)
         if draft is None:
             return None
@@ -396,15 +409,18 @@ class Postbox(QObject):
             )
         return self.drafts.save(replace(draft, attachments=tuple(items)))
 
-    def save_server_draft(self, account_id: str, draft_id: str, composition: Composition) -> None:
-        """Replace the draft's copy in the server's Drafts folder; the message is built by the send worker."""
+    def save_server_draft(self, account_id: str, draft_id: str, composition: Composition,
+                          replaces: tuple[str, ...] = ()) -> None:
+        """Replace the draft's copy in the server's Drafts folder; the message is built by the send worker.
+        ``replaces``: the Message-ID of another client's copy this draft continues."""
         if account_id:
-            self.worker.save_draft(account_id, draft_id, lambda: build_draft(composition))
+            self.worker.save_draft(account_id, draft_id, lambda: build_draft(composition), replaces)
 
-    def discard_draft(self, account_id: str, draft_id: str) -> None:
+    def discard_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...] = ()) -> None:
+        """Forget a draft here and on the server (every version, and the other client's copy it continued)."""
         self.draft_writer(draft_id).run(lambda drafts, _saved: drafts.delete(draft_id))
         if account_id:
-            self.worker.delete_draft(account_id, draft_id)
+            self.worker.delete_draft(account_id, draft_id, replaces)
 
     def _forget_sent_drafts(self, *_args: object) -> None:
         """Drafts whose message left the Outbox (sent) are done with (looked up and deleted in the pool)."""

@@ -523,6 +523,7 @@ class ComposerWindow(QMainWindow):
             references=self._draft.references,
             answered=self._draft.answered,
             spell_language=self.spelling_button.language,
+            server_message_id=self._draft.server_message_id,
         )
 
     def attachments(self) -> list[Attachment]:
@@ -561,7 +562,8 @@ class ComposerWindow(QMainWindow):
             composition = self.composition()
         except MessageError:
             return
-        self.postbox.save_server_draft(self.current_draft_account(), self._draft.id, composition)
+        self.postbox.save_server_draft(self.current_draft_account(), self._draft.id, composition,
+                                       replaces=self._continues())
 
     def save_now(self) -> None:
         """Ctrl+S: save here and on the server now; the status bar says so once it is on disk."""
@@ -595,8 +597,12 @@ class ComposerWindow(QMainWindow):
                 reason=str(exc)), "error")
 
     def _discard(self) -> None:
-        self.postbox.discard_draft(self.current_draft_account(), self._draft.id)
+        self.postbox.discard_draft(self.current_draft_account(), self._draft.id, replaces=self._continues())
         self._stop()
+
+    def _continues(self) -> tuple[str, ...]:
+        """The Message-ID of the other client's server draft this one continues, replaced when it is saved."""
+        return (self._draft.server_message_id,) if self._draft.server_message_id else ()
 
     def current_draft_account(self) -> str:
         sender = self.header.sender

@@ -11,14 +11,13 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 from PySide6.QtWidgets import QStackedWidget
 
 from ..errors import describe_error
-from ..models.mailbox_tree import LOCAL_ACCOUNT_ID
 from ..workers.account_session import AccountSession
 from ..workers.bodies import with_whole_message
-from .local_drafts_view import LocalDraftsView
+from .drafts_view import DraftsView
 from .send_failures import SendFailures
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -44,11 +43,20 @@ class LocalFolders(QObject):
         composer.install_postbox(self.postbox)
         self.outbox_view = composer.OutboxView(self.postbox, window)
         self.outbox_view.setObjectName("outboxView")
-        self.drafts_view = LocalDraftsView(self.postbox, window)
+        self.drafts_view = DraftsView(self.postbox, window)
+        self.drafts_view.failed.connect(lambda title, text: window.notify("error", title, text))
         worker = self.postbox.worker
-        for signal in (worker.stateChanged, worker.draftSaved):
+        for signal in (worker.stateChanged, worker.draftSaved, worker.draftSaveFailed,
+                       self.postbox.server_drafts.changed):
             signal.connect(self._changed)
         self.failures = SendFailures(self.postbox, window.notifications, window.notifier.announce, self)
+        # A copy went up or was removed: the account's Drafts folder is read again, so the list shows the server.
+        # Bound methods of this QObject: the worker's signals come from its thread and are queued to this one.
+        worker.draftUploaded.connect(self._draft_uploaded)
+        worker.draftDeleted.connect(self._draft_deleted)
+        for relayed in (window.relay.messagesAdded, window.relay.messagesRemoved, window.relay.messagesChanged):
+            relayed.connect(self._folder_changed)
+        window.relay.folderReset.connect(self._folder_changed)
         self.postbox.composerOpened.connect(self._watch_composer)
         self.postbox.messageQueued.connect(self._changed)
         self._counts_timer = QTimer(self)
@@ -66,11 +74,54 @@ class LocalFolders(QObject):
 
     def show_page(self, name: str) -> None:
         if name == DRAFTS:
-            self.drafts_view.refresh()
+            self.drafts_view.show_local(self._homed)
             self._window.pages.setCurrentWidget(self.drafts_view)
         else:
             self.outbox_view.model.refresh()
             self._window.pages.setCurrentWidget(self.outbox_view)
+
+    # -- drafts in one place ---------------------------------------------------------------------------------
+
+    def _drafts_folder(self, account_id: str) -> str | None:
+        session = self._window.sessions.get(account_id)
+        if session is None:
+            return None
+        return next((f.name for f in session.reader.folders() if f.special_use == "drafts"), None)
+
+    def _homed(self) -> list[str]:
+        """The accounts whose drafts are listed in their own Drafts folder (the others' in Local Folders)."""
+        return [account_id for account_id in self._window.sessions if self._drafts_folder(account_id)]
+
+    def show_account_drafts(self, session: AccountSession, folder: str) -> None:
+        """An account's Drafts folder: its drafts, kept here or on the server, as one list."""
+        self.drafts_view.show_account(session, folder)
+        self._window.pages.setCurrentWidget(self.drafts_view)
+
+    def showing_drafts(self) -> bool:
+        return self._window.pages.currentWidget() is self.drafts_view
+
+    def account_online(self, account_id: str) -> None:
+        """Drafts saved here while the account was away go up now."""
+        if not self.postbox.closed:
+            self.postbox.server_drafts.upload_pending(account_id)
+
+    @Slot(str, str, object, float)
+    def _draft_uploaded(self, account_id: str, _draft_id: str, _uid: object, _asked: float) -> None:
+        self._sync_drafts_folder(account_id)
+
+    @Slot(str, str)
+    def _draft_deleted(self, account_id: str, _draft_id: str) -> None:
+        self._sync_drafts_folder(account_id)
+
+    def _sync_drafts_folder(self, account_id: str) -> None:
+        session, folder = self._window.sessions.get(account_id), self._drafts_folder(account_id)
+        if session is not None and folder and session.synced_once:
+            session.sync_folder(folder)
+        self._changed()
+
+    def _folder_changed(self, account_id: str, folder: str, *_rest: object) -> None:
+        if (account_id, folder) == (self.drafts_view.account_id, self.drafts_view.folder):
+            self._changed()
 
     def _changed(self, *_args: object) -> None:
         self._counts_timer.start()
@@ -85,12 +136,13 @@ class LocalFolders(QObject):
             return  # quitting
         waiting = [entry for entry in self.postbox.outbox.entries(with_raw=False) if entry.state != "sent"]
         failed = sum(1 for entry in waiting if entry.state == "failed")
-        drafts = self.postbox.local_drafts()
+        homed = set(self._homed())
+        drafts = [draft for draft in self.postbox.local_drafts() if draft.account_id not in homed]
         self._window.tree_model.set_local_folders([
             (OUTBOX, translate("LocalFolders", "Outbox"), len(waiting), len(waiting), failed),
             (DRAFTS, translate("LocalFolders", "Drafts"), 0, len(drafts)),
         ])
-        if self._window.location == (LOCAL_ACCOUNT_ID, DRAFTS):
+        if self.showing_drafts():
             self.drafts_view.refresh()
 
     # -- writing -----------------------------------------------------------------------------------------------

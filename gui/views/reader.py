@@ -166,6 +166,7 @@ class ReaderView(QWidget):
     allowSenderRemote = Signal(str)
     retryRequested = Signal()
     failed = Signal(str, str)  # title, text
+    editDraft = Signal()  # the message shown is a draft: open it in the composer
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +195,19 @@ class ReaderView(QWidget):
         bar_holder.addWidget(self.remote_bar)
         layout.addLayout(bar_holder)
         self.remote_bar.hide()
+        self.draft_bar = QWidget(self)
+        self.draft_bar.setObjectName("draftBar")
+        draft_row = QHBoxLayout(self.draft_bar)
+        draft_row.setContentsMargins(12, 0, 10, 6)
+        draft_label = QLabel(translate("ReaderView", "This message is a draft."), self.draft_bar)
+        self.edit_draft_button = QPushButton(translate("ReaderView", "Edit Draft"), self.draft_bar)
+        self.edit_draft_button.setObjectName("editDraft")
+        self.edit_draft_button.clicked.connect(self.editDraft)
+        draft_row.addWidget(draft_label)
+        draft_row.addStretch(1)
+        draft_row.addWidget(self.edit_draft_button)
+        layout.addWidget(self.draft_bar)
+        self.draft_bar.hide()
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -254,9 +268,14 @@ class ReaderView(QWidget):
 
     # -- states ------------------------------------------------------------------------------------------------
 
+    def set_draft(self, is_draft: bool) -> None:
+        """The message being shown is a draft (in a Drafts folder, or flagged so): offer to edit it."""
+        self.draft_bar.setVisible(is_draft)
+
     def show_placeholder(self, text: str) -> None:
         """Nothing to read ("No message selected", "3 messages selected")."""
         self.message = None
+        self.draft_bar.hide()
         self.headers.hide()
         self.warning.hide()
         self.remote_bar.hide()

@@ -88,12 +88,15 @@ class SendWorker(QObject):
     copyFailed = Signal(str, str)  # entry id, why the copy to Sent failed (it is retried)
     draftSaved = Signal(str)  # draft id
     draftSaveFailed = Signal(str, str)  # draft id, why
+    draftDeleted = Signal(str, str)  # account id, draft id: its copies left the server's Drafts folder
+    draftUploaded = Signal(str, str, object, float)
+    """account id, draft id, the new copy's UID (None when the server does not say), when its save was asked"""
     passFinished = Signal()  # after each pass over the Outbox (tests and status bars wait on it)
     keyringWait = Signal(str, bool)  # account id, True while its messages wait for the keyring to be unlocked
 
     _wakeRequested = Signal()
-    _saveDraftRequested = Signal(str, str, object)  # account id, draft id, a callable building the message
-    _deleteDraftRequested = Signal(str, str)
+    _saveDraftRequested = Signal(str, str, object, object)  # account id, draft id, a callable building it, replaces
+    _deleteDraftRequested = Signal(str, str, object)  # account id, draft id, replaces
     _haltRequested = Signal()
 
     def __init__(self, outbox: Outbox, connectors: ConnectorFactory, *,
@@ -225,13 +228,15 @@ class SendWorker(QObject):
         self._wakeRequested.emit()
         return changed
 
-    def save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes]) -> None:
+    def save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes],
+                   replaces: tuple[str, ...] = ()) -> None:
         """Replace the draft's copy in the account's Drafts folder: ``build()`` makes the message (MIME, base64 of
-        the attachments) in the worker thread, never on the GUI thread."""
-        self._saveDraftRequested.emit(account_id, draft_id, build)
+        the attachments) in the worker thread, never on the GUI thread. ``replaces``: Message-IDs of another
+        client's copy this draft continues, removed with the earlier versions."""
+        self._saveDraftRequested.emit(account_id, draft_id, build, (replaces, time.time()))
 
-    def delete_draft(self, account_id: str, draft_id: str) -> None:
-        self._deleteDraftRequested.emit(account_id, draft_id)
+    def delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...] = ()) -> None:
+        self._deleteDraftRequested.emit(account_id, draft_id, replaces)
 
     def _on_outbox_change(self, entry_id: str, state: EntryState | None) -> None:
         self.stateChanged.emit(entry_id, state or "")
@@ -425,8 +430,9 @@ class SendWorker(QObject):
         finally:
             self._keep_draft_links()
 
-    @Slot(str, str, object)
-    def _save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes]) -> None:
+    @Slot(str, str, object, object)
+    def _save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes],
+                    asked: tuple[tuple[str, ...], float]) -> None:
         if self._stopping:
             return  # the local draft has it; the server copy is saved again while the person writes
         with self._keyring_lock:
@@ -436,22 +442,27 @@ class SendWorker(QObject):
             return
         try:
             raw = build()
-            saved = self._on_draft_link(account_id, lambda imap: replace_server_draft(imap, draft_id, raw))
+            replaces, asked_at = asked
+            uids: list[int | None] = []
+            saved = self._on_draft_link(
+                account_id, lambda imap: uids.append(replace_server_draft(imap, draft_id, raw, replaces)))
         except (ConnectorError, SecretsUnavailable) as exc:
             if _keyring_is_locked(exc):
                 self._wait_for_keyring(account_id, exc)
             self.draftSaveFailed.emit(draft_id, error_text(exc))
             return
         if saved:
+            self.draftUploaded.emit(account_id, draft_id, uids[-1] if uids else None, asked_at)
             self.draftSaved.emit(draft_id)
 
-    @Slot(str, str)
-    def _delete_draft(self, account_id: str, draft_id: str) -> None:
+    @Slot(str, str, object)
+    def _delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...]) -> None:
         if account_id in self.waiting_for_keyring():
             log.info("Server draft %s left in place: the keyring is locked", draft_id)
             return
         try:
-            self._on_draft_link(account_id, lambda imap: delete_server_draft(imap, draft_id))
+            if self._on_draft_link(account_id, lambda imap: delete_server_draft(imap, draft_id, replaces)):
+                self.draftDeleted.emit(account_id, draft_id)
         except (ConnectorError, SecretsUnavailable) as exc:
             if _keyring_is_locked(exc):
                 self._wait_for_keyring(account_id, exc)

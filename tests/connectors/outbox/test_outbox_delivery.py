@@ -10,8 +10,16 @@ from typing import Any
 
 from connectors import create_connector
 from connectors.messaging.compose import build_message, to_wire
-from connectors.outbox import DRAFT_HEADER, Outbox, RetryPolicy, deliver, replace_server_draft
+from connectors.outbox import (
+    DRAFT_HEADER,
+    Outbox,
+    RetryPolicy,
+    delete_server_draft,
+    deliver,
+    replace_server_draft,
+)
 from connectors.outbox.delivery import confirm_unconfirmed, find_in_sent
+from connectors.outbox.server_drafts import draft_id_for
 from tests.conftest import ALICE, BOB, CAROL, USERS
 from tests.connectors.outbox.fake_clock import FakeClock
 from tests.servers.smtp import SMTPServer
@@ -199,6 +207,28 @@ def test_server_draft_is_replaced_not_piled_up(imap_config: dict[str, Any], dove
     finally:
         imap.disconnect()
     assert _inbox_subjects(dovecot, ALICE, "Drafts") == ["Draft v3", "Someone else's draft"]
+
+
+def test_a_draft_continuing_another_clients_replaces_its_copy(imap_config: dict[str, Any], dovecot: Any) -> None:
+    """Issue 15.8: a draft written elsewhere, opened and saved here, is one draft: its id comes from its Message-ID,
+    and the first save replaces the other client's copy (found by that Message-ID) and nothing else."""
+    phone, phone_id = _message("From the phone", [BOB])
+    unrelated, _ = _message("Someone else's draft", [BOB])
+    dovecot.seed(ALICE, "Drafts", [phone, unrelated])
+    draft_id = draft_id_for(phone_id)
+    assert draft_id.startswith("mid-") and draft_id == draft_id_for(phone_id), "stable"
+    assert draft_id_for("<facteur-draft.abc123@example.test>") == "abc123"
+    assert draft_id_for(phone_id, header_id="abc123") == "abc123"
+    imap = create_connector("imap", imap_config)
+    try:
+        imap.connect()
+        for version in ("v1", "v2"):
+            raw, _ = _message(f"From the phone {version}", [BOB], extra_headers={DRAFT_HEADER: draft_id})
+            replace_server_draft(imap, draft_id, raw, replaces=(phone_id,))
+        assert delete_server_draft(imap, "other-id", replaces=()) == 0
+    finally:
+        imap.disconnect()
+    assert _inbox_subjects(dovecot, ALICE, "Drafts") == ["From the phone v2", "Someone else's draft"]
 
 
 def test_providers_that_file_sent_mail_get_no_second_copy(outbox: Outbox, smtp_config: dict[str, Any],

@@ -235,7 +235,7 @@ def test_attachment_and_local_draft_models_pass_the_model_tester(qtmodeltester) 
     from connectors.messaging.mime import ParsedAttachment
     from connectors.outbox import Draft
     from gui.models.attachments import AttachmentListModel
-    from gui.models.local_drafts import DRAFT_ID_ROLE, LocalDraftsModel
+    from gui.models.drafts_list import DRAFT_ID_ROLE, DraftsListModel, merge_drafts
 
     attachments = AttachmentListModel()
     attachments.set_attachments([ParsedAttachment("a.pdf", "application/pdf", b"%PDF"),
@@ -243,9 +243,9 @@ def test_attachment_and_local_draft_models_pass_the_model_tester(qtmodeltester) 
     qtmodeltester.check(attachments)
     assert attachments.index(0, 0).data(Roles.FILENAME) == "a.pdf"
     assert attachments.index(1, 0).data() == "b.png (4 B)"
-    drafts = LocalDraftsModel(lambda: [Draft(id="1", subject="Later", to="bob@example.test", updated=10.0),
-                                       Draft(id="2", updated=20.0)])
-    drafts.refresh()
+    drafts = DraftsListModel()
+    drafts.set_rows(merge_drafts("", [Draft(id="1", subject="Later", to="bob@example.test", updated=10.0),
+                                      Draft(id="2", updated=20.0)], {}, []))
     qtmodeltester.check(drafts)
     assert drafts.index(0, 0).data(DRAFT_ID_ROLE) == "2" and drafts.index(0, 1).data() == "(no subject)"
 
