@@ -266,8 +266,8 @@ class DraftStore:
         if account_id is not None:
             query += " WHERE account_id = ?"
             params = (account_id,)
-        with self._lock:
-            rows = self._conn.execute(query, params).fetchall()
+        with self._list_lock:
+            rows = self._list_conn.execute(query, params).fetchall()
         return {str(row[0]): (None if row[1] is None else int(row[1]), float(row[2])) for row in rows}
 
     def to_upload(self, account_id: str) -> list[Draft]:

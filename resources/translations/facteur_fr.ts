@@ -1847,6 +1847,26 @@ Les rouvrir&#xa0;?</translation>
         <translation>Enregistré</translation>
     </message>
     <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Being written</source>
+        <translation>En cours d&apos;écriture</translation>
+    </message>
+    <message>
+        <source>Changed on another device</source>
+        <translation>Modifié sur un autre appareil</translation>
+    </message>
+    <message>
+        <source>On this computer, not on the server yet</source>
+        <translation>Sur cet ordinateur, pas encore sur le serveur</translation>
+    </message>
+    <message>
+        <source>Changed here, not on the server yet</source>
+        <translation>Modifié ici, pas encore sur le serveur</translation>
+    </message>
+    <message>
         <source>(no recipient)</source>
         <translation>(aucun destinataire)</translation>
     </message>
@@ -1859,15 +1879,35 @@ Les rouvrir&#xa0;?</translation>
     <name>LocalDraftsView</name>
     <message>
         <source>Local drafts</source>
-        <translation>Brouillons locaux</translation>
+        <translation type="vanished">Brouillons locaux</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation>Ouvrir</translation>
+        <translation type="vanished">Ouvrir</translation>
+    </message>
+    <message>
+        <source>Drafts</source>
+        <translation>Brouillons</translation>
+    </message>
+    <message>
+        <source>No drafts</source>
+        <translation>Aucun brouillon</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modifier</translation>
+    </message>
+    <message>
+        <source>Open the draft in the composer (Enter)</source>
+        <translation>Ouvrir le brouillon dans l&apos;éditeur (Entrée)</translation>
     </message>
     <message>
         <source>Delete</source>
         <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Could not download the draft</source>
+        <translation>Impossible de télécharger le brouillon</translation>
     </message>
     <message>
         <source>Delete Draft</source>
@@ -2254,6 +2294,10 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>No message selected</source>
         <translation>Aucun message sélectionné</translation>
+    </message>
+    <message>
+        <source>Could not download the draft</source>
+        <translation>Impossible de télécharger le brouillon</translation>
     </message>
     <message>
         <source>Open Message File</source>
@@ -2932,6 +2976,14 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>Message</source>
         <translation>Message</translation>
+    </message>
+    <message>
+        <source>This message is a draft.</source>
+        <translation>Ce message est un brouillon.</translation>
+    </message>
+    <message>
+        <source>Edit Draft</source>
+        <translation>Modifier le brouillon</translation>
     </message>
     <message>
         <source>Message text</source>
