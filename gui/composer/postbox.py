@@ -413,8 +413,14 @@ class Postbox(QObject):
                           replaces: tuple[str, ...] = ()) -> None:
         """Replace the draft's copy in the server's Drafts folder; the message is built by the send worker.
         ``replaces``: the Message-ID of another client's copy this draft continues."""
-        if account_id:
-            self.worker.save_draft(account_id, draft_id, lambda: build_draft(composition), replaces)
+        if not account_id:
+            return
+        # Asked once the local save before it is on disk: the server copy is then known to hold that version
+        # (see DraftStore.to_upload), and a later change here is known not to be up there yet.
+        self.draft_writer(draft_id).run(
+            lambda _drafts, _saved: None,
+            then=lambda _none: self.worker.save_draft(account_id, draft_id, lambda: build_draft(composition),
+                                                      replaces))
 
     def discard_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...] = ()) -> None:
         """Forget a draft here and on the server (every version, and the other client's copy it continued)."""

@@ -130,6 +130,10 @@ class ServerDrafts(QObject):
         def keep(drafts: DraftStore) -> str:
             draft = draft_from_message(raw, account_id, drafts)
             known = drafts.get(draft.id)
+            if known is not None:
+                copy = drafts.server_copies(account_id).get(draft.id)
+                if drafts.state(draft.id) == "editing" or copy is None or known.updated > copy[1]:
+                    return draft.id  # being written, or changed here since it went up: this computer's is newer
             if known is not None and known.spell_language:
                 draft = replace(draft, spell_language=known.spell_language)
             drafts.save(draft, state="saved")

@@ -164,7 +164,7 @@ def test_drafts_are_one_list_here_and_on_the_server(tmp_path: Path, dovecot: Any
                 and "Edited on the computer" in found[0].get_body(("plain",)).get_content())
 
     qtbot.waitUntil(phone_replaced, timeout=15_000)
-    qtbot.waitUntil(lambda: sorted(s for s, _state in listed(window)) == ["From the phone", "Written offline"],
+    qtbot.waitUntil(lambda: sorted(listed(window)) == [("From the phone", "Being written"), ("Written offline", "")],
                     timeout=15_000)
 
     # Sending it removes it from both places.
