@@ -11,6 +11,7 @@ Contracts, in short (details in each module):
 * Search syntax: see ``connectors.store.search``; ``parse_query`` raises ``SearchQueryError`` (a ValueError).
 """
 
+from .addresses import KnownAddress
 from .connection import default_store_path
 from .errors import (
     FolderNotFoundError,
@@ -42,6 +43,7 @@ __all__ = [
     "FolderListing",
     "FolderNotFoundError",
     "FolderReset",
+    "KnownAddress",
     "FoldersChanged",
     "MailStore",
     "MessageNotFoundError",

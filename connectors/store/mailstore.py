@@ -22,10 +22,11 @@ class MailStore(FolderWrites, CommandQueue):
 
     Reads: ``folders``, ``folder``, ``count``, ``uids``, ``max_uid``, ``flags_by_uid``, ``summaries``,
     ``sorted_uids``, ``uid_at``, ``summary``, ``summaries_for``, ``thread``, ``threads``, ``body``,
-    ``readable_body``, ``has_body``, ``search`` (shared with StoreReader).
+    ``readable_body``, ``has_body``, ``search``, ``known_addresses`` (shared with StoreReader).
     Writes (each one transaction, events after commit; group them with ``batch()``): ``upsert_folders``,
     ``update_folder_state``, ``rename_folder``, ``remove_folder``, ``reset_folder``, ``add_messages``,
-    ``update_flags``, ``change_flags``, ``update_labels``, ``remove_messages``, ``store_body``, ``drop_body``.
+    ``update_flags``, ``change_flags``, ``update_labels``, ``remove_messages``, ``store_body``, ``drop_body``,
+    ``note_written_to``, ``backfill_addresses``.
     Queue: ``enqueue``, ``pending``, ``command``, ``complete``, ``fail``, ``rollback``.
     """
 

@@ -11,7 +11,7 @@ import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
-from . import fts
+from . import addresses, fts
 from .bodytext import body_text
 from .errors import MessageNotFoundError
 from .events import EventBatch, MessagesAdded, MessagesChanged, MessagesRemoved
@@ -45,6 +45,7 @@ class MessageWrites(WriterBase):
             new_rows = [row for rowid, row in rows.items() if rowid not in existing]
             conn.executemany(f"INSERT INTO messages ({INSERT_COLUMNS}) VALUES ({INSERT_PLACEHOLDERS})", new_rows)
             fts.index_new(conn, new_rows)
+            addresses.index_messages(conn, addresses.folder_role(conn, folder_id), new_rows)
             if existing:
                 changed = sorted(existing)
                 bodies = fts.unindex(conn, changed)
@@ -80,6 +81,18 @@ class MessageWrites(WriterBase):
                 )
             )
         return found
+
+    def note_written_to(self, people: Iterable[tuple[str, str]], when: float | None = None) -> None:
+        """The person sent mail to these (name, address) pairs: completion offers them at once (see
+        ``connectors.store.addresses``). No event: nothing listed changes."""
+        with self._write():
+            addresses.note_written_to(self._conn, people, time.time() if when is None else when)
+
+    def backfill_addresses(self, limit: int = 5000) -> bool:
+        """Index the correspondents of up to ``limit`` messages stored before addresses were indexed (one short
+        transaction); True while more are left. Call it again until it returns False."""
+        with self._write():
+            return addresses.backfill_slice(self._conn, limit)
 
     def update_flags(self, folder: str, flags: Mapping[int, Iterable[str | bytes]]) -> list[int]:
         """Replace the flags of the given UIDs (as a FETCH FLAGS reply states them).

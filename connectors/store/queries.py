@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+from .addresses import KnownAddress, known_addresses
 from .connection import open_reader
 from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError, store_error
 from .flags import decode_flags
@@ -291,6 +292,15 @@ class ReadQueries:
             folder_id = self._folder_id(conn, folder)
             row = conn.execute("SELECT count(*) FROM threads WHERE folder_id = ?", (folder_id,)).fetchone()
         return int(row[0])
+
+    # People
+
+    def known_addresses(self, prefix: str, limit: int = 12, *, now: float | None = None) -> list[KnownAddress]:
+        """People whose address, domain or a word of whose name starts with ``prefix`` (case and accents
+        ignored), the ones the person writes to most and most lately first (as of ``now``, epoch seconds; the
+        present by default). An indexed range scan."""
+        with self._reading() as conn:
+            return known_addresses(conn, prefix, limit, now)
 
     # Bodies
 

@@ -208,7 +208,51 @@ _V5: tuple[str, ...] = (
     "ALTER TABLE bodies ADD COLUMN complete INTEGER NOT NULL DEFAULT 1",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6: tuple[str, ...] = (
+    # The people the person writes to and hears from, for address completion (see connectors.store.addresses).
+    # ``address_links`` ties each message to the addresses it counts for (its sender, or the recipients of a
+    # message in Sent), so the counts follow every path that adds or removes a message (a move is a removal and
+    # an addition, never counted twice): the writer adds to the counts as it links new messages (one update per
+    # person per batch), and triggers take a removed message's links and counts away.
+    """CREATE TABLE addresses (
+        id INTEGER PRIMARY KEY,
+        address TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        sent INTEGER NOT NULL DEFAULT 0,
+        received INTEGER NOT NULL DEFAULT 0,
+        last_sent INTEGER NOT NULL DEFAULT 0,
+        last_received INTEGER NOT NULL DEFAULT 0
+    )""",
+    # Every word a person is found by (their address, its domain, each word of their name, folded to lower case
+    # without accents): a prefix is a range of this index.
+    """CREATE TABLE address_words (
+        word TEXT NOT NULL,
+        address_id INTEGER NOT NULL REFERENCES addresses(id) ON DELETE CASCADE,
+        PRIMARY KEY (word, address_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE address_links (
+        message INTEGER NOT NULL,
+        address_id INTEGER NOT NULL,
+        sent INTEGER NOT NULL,
+        PRIMARY KEY (message, address_id)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER address_links_delete AFTER DELETE ON address_links BEGIN
+        UPDATE addresses SET sent = sent - old.sent, received = received - 1 + old.sent
+        WHERE id = old.address_id;
+    END""",
+    """CREATE TRIGGER messages_address_links AFTER DELETE ON messages BEGIN
+        DELETE FROM address_links WHERE message = old.id;
+    END""",
+    # Stores made before this step index their messages in the background, a slice at a time
+    # (MailStore.backfill_addresses), from the smallest message id of each folder.
+    """CREATE TABLE address_backfill (
+        folder_id INTEGER PRIMARY KEY REFERENCES folders(id) ON DELETE CASCADE,
+        next_id INTEGER NOT NULL
+    )""",
+    "INSERT INTO address_backfill (folder_id, next_id) SELECT id, id << 32 FROM folders",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_UID = 2**32 - 1

@@ -1,7 +1,9 @@
-"""Addresses to complete from: everyone the person has written to or heard from, as the local stores know them.
+"""Addresses to complete from: everyone the person has written to or heard from, as the accounts' stores know them.
 
-Read through the store's public API only (folders and summary windows, newest first, a bounded number per
-folder), so opening a composer never scans a million-message folder. People one *wrote to* (Sent) rank first.
+Each store keeps an index of the people its messages name, filled as mail is synced and when mail is sent
+(``StoreReader.known_addresses``: an indexed prefix query, a few milliseconds however big the mailbox), so what
+arrives is offered at once, from the first session, without reading any summary. The answers of every account are
+merged: the same person known to two accounts counts once, at their best rank.
 """
 
 from __future__ import annotations
@@ -9,27 +11,65 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from email.utils import getaddresses
 from pathlib import Path
 
-from connectors.store import StoreError, StoreReader
+from connectors.store import KnownAddress, StoreError, StoreReader
 
 from .outgoing import format_address
 
 log = logging.getLogger(__name__)
 
-_PER_FOLDER = 2000
-_SENT_WEIGHT = 5
+Readers = Callable[[], Iterable[StoreReader]]
+
+
+class StoreReaders:
+    """Read handles on the stores at ``paths()``, opened in the calling (GUI) thread on first use and closed when
+    a store leaves the list (its account was removed)."""
+
+    def __init__(self, paths: Callable[[], Iterable[Path]]) -> None:
+        self._paths = paths
+        self._open: dict[Path, StoreReader] = {}
+
+    def __call__(self) -> list[StoreReader]:
+        wanted = [Path(path) for path in self._paths()]
+        for path in set(self._open) - set(wanted):
+            self._open.pop(path).close()
+        readers = []
+        for path in wanted:
+            reader = self._open.get(path)
+            if reader is None:
+                if not path.exists():
+                    continue  # the account's first sync has not created it yet
+                try:
+                    reader = self._open[path] = StoreReader(path)
+                except StoreError as exc:
+                    log.info("Address completion skips %s: %s", path, exc)
+                    continue
+            readers.append(reader)
+        return readers
+
+    def close(self) -> None:
+        for reader in self._open.values():
+            reader.close()
+        self._open.clear()
 
 
 class AddressBook:
-    """Known (name, address) pairs ranked by how often they were seen. Thread-safe; ``load`` may run anywhere."""
+    """Known people, ranked. ``readers`` gives the stores to ask (the main window hands its accounts' GUI-thread
+    readers); ``add`` adds people known otherwise (a demo's address book)."""
 
-    def __init__(self) -> None:
+    def __init__(self, readers: Readers | None = None, *, own: Callable[[], Iterable[str]] | None = None) -> None:
+        self._readers: Readers = readers or (lambda: [])
+        self._own = own or (lambda: [])
         self._lock = threading.Lock()
         self._names: dict[str, str] = {}
         self._scores: Counter[str] = Counter()
+
+    def set_readers(self, readers: Readers) -> None:
+        self._readers = readers
 
     def add(self, name: str, address: str, weight: int = 1) -> None:
         address = address.strip()
@@ -37,58 +77,44 @@ class AddressBook:
             return
         key = address.lower()
         with self._lock:
-            if name and (key not in self._names or not self._names[key]):
+            if name and not self._names.get(key):
                 self._names[key] = name.strip().strip('"')
-            elif key not in self._names:
-                self._names[key] = ""
+            self._names.setdefault(key, "")
             self._scores[key] += weight
 
     def add_header(self, text: str, weight: int = 1) -> None:
         for name, address in getaddresses([text]):
             self.add(name, address, weight)
 
-    def load_store(self, path: Path, per_folder: int = _PER_FOLDER) -> None:
-        """Read one account's store (a missing or unreadable store just adds nothing)."""
-        if not path.exists():
-            return
-        try:
-            with StoreReader(path) as reader:
-                for folder in reader.folders():
-                    if not folder.selectable:
-                        continue
-                    weight = _SENT_WEIGHT if folder.special_use == "sent" else 1
-                    for summary in reader.summaries(folder.name, limit=per_folder):
-                        if folder.special_use == "sent":
-                            self.add_header(summary.to, weight)
-                            self.add_header(summary.cc, weight)
-                        else:
-                            self.add(summary.from_name, summary.from_addr, weight)
-                            self.add_header(summary.cc, 1)
-        except StoreError as exc:
-            log.info("Address completion skips %s: %s", path, exc)
-
-    def load(self, paths: Iterable[Path]) -> None:
-        for path in paths:
-            self.load_store(path)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._scores)
-
-    def matches(self, prefix: str, limit: int = 12, exclude: Iterable[str] = ()) -> list[str]:
-        """Formatted addresses whose name (any word) or address starts with ``prefix``, most used first."""
+    def known(self, prefix: str, limit: int = 12) -> list[KnownAddress]:
+        """The people ``prefix`` finds in every store, best first (the same address once, at its best)."""
+        best: dict[str, KnownAddress] = {}
+        for reader in self._readers():
+            try:
+                found = reader.known_addresses(prefix, limit)
+            except StoreError as exc:
+                log.info("Address completion skips %s: %s", reader.path, exc)
+                continue
+            for person in found:
+                held = best.get(person.address)
+                if held is None or person.score > held.score:
+                    best[person.address] = person if person.name or held is None else replace(person, name=held.name)
+                elif not held.name and person.name:
+                    best[person.address] = replace(held, name=person.name)
         needle = prefix.strip().lower()
-        if not needle:
-            return []
-        skip = {e.lower() for e in exclude}
         with self._lock:
-            found = []
             for key, score in self._scores.items():
-                if key in skip:
-                    continue
                 name = self._names.get(key, "")
                 words = [name.lower(), *name.lower().split(), key, key.split("@")[1]]
-                if any(word.startswith(needle) for word in words):
-                    found.append((-score, name.lower() or key, key, name))
-        found.sort()
-        return [format_address(name, key) for _, _, key, name in found[:limit]]
+                if needle and key not in best and any(word.startswith(needle) for word in words):
+                    best[key] = KnownAddress(key, name, 0, score, 0, float(score))
+        return sorted(best.values(), key=lambda person: (-person.score, person.address))[:limit]
+
+    def matches(self, prefix: str, limit: int = 12, exclude: Iterable[str] = ()) -> list[str]:
+        """Formatted addresses whose name (any word), address or domain starts with ``prefix``, best first, leaving
+        out ``exclude`` (already typed) and the person's own addresses."""
+        if not prefix.strip():
+            return []
+        skip = {address.lower() for address in (*exclude, *self._own())}
+        found = [person for person in self.known(prefix, limit + len(skip)) if person.address not in skip]
+        return [format_address(person.name, person.address) for person in found[:limit]]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from email.utils import getaddresses
@@ -27,7 +26,7 @@ from gui.workers.operation import Operation
 from gui.workers.runner import BACKGROUND, runner
 from gui.workers.send_worker import ConnectorFactory, SendWorker, keyring_connectors
 
-from .address_book import AddressBook
+from .address_book import AddressBook, StoreReaders
 from .draft_writer import DraftWriter
 from .mailto import parse_mailto
 from .outgoing import Composition, Outgoing, build_draft, build_outgoing
@@ -87,9 +86,10 @@ class Postbox(QObject):
         self.settings = settings or ComposeSettings.load()
         self.outbox = outbox or Outbox()
         self.drafts = drafts or DraftStore()
-        self.address_book = AddressBook()
-        self.worker = SendWorker(self.outbox, connectors or keyring_connectors(accounts))
         self._store_path = store_path or (lambda account: default_store_path(account.id))
+        self._store_readers = StoreReaders(lambda: [self._store_path(account) for account in self.accounts.accounts])
+        self.address_book = AddressBook(self._store_readers, own=self._own_addresses)
+        self.worker = SendWorker(self.outbox, connectors or keyring_connectors(accounts))
         self._composers: list[ComposerWindow] = []
         self._writers: dict[str, DraftWriter] = {}
         self._forgetting: Operation | None = None
@@ -109,9 +109,6 @@ class Postbox(QObject):
         self._started = True
         self.worker.start()
         self._forget_sent_drafts()
-        paths = [self._store_path(account) for account in self.accounts.accounts]
-        # Reading the stores takes a moment on big mailboxes: never on the GUI thread.
-        threading.Thread(target=self.address_book.load, args=(paths,), name="address-book", daemon=True).start()
 
     def shutdown(self, wait_ms: int = 2000) -> bool:
         """Quit: keep what is being written, stop the send worker within ``wait_ms``, close the stores."""
@@ -141,6 +138,7 @@ class Postbox(QObject):
         """Close the Outbox and the drafts store (SQLite folds their write-ahead logs back); a worker still
         running keeps the Outbox it writes to."""
         self.closed = True
+        self._store_readers.close()
         self.drafts.close()
         if worker_stopped:
             self.outbox.close()

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
@@ -59,10 +62,24 @@ class LocalFolders(QObject):
         window.relay.folderReset.connect(self._folder_changed)
         self.postbox.composerOpened.connect(self._watch_composer)
         self.postbox.messageQueued.connect(self._changed)
+        self.postbox.messageQueued.connect(self._remember_recipients)
+        # Completion asks the stores through the window's own read handles, whatever accounts come and go.
+        self.postbox.address_book.set_readers(lambda: [session.reader for session in window.sessions.values()])
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(100)
         self._counts_timer.timeout.connect(self.refresh_counts)
+
+    def _remember_recipients(self, entry_id: str) -> None:
+        """Whoever the person just wrote to is offered by address completion from now on."""
+        entry = self.postbox.outbox.get(entry_id)
+        session = self._window.sessions.get(entry.account_id) if entry is not None else None
+        if entry is None or session is None:
+            return
+        headers = BytesHeaderParser(policy=compat32).parsebytes(entry.raw)
+        people = getaddresses([str(value) for field in ("to", "cc", "bcc") for value in headers.get_all(field, [])])
+        if people:
+            session.note_written_to([(name, address) for name, address in people if address])
 
     def add_pages(self, pages: QStackedWidget) -> None:
         pages.addWidget(self.outbox_view)

@@ -142,6 +142,7 @@ class AccountSession(QObject):
         # Damage found here reaches the window through the worker's storeDamaged signal.
         self.worker.submit(lambda _op, engine: engine.store.check_integrity(), "check the store", INTERACTIVE)
         self.sync_all()
+        self._backfill_addresses()
         self._resync.start()
         if self.idle is not None:
             self.idle.start()
@@ -288,6 +289,19 @@ class AccountSession(QObject):
     def _report_refused(self, result: object) -> None:
         if isinstance(result, list) and result and all(isinstance(item, CommandRefused) for item in result):
             self.commandsRefused.emit(self.account.id, result)
+
+    def note_written_to(self, people: Sequence[tuple[str, str]]) -> Operation:
+        """The person sent mail to these (name, address) pairs: address completion offers them from now on."""
+        pairs = list(people)
+        return self.worker.submit(lambda _op, engine: engine.store.note_written_to(pairs), "remember recipients",
+                                  INTERACTIVE)
+
+    def _backfill_addresses(self) -> None:
+        """A store made before address completion had its index is indexed a slice at a time, in the
+        background, between whatever else the worker does."""
+        op = self.worker.submit(lambda _op, engine: engine.store.backfill_addresses(), "index addresses",
+                                BACKGROUND)
+        op.finished.connect(lambda more: self._backfill_addresses() if more and not self._stopped else None)
 
     def search_server(self, folder: str, query: str) -> Operation:
         """Search ``folder`` on the server for ``query`` (the search box's language; X-GM-RAW on Gmail): finishes

@@ -1,0 +1,253 @@
+"""The people an account writes to and hears from, for address completion.
+
+Each message counts for some addresses: a message in Sent for its To and Cc recipients ("written to"), any other
+message the person keeps (INBOX, Archive, their own folders) for its sender ("heard from"). Copies and throw-aways
+count for nobody: Drafts, Junk, Trash, and Gmail's All Mail / Starred / Important, which repeat other folders.
+The links live in ``address_links`` and the counts in ``addresses`` follow them by triggers (schema step 5), so a
+message moved, expunged or dropped with its folder stops counting, and one seen twice is counted once.
+
+``known_addresses(prefix)`` is one range scan of the ``address_words`` index (an address, its domain and each word
+of the name, folded to lower case without accents) ranked by how often and how recently the person wrote to the
+address (sent mail weighs three times a received one) and heard from it.
+"""
+
+# SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller
+# or user supplies is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.utils import getaddresses
+from typing import Any, Literal
+
+from ..messaging.imap_support import choose_special_folder
+from .rows import INSERT_COLUMNS, clean_text
+
+Role = Literal["sent", "received"] | None
+
+SENT_WEIGHT = 3
+"""A message written to someone counts as much as this many messages received from them."""
+_MONTH_S = 30 * 24 * 3600
+# Folders whose messages repeat others' or were never the person's correspondence.
+_UNCOUNTED_USES = frozenset({"drafts", "junk", "trash", "all", "flagged", "important"})
+_POSITIONS = {column: INSERT_COLUMNS.split(", ").index(column)
+              for column in ("id", "date", "from_name", "from_addr", "to_addrs", "cc_addrs")}
+_UNUSABLE = frozenset('<>,;"')
+_TOP = "\U0010ffff"  # sorts after every character: prefix ≤ word < prefix + _TOP is "starts with prefix"
+
+# The score of one address row (a = addresses): its weighted count, shrinking with the months since it was last
+# used (``?`` is now, in epoch seconds). Writing to someone once (even before the Sent copy is synced) is a start.
+SCORE = (f"({SENT_WEIGHT}.0 * a.sent + a.received + (a.last_sent > 0) * 2.0) "
+         f"/ (1.0 + max(0, ? - max(a.last_sent, a.last_received)) / {_MONTH_S}.0)")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownAddress:
+    """One person the account knows, as ``known_addresses`` ranks them."""
+
+    address: str
+    name: str
+    sent: int
+    """Messages in Sent written to them."""
+    received: int
+    """Messages kept from them."""
+    last_used: int
+    """Epoch seconds of the latest message to or from them."""
+    score: float
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how words are indexed and prefixes compared ("Dupré" is found by "dupre")."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words_of(address: str, name: str) -> set[str]:
+    """The words ``address`` is found by."""
+    found = {fold(address)}
+    domain = address.rpartition("@")[2]
+    if domain:
+        found.add(fold(domain))
+    folded_name = fold(name).strip()
+    if folded_name:
+        found.add(folded_name)
+        for word in folded_name.replace(",", " ").replace("(", " ").replace(")", " ").replace('"', " ").split():
+            found.add(word.strip("'.<>"))
+    return {word for word in found if word}
+
+
+def usable_address(address: str) -> str | None:
+    """The address in lower case, or None if it is not one an e-mail can be written to."""
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain or not _UNUSABLE.isdisjoint(address) or len(address.split()) != 1:
+        return None
+    return clean_text(address.lower())
+
+
+def folder_role(conn: sqlite3.Connection, folder_id: int) -> Role:
+    """Whom a folder's messages count for: their recipients (Sent), their sender, or nobody."""
+    row = conn.execute("SELECT name, special_use FROM folders WHERE id = ?", (folder_id,)).fetchone()
+    if row is None:
+        return None
+    name, use = row
+    if use == "sent":
+        return "sent"
+    if use in _UNCOUNTED_USES:
+        return None
+    folders = conn.execute("SELECT name, special_use, 1 FROM folders").fetchall()
+    if use is None:  # a server without SPECIAL-USE: the usual names tell
+        for role in ("sent", "drafts", "junk", "trash"):
+            if choose_special_folder(role, folders) == name:
+                return "sent" if role == "sent" else None
+    return "received"
+
+
+def _links_of(role: Role, row: Sequence[Any], parsed: dict[tuple[str, str], list[tuple[str, str]]]
+              ) -> list[tuple[str, str]]:
+    """(name, address) pairs one message (an INSERT_COLUMNS row) counts for; ``parsed`` remembers the recipient
+    lists already parsed in this batch (the same people are written to again and again)."""
+    if role == "sent":
+        key = (row[_POSITIONS["to_addrs"]], row[_POSITIONS["cc_addrs"]])
+        found = parsed.get(key)
+        if found is None:
+            found = parsed[key] = [(name, address) for name, address in getaddresses(list(key)) if address]
+        return found
+    if role == "received":
+        return [(row[_POSITIONS["from_name"]], row[_POSITIONS["from_addr"]])]
+    return []
+
+
+def _ids(conn: sqlite3.Connection, addresses: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """The stored (id, name) of each of ``addresses`` that has a row."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(addresses), 500):
+        chunk = addresses[start:start + 500]
+        for address, address_id, name in conn.execute(
+                f"SELECT address, id, name FROM addresses WHERE address IN ({', '.join('?' * len(chunk))})", chunk):
+            found[address] = (address_id, name)
+    return found
+
+
+def _upsert(conn: sqlite3.Connection, people: dict[str, str], *, last_sent: int = 0) -> dict[str, int]:
+    """Make sure every address of ``people`` (address → name) has a row (a name only fills an empty one) and
+    is found by its words; return their ids. Most addresses of a sync batch are known already: they cost one
+    lookup, and only new or newly named ones are written."""
+    known = _ids(conn, list(people))
+    fresh = [address for address in people if address not in known]
+    conn.executemany("INSERT INTO addresses (address, name, last_sent) VALUES (?, ?, ?)",
+                     [(address, people[address], last_sent) for address in fresh])
+    named = [address for address, name in people.items() if address in known and name and not known[address][1]]
+    conn.executemany("UPDATE addresses SET name = ? WHERE id = ?",
+                     [(people[address], known[address][0]) for address in named])
+    if last_sent:
+        conn.executemany("UPDATE addresses SET last_sent = max(last_sent, ?) WHERE id = ?",
+                         [(last_sent, address_id) for address_id, _name in known.values()])
+    ids = {address: address_id for address, (address_id, _name) in known.items()}
+    ids.update((address, address_id) for address, (address_id, _name) in _ids(conn, fresh).items())
+    conn.executemany(
+        "INSERT OR IGNORE INTO address_words (word, address_id) VALUES (?, ?)",
+        [(word, ids[address]) for address in (*fresh, *named) for word in words_of(address, people[address])],
+    )
+    return ids
+
+
+def index_messages(conn: sqlite3.Connection, role: Role, rows: Iterable[Sequence[Any]]) -> None:
+    """Count messages not counted yet (INSERT_COLUMNS rows of one folder whose role is ``role``), inside the
+    caller's transaction."""
+    if role is None:
+        return
+    sent = int(role == "sent")
+    people: dict[str, str] = {}
+    links: dict[tuple[int, str], int] = {}  # (message, address) → the message's date
+    parsed: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in rows:
+        for name, raw_address in _links_of(role, row, parsed):
+            address = usable_address(raw_address)
+            if address is None:
+                continue
+            name = clean_text(name.strip().strip('"'))
+            if name and fold(name) == fold(address):
+                name = ""  # "bob@example.com <bob@example.com>" names nobody
+            if not people.get(address):
+                people[address] = name
+            links[(row[_POSITIONS["id"]], address)] = row[_POSITIONS["date"]] or 0
+    if not links:
+        return
+    ids = _upsert(conn, people)
+    conn.executemany("INSERT INTO address_links (message, address_id, sent) VALUES (?, ?, ?)",
+                     [(message, ids[address], sent) for message, address in links])
+    counts: dict[str, list[int]] = {}  # address → [messages, latest date]
+    for (_message, address), date in links.items():
+        count = counts.setdefault(address, [0, 0])
+        count[0] += 1
+        count[1] = max(count[1], date)
+    column = "sent" if sent else "received"
+    conn.executemany(f"UPDATE addresses SET {column} = {column} + ?, last_{column} = max(last_{column}, ?) "
+                     "WHERE id = ?", [(number, latest, ids[address]) for address, (number, latest) in counts.items()])
+
+
+def note_written_to(conn: sqlite3.Connection, people: Iterable[tuple[str, str]], when: float) -> None:
+    """The person just sent mail to these (name, address) pairs: offer them at once. They are counted once the
+    copy in Sent is synced (that message is what counts)."""
+    wanted: dict[str, str] = {}
+    for name, raw_address in people:
+        address = usable_address(raw_address)
+        if address is not None and not wanted.get(address):
+            wanted[address] = clean_text(name.strip().strip('"'))
+    if wanted:
+        _upsert(conn, wanted, last_sent=int(when))
+
+
+def backfill_slice(conn: sqlite3.Connection, limit: int) -> bool:
+    """Count up to ``limit`` messages of a store made before addresses were indexed; True while more are left."""
+    row = conn.execute("SELECT folder_id, next_id FROM address_backfill ORDER BY folder_id LIMIT 1").fetchone()
+    if row is None:
+        return False
+    folder_id, next_id = row
+    high = (folder_id << 32) | 0xFFFFFFFF
+    # A message synced since the store was migrated is counted already.
+    found = conn.execute(
+        "SELECT id, date, from_name, from_addr, to_addrs, cc_addrs FROM messages AS m WHERE id > ? AND id <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM address_links AS l WHERE l.message = m.id) ORDER BY id LIMIT ?",
+        (next_id, high, limit)).fetchall()
+    width = len(INSERT_COLUMNS.split(", "))
+    rows = []
+    for rowid, date, from_name, from_addr, to, cc in found:
+        values: list[Any] = [None] * width
+        values[_POSITIONS["id"]], values[_POSITIONS["date"]] = rowid, date
+        values[_POSITIONS["from_name"]] = from_name
+        values[_POSITIONS["from_addr"]], values[_POSITIONS["to_addrs"]] = from_addr, to
+        values[_POSITIONS["cc_addrs"]] = cc
+        rows.append(values)
+    index_messages(conn, folder_role(conn, folder_id), rows)
+    if len(found) < limit:
+        conn.execute("DELETE FROM address_backfill WHERE folder_id = ?", (folder_id,))
+    else:
+        conn.execute("UPDATE address_backfill SET next_id = ? WHERE folder_id = ?", (found[-1][0], folder_id))
+    return conn.execute("SELECT 1 FROM address_backfill LIMIT 1").fetchone() is not None
+
+
+def known_addresses(conn: sqlite3.Connection, prefix: str, limit: int, now: float | None = None
+                    ) -> list[KnownAddress]:
+    """Addresses one of whose words starts with ``prefix``, best ranked first (an empty prefix finds nothing)."""
+    needle = fold(prefix.strip())
+    if not needle or limit <= 0:
+        return []
+    moment = time.time() if now is None else now
+    rows = conn.execute(
+        f"SELECT a.address, a.name, a.sent, a.received, max(a.last_sent, a.last_received), {SCORE} AS score "
+        "FROM addresses AS a WHERE a.id IN (SELECT address_id FROM address_words WHERE word >= ? AND word < ?) "
+        "AND (a.sent > 0 OR a.received > 0 OR a.last_sent > 0) "
+        "ORDER BY score DESC, a.address LIMIT ?",
+        (moment, needle, needle + _TOP, limit),
+    ).fetchall()
+    return [KnownAddress(address, name, sent, received, last_used, score)
+            for address, name, sent, received, last_used, score in rows]
