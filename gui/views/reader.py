@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -328,8 +329,15 @@ class ReaderView(QWidget):
         """Show this message again with its remote images and styles (this message only)."""
         if self.message is None or self.message.html is None or self.html_view is None:
             return
+        # The button pressed is about to hide and the page is replaced: the keyboard stays with the message (Space,
+        # Page Down, arrows go on scrolling it), never wherever Qt's focus chain would take it next.
+        focused = QApplication.focusWidget()
+        keep_focus = focused is not None and (self.remote_bar.isAncestorOf(focused)
+                                              or self.html_view.isAncestorOf(focused) or focused is self.html_view)
         self.remote_bar.hide()
         self.html_view.show_html(self.message.remote_html or self.message.html, allow_remote=True)
+        if keep_focus:
+            self.html_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _always_load(self) -> None:
         if self.message is not None and self.message.sender_trusted and self.message.sender_address:

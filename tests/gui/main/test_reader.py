@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from connectors.messaging.mime import ParsedAttachment, parse_message
 from gui.views.attachment_view import is_executable
@@ -57,6 +60,36 @@ def test_remote_content_makes_no_request_until_allowed(make_window: Any, dovecot
         reader.remote_bar.always.click()
         qtbot.waitUntil(lambda: len(server.requests) > requests_before, timeout=10000)
         assert ui_settings.allows_remote_content("News@Shop.example")
+
+
+def in_reader_body(reader: Any) -> bool:
+    focused = QApplication.focusWidget()
+    return focused is not None and (focused is reader.html_view or reader.html_view.isAncestorOf(focused))
+
+
+@pytest.mark.parametrize("press", ["mouse", "keyboard"])
+def test_load_remote_content_keeps_the_keyboard_in_the_reader(make_window: Any, dovecot: Any, qtbot: Any,
+                                                              press: str) -> None:
+    with CountingServer() as server:
+        dovecot.seed(ALICE, "INBOX", [html_message("Long news", f'<img src="{server.base}/pixel.png">'
+                                                   + "<p>Paragraph</p>" * 200)])
+        window = make_window()
+        open_inbox(window, qtbot)
+        select_subject(window, qtbot, "Long news")
+        reader = window.reader
+        qtbot.waitUntil(lambda: reader.html_view is not None and reader.remote_bar.isVisible(), timeout=20000)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+        button = reader.remote_bar.once
+        if press == "mouse":
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        else:
+            button.setFocus(Qt.FocusReason.TabFocusReason)  # reached with Tab, pressed with Space
+            qtbot.waitUntil(button.hasFocus, timeout=5000)
+            QTest.keyClick(button, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: "/pixel.png" in server.requests, timeout=10000)
+        assert not reader.remote_bar.isVisible()
+        assert in_reader_body(reader), QApplication.focusWidget()
 
 
 def test_links_open_outside_and_never_navigate(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
