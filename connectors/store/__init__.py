@@ -36,6 +36,7 @@ from .queries import StoreReader
 from .queue import Command
 from .recovery import OpenedStore, open_store
 from .search import ParsedQuery, parse_query
+from .views import VIEWS, View, ViewCounts
 
 __all__ = [
     "Command",
@@ -62,6 +63,9 @@ __all__ = [
     "StoreEvent",
     "StoreReader",
     "ThreadSummary",
+    "VIEWS",
+    "View",
+    "ViewCounts",
     "default_store_path",
     "open_store",
     "parse_query",

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import views
 from .addresses import KnownAddress, known_addresses
 from .connection import open_reader
 from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError, store_error
@@ -21,6 +22,7 @@ from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, Thre
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
 from .schema import SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
 from .search import IN_FOLDER, SPARSE_INDEXES, Condition, parse_query
+from .views import VIEWS, View, ViewCounts
 
 FOLDER_COLUMNS = (
     "name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, last_sync"
@@ -292,6 +294,41 @@ class ReadQueries:
             folder_id = self._folder_id(conn, folder)
             row = conn.execute("SELECT count(*) FROM threads WHERE folder_id = ?", (folder_id,)).fetchone()
         return int(row[0])
+
+    # Views across folders (connectors.store.views)
+
+    def view_listing(self, view: View) -> list[tuple[int, int]]:
+        """(date, message id) of every message of ``view`` ("inbox", "unread", "starred") in this store, newest
+        first: the skeleton of a list across accounts, merged by date. Ids are stable; see ``summaries_by_id``."""
+        if view not in VIEWS:
+            raise ValueError(f"No view {view!r}; use one of {', '.join(VIEWS)}")
+        with self._reading() as conn:
+            return views.listing(conn, view)
+
+    def view_counts(self, view: View) -> ViewCounts:
+        """How many messages ``view`` lists here, and how many are unread."""
+        if view not in VIEWS:
+            raise ValueError(f"No view {view!r}; use one of {', '.join(VIEWS)}")
+        with self._reading() as conn:
+            return views.counts(conn, view)
+
+    def summaries_by_id(self, ids: Sequence[int]) -> dict[int, MessageSummary]:
+        """Message id → summary (its ``folder`` filled in) for the ids a ``view_listing`` gave that are still
+        stored."""
+        found: dict[int, MessageSummary] = {}
+        with self._reading() as conn:
+            for chunk in chunks(list(ids)):
+                rows = conn.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.id IN ({placeholders(len(chunk))})",
+                    tuple(chunk),
+                ).fetchall()
+                found.update((row[0], summary_from_row(row)) for row in rows)
+        return found
+
+    def folder_names(self) -> dict[int, str]:
+        """Folder id → name: which folder a message id (``folder_id << 32 | uid``) is in."""
+        with self._reading() as conn:
+            return dict(conn.execute("SELECT id, name FROM folders").fetchall())
 
     # People
 
