@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -27,18 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from connectors.store import SearchQueryError, StoreError
+from connectors.store import VIEWS, SearchQueryError, StoreError
 
 from .accounts import APP_NAME, Account, AccountStore
 from .desktop_accounts import DesktopAccountsMonitor
 from .errors import describe_account_problem, describe_error
-from .models.mailbox_tree import LOCAL_ACCOUNT_ID, MailboxTreeModel
+from .models.mailbox_tree import LOCAL_ACCOUNT_ID, UNIFIED_ACCOUNT_ID, MailboxTreeModel
 from .models.message_columns import Column
 from .models.message_list import MessageListModel
 from .models.roles import Roles
 from .models.store_loader import StoreLoader
 from .models.thread_list import ThreadListModel
+from .models.unified_list import UnifiedListModel
 from .settings import UiSettings
+from .views.about import show_about
 from .views.account_dialogs import AccountDialogs
 from .views.bulk_actions import BulkActionsPane
 from .views.folder_actions import FolderActions
@@ -55,6 +56,7 @@ from .views.reader import ReaderView
 from .views.reader_window import ReaderWindow
 from .views.search_field import SearchField
 from .views.server_search import ServerSearch, ServerSearchBar
+from .views.shortcuts_dialog import ShortcutsDialog, composer_sections
 from .views.status_bar import MailStatusBar
 from .views.undo import UndoControl
 from .workers.account_session import INBOX, PUSH, AccountSession, UndoStep
@@ -94,10 +96,16 @@ class MainWindow(QMainWindow):
         self.tree_model = MailboxTreeModel(self, folder_icon=folder_icon, state_icon=state_icon)
         self.list_model = MessageListModel(self, icons=icon, loader=self.loader)
         self.thread_model = ThreadListModel(self, icons=icon, loader=self.loader)
+        self.unified_model = UnifiedListModel(self, icons=icon, loader=self.loader)
+        self._unified_counts_timer = QTimer(self)
+        self._unified_counts_timer.setSingleShot(True)
+        self._unified_counts_timer.setInterval(150)
+        self._unified_counts_timer.timeout.connect(self._read_unified_counts)
         self.tree = MailboxTreeView(self)
         self.tree.set_tree_model(self.tree_model)
         self.messages = MessageListView(self)
         self.reader = ReaderView(self)
+        self.reader.set_font_size(self.settings.reader_font_size)
         self.search_field = SearchField(self)
         self.server_search = ServerSearch(ServerSearchBar(self), self.list_model, self.sessions.get, self)
         self.notifications = NotificationArea(self)
@@ -105,7 +113,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.notifier = DesktopNotifier(self, app_icon or QIcon())
         self.opener = MessageOpener(self.reader, self.settings, self)
-        self.commands = MessageCommands(self.sessions.get, [self.list_model, self.thread_model], self.notify, self)
+        self.commands = MessageCommands(self.sessions.get, [self.list_model, self.thread_model, self.unified_model],
+                                        self.notify, self)
         self.actions = MailActions(self)
         self.actions.build_menus()
         self.actions.build_toolbar(self.search_field)
@@ -214,7 +223,8 @@ class MainWindow(QMainWindow):
         for signal in (self.list_model.modelReset, self.list_model.rowsInserted, self.list_model.rowsRemoved):
             signal.connect(self._show_counts)
         self.messages.flagToggled.connect(
-            lambda uids, starred: self.commands.set_starred(*self.location, uids, starred))
+            lambda uids, starred: self._each_group(
+                lambda account, folder, group: self.commands.set_starred(account, folder, group, starred), uids))
         self.messages.openRequested.connect(self.open_in_window)
         self.messages.menuRequested.connect(lambda pos: self._message_menu(pos))
         self.search_field.searchRequested.connect(self.search)
@@ -231,7 +241,7 @@ class MainWindow(QMainWindow):
         self.relay.foldersChanged.connect(self.tree_model.refresh_account)
         self.relay.foldersChanged.connect(self._folders_listed)
         self.relay.foldersChanged.connect(self._show_counts)
-        for model in (self.list_model, self.thread_model):
+        for model in (self.list_model, self.thread_model, self.unified_model):
             self.relay.messagesAdded.connect(model.messages_added)
             self.relay.messagesChanged.connect(model.messages_changed)
             self.relay.messagesRemoved.connect(model.messages_removed)
@@ -239,6 +249,9 @@ class MainWindow(QMainWindow):
             model.dataChanged.connect(self._sync_star)
             model.dataChanged.connect(self._show_bulk)
         self.relay.messagesRemoved.connect(self.opener.forget)
+        for signal in (self.relay.foldersChanged, self.relay.messagesChanged, self.relay.messagesAdded,
+                       self.relay.messagesRemoved):
+            signal.connect(lambda *_args: self._unified_counts_timer.start())
         self.relay.messagesAdded.connect(self._announce_new_mail)
         self.status.cancelRequested.connect(lambda: [s.cancel_sync() for s in self.sessions.values()])
         a.new_message.triggered.connect(lambda: self.local.compose())
@@ -248,15 +261,17 @@ class MainWindow(QMainWindow):
         a.open_message.triggered.connect(
             lambda: self.open_in_window(self.opener.current[2] if self.opener.current else None))
         a.open_file.triggered.connect(self.open_file_interactively)
-        a.delete.triggered.connect(lambda: self.commands.delete(*self.location, self.messages.selected_uids()))
+        a.delete.triggered.connect(lambda: self._each_group(self.commands.delete, leaving=True))
         a.delete_permanently.triggered.connect(
-            lambda: self.commands.delete_permanently(*self.location, self.messages.selected_uids()))
-        a.archive.triggered.connect(lambda: self.commands.archive(*self.location, self.messages.selected_uids()))
-        a.mark_read.triggered.connect(lambda: self.commands.mark_read(*self.location, self.messages.selected_uids()))
+            lambda: self._each_group(self.commands.delete_permanently, leaving=True))
+        a.archive.triggered.connect(lambda: self._each_group(self.commands.archive, leaving=True))
+        a.mark_read.triggered.connect(lambda: self._each_group(self.commands.mark_read))
         a.mark_unread.triggered.connect(
-            lambda: self.commands.mark_read(*self.location, self.messages.selected_uids(), read=False))
+            lambda: self._each_group(lambda account, folder, uids: self.commands.mark_read(account, folder, uids,
+                                                                                           read=False)))
         a.flag.triggered.connect(
-            lambda checked: self.commands.set_starred(*self.location, self.messages.selected_uids(), checked))
+            lambda checked: self._each_group(
+                lambda account, folder, uids: self.commands.set_starred(account, folder, uids, checked)))
         a.move_menu.aboutToShow.connect(self.folders.fill_move_menu)
         a.search.triggered.connect(lambda: (self.search_field.setFocus(), self.search_field.selectAll()))
         a.refresh.triggered.connect(self.refresh)
@@ -269,7 +284,8 @@ class MainWindow(QMainWindow):
         a.add_account.triggered.connect(self.dialogs.add_account)
         a.manage_accounts.triggered.connect(self.dialogs.manage_accounts)
         a.preferences.triggered.connect(self.dialogs.preferences)
-        a.about.triggered.connect(self._about)
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.about.triggered.connect(lambda: show_about(self))
         a.quit.triggered.connect(self.close)
 
     # -- accounts ----------------------------------------------------------------------------------------------
@@ -294,6 +310,7 @@ class MainWindow(QMainWindow):
                 "Messages in the Outbox and local drafts are kept.").replace(
                 "%1", str(session.rebuilt.moved_aside)))
         session.storeDamaged.connect(self._store_damaged)
+        session.set_check_interval(self.settings.check_minutes * 60_000)
         self.sessions[account.id] = session
         session.stateChanged.connect(self._state_changed)
         session.activity.connect(self.status.set_activity)
@@ -303,6 +320,7 @@ class MainWindow(QMainWindow):
             self.desktop.watch()  # an account removed from GNOME Online Accounts is reported at once
         self.tree_model.set_account(account.id, account.label, session.reader.folders)
         self.status.set_account(account.id, account.label)
+        self._accounts_changed()
         if start:
             session.start()
         self._update_actions()
@@ -341,11 +359,25 @@ class MainWindow(QMainWindow):
             self.loader.forget(session.reader.path)  # the models' read handle, before the files are deleted
         self.tree_model.remove_account(account_id)
         self.status.remove_account(account_id)
+        self._accounts_changed()
         self.notifications.clear_account_problem(account_id)
         self.undo.forget_account(account_id)
         if self.location[0] == account_id:
             self.show_folder("", "")
         self._update_actions()
+
+    def _accounts_changed(self) -> None:
+        """An account came or went: the views across accounts count and list the accounts there are now."""
+        if not self.sessions:
+            self.tree_model.set_unified(None)
+            if self.location[0] == UNIFIED_ACCOUNT_ID:
+                self.unified_model.clear()
+                self.show_folder("", "")
+            return
+        self.tree_model.set_unified({})  # shown at once (so the last view can be reopened), counted just after
+        self._unified_counts_timer.start()
+        if self.location[0] == UNIFIED_ACCOUNT_ID and self.unified_model.view:
+            self.unified_model.set_view(self.unified_model.view, *self._unified_sources())
 
     def start(self) -> None:
         """Start every account's workers (separate from construction so tests can wire signals first)."""
@@ -357,6 +389,9 @@ class MainWindow(QMainWindow):
         if not (last and self.show_folder(*last)) and not self._show_first_inbox():
             # First start: the folders are not known yet. Show this one as soon as the sync has listed it.
             self._wanted = last if last and last[0] in self.sessions else self._first_inbox()
+            if self._wanted is not None:
+                # Its account meanwhile, so that the tree does not make the view at its top current on focus.
+                self.tree.select_folder(self._wanted[0], "")
             self._refresh_page()
 
     def _first_inbox(self) -> tuple[str, str] | None:
@@ -441,6 +476,8 @@ class MainWindow(QMainWindow):
             self._show_counts()
             self._update_actions()
             return True
+        if account_id == UNIFIED_ACCOUNT_ID and folder in VIEWS and self.sessions:
+            return self._show_unified(folder)
         session = self.sessions.get(account_id)
         if session is None or not folder:
             self.location = (account_id, "")
@@ -464,6 +501,9 @@ class MainWindow(QMainWindow):
             return self._show_drafts(session, folder)
         recipients = self._special_use(session, folder) in ("sent", "drafts")
         self.messages.set_location(account_id, folder)
+        if self.messages.message_model() is self.unified_model:  # back from a view across accounts
+            self.unified_model.clear()
+            self.messages.set_message_model(self.thread_model if self.settings.threaded else self.list_model)
         self._current_model().set_folder(session.reader, account_id, folder, recipients=recipients)
         self.opener.clear(translate("MainWindow", "No message selected"))
         self.settings.set_last_folder(account_id, folder)
@@ -486,6 +526,83 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_counts()
         return True
+
+    def _show_unified(self, view: str) -> bool:
+        """A view across every account (All Inboxes, All Unread, Starred)."""
+        if self.tree.current_location() != (UNIFIED_ACCOUNT_ID, view):
+            return self.tree.select_folder(UNIFIED_ACCOUNT_ID, view)
+        self.location = (UNIFIED_ACCOUNT_ID, view)
+        self._update_title()
+        self.search_field.clear_search()
+        self.server_search.search_changed()
+        previous = self.messages.message_model()
+        if previous is not None and previous is not self.unified_model:
+            previous.clear()
+        self.messages.set_location(UNIFIED_ACCOUNT_ID, view)
+        self.messages.set_message_model(self.unified_model)
+        self.unified_model.set_view(view, *self._unified_sources())
+        self.opener.clear(translate("MainWindow", "No message selected"))
+        self.settings.set_last_folder(UNIFIED_ACCOUNT_ID, view)
+        self._refresh_page()
+        self._update_actions()
+        self._show_counts()
+        return True
+
+    def _unified_sources(self) -> tuple[dict[str, Any], dict[str, str]]:
+        return ({account_id: session.reader for account_id, session in self.sessions.items()},
+                {account_id: session.account.label for account_id, session in self.sessions.items()})
+
+    def _read_unified_counts(self) -> None:
+        """Each account's counts for the views across accounts, read off the GUI thread, summed into the tree."""
+        if not self.sessions:
+            self.tree_model.set_unified(None)
+            return
+        sessions = list(self.sessions.values())
+        arrived: dict[str, Any] = {}
+
+        def got(account_id: str, result: Any) -> None:
+            arrived[account_id] = result
+            if len(arrived) < len(sessions):
+                return
+            totals = {view: [0, 0] for view in VIEWS}
+            for counts in arrived.values():
+                if isinstance(counts, StoreError):
+                    continue
+                for view, count in counts.items():
+                    totals[view][0] += count.unread
+                    totals[view][1] += count.total
+            if self.sessions:
+                self.tree_model.set_unified({view: (unread, total) for view, (unread, total) in totals.items()})
+                self._show_counts()
+
+        for session in sessions:
+            self.loader.submit(session.reader.path,
+                               lambda reader: {view: reader.view_counts(view) for view in VIEWS},
+                               lambda result, account_id=session.account_id: got(account_id, result))
+
+    def _each_group(self, command: Callable[[str, str, list[int]], Any], uids: list[int] | None = None, *,
+                    leaving: bool = False) -> None:
+        """Run ``command(account, folder, uids)`` on the selected messages (or ``uids``), once per account and
+        folder they come from: a view across accounts holds several."""
+        uids = self.messages.selected_uids() if uids is None else uids
+        if self.location[0] != UNIFIED_ACCOUNT_ID:
+            command(*self.location, uids)
+            return
+        if leaving:
+            self.messages.select_next_after(uids)  # before the rows go: the same next message for every group
+        for account_id, folder, group in self.unified_model.groups(uids):
+            command(account_id, folder, group)
+
+    def selected_groups(self) -> list[tuple[str, str, list[int]]]:
+        """The selected messages as (account, folder, UIDs) groups."""
+        uids = self.messages.selected_uids()
+        if self.location[0] == UNIFIED_ACCOUNT_ID:
+            return self.unified_model.groups(uids)
+        return [(*self.location, uids)] if uids else []
+
+    def move_selected(self, destination: str) -> None:
+        self._each_group(lambda account, folder, uids: self.commands.move(account, folder, uids, destination),
+                         leaving=True)
 
     def _update_title(self) -> None:
         """The folder being shown, then its account, as other mail clients title their window."""
@@ -512,12 +629,14 @@ class MainWindow(QMainWindow):
             return  # the Drafts page stays
         self.pages.setCurrentWidget(self.list_splitter if self.sessions else self.welcome)
 
-    def _current_model(self) -> MessageListModel | ThreadListModel:
+    def _current_model(self) -> MessageListModel | ThreadListModel | UnifiedListModel:
         model = self.messages.message_model()
         return model if model is not None else self.list_model
 
     def _use_threaded(self, threaded: bool, reload: bool = True) -> None:
         self.settings.threaded = threaded
+        if self.location[0] == UNIFIED_ACCOUNT_ID:
+            return  # views across accounts list messages; the choice applies to the next folder
         searching = bool(self.list_model.search_query)
         model: MessageListModel | ThreadListModel = self.thread_model if threaded and not searching else self.list_model
         previous = self.messages.message_model()
@@ -558,6 +677,7 @@ class MainWindow(QMainWindow):
     # -- the selected messages ---------------------------------------------------------------------------------
 
     def _select_next_after(self, account_id: str, folder: str, uids: list[int]) -> None:
+        # (In a view across accounts, _each_group selects the next message before the groups leave.)
         if (account_id, folder) == self.location:
             self.messages.select_next_after(uids)
 
@@ -579,6 +699,12 @@ class MainWindow(QMainWindow):
         account_id, folder = self.location
         session = self.sessions.get(account_id)
         rows = self.messages.selectionModel().selectedRows() if self.messages.selectionModel() else []
+        if account_id == UNIFIED_ACCOUNT_ID and rows:
+            message = self.unified_model.message_at(rows[0].row()) if len(rows) == 1 else None
+            session = self.sessions.get(message[0]) if message is not None else None
+            folder = message[1] if message is not None else ""
+            if session is None:
+                session = next(iter(self.sessions.values()), None)  # several rows: the bulk pane is shown
         several = session is not None and len(rows) > 1
         if session is not None and len(rows) == 1:
             # One row: a message, or a conversation, whose newest message is then the one shown.
@@ -608,9 +734,13 @@ class MainWindow(QMainWindow):
     def forward(self) -> None:
         """Forward the message being read; several selected messages go together, each attached whole."""
         uids = self.messages.selected_uids()
-        session = self.sessions.get(self.location[0])
+        session, folder = self.sessions.get(self.location[0]), self.location[1]
+        if self.location[0] == UNIFIED_ACCOUNT_ID:
+            groups = self.selected_groups()  # forwarded together when they are of one account and folder
+            session, folder, uids = ((self.sessions.get(groups[0][0]), groups[0][1], groups[0][2])
+                                     if len(groups) == 1 else (None, "", uids))
         if len(uids) > 1 and session is not None and self.reading.currentWidget() is self.bulk:
-            self.local.forward_attached(session, self.location[1], uids)
+            self.local.forward_attached(session, folder, uids)
         else:
             self.local.forward(self._selected_one())
 
@@ -623,7 +753,7 @@ class MainWindow(QMainWindow):
 
     def _summary_at(self, index: Any) -> Any:
         model = self._current_model()
-        if isinstance(model, MessageListModel):
+        if isinstance(model, MessageListModel | UnifiedListModel):
             return model.summary_at(index.row())  # read now if the row was never painted
         return model.summary_for(index)
 
@@ -652,6 +782,10 @@ class MainWindow(QMainWindow):
     def open_in_window(self, uid: int | None) -> None:
         session = self.sessions.get(self.location[0])
         folder = self.location[1]
+        if self.location[0] == UNIFIED_ACCOUNT_ID and uid is not None:
+            message = self.unified_model.message_of(uid)  # the row's token names the account and folder
+            session = self.sessions.get(message[0]) if message is not None else None
+            folder, uid = (message[1], message[2]) if message is not None else ("", None)
         if uid is None or session is None or not folder:
             return
         if self._is_draft(session, folder, uid):
@@ -733,7 +867,7 @@ class MainWindow(QMainWindow):
 
     def _announce_new_mail(self, account_id: str, folder: str, uids: list[int]) -> None:
         session = self.sessions.get(account_id)
-        if session is None or folder != INBOX or not session.synced_once:
+        if session is None or folder != INBOX or not session.synced_once or not self.settings.notifications:
             return
         fresh = [uid for uid in uids if uid > session.inbox_baseline]
         if not fresh:
@@ -757,27 +891,45 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         count = len(self.messages.selected_uids())
-        in_account = self.location[0] in self.sessions and bool(self.location[1])
+        unified = self.location[0] == UNIFIED_ACCOUNT_ID
+        in_account = (self.location[0] in self.sessions or unified) and bool(self.location[1])
         for action in self.actions.message_actions:
             action.setEnabled(in_account and count > 0)
         reading = self.opener.current is not None
         for action in (self.actions.reply, self.actions.reply_all, self.actions.open_message):
             action.setEnabled(in_account and reading)
         several = self.reading.currentWidget() is self.bulk
-        self.actions.forward.setEnabled(in_account and (reading or (several and count > 1)))
-        self.actions.move_menu.setEnabled(in_account and count > 0)
+        one_account = len({account for account, _folder, _uids in self.selected_groups()}) == 1 if unified else True
+        self.actions.forward.setEnabled(in_account and (reading or (several and count > 1 and (
+            not unified or len(self.selected_groups()) == 1))))
+        self.actions.move_menu.setEnabled(in_account and count > 0 and one_account)
         for action in self.actions.folder_actions:
-            action.setEnabled(in_account)
+            action.setEnabled(in_account and not unified)
         self.actions.new_folder.setEnabled(self.location[0] in self.sessions)
         self.actions.refresh.setEnabled(bool(self.sessions))
-        self.search_field.setEnabled(in_account and not self.local.showing_drafts())
+        self.search_field.setEnabled(in_account and not unified and not self.local.showing_drafts())
 
     def notify(self, kind: str, title: str, text: str = "", actions: list[Any] | None = None) -> None:
         self.notifications.notify(kind, title, text, actions)
 
-    def _about(self) -> None:
-        text = translate("MainWindow", "Facteur — a fast, safe desktop mail client.\nQt %1")
-        QMessageBox.about(self, translate("MainWindow", "About Facteur"), text.replace("%1", qt_version()))
+    def apply_preferences(self) -> None:
+        """The Preferences were accepted: what they change takes effect now."""
+        self.actions.threaded.setChecked(self.settings.threaded)
+        self.reader.set_font_size(self.settings.reader_font_size)
+        for window in self._reader_windows:
+            window.reader.set_font_size(self.settings.reader_font_size)
+        for session in self.sessions.values():
+            session.set_check_interval(self.settings.check_minutes * 60_000)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help → Keyboard Shortcuts: this window's actions, the composer's and its editor's."""
+        holder = QWidget()  # the composer's actions are made here only to be read
+        dialog = ShortcutsDialog([(translate("MainWindow", "Main window"), self.actions.all()),
+                                  *composer_sections(holder)], self)
+        holder.deleteLater()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _restore_layout(self) -> None:
         for key, restore in (("geometry", self.restoreGeometry), ("state", self.restoreState),
@@ -795,7 +947,8 @@ class MainWindow(QMainWindow):
         self.settings.set_layout("state", self.saveState())
         self.settings.set_layout("main_splitter", self.main_splitter.saveState())
         self.settings.set_layout("list_splitter", self.list_splitter.saveState())
-        self.settings.set_layout("list_header", self.messages.horizontalHeader().saveState())
+        if self.messages.message_model() is not self.unified_model:  # its header has one more column
+            self.settings.set_layout("list_header", self.messages.horizontalHeader().saveState())
         self.settings.set_sort_order(self.list_model.sort_key, self.list_model.descending)
         self.settings.sync()
 
@@ -839,9 +992,3 @@ def freeze_startup_heap() -> None:
     if not _heap_frozen:
         gc.freeze()
         _heap_frozen = True
-
-
-def qt_version() -> str:
-    from PySide6.QtCore import qVersion
-
-    return str(qVersion())

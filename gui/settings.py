@@ -1,8 +1,9 @@
 """What Facteur remembers about its window and reading preferences, through QSettings.
 
 Accounts and secrets live elsewhere (:mod:`gui.accounts`, :mod:`gui.secrets`); this is only the UI's memory:
-geometry, splitters, the last folder open, the mark-as-read delay, the threaded view, and the senders whose
-remote content the person chose to always load.
+geometry, splitters, the last folder open, the mark-as-read delay, the threaded view, the reader's font size,
+new-mail notifications, how often accounts are checked, and the senders (or whole domains) whose remote content
+the person chose to always load. What the composer needs is in :class:`gui.composer.ComposeSettings`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .accounts import APP_NAME
 from .private_paths import private_settings
 
 DEFAULT_MARK_READ_DELAY_MS = 0
+DEFAULT_CHECK_MINUTES = 10
 
 
 class UiSettings:
@@ -79,6 +81,36 @@ class UiSettings:
     def threaded(self, value: bool) -> None:
         self._settings.setValue("list/threaded", bool(value))
 
+    @property
+    def reader_font_size(self) -> int:
+        """The reader's text size in points; 0 for the desktop's own."""
+        return min(40, max(0, self._int("reading/font_size", 0)))
+
+    @reader_font_size.setter
+    def reader_font_size(self, value: int) -> None:
+        self._settings.setValue("reading/font_size", min(40, max(0, int(value))))
+
+    # New mail.
+
+    @property
+    def notifications(self) -> bool:
+        """Whether new mail in an Inbox is announced (a desktop notification, or the window flashing)."""
+        return self._bool("notifications/new_mail", True)
+
+    @notifications.setter
+    def notifications(self, value: bool) -> None:
+        self._settings.setValue("notifications/new_mail", bool(value))
+
+    @property
+    def check_minutes(self) -> int:
+        """How often every folder of every account is checked for changes: what brings new mail where the server
+        has no push (IDLE), and to the folders push does not watch."""
+        return min(24 * 60, max(1, self._int("accounts/check_minutes", DEFAULT_CHECK_MINUTES)))
+
+    @check_minutes.setter
+    def check_minutes(self, value: int) -> None:
+        self._settings.setValue("accounts/check_minutes", min(24 * 60, max(1, int(value))))
+
     def sort_order(self) -> tuple[str, bool]:
         """The message list's sort key (``"date"``, ``"sender"``, ``"subject"``) and whether it is descending."""
         key = self._settings.value("list/sort", "date")
@@ -89,7 +121,8 @@ class UiSettings:
         self._settings.setValue("list/sort", key)
         self._settings.setValue("list/descending", bool(descending))
 
-    # Remote content: the senders the person trusts to load images and styles from the network.
+    # Remote content: the senders (``news@shop.example``) and domains (``shop.example``: any address there or in its
+    # subdomains) the person trusts to load images and styles from the network.
 
     def remote_content_senders(self) -> set[str]:
         value = self._settings.value("privacy/remote_content_senders", [])
@@ -98,11 +131,19 @@ class UiSettings:
         return {str(item).strip().lower() for item in value or [] if str(item).strip()}
 
     def allows_remote_content(self, sender: str) -> bool:
-        return bool(sender) and sender.strip().lower() in self.remote_content_senders()
+        address = sender.strip().lower()
+        if not address:
+            return False
+        trusted = self.remote_content_senders()
+        if address in trusted:
+            return True
+        domain = address.rpartition("@")[2]
+        parts = domain.split(".")
+        return bool(domain) and any(".".join(parts[i:]) in trusted for i in range(len(parts) - 1))
 
     def allow_remote_content(self, sender: str, allowed: bool = True) -> None:
         senders = self.remote_content_senders()
-        address = sender.strip().lower()
+        address = remote_content_entry(sender) or sender.strip().lower()
         if not address:
             return
         if allowed:
@@ -124,3 +165,16 @@ class UiSettings:
             return int(self._settings.value(key, default))
         except (TypeError, ValueError):
             return default
+
+
+def remote_content_entry(text: str) -> str | None:
+    """``text`` as a remote-content exception (an address, or a domain, "@domain" too) in lower case; None when it
+    is neither."""
+    entry = text.strip().lower().removeprefix("@")
+    local, at, domain = entry.rpartition("@")
+    if at and not local:
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(labels) or any(ch.isspace() or ch in "<>,;\"/\\" for ch in entry):
+        return None
+    return entry

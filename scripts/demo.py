@@ -5,7 +5,8 @@
 Starts the same servers the tests use (Dovecot with IMAP and LMTP, an SMTP server delivering into it, a
 certificate authority of its own), all on 127.0.0.1, seeds a few hundred messages (conversations, an HTML
 newsletter with remote images, attachments with non-ASCII names, a mailing-list folder of a few thousand),
-writes a demo account into a throwaway config folder with its password in the keyring, and launches Facteur.
+writes two demo accounts (the second, a small work inbox, so that All Inboxes has two to show) into a
+throwaway config folder with their passwords in the keyring, and launches Facteur.
 Everything is deleted when Facteur closes. Mail sent to alice@example.test or bob@example.test arrives for real.
 
 Like the tests, it runs as an ordinary user or as root (Dovecot then runs as the current user, or switches its
@@ -41,7 +42,7 @@ def prepare_environment(base: Path) -> None:
 
 
 def start_servers(base: Path, list_size: int) -> tuple[object, object]:
-    from scripts.demo_mail import demo_mailbox
+    from scripts.demo_mail import demo_mailbox, work_mailbox
     from tests.servers.ca import TestCA
     from tests.servers.dovecot import DovecotServer
     from tests.servers.smtp import SMTPServer
@@ -51,13 +52,13 @@ def start_servers(base: Path, list_size: int) -> tuple[object, object]:
     dovecot.start()
     smtp = SMTPServer(ca, USERS, lmtp_socket=dovecot.lmtp_socket)
     smtp.start()
-    box = demo_mailbox(list_size=list_size)
-    for folder, messages in box.folders.items():
-        by_flags: dict[tuple[str, ...], list[bytes]] = defaultdict(list)
-        for raw, flags in messages:
-            by_flags[flags].append(raw)
-        for flags, raws in by_flags.items():
-            dovecot.seed("alice@example.test", folder, raws, flags=flags)
+    for user, box in (("alice@example.test", demo_mailbox(list_size=list_size)), ("bob@example.test", work_mailbox())):
+        for folder, messages in box.folders.items():
+            by_flags: dict[tuple[str, ...], list[bytes]] = defaultdict(list)
+            for raw, flags in messages:
+                by_flags[flags].append(raw)
+            for flags, raws in by_flags.items():
+                dovecot.seed(user, folder, raws, flags=flags)
     print(f"Dovecot: IMAPS on 127.0.0.1:{dovecot.imaps_port}; SMTP (STARTTLS) on 127.0.0.1:{smtp.port}")
     print("Sign-in: alice@example.test / demo-password (bob@example.test too)")
     return dovecot, smtp
@@ -77,6 +78,16 @@ def write_account(dovecot: object, smtp: object) -> None:
     )
     store.add(account)
     store_secret(account.id, "password", USERS["alice@example.test"])
+    # A second account, so that All Inboxes has two to show.
+    work = Account(
+        email="bob@example.test", name="Work (demo)", display_name="Alice Martin",
+        imap=ServerSettings("127.0.0.1", dovecot.imaps_port, "ssl", "bob@example.test"),  # type: ignore[attr-defined]
+        smtp=ServerSettings("127.0.0.1", smtp.port, "starttls", "bob@example.test"),  # type: ignore[attr-defined]
+        identities=[Identity("Alice Martin", "bob@example.test", "")],
+        ca_file=str(dovecot.ca.cert_path),  # type: ignore[attr-defined]
+    )
+    store.add(work)
+    store_secret(work.id, "password", USERS["bob@example.test"])
 
 
 def take_screenshots(directory: Path) -> int:
@@ -98,6 +109,7 @@ def take_screenshots(directory: Path) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     session = next(iter(window.sessions.values()))
     account_id = session.account_id
+    from gui.models.mailbox_tree import UNIFIED_ACCOUNT_ID
 
     def select_subject(fragment: str) -> bool:
         model = window.messages.model()
@@ -126,7 +138,7 @@ def take_screenshots(directory: Path) -> int:
     steps: list[tuple[int, Callable[[], object]]] = [
         (0, lambda: window.tree.select_folder(account_id, "INBOX")),
         (800, lambda: select_subject("Nouveautés")),
-        (3000, lambda: grab("main-window")),
+        (4500, lambda: grab("main-window")),
         (0, lambda: select_subject("Thesis draft — chapter 3 (PDF")),
         (1500, lambda: grab("main-window-attachments")),
         (0, lambda: window.actions.threaded.setChecked(True)),
@@ -145,13 +157,16 @@ def take_screenshots(directory: Path) -> int:
         (1200, lambda: grab("main-window-undo")),
         (0, lambda: (window.undo_notice.dismiss(), select_rows(1, 4))),
         (1000, lambda: grab("main-window-bulk-actions")),
+        (0, lambda: window.tree.select_folder(UNIFIED_ACCOUNT_ID, "inbox")),
+        (1200, lambda: select_subject("Quarterly review")),
+        (2000, lambda: grab("main-window-all-inboxes")),
         *spelling_steps(window, directory),
         (0, lambda: window.close()),
         (0, lambda: app.quit()),
     ]
 
     def run(index: int = 0) -> None:
-        if index == 0 and not session.synced_once:
+        if index == 0 and not all(each.synced_once for each in window.sessions.values()):
             QTimer.singleShot(200, lambda: run(0))
             return
         delay, action = steps[index]

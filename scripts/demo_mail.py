@@ -244,3 +244,25 @@ def demo_mailbox(list_size: int = 3000, seed: int = 7) -> Mailbox:
             thread_ids.append([topic, message["Message-ID"]])
         box.add("Lists/python-dev", message, *(("\\Seen",) if index > 40 else ()))
     return box
+
+
+WORK_ME = Address("Alice Martin", "alice.martin", "work.example")
+WORK_SUBJECTS = [
+    ("Carol Nguyen", "Quarterly review slides", "Can you look at slides 4 to 9 before the review?"),
+    ("Kofi Mensah", "Onboarding plan for Monday", "Here is the plan for the new team members."),
+    ("Olga Ivanova", "Server maintenance tonight", "The mail server restarts at 22:00 for ten minutes."),
+    ("Mateo García", "Lunch on Thursday?", "The new place near the station, 12:30?"),
+]
+
+
+def work_mailbox(seed: int = 11) -> Mailbox:
+    """A second account's few messages (bob@example.test plays a work address), for All Inboxes."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC).replace(microsecond=0)
+    box = Mailbox()
+    for index, (name, subject, body) in enumerate(WORK_SUBJECTS):
+        person = next(p for p in PEOPLE if p.display_name == name)
+        when = now - timedelta(hours=index * 7 + rng.randint(1, 3), minutes=rng.randint(0, 59))
+        box.add("INBOX", _message(person, [WORK_ME], subject, when, f"Hi Alice,\n\n{body}\n\n{name}"),
+                *(() if index % 2 == 0 else ("\\Seen",)))
+    return box

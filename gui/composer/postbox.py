@@ -49,11 +49,20 @@ class ComposeSettings:
     server_draft_seconds: float = 30.0
     html_by_default: bool = True
     max_message_bytes: int = 25 * 1024 * 1024  # what most providers accept (Gmail, Outlook.com: 25 MB)
+    reply_below: bool = False
+    """Replies start below the quoted message (bottom-posting) rather than above it."""
+    default_account: str = ""
+    """The account (id) a new message is sent from, with ``default_identity`` (an address); "" for the first."""
+    default_identity: str = ""
+
+    @staticmethod
+    def _store() -> QSettings:
+        return private_settings(QSettings(APP_NAME, APP_NAME))
 
     @classmethod
     def load(cls) -> ComposeSettings:
         """From QSettings ("compose/undoSeconds", ...), defaults where unset."""
-        store = private_settings(QSettings(APP_NAME, APP_NAME))
+        store = cls._store()
         defaults = cls()
         return cls(
             undo_seconds=float(store.value("compose/undoSeconds", defaults.undo_seconds)),
@@ -61,7 +70,19 @@ class ComposeSettings:
             server_draft_seconds=float(store.value("compose/serverDraftSeconds", defaults.server_draft_seconds)),
             html_by_default=str(store.value("compose/html", "true")).lower() in ("true", "1"),
             max_message_bytes=int(store.value("compose/maxMessageBytes", defaults.max_message_bytes)),
+            reply_below=str(store.value("compose/replyBelow", "false")).lower() in ("true", "1"),
+            default_account=str(store.value("compose/defaultAccount", "")),
+            default_identity=str(store.value("compose/defaultIdentity", "")),
         )
+
+    def save(self) -> None:
+        """Keep what the Preferences change (the timings stay as they are)."""
+        store = self._store()
+        store.setValue("compose/html", self.html_by_default)
+        store.setValue("compose/replyBelow", self.reply_below)
+        store.setValue("compose/defaultAccount", self.default_account)
+        store.setValue("compose/defaultIdentity", self.default_identity)
+        store.sync()
 
 
 class Postbox(QObject):

@@ -10,12 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QKeySequence,
     QShowEvent,
     QTextBlockFormat,
     QTextCharFormat,
@@ -38,6 +36,7 @@ from connectors.messaging.compose import Attachment
 from connectors.outbox import Draft
 from gui.models.formatting import data_size
 
+from .actions import ComposerActions
 from .attachments import (
     AttachmentList,
     attachments_from_mime,
@@ -184,6 +183,9 @@ class ComposerWindow(QMainWindow):
         if draft is not None:
             self._load_draft(draft)
         else:
+            if account_id is None and from_address is None and self.settings.default_account:
+                # A new message (not a reply) goes out from the account and identity chosen in the Preferences.
+                account_id, from_address = self.settings.default_account, self.settings.default_identity or None
             self.header.select_sender(account_id, from_address)
             self._load_seed(seed or ComposeSeed())
         self._spell_for_sender()
@@ -203,25 +205,16 @@ class ComposerWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(bar)
-        self.send_action = QAction(QCoreApplication.translate("ComposerWindow", "Send"), self)
-        self.send_action.setShortcut(QKeySequence("Ctrl+Return"))
-        self.send_action.setToolTip(QCoreApplication.translate("ComposerWindow", "Send (Ctrl+Enter)"))
+        actions = ComposerActions(self)
+        self.send_action = actions.send
         self.send_action.triggered.connect(self.send)
-        self.attach_action = QAction(QCoreApplication.translate("ComposerWindow", "Attach…"), self)
-        self.attach_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.attach_action = actions.attach
         self.attach_action.triggered.connect(self.choose_files)
-        self.save_action = QAction(QCoreApplication.translate("ComposerWindow", "Save draft"), self)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action = actions.save
         self.save_action.triggered.connect(self.save_now)
-        self.plain_action = QAction(QCoreApplication.translate("ComposerWindow", "Plain text only"), self)
-        self.plain_action.setCheckable(True)
-        self.plain_action.setToolTip(
-            QCoreApplication.translate("ComposerWindow", "Send without formatting (no HTML part)")
-        )
+        self.plain_action = actions.plain
         self.plain_action.toggled.connect(self._plain_toggled)
-        self.close_action = QAction(QCoreApplication.translate("ComposerWindow", "Close"), self)
-        self.close_action.setShortcuts([*QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
-                                        QKeySequence(Qt.Key.Key_Escape)])
+        self.close_action = actions.close
         self.close_action.triggered.connect(self.close)
         self.addAction(self.close_action)
         for action in (self.send_action, self.attach_action, self.save_action):
@@ -254,15 +247,24 @@ class ComposerWindow(QMainWindow):
             references=tuple(seed.references),
             answered=seed.answered,
         )
-        self._signature_at_end = bool(seed.body_text or seed.body_html) and not seed.body_is_quote
+        # Below the quote (as the Preferences may ask), the person writes at the end and the signature follows.
+        below = seed.body_is_quote and self.settings.reply_below and bool(seed.body_text or seed.body_html)
+        self._signature_at_end = (bool(seed.body_text or seed.body_html) and not seed.body_is_quote) or below
         plain = not self.settings.html_by_default
         if plain:
             self.editor.set_plain_only(True)
             self.plain_action.setChecked(True)
-            self.editor.set_text("\n" + seed.body_text if seed.body_is_quote else seed.body_text)
+            if below:
+                self.editor.set_text(seed.body_text.rstrip("\n") + "\n\n")
+            else:
+                self.editor.set_text("\n" + seed.body_text if seed.body_is_quote else seed.body_text)
         else:
             self.editor.set_html(seed.body_html)
-            if seed.body_html and seed.body_is_quote:
+            if below:
+                cursor = QTextCursor(self.editor.text_edit.document())
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            elif seed.body_html and seed.body_is_quote:
                 # An empty first line to write on, above the quote or the forwarded text.
                 cursor = QTextCursor(self.editor.text_edit.document())
                 cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -273,8 +275,21 @@ class ComposerWindow(QMainWindow):
         self.add_attachments([Attachment(name, data, ctype) for name, ctype, data in seed.attachments])
         if not seed.to:
             self.header.to_field.setFocus()
+        elif below:
+            self._focus_above_signature()
         else:
             self.editor.focus_start()
+
+    def _focus_above_signature(self) -> None:
+        """The cursor on the last line before the signature (where a reply below the quote is written)."""
+        document = self.editor.text_edit.document()
+        block = document.lastBlock()
+        while block.isValid() and block.blockFormat().hasProperty(SIGNATURE_PROPERTY):
+            block = block.previous()
+        cursor = QTextCursor(block if block.isValid() else document.lastBlock())
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+        self.editor.text_edit.setTextCursor(cursor)
+        self.editor.text_edit.setFocus()
 
     def _load_draft(self, draft: Draft) -> None:
         sender = draft.sender.rsplit("<", 1)[-1].rstrip(">").strip() if draft.sender else None

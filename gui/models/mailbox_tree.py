@@ -48,6 +48,17 @@ _SPECIAL_LABELS = {
 LOCAL_ACCOUNT_ID = "local"
 """The account id of Local Folders (the Outbox and local drafts), which belong to no server."""
 
+UNIFIED_ACCOUNT_ID = "unified"
+"""The account id of the views across every account (All Inboxes, All Unread, Starred); their names are the
+views' ("inbox", "unread", "starred")."""
+
+_UNIFIED_LABELS = {
+    "inbox": QT_TRANSLATE_NOOP("MailboxTreeModel", "All Inboxes"),
+    "unread": QT_TRANSLATE_NOOP("MailboxTreeModel", "All Unread"),
+    "starred": QT_TRANSLATE_NOOP("MailboxTreeModel", "Starred"),
+}
+_UNIFIED_ICONS = {"inbox": "inbox", "unread": "mark-unread", "starred": "flagged"}
+
 # Special-use folders come first in this order; the rest follow by name.
 SPECIAL_ORDER = ("inbox", "drafts", "outbox", "sent", "archive", "junk", "trash")
 
@@ -59,7 +70,7 @@ StateIconProvider = Callable[[str], QIcon]
 
 @dataclass(eq=False)
 class Node:
-    kind: str  # "root", "account" or "folder"
+    kind: str  # "root", "unified" (a view across accounts), "account" or "folder"
     account_id: str
     label: str
     name: str | None = None
@@ -109,6 +120,30 @@ class MailboxTreeModel(QAbstractItemModel):
         self._local: Node | None = None
 
     # -- building ----------------------------------------------------------------------------------------------
+
+    def set_unified(self, counts: dict[str, tuple[int, int]] | None) -> None:
+        """The views across accounts at the top, with each one's (unread, total); None takes them away."""
+        shown = [node for node in self._root.children if node.kind == "unified"]
+        if counts is None:
+            if shown:
+                self.beginRemoveRows(QModelIndex(), 0, len(shown) - 1)
+                del self._root.children[:len(shown)]
+                self.endRemoveRows()
+            return
+        if not shown:
+            nodes = [Node("unified", UNIFIED_ACCOUNT_ID, translate("MailboxTreeModel", label), name=view,
+                          selectable=True, parent=self._root)
+                     for view, label in _UNIFIED_LABELS.items()]
+            self.beginInsertRows(QModelIndex(), 0, len(nodes) - 1)
+            self._root.children[0:0] = nodes
+            self.endInsertRows()
+            shown = nodes
+        for node in shown:
+            unread, total = counts.get(node.name or "", (0, 0))
+            if (node.unread, node.total) != (unread, total):
+                node.unread, node.total = unread, total
+                index = self._index_of(node)
+                self.dataChanged.emit(index, index)
 
     def set_account(self, account_id: str, label: str, read_folders: FolderReader) -> None:
         """Add an account (or update its label and folder source) and read its folders."""
@@ -282,7 +317,10 @@ class MailboxTreeModel(QAbstractItemModel):
         return node
 
     def folder_index(self, account_id: str, folder: str) -> QModelIndex:
-        """The index of a folder by its full name, or an invalid index."""
+        """The index of a folder by its full name (of a view across accounts by its name), or an invalid index."""
+        if account_id == UNIFIED_ACCOUNT_ID:
+            view = next((n for n in self._root.children if n.kind == "unified" and n.name == folder), None)
+            return self._index_of(view) if view is not None else QModelIndex()
         account = self._account_node(account_id)
         if account is None:
             return QModelIndex()
@@ -357,7 +395,7 @@ class MailboxTreeModel(QAbstractItemModel):
             return None
         node = self.node(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            if node.kind == "folder" and node.unread > 0:
+            if node.kind in ("folder", "unified") and node.unread > 0:
                 return f"{node.label} ({node.unread})"
             return node.label
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -366,7 +404,7 @@ class MailboxTreeModel(QAbstractItemModel):
             if node.failed:
                 return translate("MailboxTreeModel", "%1, %2 waiting, %3 not sent").replace("%1", node.label) \
                     .replace("%2", str(node.unread)).replace("%3", str(node.failed))
-            if node.kind == "folder" and node.unread > 0:
+            if node.kind in ("folder", "unified") and node.unread > 0:
                 text = translate("MailboxTreeModel", "%1, %2 unread")
                 return text.replace("%1", node.label).replace("%2", str(node.unread))
             return node.label
@@ -377,6 +415,8 @@ class MailboxTreeModel(QAbstractItemModel):
                 return font
             return None
         if role == Qt.ItemDataRole.DecorationRole:
+            if node.kind == "unified":
+                return self._folder_icon(_UNIFIED_ICONS.get(node.name or "")) if self._folder_icon else None
             if node.kind == "account":
                 if node.account_id == LOCAL_ACCOUNT_ID or self._state_icon is None:
                     return self._folder_icon("local" if node.account_id == LOCAL_ACCOUNT_ID else None) \
@@ -393,7 +433,7 @@ class MailboxTreeModel(QAbstractItemModel):
         if role == Roles.ACCOUNT_ID:
             return node.account_id
         if role == Roles.FOLDER_NAME:
-            return node.name if node.kind == "folder" else None
+            return node.name if node.kind in ("folder", "unified") else None
         if role == Roles.SPECIAL_USE:
             return node.special_use
         if role == Roles.UNREAD_COUNT:
@@ -413,6 +453,13 @@ class MailboxTreeModel(QAbstractItemModel):
         return entry.state if entry is not None else "offline"
 
     def _tooltip(self, node: Node) -> str:
+        if node.kind == "unified":
+            text = {
+                "inbox": translate("MailboxTreeModel", "The inboxes of every account: %1 messages, %2 unread"),
+                "unread": translate("MailboxTreeModel", "Unread messages of every account: %1"),
+                "starred": translate("MailboxTreeModel", "Starred messages of every account: %1, %2 unread"),
+            }.get(node.name or "", "%1")
+            return text.replace("%1", str(node.total)).replace("%2", str(node.unread))
         if node.kind == "account":
             if node.account_id == LOCAL_ACCOUNT_ID:
                 return translate("MailboxTreeModel", "Messages kept on this computer: the Outbox and local drafts")

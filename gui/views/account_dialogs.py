@@ -71,8 +71,11 @@ class AccountDialogs(QObject):
                 self._window.tree_model.set_account(account.id, account.label, session.reader.folders)
                 self._window.tree_model.set_connection_state(account.id, session.state)
 
-    def preferences(self) -> None:
-        dialog = PreferencesDialog(self._window.settings, self._window)
-        if dialog.exec():
-            self._window.actions.threaded.setChecked(self._window.settings.threaded)
-        dialog.deleteLater()
+    def preferences(self) -> PreferencesDialog:
+        window = self._window
+        dialog = PreferencesDialog(window.settings, window, compose=window.local.postbox.settings,
+                                   accounts=window.accounts.accounts)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(window.apply_preferences)
+        dialog.open()  # window-modal, without a nested event loop
+        return dialog

@@ -130,18 +130,21 @@ class FolderActions(QObject):
         menu.exec(position)
 
     def fill_move_menu(self) -> None:
-        """Every other selectable folder of the current account, nested names shown in full."""
+        """Every other selectable folder of the selected messages' account, nested names shown in full (in a view
+        across accounts, messages of one account only can be moved together)."""
         menu = self._window.actions.move_menu
         menu.clear()
-        account_id, current = self._window.location
-        session = self._window.sessions.get(account_id)
-        if session is None:
+        groups = self._window.selected_groups()
+        accounts = {account_id for account_id, _folder, _uids in groups}
+        if len(accounts) != 1:
+            return
+        account_id = accounts.pop()
+        current = groups[0][1] if len(groups) == 1 else None
+        if self._window.sessions.get(account_id) is None:
             return
         for node in self._window.tree_model.folders_of(account_id):
             if node.name is None or not node.selectable or node.name == current:
                 continue
             action = menu.addAction(folder_icon(node.special_use), node.label if node.special_use else node.name)
             action.setObjectName(f"moveTo:{node.name}")
-            action.triggered.connect(
-                lambda _checked=False, target=node.name: self._window.commands.move(
-                    account_id, current, self._window.messages.selected_uids(), target))
+            action.triggered.connect(lambda _checked=False, target=node.name: self._window.move_selected(target))

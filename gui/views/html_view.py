@@ -316,6 +316,7 @@ class HtmlMessageView(QWebEngineView):
             raise RuntimeError("register_message_scheme() must run before the QApplication is created")
         NetworkGate.instance()  # closed before any page of ours exists
         self._page: MessagePage | None = None
+        self._zoom = 1.0
         self.setAcceptDrops(False)
 
     @property
@@ -341,7 +342,14 @@ class HtmlMessageView(QWebEngineView):
         page.loadFinished.connect(self.pageLoaded)
         self._page = page
         self.setPage(page)
+        page.setZoomFactor(self._zoom)  # each message has a page of its own: the person's text size goes with it
         page.start()
+
+    def set_zoom(self, factor: float) -> None:
+        """Show every message at ``factor`` of its size (the Preferences' text size)."""
+        self._zoom = factor
+        if self._page is not None:
+            self._page.setZoomFactor(factor)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         """Copy, copy link, open link in the browser, select all: nothing that would navigate in here."""

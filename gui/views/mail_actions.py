@@ -19,6 +19,7 @@ class MailActions(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self._window = window
+        self._made: list[QAction] = []
         standard = QKeySequence.StandardKey
         self.new_message = self._make("newMessage", translate("MailActions", "&New Message"), "new", standard.New)
         self.reply = self._make("reply", translate("MailActions", "&Reply"), "reply", "Ctrl+R")
@@ -57,6 +58,8 @@ class MailActions(QObject):
         self.quit = self._make("quit", translate("MailActions", "&Quit"), None, QKeySequence.StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.shortcuts = self._make("keyboardShortcuts", translate("MailActions", "&Keyboard Shortcuts"), None,
+                                    QKeySequence.StandardKey.HelpContents)
         self.about = self._make("about", translate("MailActions", "&About Facteur"), None, None)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         # Actions that need a message selected, a folder selected, an account.
@@ -64,8 +67,13 @@ class MailActions(QObject):
                                 self.delete_permanently, self.archive, self.mark_read, self.mark_unread, self.flag]
         self.folder_actions = [self.rename_folder, self.delete_folder]
 
+    def all(self) -> list[QAction]:
+        """Every action of the window, in the order they were made (Help → Keyboard Shortcuts lists them)."""
+        return list(self._made)
+
     def _make(self, name: str, text: str, icon_name: str | None, shortcut: Shortcut) -> QAction:
         action = QAction(text, self._window)
+        self._made.append(action)
         action.setObjectName(name)
         if icon_name is not None:
             action.setIcon(icon(icon_name))
@@ -105,6 +113,8 @@ class MailActions(QObject):
         message_menu.addMenu(self.move_menu)
         help_menu = bar.addMenu(translate("MailActions", "&Help"))
         help_menu.setObjectName("helpMenu")
+        help_menu.addAction(self.shortcuts)
+        help_menu.addSeparator()
         help_menu.addAction(self.about)
 
     @staticmethod

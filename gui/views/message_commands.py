@@ -93,7 +93,17 @@ class MessageCommands(QObject):
         self.running: list[Operation] = []
 
     def _showing(self, account_id: str, folder: str) -> list[OptimisticModel]:
-        return [m for m in self._models if m.account_id == account_id and m.folder == folder]
+        """The lists showing messages of this folder: a folder's own, or its part of a view across accounts."""
+        found: list[OptimisticModel] = []
+        for model in self._models:
+            part = getattr(model, "part", None)
+            if part is not None:
+                shown = part(account_id, folder)
+                if shown is not None:
+                    found.append(shown)
+            elif model.account_id == account_id and model.folder == folder:
+                found.append(model)
+        return found
 
     def _track(self, op: Operation, account_id: str, folder: str, uids: list[int], what: str) -> Operation:
         self.running.append(op)

@@ -37,13 +37,14 @@ from ..models.message_columns import COLUMN_COUNT, COLUMN_OF_SORT_KEY, Column
 from ..models.message_list import MessageListModel
 from ..models.roles import Roles
 from ..models.thread_list import ThreadListModel
+from ..models.unified_list import ACCOUNT_COLUMN, UnifiedListModel
 
 READ_AHEAD_AT = 0.75  # of the rows loaded: scrolled past this, the next page is read
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
 
-AnyMessageModel = MessageListModel | ThreadListModel
+AnyMessageModel = MessageListModel | ThreadListModel | UnifiedListModel
 
 
 INDENT = 18
@@ -118,7 +119,7 @@ class MessageListView(QTableView):
         old = self.model()
         if old is model:
             return
-        if isinstance(old, MessageListModel | ThreadListModel):
+        if isinstance(old, MessageListModel | ThreadListModel | UnifiedListModel):
             old.modelAboutToBeReset.disconnect(self._remember)
             old.folderLoaded.disconnect(self._restore)
             old.rowsInserted.disconnect(self._read_ahead_soon)
@@ -145,7 +146,7 @@ class MessageListView(QTableView):
 
     def message_model(self) -> AnyMessageModel | None:
         model = self.model()
-        return model if isinstance(model, MessageListModel | ThreadListModel) else None
+        return model if isinstance(model, MessageListModel | ThreadListModel | UnifiedListModel) else None
 
     def set_location(self, account_id: str, folder: str) -> None:
         """Which folder the rows belong to (for the drag payload)."""
@@ -167,6 +168,9 @@ class MessageListView(QTableView):
             header.resizeSection(Column.SENDER, metrics.horizontalAdvance("M" * 16))
         header.resizeSection(Column.DATE, metrics.horizontalAdvance("00/00/0000 ") + 16)
         header.resizeSection(Column.SIZE, metrics.horizontalAdvance("000.0 MB") + 16)
+        if header.count() > ACCOUNT_COLUMN:  # a view across accounts names each row's account
+            header.setSectionResizeMode(ACCOUNT_COLUMN, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(ACCOUNT_COLUMN, metrics.horizontalAdvance("M" * 10))
 
     def _show_sort(self, model: AnyMessageModel) -> None:
         header = self.horizontalHeader()
@@ -177,7 +181,7 @@ class MessageListView(QTableView):
             header.setSectionsClickable(True)
         else:
             header.setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
-            header.setSectionsClickable(False)  # conversations are always newest activity first
+            header.setSectionsClickable(False)  # conversations and views across accounts: always newest first
         header.blockSignals(False)
 
     def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
@@ -343,11 +347,20 @@ class MessageListView(QTableView):
             model.set_expanded(index.row(), not model.is_expanded(index.row()))
 
     def drag_data(self) -> QMimeData | None:
-        """What dragging the selected messages carries (None when nothing is selected)."""
+        """What dragging the selected messages carries (None when nothing is selected, or, in a view across
+        accounts, when they come from more than one folder: a drop moves messages of one folder)."""
         uids = self.selected_uids()
-        if not uids or not self._account_id:
+        model = self.message_model()
+        if isinstance(model, UnifiedListModel):
+            groups = model.groups(uids)
+            if len(groups) != 1:
+                return None
+            account_id, folder, uids = groups[0]
+        else:
+            account_id, folder = self._account_id, self._folder
+        if not uids or not account_id:
             return None
-        return encode_messages(self._account_id, self._folder, uids)
+        return encode_messages(account_id, folder, uids)
 
     def startDrag(self, supported: Qt.DropAction) -> None:
         data = self.drag_data()

@@ -174,6 +174,7 @@ class ReaderView(QWidget):
         self.setObjectName("reader")
         self.setAccessibleName(translate("ReaderView", "Message"))
         self.message: DisplayedMessage | None = None
+        self._font_points = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -251,9 +252,23 @@ class ReaderView(QWidget):
         box.addStretch(2)
         return page
 
+    def set_font_size(self, points: int) -> None:
+        """The messages' text size in points (0: the desktop's): the plain-text view's font, and the zoom of the
+        HTML view relative to the desktop's size (a message's own sizes keep their proportions)."""
+        self._font_points = points
+        base = QApplication.font().pointSizeF()
+        font = self.plain.font()
+        font.setPointSizeF(points if points > 0 else base)
+        self.plain.setFont(font)
+        if self.html_view is not None:
+            self.html_view.set_zoom(points / base if points > 0 and base > 0 else 1.0)
+
     def _ensure_html_view(self) -> HtmlMessageView:
         if self.html_view is None:
             self.html_view = HtmlMessageView(self)
+            base = QApplication.font().pointSizeF()
+            if self._font_points > 0 and base > 0:
+                self.html_view.set_zoom(self._font_points / base)
             self.html_view.setAccessibleName(translate("ReaderView", "Message text"))
             self.html_view.linkActivated.connect(self.linkActivated)
             self.html_view.remoteContentBlocked.connect(self._remote_blocked)

@@ -49,6 +49,7 @@ class ReaderWindow(QMainWindow):
         self.reader.writeTo.connect(lambda address: self._link(QUrl("mailto:" + address)))
         if settings is not None:
             self.reader.allowSenderRemote.connect(settings.allow_remote_content)
+            self.reader.set_font_size(settings.reader_font_size)
         self.setCentralWidget(self.reader)
         toolbar = QToolBar(translate("ReaderWindow", "Message"), self)
         toolbar.setObjectName("readerToolbar")

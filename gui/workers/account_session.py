@@ -149,6 +149,10 @@ class AccountSession(QObject):
 
     # -- synchronisation ---------------------------------------------------------------------------------------
 
+    def set_check_interval(self, milliseconds: int) -> None:
+        """How often every folder is checked (the Preferences' "check every"; IDLE pushes the Inbox meanwhile)."""
+        self._resync.setInterval(max(60_000, int(milliseconds)))
+
     @Slot()
     def _periodic_sync(self) -> None:
         """The timer's sync, except while the account waits for the person (a refused password, an untrusted
