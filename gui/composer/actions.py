@@ -6,25 +6,24 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ComposerWindow", text)
+# lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
+translate = QCoreApplication.translate
 
 
 class ComposerActions(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self.send = QAction(_tr("Send"), parent)
+        self.send = QAction(translate("ComposerWindow", "Send"), parent)
         self.send.setShortcut(QKeySequence("Ctrl+Return"))
-        self.send.setToolTip(_tr("Send (Ctrl+Enter)"))
-        self.attach = QAction(_tr("Attach…"), parent)
+        self.send.setToolTip(translate("ComposerWindow", "Send (Ctrl+Enter)"))
+        self.attach = QAction(translate("ComposerWindow", "Attach…"), parent)
         self.attach.setShortcut(QKeySequence("Ctrl+Shift+A"))
-        self.save = QAction(_tr("Save draft"), parent)
+        self.save = QAction(translate("ComposerWindow", "Save draft"), parent)
         self.save.setShortcut(QKeySequence.StandardKey.Save)
-        self.plain = QAction(_tr("Plain text only"), parent)
+        self.plain = QAction(translate("ComposerWindow", "Plain text only"), parent)
         self.plain.setCheckable(True)
-        self.plain.setToolTip(_tr("Send without formatting (no HTML part)"))
-        self.close = QAction(_tr("Close"), parent)
+        self.plain.setToolTip(translate("ComposerWindow", "Send without formatting (no HTML part)"))
+        self.close = QAction(translate("ComposerWindow", "Close"), parent)
         self.close.setShortcuts([*QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
                                  QKeySequence(Qt.Key.Key_Escape)])
 
