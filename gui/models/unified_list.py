@@ -252,18 +252,19 @@ class UnifiedListModel(QAbstractTableModel):
 
     # -- rows and messages -------------------------------------------------------------------------------------
 
-    def token_of(self, account_id: str, folder: str, uid: int) -> int | None:
-        if account_id not in self._slots:
-            return None
-        slot = self._slots.index(account_id)
-        folder_id = next((fid for (s, fid), name in self._folders.items() if s == slot and name == folder), None)
-        if folder_id is None:
-            return None
-        return (slot << SLOT_SHIFT) | (folder_id << 32) | uid
+    def _folder_id(self, slot: int, folder: str) -> int | None:
+        return next((fid for (s, fid), name in self._folders.items() if s == slot and name == folder), None)
 
     def tokens_for(self, account_id: str, folder: str, uids: Iterable[int]) -> list[int]:
-        found = (self.token_of(account_id, folder, uid) for uid in uids)
-        return [token for token in found if token is not None]
+        """The tokens of these messages of one account's folder (whether or not they are listed)."""
+        if account_id not in self._slots:
+            return []
+        slot = self._slots.index(account_id)
+        folder_id = self._folder_id(slot, folder)
+        if folder_id is None:
+            return []
+        base = (slot << SLOT_SHIFT) | (folder_id << 32)
+        return [base | uid for uid in uids]
 
     def message_of(self, token: int) -> tuple[str, str, int] | None:
         """(account id, folder, UID) of a row's token."""

@@ -279,3 +279,51 @@ def test_sent_rows_name_the_first_recipient_of_the_address_list(to: str, shown: 
     summary = MessageSummary(uid=1, subject="s", from_name="", from_addr="me@example.test", to=to, cc="", date=0,
                              internal_date=0, flags=frozenset(), size=1)
     assert who(summary, recipients=True) == shown
+
+
+def test_unified_list_merges_accounts_lazily_and_follows_events(qtmodeltester, qtbot, tmp_path: Path) -> None:
+    from gui.models.store_loader import StoreLoader
+    from gui.models.unified_list import ACCOUNT_COLUMN, UnifiedListModel
+
+    with MailStore(tmp_path / "a.sqlite3") as first, MailStore(tmp_path / "b.sqlite3") as second:
+        for store in (first, second):
+            store.upsert_folders(LISTING)
+        first.add_messages("INBOX", [summary(uid, f"A{uid}", date=1_700_000_000 + uid * 10)
+                                     for uid in range(1, 301)])
+        second.add_messages("INBOX", [summary(uid, f"B{uid}", date=1_700_000_005 + uid * 10)
+                                      for uid in range(1, 301)])
+        second.add_messages("Trash", [summary(9, "In the trash")])
+        loader = StoreLoader()
+        try:
+            model = UnifiedListModel(window=100, loader=loader)
+            with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+                model.set_view("inbox", {"a": first.open_reader(), "b": second.open_reader()},
+                               {"a": "Work", "b": "Home"})
+            assert model.rowCount() == 600
+            assert model.index(450, Column.SUBJECT).data() == "…"  # a placeholder; the window is on its way
+            qtbot.waitUntil(lambda: model.index(450, Column.SUBJECT).data() != "…", timeout=5000)
+            # Newest first, the two accounts interleaved by date, each row naming its account.
+            qtbot.waitUntil(lambda: "…" not in [model.index(r, Column.SUBJECT).data() for r in range(4)], timeout=5000)
+            shown = [model.index(row, Column.SUBJECT).data() for row in range(4)]
+            assert shown == ["B300", "A300", "B299", "A299"]
+            assert [model.index(row, ACCOUNT_COLUMN).data() for row in range(2)] == ["Home", "Work"]
+            assert model.message_at(0) == ("b", "INBOX", 300)
+            assert model.groups(model.uids()[:3]) == [("b", "INBOX", [300, 299]), ("a", "INBOX", [300])]
+            qtmodeltester.check(model)
+            # Mail arriving in one account, and leaving the other.
+            first.add_messages("INBOX", [summary(400, "A400", date=1_800_000_000)])
+            model.messages_added("a", "INBOX", [400])
+            qtbot.waitUntil(lambda: model.message_at(0) == ("a", "INBOX", 400), timeout=5000)
+            second.remove_messages("INBOX", [300])
+            with qtbot.waitSignal(model.rowsRemoved, timeout=5000):
+                model.messages_removed("b", "INBOX", [300])
+            assert model.rowCount() == 600 and ("b", "INBOX", 300) not in [model.message_at(r) for r in range(3)]
+            # What the commands show at once, through the account's folder part of the view.
+            part = model.part("a", "INBOX")
+            assert part is not None
+            part.hide([400])
+            assert model.message_at(0) != ("a", "INBOX", 400)
+            part.settle([400])
+            qtbot.waitUntil(lambda: model.message_at(0) == ("a", "INBOX", 400), timeout=5000)
+        finally:
+            assert loader.stop()
