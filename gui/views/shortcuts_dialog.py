@@ -28,15 +28,24 @@ Section = tuple[str, Sequence[QAction]]
 
 
 def action_name(action: QAction) -> str:
-    """What an action does, as its menu says it (a one-letter toolbar label is explained by its tooltip)."""
+    """What an action does, in words: its tooltip without the keys in brackets (a toolbar's short label, "B" or
+    "• List", is explained there), else its menu text."""
+    tip = action.toolTip().split(" (")[0].strip()
     text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
-    if len(text) <= 2 and action.toolTip():
-        text = action.toolTip().split(" (")[0]
-    return text
+    return tip or text
+
+
+def _on_a_keyboard(key: QKeySequence) -> bool:
+    """Whether a person can type ``key`` on an ordinary keyboard: not a media key ("New", "Find") nor F13 and up,
+    which standard shortcuts also bind on some systems."""
+    if key.isEmpty():
+        return False
+    code = key[0].key()
+    return code < Qt.Key.Key_Back and not Qt.Key.Key_F13 <= code <= Qt.Key.Key_F35
 
 
 def shortcut_text(action: QAction) -> str:
-    keys = [key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts()]
+    keys = [key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts() if _on_a_keyboard(key)]
     return ", ".join(key for key in keys if key)
 
 
