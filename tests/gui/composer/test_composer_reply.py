@@ -132,3 +132,34 @@ def test_mailto_prefills_the_composer(account_store: Any, make_postbox: Any) -> 
     assert composer.attachment_list.attachments() == []
     with pytest.raises(ValueError):
         parse_mailto("https://example.test")
+
+
+@pytest.mark.parametrize("html", [True, False])
+def test_a_reply_below_the_quote_is_written_between_it_and_the_signature(account_store: Any, make_postbox: Any,
+                                                                        qtbot: Any, html: bool) -> None:
+    """The Preferences' "Start replies: below the quoted message", in both formats."""
+    postbox = make_postbox(account_store, reply_below=True, html_by_default=html)
+    account = account_store.accounts[0]
+    reply = postbox.reply(account, ORIGINAL, "INBOX", 7, reply_all=False)
+    qtbot.waitExposed(reply)
+    reply.activateWindow()
+    qtbot.waitUntil(lambda: reply.editor.text_edit.hasFocus(), timeout=5000)
+    qtbot.keyClicks(reply.editor.text_edit, "Merci Bob")
+    text = reply.editor.text()
+    assert text.index("Voici les chiffres.") < text.index("Merci Bob") < text.index("Alice, from the test")
+    reply._stop()  # noqa: SLF001 - closed without the save question
+    reply.close()
+
+
+def test_new_messages_go_out_from_the_default_sender(account_store: Any, make_postbox: Any, qtbot: Any) -> None:
+    """The Preferences' "Send new messages from"; a reply keeps the identity the message was sent to."""
+    account = account_store.accounts[0]
+    postbox = make_postbox(account_store, default_account=account.id, default_identity=ALICE_ALIAS)
+    composer = postbox.open_composer()
+    assert composer.header.sender.identity.address == ALICE_ALIAS
+    reply = postbox.reply(account, ORIGINAL.replace(f"Cc: {CAROL}, Alias <{ALICE_ALIAS}>\r\n".encode(), b""),
+                          "INBOX", 7, reply_all=False)
+    assert reply.header.sender.identity.address == ALICE
+    for window in (composer, reply):
+        window._stop()  # noqa: SLF001 - closed without the save question
+        window.close()
