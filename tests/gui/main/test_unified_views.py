@@ -121,7 +121,7 @@ def test_all_inboxes_lists_both_accounts_and_routes_every_action(two_accounts: A
     QTest.keyClick(window.messages, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: "For Bob" in flags_on_server(dovecot, BOB, "Trash"), timeout=TIMEOUT)
     assert "For Bob" not in flags_on_server(dovecot, BOB, "INBOX")
-    assert [s for s, _a in rows(window)] == ["For Alice", "Alice old"]
+    qtbot.waitUntil(lambda: [s for s, _a in rows(window)] == ["For Alice", "Alice old"], timeout=TIMEOUT)
     assert "For Bob" not in flags_on_server(dovecot, ALICE, "Trash")
 
     # Mail arriving in either account shows up at once.
@@ -149,8 +149,16 @@ def test_all_unread_keeps_what_is_read_there_and_starred_follows_the_star(two_ac
                     timeout=TIMEOUT)
     qtbot.waitUntil(lambda: view_index(window, "unread").data(Roles.UNREAD_COUNT) == 2, timeout=TIMEOUT)
     # Read here, it stays until the view is chosen again, shown as read.
-    row = [s for s, _a in rows(window)].index("Unread archived")
-    assert window.messages.model().index(row, Column.SUBJECT).data(Roles.IS_UNREAD) is False
+    def shown_read() -> bool:
+        subjects = [s for s, _a in rows(window)]
+        if "Unread archived" not in subjects:
+            return False
+        return window.messages.model().index(subjects.index("Unread archived"), Column.SUBJECT).data(
+            Roles.IS_UNREAD) is False
+
+    qtbot.waitUntil(shown_read, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: [s for s, _a in rows(window)] == ["Unread B", "Unread A", "Unread archived"],
+                    timeout=TIMEOUT)
     # Starring it from here makes it appear in Starred.
     QTest.keyClick(window.messages, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: view_index(window, "starred").data(Roles.TOTAL_COUNT) == 1, timeout=TIMEOUT)
