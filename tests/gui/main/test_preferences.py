@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
+from gui import resources
 from gui.composer import ComposeSettings
 from gui.settings import UiSettings
+from gui.views import about
 from gui.views.preferences_dialog import PreferencesDialog
 from gui.views.shortcuts_dialog import ShortcutsDialog, action_name, shortcut_text
 from tests.conftest import ALICE, make_message
@@ -57,6 +60,10 @@ def test_about_names_version_licence_and_address(make_window: Any, qtbot: Any) -
     box = QApplication.activeModalWidget()
     text = box.text()
     assert "Facteur 0.1.0" in text and "GPL-3.0-or-later" in text and "https://facteur.app" in text
+    # The same address and licence as the desktop's software centre shows (one project, one address).
+    metainfo = ElementTree.parse(resources.metainfo_path()).getroot()
+    assert metainfo.findtext("url[@type='homepage']") == about.PROJECT_URL
+    assert metainfo.findtext("project_license") == about.LICENCE
     box.button(QMessageBox.StandardButton.Close).click()
 
 
