@@ -659,6 +659,17 @@ Les rouvrir&#xa0;?</translation>
     </message>
 </context>
 <context>
+    <name>About</name>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Facteur %1&lt;/b&gt; — a fast, safe desktop mail client.&lt;/p&gt;&lt;p&gt;Free software under the %2 licence: you may use, study, share and improve it.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%3&quot;&gt;%3&lt;/a&gt;&lt;/p&gt;&lt;p&gt;&lt;small&gt;Qt %4&lt;/small&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Facteur %1&lt;/b&gt; — un client de messagerie de bureau rapide et sûr.&lt;/p&gt;&lt;p&gt;Logiciel libre sous licence %2 : vous pouvez l’utiliser, l’étudier, le partager et l’améliorer.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%3&quot;&gt;%3&lt;/a&gt;&lt;/p&gt;&lt;p&gt;&lt;small&gt;Qt %4&lt;/small&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>About Facteur</source>
+        <translation>À propos de Facteur</translation>
+    </message>
+</context>
+<context>
     <name>AccountEditor</name>
     <message>
         <source>Account settings — {account}</source>
@@ -2068,6 +2079,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>&amp;Quitter</translation>
     </message>
     <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
         <source>&amp;About Facteur</source>
         <translation>À &amp;propos de Facteur</translation>
     </message>
@@ -2206,8 +2221,32 @@ Les rouvrir&#xa0;?</translation>
         <translation>Corbeille</translation>
     </message>
     <message>
+        <source>All Inboxes</source>
+        <translation>Toutes les boîtes de réception</translation>
+    </message>
+    <message>
+        <source>All Unread</source>
+        <translation>Tous les non lus</translation>
+    </message>
+    <message>
+        <source>Starred</source>
+        <translation>Suivis</translation>
+    </message>
+    <message>
         <source>%1, %2 waiting, %3 not sent</source>
         <translation>%1, %2 en attente, non envoyés&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>The inboxes of every account: %1 messages, %2 unread</source>
+        <translation>Les boîtes de réception de tous les comptes : %1 messages, %2 non lus</translation>
+    </message>
+    <message>
+        <source>Unread messages of every account: %1</source>
+        <translation>Messages non lus de tous les comptes : %1</translation>
+    </message>
+    <message>
+        <source>Starred messages of every account: %1, %2 unread</source>
+        <translation>Messages suivis de tous les comptes : %1, dont %2 non lus</translation>
     </message>
     <message>
         <source>%1: connected</source>
@@ -2320,7 +2359,7 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>About Facteur</source>
-        <translation>À propos de Facteur</translation>
+        <translation type="vanished">À propos de Facteur</translation>
     </message>
     <message>
         <source>(no subject)</source>
@@ -2367,6 +2406,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Choisissez un dossier</translation>
     </message>
     <message>
+        <source>Main window</source>
+        <translation>Fenêtre principale</translation>
+    </message>
+    <message>
         <source>Undone: %1</source>
         <translation>Annulé : %1</translation>
     </message>
@@ -2404,7 +2447,7 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>Facteur — a fast, safe desktop mail client.
 Qt %1</source>
-        <translation>Facteur — un client de messagerie de bureau rapide et sûr.
+        <translation type="vanished">Facteur — un client de messagerie de bureau rapide et sûr.
 Qt %1</translation>
     </message>
     <message>
@@ -2711,6 +2754,10 @@ Qt %1</translation>
         <source>Unread: %1</source>
         <translation>Non lu&#xa0;: %1</translation>
     </message>
+    <message>
+        <source>Account</source>
+        <translation>Compte</translation>
+    </message>
 </context>
 <context>
     <name>MessageListView</name>
@@ -2911,6 +2958,18 @@ Les rouvrir&#xa0;?</translation>
         <translation>Lecture</translation>
     </message>
     <message>
+        <source>Writing</source>
+        <translation>Rédaction</translation>
+    </message>
+    <message>
+        <source>New Mail</source>
+        <translation>Nouveau courrier</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>Confidentialité</translation>
+    </message>
+    <message>
         <source>Mark messages as read when they are shown</source>
         <translation>Marquer les messages comme lus quand ils sont affichés</translation>
     </message>
@@ -2931,8 +2990,88 @@ Les rouvrir&#xa0;?</translation>
         <translation>Regrouper les messages par conversation</translation>
     </message>
     <message>
+        <source> pt</source>
+        <translation> pt</translation>
+    </message>
+    <message>
+        <source>as the desktop</source>
+        <translation>comme le bureau</translation>
+    </message>
+    <message>
+        <source>Text size of messages:</source>
+        <translation>Taille du texte des messages :</translation>
+    </message>
+    <message>
+        <source>Formatted (HTML)</source>
+        <translation>Mis en forme (HTML)</translation>
+    </message>
+    <message>
+        <source>Plain text</source>
+        <translation>Texte brut</translation>
+    </message>
+    <message>
+        <source>Write new messages as:</source>
+        <translation>Écrire les nouveaux messages en :</translation>
+    </message>
+    <message>
+        <source>Above the quoted message</source>
+        <translation>Au-dessus du message cité</translation>
+    </message>
+    <message>
+        <source>Below the quoted message</source>
+        <translation>Sous le message cité</translation>
+    </message>
+    <message>
+        <source>Start replies:</source>
+        <translation>Commencer les réponses :</translation>
+    </message>
+    <message>
+        <source>The first account</source>
+        <translation>Le premier compte</translation>
+    </message>
+    <message>
+        <source>Send new messages from:</source>
+        <translation>Envoyer les nouveaux messages depuis :</translation>
+    </message>
+    <message>
+        <source>Tell me when new mail arrives in an Inbox</source>
+        <translation>Me prévenir quand du courrier arrive dans une boîte de réception</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Check every folder every:</source>
+        <translation>Relever tous les dossiers toutes les :</translation>
+    </message>
+    <message>
+        <source>Servers that push new mail (IMAP IDLE) bring it to the Inbox at once; this is how often the other folders, and accounts whose server cannot push, are checked.</source>
+        <translation>Les serveurs qui poussent le nouveau courrier (IMAP IDLE) l’apportent aussitôt dans la boîte de réception ; c’est la fréquence à laquelle les autres dossiers, et les comptes dont le serveur ne pousse pas, sont relevés.</translation>
+    </message>
+    <message>
+        <source>Remote content is always loaded for these senders and domains:</source>
+        <translation>Le contenu distant est toujours chargé pour ces expéditeurs et ces domaines :</translation>
+    </message>
+    <message>
+        <source>Senders and domains</source>
+        <translation>Expéditeurs et domaines</translation>
+    </message>
+    <message>
+        <source>name@example.com or example.com</source>
+        <translation>nom@exemple.fr ou exemple.fr</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Ajouter</translation>
+    </message>
+    <message>
+        <source>“%1” is neither an address nor a domain.</source>
+        <translation>« %1 » n’est ni une adresse ni un domaine.</translation>
+    </message>
+    <message>
         <source>Remote content is always loaded for these senders</source>
-        <translation>Le contenu distant est toujours chargé pour ces expéditeurs</translation>
+        <translation type="vanished">Le contenu distant est toujours chargé pour ces expéditeurs</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -3257,6 +3396,37 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     <message>
         <source>These are {provider}&apos;s settings, from Facteur&apos;s list of providers.</source>
         <translation>Voici les paramètres de {provider}, tirés de la liste des fournisseurs de Facteur.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Writing a message</source>
+        <translation>Rédaction d’un message</translation>
+    </message>
+    <message>
+        <source>Formatting text</source>
+        <translation>Mise en forme du texte</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>Search by action or key</source>
+        <translation>Chercher une action ou une touche</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Raccourci</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Où</translation>
     </message>
 </context>
 <context>
