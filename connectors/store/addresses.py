@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import getaddresses
+from functools import lru_cache
 from typing import Any, Literal
 
 from ..messaging.imap_support import choose_special_folder
@@ -110,16 +111,17 @@ def folder_role(conn: sqlite3.Connection, folder_id: int) -> Role:
     return "received"
 
 
-def _links_of(role: Role, row: Sequence[Any], parsed: dict[tuple[str, str], list[tuple[str, str]]]
-              ) -> list[tuple[str, str]]:
-    """(name, address) pairs one message (an INSERT_COLUMNS row) counts for; ``parsed`` remembers the recipient
-    lists already parsed in this batch (the same people are written to again and again)."""
+@lru_cache(maxsize=4096)
+def _recipients(to: str, cc: str) -> tuple[tuple[str, str], ...]:
+    """The (name, address) pairs of a Sent message's recipients. Parsing address lists is slow in pure Python, and
+    people write to the same few again and again: the lists already parsed are remembered."""
+    return tuple((name, address) for name, address in getaddresses([to, cc]) if address)
+
+
+def _links_of(role: Role, row: Sequence[Any]) -> Sequence[tuple[str, str]]:
+    """(name, address) pairs one message (an INSERT_COLUMNS row) counts for."""
     if role == "sent":
-        key = (row[_POSITIONS["to_addrs"]], row[_POSITIONS["cc_addrs"]])
-        found = parsed.get(key)
-        if found is None:
-            found = parsed[key] = [(name, address) for name, address in getaddresses(list(key)) if address]
-        return found
+        return _recipients(row[_POSITIONS["to_addrs"]], row[_POSITIONS["cc_addrs"]])
     if role == "received":
         return [(row[_POSITIONS["from_name"]], row[_POSITIONS["from_addr"]])]
     return []
@@ -167,9 +169,8 @@ def index_messages(conn: sqlite3.Connection, role: Role, rows: Iterable[Sequence
     sent = int(role == "sent")
     people: dict[str, str] = {}
     links: dict[tuple[int, str], int] = {}  # (message, address) → the message's date
-    parsed: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for row in rows:
-        for name, raw_address in _links_of(role, row, parsed):
+        for name, raw_address in _links_of(role, row):
             address = usable_address(raw_address)
             if address is None:
                 continue
