@@ -62,6 +62,12 @@ _FLAG_LIST = re.compile(rb"(?:" + _ATOM + rb"(?: " + _ATOM + rb")*)?")
 _QUOTED = rb'"[ !#-\[\]-~]*"'  # printable ASCII, no quote, no backslash
 _LABEL_LIST = re.compile(rb"(?:(?:" + _ATOM + rb"|" + _QUOTED + rb")(?: (?:" + _ATOM + rb"|" + _QUOTED + rb"))*)?")
 _LABEL = re.compile(_ATOM + rb"|" + _QUOTED)
+# The sync engine's answer as Dovecot and most servers write it, in one match: UID, FLAGS, RFC822.SIZE and one
+# section as a literal, in that order, and nothing else.
+_USUAL = re.compile(
+    rb"\* ([1-9][0-9]{0,19}) FETCH \(UID " + _NUMBER + rb" FLAGS \(([^()\r\n]*)\) RFC822\.SIZE " + _NUMBER
+    + rb" " + _SECTION + rb" \{(0|[1-9][0-9]{0,9})\}\r\n"
+)
 
 
 def fast_items(items: Sequence[str]) -> bool:
@@ -103,6 +109,15 @@ def parse_fetch_response_fast(response: bytes) -> tuple[int, dict[bytes, Any]] |
     """(UID, data) of one whole untagged FETCH response (``* n FETCH (...)\\r\\n``, literals included), as
     IMAPClient's ``parse_fetch_response(..., uid_is_key=True)`` would give it; None when the response is not
     of the narrow shape described in the module docstring (the caller then asks IMAPClient)."""
+    usual = _USUAL.match(response)
+    if usual is not None:
+        seq, uid_text, flags, size_text, section, length = usual.groups()
+        stop = usual.end() + int(length)
+        if stop + 3 == len(response) and response.endswith(b")\r\n", stop) and _FLAG_LIST.fullmatch(flags):
+            values = _atoms(flags)
+            if values is not None:
+                return int(uid_text), {b"SEQ": int(seq), b"FLAGS": values, b"RFC822.SIZE": int(size_text),
+                                       section.upper(): response[usual.end():stop]}
     start = _START.match(response)
     if start is None:
         return None
