@@ -44,6 +44,7 @@ bench:
 	$(MAKE) $(VENV)/.installed
 	$(PY) bench/store_bench.py
 	$(PY) -m bench.scale_bench
+	$(PY) -m bench.scale_bench --sync
 	$(PY) -m bench.sync_bench
 	$(PY) -m bench.quit_bench
 	$(MAKE) bench-timings
