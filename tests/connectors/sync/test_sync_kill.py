@@ -8,13 +8,6 @@ the server did the work, or a statement the child's store is about to run inside
 
 from __future__ import annotations
 
-import json
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,76 +20,19 @@ from connectors.store import MailStore, open_store
 from connectors.sync import SyncEngine
 from tests.conftest import ALICE, make_message
 from tests.connectors.sync.connections import connector_to
+from tests.killable import WAIT, Children
 from tests.servers.dovecot import DovecotServer
 from tests.servers.proxy import CommandFaultProxy, FaultyProxy
 
 BOX = "Killed"
-ROOT = Path(__file__).resolve().parents[3]
-WAIT = 60  # seconds a child may take to reach its kill point on a busy machine (a bound, never a delay)
-
-
-class Child:
-    """One ``crash_child`` process; its printed lines arrive in a queue so that every wait has a bound."""
-
-    def __init__(self, job: dict[str, Any]) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.connectors.sync.crash_child", json.dumps(job)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._queue.put(line.strip())
-        self._queue.put(None)
-
-    def wait_for(self, word: str) -> str:
-        """The first printed line starting with ``word`` (failing if the child ends or takes too long first)."""
-        while True:
-            try:
-                line = self._queue.get(timeout=WAIT)
-            except queue.Empty:
-                pytest.fail(f"the child never printed {word!r}; it printed {self.lines}")
-            if line is None:
-                pytest.fail(f"the child ended before printing {word!r}: {self.lines}\n{self.stderr()}")
-            self.lines.append(line)
-            if line.startswith(word):
-                return line
-
-    def stderr(self) -> str:
-        assert self.process.stderr is not None
-        return self.process.stderr.read() if self.process.poll() is not None else ""
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash, the OOM killer or a power cut would end it."""
-        os.kill(self.process.pid, signal.SIGKILL)
-        assert self.process.wait(WAIT) == -signal.SIGKILL
-        while (line := self._queue.get(timeout=WAIT)) is not None:  # what it printed before it died
-            self.lines.append(line)
-
-    def finish(self) -> None:
-        code = self.process.wait(WAIT)
-        assert code == 0, self.stderr()
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+CHILD = "tests.connectors.sync.crash_child"
 
 
 @pytest.fixture
-def children() -> Iterator[list[Child]]:
-    made: list[Child] = []
+def children() -> Iterator[Children]:
+    made = Children()
     yield made
-    for child in made:
-        child.close()
+    made.close()
 
 
 def _messages(count: int) -> list[bytes]:
@@ -143,7 +79,7 @@ def reopen(path: Path) -> MailStore:
 
 
 def test_kills_mid_batch_of_a_first_sync_resume_exactly(dovecot: DovecotServer, imap_config: dict[str, Any],
-                                                        tmp_path: Path, children: list[Child]) -> None:
+                                                        tmp_path: Path, children: Children) -> None:
     """Three kills while headers stream in (wherever the child is at that moment: reading, parsing, writing,
     committing), a restart after each; the last run completes exactly."""
     count = 6000
@@ -155,8 +91,7 @@ def test_kills_mid_batch_of_a_first_sync_resume_exactly(dovecot: DovecotServer, 
                "header_batch": 500}
         for mark in (250_000, 900_000, 1_500_000):  # server bytes, all runs together: ~2.3 MB make the sync
             reached = proxy.when_server_bytes(mark)
-            child = Child(job)
-            children.append(child)
+            child = children.start(CHILD, job)
             assert child.wait_for("opened") == "opened intact"
             assert reached.wait(WAIT), f"the sync stopped before {mark} bytes: {child.lines}"
             child.kill()
@@ -167,8 +102,7 @@ def test_kills_mid_batch_of_a_first_sync_resume_exactly(dovecot: DovecotServer, 
                 assert len(uids) < count
                 held.append(len(uids))
         assert held[-1] > 0 and held == sorted(held), f"what each run stored was kept: {held}"
-        last = Child(job)
-        children.append(last)
+        last = children.start(CHILD, job)
         last.wait_for("done")
         last.finish()
         assert last.lines[0] == "opened intact"
@@ -178,15 +112,14 @@ def test_kills_mid_batch_of_a_first_sync_resume_exactly(dovecot: DovecotServer, 
 
 
 def test_a_kill_inside_the_stores_write_of_a_batch_loses_only_that_batch(
-        dovecot: DovecotServer, imap_config: dict[str, Any], tmp_path: Path, children: list[Child]) -> None:
+        dovecot: DovecotServer, imap_config: dict[str, Any], tmp_path: Path, children: Children) -> None:
     count = 2000
     _seed(dovecot, count)
     path = tmp_path / "store.sqlite3"
     # Batches of 500, newest first: the 1,250th message indexed for search is in the middle of the third batch's
     # transaction (its summaries are written, half of its index too).
-    child = Child({"store": str(path), "imap": imap_config, "mode": "sync", "folder": BOX, "header_batch": 500,
-                   "pause_on": "INSERT INTO message_fts", "occurrence": 1250})
-    children.append(child)
+    child = children.start(CHILD, {"store": str(path), "imap": imap_config, "mode": "sync", "folder": BOX,
+                                   "header_batch": 500, "pause_on": "INSERT INTO message_fts", "occurrence": 1250})
     child.wait_for("paused")
     child.kill()
     assert [line for line in child.lines if line.startswith("progress")][-1] == f"progress 1000 {count}"
@@ -238,7 +171,7 @@ KILL_POINTS = {
 
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_a_kill_mid_replay_loses_no_command_and_runs_none_twice(
-        dovecot: DovecotServer, imap_config: dict[str, Any], tmp_path: Path, children: list[Child],
+        dovecot: DovecotServer, imap_config: dict[str, Any], tmp_path: Path, children: Children,
         point: str) -> None:
     how = KILL_POINTS[point]
     path = tmp_path / "store.sqlite3"
@@ -253,8 +186,7 @@ def test_a_kill_mid_replay_loses_no_command_and_runs_none_twice(
             proxy.fault(how["fault"], "stall")
         else:
             job.update(pause_on=how["pause_on"], occurrence=how["occurrence"])
-        child = Child(job)
-        children.append(child)
+        child = children.start(CHILD, job)
         if "fault" in how:
             assert proxy.answered.wait(WAIT), f"the server never answered: {child.lines}"
         else:
