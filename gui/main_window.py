@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from connectors.store import VIEWS, SearchQueryError, StoreError
+from connectors.store import VIEWS, OpenedStore, SearchQueryError, StoreError
 
 from .accounts import APP_NAME, Account, AccountStore
 from .desktop_accounts import DesktopAccountsMonitor
@@ -304,11 +304,7 @@ class MainWindow(QMainWindow):
                 "%1", account.label), str(exc))
             return None
         if session.rebuilt is not None:
-            self.notify("warning", translate("MainWindow", "The local copy of %1 was damaged").replace(
-                "%1", account.label), translate(
-                "MainWindow", "Facteur put it aside (%1) and is downloading your mail again from the server. "
-                "Messages in the Outbox and local drafts are kept.").replace(
-                "%1", str(session.rebuilt.moved_aside)))
+            self._tell_rebuilt(account.label, session.rebuilt)
         session.storeDamaged.connect(self._store_damaged)
         session.set_check_interval(self.settings.check_minutes * 60_000)
         self.sessions[account.id] = session
@@ -325,6 +321,20 @@ class MainWindow(QMainWindow):
             session.start()
         self._update_actions()
         return session
+
+    def _tell_rebuilt(self, label: str, rebuilt: OpenedStore) -> None:
+        text = translate(
+            "MainWindow", "Facteur put it aside (%1) and is downloading your mail again from the server. "
+            "Messages in the Outbox and local drafts are kept.").replace("%1", str(rebuilt.moved_aside))
+        if rebuilt.commands_kept:
+            text += " " + translate(
+                "MainWindow", "Changes you made offline that were not yet on the server (%1) were kept and will be "
+                "sent.").replace("%1", str(rebuilt.commands_kept))
+        if rebuilt.commands_unreadable:
+            text += " " + translate(
+                "MainWindow", "Some changes you made offline could not be read from the damaged file and may be "
+                "missing: check your recent moves, deletions and flags.")
+        self.notify("warning", translate("MainWindow", "The local copy of %1 was damaged").replace("%1", label), text)
 
     def _store_file_damaged(self, path: Path) -> None:
         for account_id, session in self.sessions.items():

@@ -21,10 +21,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from ..private_files import private_sqlite
 from .owners import OwnerLocks
 from .paths import local_folders_dir
-from .sqlite import immediate_transaction, insert_blob
+from .sqlite import immediate_transaction, insert_blob, open_checked
 
 DraftState = Literal["editing", "saved", "queued"]
 """``editing``: a composer has it open; ``saved``: closed and kept; ``queued``: its message waits in the Outbox
@@ -50,6 +49,11 @@ CREATE TABLE IF NOT EXISTS blobs (
     data BLOB NOT NULL
 );
 """
+_REQUIRED = {
+    "drafts": frozenset({"id", "account_id", "state", "owner", "updated", "data"}),
+    "blobs": frozenset({"sha256", "data"}),
+    "server_copies": frozenset({"draft_id", "account_id", "uid", "uploaded"}),
+}
 
 
 @dataclass(frozen=True)
@@ -106,16 +110,15 @@ class Draft:
 class DraftStore:
     """Drafts in one SQLite file under Local Folders. Thread-safe; ``clock`` is injectable for tests."""
 
-    def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time,
+                 busy_timeout: float = 10.0) -> None:
+        """Open (creating if needed) the drafts at ``path``; a file that cannot be used as it is raises
+        :class:`LocalFileUnusableError` (:func:`open_drafts` puts it aside and salvages it)."""
         self.path = Path(path) if path is not None else local_folders_dir() / "drafts.sqlite3"
-        private_sqlite(self.path)
         self.clock = clock
         self._lock = threading.RLock()
         self._closed = False
-        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA synchronous = FULL")
-        self._conn.executescript(_SCHEMA)
+        self._conn = open_checked(self.path, _SCHEMA, _REQUIRED, timeout=busy_timeout)
         self._owners = OwnerLocks(self.path.parent / (self.path.stem + "-locks"))
         self.owner = self._owners.token
         # Lists are read on a connection of their own: in WAL they see the last commit at once, never waiting

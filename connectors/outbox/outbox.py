@@ -22,7 +22,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from ..private_files import private_sqlite
 from .entries import (
     EDITABLE_STATES,
     WAITING_STATES,
@@ -34,7 +33,7 @@ from .entries import (
 )
 from .owners import OwnerLocks
 from .paths import local_folders_dir
-from .sqlite import immediate_transaction, insert_blob
+from .sqlite import immediate_transaction, insert_blob, open_checked
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -69,6 +68,12 @@ CREATE TRIGGER IF NOT EXISTS outbox_raw_goes_with_its_entry AFTER DELETE ON outb
     DELETE FROM outbox_raw WHERE id = old.id;
 END;
 """
+_REQUIRED = {
+    "outbox": frozenset({"id", "account_id", "message_id", "sender", "recipients", "subject", "raw", "state",
+                         "created", "send_after", "attempts", "last_error", "error_kind", "sent_at", "copy_state",
+                         "draft_id", "compose_state", "answered", "owner"}),
+    "outbox_raw": frozenset({"id", "raw"}),
+}
 _COLUMNS = (
     "id, account_id, message_id, sender, recipients, subject, raw, state, created, send_after, attempts, "
     "last_error, error_kind, sent_at, copy_state, draft_id, compose_state, answered"
@@ -96,22 +101,18 @@ class Outbox:
     """
 
     def __init__(self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time,
-                 retry: RetryPolicy | None = None) -> None:
+                 retry: RetryPolicy | None = None, busy_timeout: float = 10.0) -> None:
+        """Open (creating if needed) the Outbox at ``path``. A file that cannot be used as it is (damaged, of
+        another layout, read-only, locked) raises :class:`LocalFileUnusableError`: :func:`open_outbox` then puts
+        it aside and salvages it."""
         self.path = Path(path) if path is not None else local_folders_dir() / "outbox.sqlite3"
-        private_sqlite(self.path)  # raw messages, Bcc included
         self.clock = clock
         self.retry = retry or RetryPolicy()
         self._lock = threading.RLock()
         self._closed = False
         self._listeners: list[Listener] = []
-        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        # A committed "sent" must survive a power cut: that row is what stops a second delivery.
-        self._conn.execute("PRAGMA synchronous = FULL")
-        self._conn.executescript(_SCHEMA)
-        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(outbox)")}
-        if "owner" not in columns:  # a file from before owners were recorded
-            self._conn.execute("ALTER TABLE outbox ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+        # Raw messages, Bcc included: the file is the person's alone (open_checked creates it 0600).
+        self._conn = open_checked(self.path, _SCHEMA, _REQUIRED, timeout=busy_timeout, migrate=_add_owner)
         self._owners = OwnerLocks(self.path.parent / (self.path.stem + "-locks"))
         self.owner = self._owners.token
         """This process's token: written on the entries it claims, locked while it lives."""
@@ -191,6 +192,21 @@ class Outbox:
         with self._lock:
             row = self._conn.execute(f"{_SELECT_LIGHT} WHERE id = ?", (entry_id,)).fetchone()
         return replace(_entry(row), raw=raw)  # the bytes as given, not read back
+
+    def restore(self, entries: Sequence[OutboxEntry]) -> None:
+        """Put back entries salvaged from a damaged Outbox file (:func:`open_outbox`), as given: ids, states,
+        times and errors. An id already here is left alone."""
+        with self._transaction() as conn:
+            for e in entries:
+                conn.execute(
+                    f"INSERT OR IGNORE INTO outbox ({_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+                    (e.id, e.account_id, e.message_id, e.sender, json.dumps(list(e.recipients)), e.subject, b"",
+                     e.state, e.created, e.send_after, e.attempts, e.last_error, e.error_kind, e.sent_at,
+                     e.copy_state, e.draft_id, _dump(e.compose_state), _dump(e.answered)),
+                )
+                conn.execute("INSERT OR IGNORE INTO outbox_raw (id, raw) VALUES (?, ?)", (e.id, e.raw))
+        for e in entries:
+            self._notify(e.id, e.state)
 
     # -- reading -------------------------------------------------------------------------------------------
 
@@ -408,6 +424,12 @@ class Outbox:
         if changed:
             self._notify(entry_id, state)
         return bool(changed)
+
+
+def _add_owner(conn: sqlite3.Connection) -> None:
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}
+    if "owner" not in columns:  # a file from before owners were recorded
+        conn.execute("ALTER TABLE outbox ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
 
 
 def _dump(value: dict[str, Any] | None) -> str | None:

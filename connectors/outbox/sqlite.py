@@ -1,11 +1,58 @@
-"""The one way Local Folders' databases are written: a lock for this process, BEGIN IMMEDIATE for others."""
+"""The one way Local Folders' databases are opened and written: checked at open; a lock for this process and
+BEGIN IMMEDIATE for others."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
+
+from ..private_files import private_sqlite
+from .errors import LocalFileUnusableError
+
+
+def open_checked(path: Path, schema: str, required: Mapping[str, frozenset[str]], *, timeout: float,
+                 migrate: Callable[[sqlite3.Connection], None] | None = None) -> sqlite3.Connection:
+    """A read-write connection to the Local Folders database at ``path`` (created if missing), or
+    :class:`LocalFileUnusableError` when the file cannot be trusted or written: not a database, damaged (a
+    truncated or overwritten file fails ``quick_check``), another program's tables, missing columns, read-only,
+    or locked by another program for longer than ``timeout`` seconds."""
+    conn: sqlite3.Connection | None = None
+    try:
+        private_sqlite(path)  # opening it for writing: a file we may not write fails here
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
+        conn.execute("PRAGMA journal_mode = WAL")
+        # A committed row must survive a power cut: it is what stops a second delivery or a lost draft.
+        conn.execute("PRAGMA synchronous = FULL")
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise LocalFileUnusableError(f"{path} is damaged ({'; '.join(problems)[:300]})", path)
+        ours = set(required) | {"sqlite_sequence"}
+        tables = {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables - ours:
+            raise LocalFileUnusableError(
+                f"{path} holds tables Facteur does not know ({', '.join(sorted(tables - ours))[:200]})", path)
+        conn.executescript(schema)
+        if migrate is not None:
+            migrate(conn)
+        for table, columns in required.items():
+            missing = columns - {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+            if missing:
+                raise LocalFileUnusableError(f"{path} has another layout (no {', '.join(sorted(missing))} in "
+                                             f"{table})", path)
+        conn.execute("BEGIN IMMEDIATE")  # proves the file can be written now, not at the first message sent
+        conn.execute("COMMIT")
+    except LocalFileUnusableError:
+        if conn is not None:
+            conn.close()
+        raise
+    except (sqlite3.Error, OSError) as error:
+        if conn is not None:
+            conn.close()
+        raise LocalFileUnusableError(f"{path} cannot be used: {error}", path) from error
+    return conn
 
 
 @contextmanager

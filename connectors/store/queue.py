@@ -123,6 +123,35 @@ class CommandQueue(MessageWrites):
         assert command_id is not None
         return command_id
 
+    def requeue(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Queue again commands read from a damaged store's ``commands`` table (rows as dicts of its columns), in
+        their order, keeping the UIDVALIDITY and Message-IDs they were made under. Rows too damaged to be a command
+        are skipped. Returns how many were queued."""
+        kept = 0
+        with self._write():
+            for row in rows:
+                # Without a UIDVALIDITY (an older store) the replay cannot aim it: it is reported dropped, never
+                # run blind.
+                defaults = {"args": "{}", "snapshot": "[]", "message_ids": "{}", "attempts": 0}
+                try:
+                    command = _command_from_row(tuple(row.get(name, defaults.get(name)) or defaults.get(name)
+                                                      for name in _COLUMNS.split(", ")))
+                except (TypeError, ValueError, KeyError, AttributeError):
+                    continue
+                if not command.kind or not command.folder:
+                    continue
+                self._conn.execute(
+                    "INSERT INTO commands (kind, folder, uids, args, snapshot, created_at, attempts, last_error, "
+                    "uidvalidity, message_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (command.kind, command.folder, json.dumps(list(command.uids)), json.dumps(dict(command.args)),
+                     json.dumps([_summary_json(summary) for summary in command.previous]),
+                     float(command.created_at or time.time()), int(command.attempts or 0), command.last_error,
+                     command.uidvalidity,
+                     json.dumps({str(uid): mid for uid, mid in command.message_ids.items()})),
+                )
+                kept += 1
+        return kept
+
     def pending(self) -> list[Command]:
         """Every command not yet completed or rolled back, oldest first (failed ones included)."""
         with self._reading() as conn:

@@ -2,8 +2,10 @@
 
 The store is a cache of the server: everything in it can be fetched again, so a damaged file is never worth
 repairing in place. Outgoing mail (the Outbox) and local drafts live in other files (``connectors.outbox``) and
-are not touched. Offline commands queued in the damaged file are lost with it; the messages they changed come
-back as the server has them.
+are not touched. One thing in it exists nowhere else: the offline commands (flags, moves, deletes) not yet sent.
+Those that can still be read are queued again in the new file, in their order, with the UIDVALIDITY and
+Message-IDs they were made under, so the replay aims them exactly as it would have (and drops, with a note, those
+whose messages cannot be found again).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..sqlite_salvage import readable, readable_rows
 from .errors import StoreCorruptError, damage_marker
 from .mailstore import MailStore
 
@@ -29,6 +32,10 @@ class OpenedStore:
     store: MailStore
     moved_aside: Path | None = None
     reason: str = ""
+    commands_kept: int = 0
+    """Offline commands read from the damaged file and queued again in the new one."""
+    commands_unreadable: bool = False
+    """Part of the damaged file's command queue could not be read (some commands may be missing)."""
 
 
 def open_store(path: str | os.PathLike[str], *, check: bool = True) -> OpenedStore:
@@ -48,7 +55,14 @@ def open_store(path: str | os.PathLike[str], *, check: bool = True) -> OpenedSto
 def _rebuild(path: Path, reason: str) -> OpenedStore:
     aside = _move_aside(path)
     log.warning("The mail store %s was damaged (%s): moved to %s, rebuilding it from the server", path, reason, aside)
-    return OpenedStore(MailStore(path), aside, reason)
+    store = MailStore(path)
+    with readable(aside) as conn:
+        rows, whole = readable_rows(conn, "commands") if conn is not None else ([], False)
+    kept = store.requeue(rows)
+    if kept or not whole:
+        log.warning("Offline commands of %s: %d queued again%s", path, kept,
+                    ", part of the queue could not be read" if not whole else "")
+    return OpenedStore(store, aside, reason, kept, not whole)
 
 
 def _move_aside(path: Path) -> Path:

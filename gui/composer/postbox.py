@@ -18,7 +18,16 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from connectors.messaging.compose import Attachment
 from connectors.messaging.mime import ParsedMessage, parse_message
-from connectors.outbox import Draft, DraftAttachment, DraftStore, Outbox, OutboxEntry
+from connectors.outbox import (
+    Draft,
+    DraftAttachment,
+    DraftStore,
+    Outbox,
+    OutboxEntry,
+    Salvaged,
+    open_drafts,
+    open_outbox,
+)
 from connectors.store import default_store_path
 from gui.accounts import APP_NAME, Account, AccountStore
 from gui.private_paths import private_settings
@@ -100,13 +109,27 @@ class Postbox(QObject):
         settings: ComposeSettings | None = None,
         connectors: ConnectorFactory | None = None,
         store_path: Callable[[Account], Path] | None = None,
+        local_folders: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.accounts = accounts
         self.settings = settings or ComposeSettings.load()
-        self.outbox = outbox or Outbox()
-        self.drafts = drafts or DraftStore()
+        self.salvaged: list[tuple[str, Salvaged]] = []
+        """Local Folders files found unusable at open ("outbox" or "drafts"): kept aside, what they held salvaged;
+        the main window tells the person."""
+        if outbox is None:
+            opened_outbox = open_outbox(local_folders / "outbox.sqlite3" if local_folders else None)
+            outbox = opened_outbox.outbox
+            if opened_outbox.salvaged is not None:
+                self.salvaged.append(("outbox", opened_outbox.salvaged))
+        if drafts is None:
+            opened_drafts = open_drafts(local_folders / "drafts.sqlite3" if local_folders else None)
+            drafts = opened_drafts.drafts
+            if opened_drafts.salvaged is not None:
+                self.salvaged.append(("drafts", opened_drafts.salvaged))
+        self.outbox = outbox
+        self.drafts = drafts
         self._store_path = store_path or (lambda account: default_store_path(account.id))
         self._store_readers = StoreReaders(lambda: [self._store_path(account) for account in self.accounts.accounts])
         self.address_book = AddressBook(self._store_readers, own=self._own_addresses)

@@ -69,6 +69,41 @@ class LocalFolders(QObject):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(100)
         self._counts_timer.timeout.connect(self.refresh_counts)
+        self._tell_salvaged()
+
+    def _tell_salvaged(self) -> None:
+        """A Local Folders file found unusable at start-up was kept aside and salvaged: say where it is and what
+        came back, once."""
+        salvaged, self.postbox.salvaged = list(getattr(self.postbox, "salvaged", [])), []
+        for kind, report in salvaged:
+            if kind == "outbox":
+                title = translate("LocalFolders", "The Outbox file was damaged")
+                back = translate("LocalFolders", "Messages read from it and put back in the Outbox, not sent: %1. "
+                                 "Check each one, then send it again.") if report.recovered else "" if report.lost \
+                    else translate("LocalFolders", "No message in the Outbox could be read from it.")
+            else:
+                title = translate("LocalFolders", "The local drafts file was damaged")
+                back = translate("LocalFolders", "Drafts read from it and put back in Local Drafts: %1.") \
+                    if report.recovered else translate("LocalFolders", "No draft could be read from it.")
+            parts = [translate("LocalFolders", "Facteur kept it as %1 and started a new one.").replace(
+                "%1", str(report.moved_aside))]
+            if back:
+                parts.append(back.replace("%1", str(report.recovered)))
+            lost = getattr(report, "lost", [])
+            if lost:
+                names = ", ".join(f"“{subject or translate('LocalFolders', '(no subject)')}”" for subject in lost[:5])
+                parts.append(translate("LocalFolders", "Messages that could not be read and were not sent: %1.")
+                             .replace("%1", names + (", …" if len(lost) > 5 else "")))
+                if report.drafts_kept:
+                    parts.append(translate("LocalFolders", "Rebuilt as drafts from what you wrote, in Local Drafts: "
+                                           "%1.").replace("%1", str(report.drafts_kept)))
+            if report.saved_files:
+                parts.append(translate("LocalFolders", "Messages that could only be saved as files: %1, in %2.")
+                             .replace("%1", str(len(report.saved_files)))
+                             .replace("%2", str(report.saved_files[0].parent)))
+            if report.incomplete:
+                parts.append(translate("LocalFolders", "Part of the file could not be read."))
+            self._window.notify("warning", title, " ".join(parts))
 
     def _remember_recipients(self, entry_id: str) -> None:
         """Whoever the person just wrote to is offered by address completion from now on."""
