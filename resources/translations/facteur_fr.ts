@@ -1952,6 +1952,50 @@ Les rouvrir&#xa0;?</translation>
         <translation type="vanished">Il a été envoyé</translation>
     </message>
     <message>
+        <source>The Outbox file was damaged</source>
+        <translation>Le fichier de la boîte d’envoi était endommagé</translation>
+    </message>
+    <message>
+        <source>Messages read from it and put back in the Outbox, not sent: %1. Check each one, then send it again.</source>
+        <translation>Messages relus et remis dans la boîte d’envoi, non envoyés : %1. Vérifiez chacun, puis renvoyez-le.</translation>
+    </message>
+    <message>
+        <source>No message in the Outbox could be read from it.</source>
+        <translation>Aucun message de la boîte d’envoi n’a pu y être relu.</translation>
+    </message>
+    <message>
+        <source>The local drafts file was damaged</source>
+        <translation>Le fichier des brouillons locaux était endommagé</translation>
+    </message>
+    <message>
+        <source>Drafts read from it and put back in Local Drafts: %1.</source>
+        <translation>Brouillons relus et remis dans les brouillons locaux : %1.</translation>
+    </message>
+    <message>
+        <source>No draft could be read from it.</source>
+        <translation>Aucun brouillon n’a pu y être relu.</translation>
+    </message>
+    <message>
+        <source>Facteur kept it as %1 and started a new one.</source>
+        <translation>Facteur l’a conservé sous %1 et en a commencé un nouveau.</translation>
+    </message>
+    <message>
+        <source>Messages that could not be read and were not sent: %1.</source>
+        <translation>Messages illisibles, qui n’ont pas été envoyés : %1.</translation>
+    </message>
+    <message>
+        <source>Rebuilt as drafts from what you wrote, in Local Drafts: %1.</source>
+        <translation>Refaits en brouillons à partir de ce que vous aviez écrit, dans les brouillons locaux : %1.</translation>
+    </message>
+    <message>
+        <source>Messages that could only be saved as files: %1, in %2.</source>
+        <translation>Messages qui n’ont pu être conservés que sous forme de fichiers : %1, dans %2.</translation>
+    </message>
+    <message>
+        <source>Part of the file could not be read.</source>
+        <translation>Une partie du fichier n’a pas pu être lue.</translation>
+    </message>
+    <message>
         <source>Outbox</source>
         <translation>Boîte d&apos;envoi</translation>
     </message>
@@ -2376,6 +2420,14 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>Facteur put it aside (%1) and is downloading your mail again from the server. Messages in the Outbox and local drafts are kept.</source>
         <translation>Facteur l&apos;a mise de côté (%1) et télécharge à nouveau votre courrier depuis le serveur. Les messages de la boîte d&apos;envoi et les brouillons locaux sont conservés.</translation>
+    </message>
+    <message>
+        <source>Changes you made offline that were not yet on the server (%1) were kept and will be sent.</source>
+        <translation>Les modifications faites hors ligne qui n’étaient pas encore sur le serveur (%1) ont été conservées et seront envoyées.</translation>
+    </message>
+    <message>
+        <source>Some changes you made offline could not be read from the damaged file and may be missing: check your recent moves, deletions and flags.</source>
+        <translation>Certaines modifications faites hors ligne n’ont pas pu être relues dans le fichier endommagé et peuvent manquer : vérifiez vos déplacements, suppressions et drapeaux récents.</translation>
     </message>
     <message>
         <source>The local copy of %1 is damaged</source>
