@@ -201,7 +201,7 @@ class SyncEngine:
         if gone:
             self.store.remove_messages(name, gone)
         kept = [uid for uid in local_uids if uid in on_server]
-        changed = self._sync_flags(imap, name, kept, local.highestmodseq, modseq, cancel)
+        changed = self._sync_flags(imap, name, kept, local.highestmodseq, modseq, cancel, uidvalidity)
         local_set = set(local_uids)
         missing = sorted((uid for uid in on_server if uid not in local_set), reverse=True)
         self._fetch_headers(imap, name, missing, progress, cancel, between_batches, uidvalidity)
@@ -280,7 +280,8 @@ class SyncEngine:
         return summaries
 
     def _sync_flags(self, imap: IMAPConnector, name: str, known: list[int], local_modseq: int | None,
-                    server_modseq: int | None, cancel: threading.Event | None) -> int:
+                    server_modseq: int | None, cancel: threading.Event | None,
+                    uidvalidity: int | None = None) -> int:
         if not known:
             return 0
         if self._condstore and local_modseq is not None and server_modseq is not None:
@@ -292,10 +293,32 @@ class SyncEngine:
             candidates = known
         changed = 0
         items = ["FLAGS"] + (["X-GM-LABELS"] if self._gmail else [])
-        for start in range(0, len(candidates), FLAGS_BATCH):
+        # As for headers, a flaky link still makes progress: the answers that arrived before a cut are applied,
+        # the batch halves (and grows back), and the engine reconnects and goes on from there.
+        remaining, size = candidates, FLAGS_BATCH
+        while remaining:
             _check(cancel)
-            batch = candidates[start:start + FLAGS_BATCH]
-            response = imap.fetch(batch, items)
+            batch = remaining[:size]
+            try:
+                imap = self._selected(name, uidvalidity)
+            except _FolderReplaced:
+                log.info("UIDVALIDITY of %r changed during the sync: the next sync rebuilds it", name)
+                return changed
+            try:
+                response = imap.fetch(batch, items)
+            except ConnectionError as exc:
+                wanted = set(batch)
+                received = exc.received if isinstance(exc, FetchInterruptedError) else {}
+                response = {uid: data for uid, data in received.items() if uid in wanted and b"FLAGS" in data}
+                if not response and len(batch) <= MIN_HEADER_BATCH:
+                    raise
+                size = max(MIN_HEADER_BATCH, len(batch) // 2)
+                log.info("The link broke during %r's flags batch of %d (%d kept): going on with batches of %d",
+                         name, len(batch), len(response), size)
+                remaining = [uid for uid in batch if uid not in response] + remaining[len(batch):]
+            else:
+                size = min(FLAGS_BATCH, size * 2)
+                remaining = remaining[len(batch):]
             flags = {uid: frozenset(_text(f) for f in data.get(b"FLAGS", ())) for uid, data in response.items()}
             changed += len(self.store.update_flags(name, flags))
         return changed
