@@ -49,6 +49,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                            "(scripts/install-system-deps.sh or the project's extras must install it)")
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Delete what the tests left of Qt while the application still runs, as Facteur does when it quits.
+
+    Windows that tests closed but did not delete, and the pages they retired with ``deleteLater()``, would otherwise
+    be destroyed while the interpreter and the QApplication are torn down. Qt WebEngine does not survive that (a
+    profile released while a page still lives, then a segfault in its render widgets' destructors), and the run's
+    exit status becomes a crash after every test passed."""
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.deleteLater()  # not closed again: their tests closed them (and stopped their workers) already
+    for _ in range(3):  # a deletion can post more (a page's own parts, a profile after its pages)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+
+
 # Passwords with a space and punctuation, to prove they are quoted correctly on the wire.
 USERS = {
     "alice@example.test": "Alice's s3cret pass!",

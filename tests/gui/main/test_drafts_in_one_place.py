@@ -41,12 +41,24 @@ class Network:
 
     def __init__(self, accounts: AccountStore) -> None:
         self._make = keyring_connectors(accounts)
+        self._made: list[AccountLink] = []
         self.online = True
 
     def __call__(self, account_id: str) -> AccountLink | None:
         if not self.online:
             raise ConnectionError("The network is down (test)", "127.0.0.1", 9)
-        return self._make(account_id)
+        link = self._make(account_id)
+        if link is not None:
+            self._made.append(link)
+        return link
+
+    def go_offline(self) -> None:
+        """The network goes down, and the connections already open (the send worker keeps one for server drafts)
+        go down with it."""
+        self.online = False
+        for link in self._made:
+            if link.imap is not None:
+                link.imap.interrupt()
 
 
 def server_drafts(imap_config: dict[str, Any]) -> list[email.message.EmailMessage]:
@@ -105,7 +117,7 @@ def test_drafts_are_one_list_here_and_on_the_server(tmp_path: Path, dovecot: Any
     qtbot.waitUntil(lambda: session.synced_once, timeout=20_000)
 
     # Offline, the person writes a draft and keeps it (Ctrl+S, then Ctrl+W: saved, so no question).
-    network.online = False
+    network.go_offline()
     failed: list[str] = []
     window.local.postbox.worker.draftSaveFailed.connect(lambda _draft_id, why: failed.append(why))
     activate(window, qtbot)
@@ -125,7 +137,8 @@ def test_drafts_are_one_list_here_and_on_the_server(tmp_path: Path, dovecot: Any
         key(composer.editor.text_edit, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
 
     # The account's Drafts folder lists it at once, with the phone's draft from the server.
-    assert window.tree.select_folder(session.account_id, "Drafts")
+    # The tree lists the folders through a queued signal after the sync: wait for the row.
+    qtbot.waitUntil(lambda: window.tree.select_folder(session.account_id, "Drafts"), timeout=10_000)
     qtbot.waitUntil(lambda: sorted(listed(window)) == [
         ("From the phone", ""), ("Written offline", "On this computer, not on the server yet")], timeout=10_000)
     assert window.pages.currentWidget() is window.local.drafts_view
@@ -185,7 +198,8 @@ def test_a_draft_shown_in_the_reader_has_an_edit_button(tmp_path: Path, dovecot:
     window = make_window(tmp_path, qtbot, account_store, Network(account_store))
     session = next(iter(window.sessions.values()))
     qtbot.waitUntil(lambda: session.synced_once, timeout=20_000)
-    assert window.tree.select_folder(session.account_id, "Archive")
+    # The tree lists the folders through a queued signal after the sync: wait for the row.
+    qtbot.waitUntil(lambda: window.tree.select_folder(session.account_id, "Archive"), timeout=10_000)
     qtbot.waitUntil(lambda: window.messages.model().rowCount() == 1, timeout=10_000)
     assert window.pages.currentWidget() is window.list_splitter, "only the Drafts folder is a drafts page"
     activate(window, qtbot)
