@@ -119,6 +119,9 @@ class SendWorker(QObject):
         per save, and no OAuth refresh each time). Used and closed only in the worker thread."""
         self._draft_idle: QTimer | None = None
         self._stopping = False
+        # Drafts whose message went out (worker thread only): a server save asked just before Send and carried out
+        # after the delivery tidied the Drafts folder would put the draft back there for good.
+        self._sent_drafts: set[str] = set()
         self._interrupter = Interrupter()
         self._wakeRequested.connect(self.wake)
         self._saveDraftRequested.connect(self._save_draft)
@@ -342,6 +345,10 @@ class SendWorker(QObject):
             self.outbox.mark_failed(entry.id, text)
             self.failed.emit(entry.id, text)
             return
+        if entry.draft_id and report.outcome == "sent":
+            self._sent_drafts.add(entry.draft_id)
+            if link.imap is not None:  # the delivery removed the draft's server copies: the Drafts list reads again
+                self.draftDeleted.emit(entry.account_id, entry.draft_id)
         if report.outcome == "sent":
             self.sent.emit(entry.id, report.message_id, report.warning)
             if report.copy_error:
@@ -435,6 +442,9 @@ class SendWorker(QObject):
                     asked: tuple[tuple[str, ...], float]) -> None:
         if self._stopping:
             return  # the local draft has it; the server copy is saved again while the person writes
+        if draft_id in self._sent_drafts:
+            log.info("Server draft %s not saved again: its message was sent", draft_id)
+            return
         with self._keyring_lock:
             locked = self._awaiting_unlock.get(account_id)
         if locked is not None:
