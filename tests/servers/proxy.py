@@ -315,8 +315,10 @@ class _Link:
                     with self._lock:  # before the line goes: the server may answer at once
                         self.mode = {"cut-after": "reply-lost", "stall": "stall", "garble": "garble"}[rule.action]
                         self.stalled_tag = line.split(b" ", 1)[0]
-                    self.upstream.sendall(line + b"\n")
+                    # Also before: the server's answer can close the client's side (server_to_client) and the test
+                    # see the break before this thread runs again.
                     self.proxy.fired.set()
+                    self.upstream.sendall(line + b"\n")
                     if rule.action == "cut-after":
                         _shutdown(self.client)
                         return

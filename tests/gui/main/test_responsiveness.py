@@ -85,7 +85,8 @@ def test_quitting_stops_every_worker(make_window: Any, dovecot: Any, qtbot: Any)
     qtbot.waitUntil(lambda: session.state == "online", timeout=10000)
     threads = [session.worker.thread_handle, session.idle._thread]
     window.close()
-    assert not any(thread.isRunning() for thread in threads)
+    # Quitting is bounded: a part that overran its budget (a loaded machine) is kept and stops by itself soon after.
+    qtbot.waitUntil(lambda: not any(thread.isRunning() for thread in threads), timeout=30000)
 
 
 def test_opening_a_message_does_not_wait_for_a_big_folder_sync(dovecot: Any, imap_config: dict[str, Any],
