@@ -17,7 +17,6 @@ so the store (and a rollback, if the server refused) decides what stays.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from .message_columns import (
     header_data,
     placeholder_data,
 )
+from .pending_changes import PendingChanges
 from .roles import Roles
 from .store_loader import StoreLoader
 from .store_reads import StoreReads
@@ -133,10 +133,6 @@ def apply_row_changes(model: QAbstractItemModel, old: list[Any], new: list[Any],
     return True
 
 
-def with_flags(summary: MessageSummary, add: frozenset[str], remove: frozenset[str]) -> MessageSummary:
-    return dataclasses.replace(summary, flags=(summary.flags | add) - remove)
-
-
 class MessageListModel(QAbstractTableModel):
     """Messages of one folder (or the results of a search in it), in the store's sort order."""
 
@@ -162,8 +158,7 @@ class MessageListModel(QAbstractTableModel):
         self._server_found: tuple[int, ...] = ()  # what a search on the server added to the local results
         self._row_of: dict[int, int] | None = None
         self._cache: dict[int, MessageSummary] = {}
-        self._hidden: set[int] = set()
-        self._flag_overlay: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._pending = PendingChanges()
         self._windows_reading: set[int] = set()
         self._last_reread = 0.0
         self._reread_timer = QTimer(self)
@@ -199,8 +194,7 @@ class MessageListModel(QAbstractTableModel):
         self._recipients = recipients
         self._query = ""
         self._server_found = ()
-        self._hidden.clear()
-        self._flag_overlay.clear()
+        self._pending.clear()
         self._reload()
 
     def clear(self) -> None:
@@ -255,7 +249,7 @@ class MessageListModel(QAbstractTableModel):
     def _request_list(self, *, reset: bool) -> None:
         assert self._source is not None
         query, folder, sort, descending = self._query, self._folder, self._sort, self._descending
-        old, hidden, extra = self._uids, frozenset(self._hidden), self._server_found
+        old, hidden, extra = self._uids, frozenset(self._pending.hidden), self._server_found
 
         def work(reader: Any) -> Any:
             found = self._query_uids(reader, query, folder, sort, descending, extra)
@@ -271,7 +265,7 @@ class MessageListModel(QAbstractTableModel):
             found, plan = result
             if reset:
                 self._show_new_list(self._accept_uids(found))
-            elif plan is not None and self._uids is old and frozenset(self._hidden) == hidden:
+            elif plan is not None and self._uids is old and frozenset(self._pending.hidden) == hidden:
                 apply_row_plan(self, old, found, plan, self._set_uids)
             else:
                 self._apply_order(self._accept_uids(found))
@@ -313,9 +307,9 @@ class MessageListModel(QAbstractTableModel):
             found = [summary for summary in result if isinstance(summary, MessageSummary)]
             self._cache.update((summary.uid, summary) for summary in found)
             self._found = [summary.uid for summary in found]
-            return [uid for uid in self._found if uid not in self._hidden]
+            return [uid for uid in self._found if uid not in self._pending.hidden]
         uids = [uid for uid in result if isinstance(uid, int)]
-        return [uid for uid in uids if uid not in self._hidden] if self._hidden else uids
+        return [uid for uid in uids if uid not in self._pending.hidden] if self._pending.hidden else uids
 
     @staticmethod
     def _sorted_in_memory(found: list[MessageSummary], sort: str, descending: bool) -> list[MessageSummary]:
@@ -360,8 +354,7 @@ class MessageListModel(QAbstractTableModel):
     def _effective(self, summary: MessageSummary | None) -> MessageSummary | None:
         if summary is None:
             return None
-        overlay = self._flag_overlay.get(summary.uid)
-        return with_flags(summary, *overlay) if overlay else summary
+        return self._pending.shown(summary.uid, summary)
 
     def _window_uids(self, row: int) -> tuple[int, list[int]]:
         start = row - row % self._window
@@ -481,7 +474,7 @@ class MessageListModel(QAbstractTableModel):
 
     def folder_reset(self, account_id: str, folder: str) -> None:
         if self._concerns(account_id, folder):
-            self._hidden.clear()
+            self._pending.hidden.clear()
             self._flag_overlay.clear()
             self._reload()
 
@@ -525,7 +518,7 @@ class MessageListModel(QAbstractTableModel):
         the person did (``urgent``) is shown at once.
         """
         if self._query:
-            self._apply_order([uid for uid in self._found if uid not in self._hidden])
+            self._apply_order([uid for uid in self._found if uid not in self._pending.hidden])
         elif not self._reads.deferred or self._source is None:
             self._apply_order(self._read_uids(self._source))
         elif self._reads.serial_reading:
@@ -558,26 +551,17 @@ class MessageListModel(QAbstractTableModel):
 
     def hide(self, uids: Iterable[int]) -> None:
         """Take rows out at once (the messages are being moved or deleted)."""
-        hidden = set(uids)
-        self._hidden |= hidden
+        hidden = self._pending.hide(uids)
         self._apply_order([uid for uid in self._uids if uid not in hidden])
 
     def overlay_flags(self, uids: Iterable[int], add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
         """Show flags as changed at once (read, starred...) while the worker applies them."""
-        add_set, remove_set = frozenset(add), frozenset(remove)
-        changed = []
-        for uid in uids:
-            previous_add, previous_remove = self._flag_overlay.get(uid, (frozenset(), frozenset()))
-            self._flag_overlay[uid] = ((previous_add - remove_set) | add_set, (previous_remove - add_set) | remove_set)
-            changed.append(uid)
-        self._emit_rows_changed(changed)
+        self._emit_rows_changed(self._pending.overlay_flags(uids, add, remove))
 
     def settle(self, uids: Iterable[int]) -> None:
         """The worker finished (or failed) with these messages: show what the store says from now on."""
         uid_list = list(uids)
-        unhidden = self._hidden & set(uid_list)
-        self._hidden -= unhidden
-        had_overlay = [uid for uid in uid_list if self._flag_overlay.pop(uid, None) is not None]
+        unhidden, had_overlay = self._pending.settle(uid_list)
         for uid in uid_list:
             self._cache.pop(uid, None)
         if unhidden:

@@ -21,7 +21,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from connectors.store import MessageSummary, StoreError, ThreadSummary
 
 from .message_columns import COLUMN_COUNT, Column, IconLookup, cell_data, header_data, placeholder_data
-from .message_list import apply_row_changes, with_flags
+from .message_list import apply_row_changes
+from .pending_changes import PendingChanges
 from .roles import Roles
 from .store_loader import StoreLoader
 from .store_reads import StoreReads
@@ -89,8 +90,7 @@ class ThreadListModel(QAbstractTableModel):
         self._shown = 0  # how many conversations the pages read so far covered (hidden ones included)
         self._after: Position | None = None  # the last of them: where the next page starts
         self._exhausted = True
-        self._hidden: set[int] = set()
-        self._flag_overlay: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._pending = PendingChanges()
 
     @property
     def account_id(self) -> str:
@@ -104,8 +104,7 @@ class ThreadListModel(QAbstractTableModel):
                    recipients: bool = False) -> None:
         self._source, self._account_id, self._folder = source, account_id, folder
         self._recipients = recipients
-        self._hidden.clear()
-        self._flag_overlay.clear()
+        self._pending.clear()
         self._expanded.clear()
         self._reads.forget()
         self.beginResetModel()
@@ -137,14 +136,14 @@ class ThreadListModel(QAbstractTableModel):
             if isinstance(found, StoreError):
                 then(_Page([], 0, False, after))
                 return
-            visible = [_Thread(t) for t in found if not set(t.uids) <= self._hidden]
+            visible = [_Thread(t) for t in found if not set(t.uids) <= self._pending.hidden]
             then(_Page(visible, len(found), len(found) == limit, found[-1].position if found else after))
 
         self._reads.read(source, lambda reader: reader.threads(folder, limit=limit, after=after), accept,
                          serial=True, again=again)
 
     def _visible_uids(self, thread: _Thread) -> list[int]:
-        return [uid for uid in thread.summary.uids if uid not in self._hidden]
+        return [uid for uid in thread.summary.uids if uid not in self._pending.hidden]
 
     def _members(self, thread: _Thread) -> list[MessageSummary]:
         if thread.members is None:
@@ -194,8 +193,7 @@ class ThreadListModel(QAbstractTableModel):
             return None
         item = self._rows[index.row()]
         summary = item.member if item.member is not None else item.thread.summary.latest
-        overlay = self._flag_overlay.get(summary.uid)
-        return with_flags(summary, *overlay) if overlay else summary
+        return self._pending.shown(summary.uid, summary)
 
     def uids_for(self, index: Index) -> list[int]:
         """The messages a row stands for: a whole conversation, or one message."""
@@ -330,22 +328,16 @@ class ThreadListModel(QAbstractTableModel):
     # -- optimistic changes ------------------------------------------------------------------------------------
 
     def hide(self, uids: Iterable[int]) -> None:
-        self._hidden |= set(uids)
+        self._pending.hide(uids)
         for thread in self._threads:
             thread.members = None
         self._refresh()
 
     def overlay_flags(self, uids: Iterable[int], add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
-        add_set, remove_set = frozenset(add), frozenset(remove)
-        for uid in uids:
-            previous_add, previous_remove = self._flag_overlay.get(uid, (frozenset(), frozenset()))
-            self._flag_overlay[uid] = ((previous_add - remove_set) | add_set, (previous_remove - add_set) | remove_set)
+        self._pending.overlay_flags(uids, add, remove)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
 
     def settle(self, uids: Iterable[int]) -> None:
-        uid_set = set(uids)
-        self._hidden -= uid_set
-        for uid in uid_set:
-            self._flag_overlay.pop(uid, None)
+        self._pending.settle(uids)
         self._refresh()

@@ -36,7 +36,8 @@ from connectors.store.schema import MAX_UID
 from ..workers.operation import Operation
 from ..workers.runner import runner
 from .message_columns import COLUMN_COUNT, Column, IconLookup, cell_data, header_data, placeholder_data
-from .message_list import MAX_RUNS, REREAD_SPACING_S, WINDOW, apply_row_plan, plan_row_changes, runs, with_flags
+from .message_list import MAX_RUNS, REREAD_SPACING_S, WINDOW, apply_row_plan, plan_row_changes, runs
+from .pending_changes import PendingChanges
 from .roles import Roles
 from .store_loader import StoreLoader
 from .store_reads import StoreReads
@@ -90,8 +91,7 @@ class UnifiedListModel(QAbstractTableModel):
         self._dates: dict[int, int] = {}
         self._folders: dict[tuple[int, int], str] = {}  # (slot, folder id) → name
         self._cache: dict[int, MessageSummary] = {}
-        self._hidden: set[int] = set()
-        self._overlay: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._pending = PendingChanges()
         self._windows_reading: set[int] = set()
         self._generation = 0
         self._listing = False
@@ -125,8 +125,7 @@ class UnifiedListModel(QAbstractTableModel):
         for account_id in sources:
             if account_id not in self._slots:
                 self._slots.append(account_id)
-        self._hidden.clear()
-        self._overlay.clear()
+        self._pending.clear()
         self._cache.clear()
         self._windows_reading.clear()
         self._dates.clear()
@@ -176,7 +175,7 @@ class UnifiedListModel(QAbstractTableModel):
         slot_of = {account_id: self._slots.index(account_id) for account_id in arrived}
         sticky = [] if reset or self._view not in STICKY_VIEWS else \
             [(self._dates.get(token, 0), token) for token in self._tokens]
-        hidden = frozenset(self._hidden)
+        hidden = frozenset(self._pending.hidden)
         old = None if reset else list(self._tokens)
 
         def work(_op: Operation) -> Any:
@@ -206,8 +205,8 @@ class UnifiedListModel(QAbstractTableModel):
         self._listing = False
         tokens, dates, folders, plan = result
         self._dates, self._folders = dates, folders
-        if self._hidden:  # hidden since the merge began
-            kept = [token for token in tokens if token not in self._hidden]
+        if self._pending.hidden:  # hidden since the merge began
+            kept = [token for token in tokens if token not in self._pending.hidden]
             plan, tokens = (plan if len(kept) == len(tokens) else None), kept
         if reset:
             self.beginResetModel()
@@ -338,8 +337,7 @@ class UnifiedListModel(QAbstractTableModel):
     def _effective(self, token: int, summary: MessageSummary | None) -> MessageSummary | None:
         if summary is None:
             return None
-        overlay = self._overlay.get(token)
-        return with_flags(summary, *overlay) if overlay else summary
+        return self._pending.shown(token, summary)
 
     def _queue_window(self, row: int) -> None:
         start = row - row % self._window
@@ -483,24 +481,15 @@ class UnifiedListModel(QAbstractTableModel):
     # -- optimistic changes ------------------------------------------------------------------------------------
 
     def hide(self, tokens: Iterable[int]) -> None:
-        hidden = set(tokens)
-        self._hidden |= hidden
+        hidden = self._pending.hide(tokens)
         self._apply_order([token for token in self._tokens if token not in hidden])
 
     def overlay_flags(self, tokens: Iterable[int], add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
-        add_set, remove_set = frozenset(add), frozenset(remove)
-        changed = []
-        for token in tokens:
-            previous_add, previous_remove = self._overlay.get(token, (frozenset(), frozenset()))
-            self._overlay[token] = ((previous_add - remove_set) | add_set, (previous_remove - add_set) | remove_set)
-            changed.append(token)
-        self._emit_rows_changed(changed)
+        self._emit_rows_changed(self._pending.overlay_flags(tokens, add, remove))
 
     def settle(self, tokens: Iterable[int]) -> None:
         token_list = list(tokens)
-        unhidden = self._hidden & set(token_list)
-        self._hidden -= unhidden
-        had_overlay = [token for token in token_list if self._overlay.pop(token, None) is not None]
+        unhidden, had_overlay = self._pending.settle(token_list)
         for token in token_list:
             self._cache.pop(token, None)
         if unhidden:
