@@ -216,6 +216,10 @@ class MessagePage(QWebEnginePage):
         profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
         profile.setSpellCheckEnabled(False)
         super().__init__(profile, view)
+        # Popup pages (links with target=_blank) share the profile: they live in a holder made before the profile
+        # becomes a child here. A QObject deletes its children in the order they were added, so the holder and its
+        # pages go before the profile, never after it (a page outliving its profile is a use-after-free).
+        self._popup_holder = QObject(self)
         # The profile belongs to the page, so it goes when the page goes and never before it (Qt warns about a
         # profile deleted while a page still uses it).
         profile.setParent(self)
@@ -280,7 +284,7 @@ class MessagePage(QWebEnginePage):
 
     def createWindow(self, _kind: QWebEnginePage.WebWindowType) -> QWebEnginePage:
         """A link with target=_blank: catch its URL in a page that is never shown, and hand it out."""
-        popup = _PopupCatcher(self.profile(), self._view, self)
+        popup = _PopupCatcher(self.profile(), self._view, self._popup_holder)
         self._popups.append(popup)
         popup.caught.connect(lambda: self._popups.remove(popup) if popup in self._popups else None)
         return popup
@@ -289,8 +293,8 @@ class MessagePage(QWebEnginePage):
 class _PopupCatcher(QWebEnginePage):
     caught = Signal()
 
-    def __init__(self, profile: QWebEngineProfile, view: HtmlMessageView, owner: MessagePage) -> None:
-        # A child of the message's page, so it never outlives the profile it shares with that page.
+    def __init__(self, profile: QWebEngineProfile, view: HtmlMessageView, owner: QObject) -> None:
+        # A child of the message page's popup holder, so it goes before the profile it shares with that page.
         super().__init__(profile, owner)
         self._view = view
 
