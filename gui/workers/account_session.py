@@ -112,6 +112,7 @@ class AccountSession(QObject):
         self.worker.connectionProblem.connect(self._worker_problem)
         self.worker.reconnectDue.connect(self.sync_all)
         self.worker.storeDamaged.connect(self._store_damaged)
+        self.worker.keyringOpened.connect(self.keyring_unlocked)
         self.idle: IdleWorker | None = None
         if push:
             self.idle = IdleWorker(account.id, connect, INBOX)
@@ -261,6 +262,7 @@ class AccountSession(QObject):
             self.idle.resume()  # whatever stopped IDLE (password, certificate, keyring) is fixed: the worker got in
         self.stateChanged.emit(self.account.id, state)
 
+    @Slot()
     def keyring_unlocked(self) -> None:
         """The person unlocked the keyring: connect again now (the worker, and IDLE if the lock stopped it)."""
         if self._stopped:

@@ -37,6 +37,7 @@ from connectors.store import MailStore, StoreCorruptError
 from connectors.sync import Cancelled as SyncCancelled
 from connectors.sync import SyncEngine
 
+from .keyring_watch import KeyringWatch
 from .operation import Cancelled, Operation
 from .runner import BACKGROUND, INTERACTIVE, runner
 
@@ -77,6 +78,8 @@ class AccountWorker(QObject):
     """Backoff elapsed: the session should try again (it queues a reconnection and a sync)."""
     storeDamaged = Signal()
     """SQLite found the store's file damaged: it is marked, and rebuilt when the account's session is reopened."""
+    keyringOpened = Signal()
+    """While "locked": the keyring was seen unlocked (elsewhere, without a prompt): the session connects again."""
 
     _wake = Signal()
 
@@ -110,6 +113,10 @@ class AccountWorker(QObject):
         self._retry.setSingleShot(True)
         self._retry.moveToThread(self._thread)
         self._retry.timeout.connect(self._retry_due)
+        # While "locked", looks quietly whether the keyring was opened elsewhere (as the Outbox does).
+        self.keyring_watch = KeyringWatch()
+        self.keyring_watch.moveToThread(self._thread)
+        self.keyring_watch.opened.connect(self._keyring_seen_open)
 
     # -- life ------------------------------------------------------------------------------------------------
 
@@ -160,9 +167,11 @@ class AccountWorker(QObject):
             engine.close()
         finally:
             self._retry.stop()
+            self.keyring_watch.stop()
             main_thread = QCoreApplication.instance().thread() if QCoreApplication.instance() else None
             if main_thread is not None:
                 self._retry.moveToThread(main_thread)
+                self.keyring_watch.moveToThread(main_thread)
                 self.moveToThread(main_thread)
 
     def wait_stopped(self, deadline: float) -> bool:
@@ -321,6 +330,7 @@ class AccountWorker(QObject):
             self.stateChanged.emit(state)
 
     def _came_back(self) -> None:
+        self.keyring_watch.stop()
         self._offline_since = None
         self._next_attempt = 0.0
         self._backoff = FIRST_BACKOFF_S
@@ -340,10 +350,18 @@ class AccountWorker(QObject):
             heapq.heapify(self._queue)
         for queued in dropped:
             self._drop(queued)
+        if state == "locked" and not self._stopping:
+            self.keyring_watch.watch()  # never a new try by itself (each brings the unlock prompt back): a look
         if state == "offline" and not self._stopping:
             self._next_attempt = time.monotonic() + self._backoff
             self._retry.start(int(self._backoff * 1000))
             self._backoff = min(self._backoff * 2, MAX_BACKOFF_S)
+
+    @Slot()
+    def _keyring_seen_open(self) -> None:
+        if self._state == "locked" and not self._stopping:
+            log.info("The keyring of %s was unlocked: connecting again", self.account_id)
+            self.keyringOpened.emit()
 
     @Slot()
     def _retry_due(self) -> None:

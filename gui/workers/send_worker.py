@@ -29,11 +29,11 @@ from gui.desktop_accounts import account_credentials
 from gui.errors import describe_error
 from gui.secrets import SecretsUnavailable, keyring_locked
 
+from .keyring_watch import KEYRING_POLL_MS, KeyringWatch
+
 log = logging.getLogger(__name__)
 
 _LONGEST_SLEEP_MS = 60_000  # look again at least this often, in case the clock jumped (suspend, NTP)
-KEYRING_POLL_MS = 5_000
-"""While an account waits for the keyring: how often to look, quietly, whether it was unlocked elsewhere."""
 DRAFT_LINK_IDLE_MS = 5 * 60_000
 """A connection kept for saving server drafts is logged out after this long unused."""
 
@@ -105,8 +105,9 @@ class SendWorker(QObject):
         super().__init__()
         self.outbox = outbox
         self._connectors = connectors
-        self.keyring_state = keyring_state
-        self.keyring_poll_ms = keyring_poll_ms
+        # Looks quietly whether a locked keyring was opened elsewhere (a child: it moves to the worker's thread).
+        self.keyring_watch = KeyringWatch(keyring_state, keyring_poll_ms, self)
+        self.keyring_watch.opened.connect(self._keyring_opened)
         self._keyring_lock = threading.Lock()
         self._awaiting_unlock: dict[str, str] = {}
         """Accounts whose secret is in a locked keyring, with the words to show: their messages, Sent copies and
@@ -206,6 +207,7 @@ class SendWorker(QObject):
         if first:
             log.info("Messages of account %s wait until the keyring is unlocked", account_id)
             self.keyringWait.emit(account_id, True)
+        self.keyring_watch.watch()
 
     def _stop_waiting_for_keyring(self, accounts: set[str]) -> None:
         with self._keyring_lock:
@@ -214,14 +216,33 @@ class SendWorker(QObject):
         for account_id in sorted(accounts):
             self.keyringWait.emit(account_id, False)
 
-    def _look_at_keyring(self) -> None:
-        """If accounts wait for the keyring, ask it (without a prompt) whether it is open now; if so they go on."""
+    @property
+    def keyring_state(self) -> Callable[[], bool | None]:
+        """How the keyring is asked, without a prompt, whether it is locked (see :mod:`gui.workers.keyring_watch`)."""
+        return self.keyring_watch.state
+
+    @keyring_state.setter
+    def keyring_state(self, state: Callable[[], bool | None]) -> None:
+        self.keyring_watch.state = state
+
+    @property
+    def keyring_poll_ms(self) -> int:
+        return self.keyring_watch.poll_ms
+
+    @keyring_poll_ms.setter
+    def keyring_poll_ms(self, poll_ms: int) -> None:
+        self.keyring_watch.poll_ms = poll_ms
+
+    @Slot()
+    def _keyring_opened(self) -> None:
+        """(Worker thread) the keyring was seen open: the accounts that waited for it go on."""
         waiting = self.waiting_for_keyring()
-        if not waiting or self.keyring_state() is not False:
-            return  # still locked, or no way to know quietly: the person's Unlock will tell
+        if not waiting or self._stopping:
+            return
         log.info("The keyring was unlocked: the Outbox goes on")
         self._stop_waiting_for_keyring(waiting)
         self.outbox.retry_all_now(waiting)
+        self.wake()
 
     def send_now(self, entry_id: str) -> bool:
         entry = self.outbox.get(entry_id)
@@ -270,6 +291,7 @@ class SendWorker(QObject):
             self._draft_idle.stop()
             self._draft_idle.deleteLater()
             self._draft_idle = None
+        self.keyring_watch.stop()
         self._close_draft_links()
         app = QCoreApplication.instance()
         if app is not None:
@@ -280,7 +302,6 @@ class SendWorker(QObject):
     def wake(self) -> None:
         if self._stopping:
             return
-        self._look_at_keyring()
         links: dict[str, AccountLink | None] = {}
         try:
             with self._interrupter.watching():
@@ -309,15 +330,15 @@ class SendWorker(QObject):
     def _schedule(self) -> None:
         if self._timer is None or self._stopping:
             return
+        # The accounts waiting for the keyring are left to the keyring watch (which stops once none waits).
         waiting = self.waiting_for_keyring()
+        if not waiting:
+            self.keyring_watch.stop()
         upcoming = self.outbox.next_wakeup(excluding=waiting)
-        delays = [self.keyring_poll_ms] if waiting else []
-        if upcoming is not None:
-            delays.append(int(max(0.0, upcoming - self.outbox.clock()) * 1000) + 20)
-        if not delays:
+        if upcoming is None:
             self._timer.stop()
             return
-        self._timer.start(min(*delays, _LONGEST_SLEEP_MS))
+        self._timer.start(min(int(max(0.0, upcoming - self.outbox.clock()) * 1000) + 20, _LONGEST_SLEEP_MS))
 
     def _link(self, account_id: str, links: dict[str, AccountLink | None]) -> AccountLink | None:
         if account_id not in links:

@@ -53,15 +53,17 @@ def test_a_locked_keyring_pauses_the_outbox_until_it_is_unlocked(account_store: 
         assert retrying.args[0] == entry_id and "keyring" in retrying.args[1].lower()
         assert tries == [account_id]
 
-        # The Outbox's backoff here is 0.3 s, 0.6 s, 1.2 s, 2 s...: many passes later (the worker looks at the
-        # keyring every 100 ms), through several retry times and with the message due again, nothing was retried.
+        # The Outbox's backoff here is 0.3 s, 0.6 s, 1.2 s, 2 s...: many looks at the keyring later (every 100 ms),
+        # through several retry times and with the message due again and a pass over the Outbox, nothing was retried.
         retries: list[str] = []
         worker.retrying.connect(retries.append)
-        passes: list[int] = []
-        worker.passFinished.connect(lambda: passes.append(1))
-        postbox.outbox.retry_all_now()  # due now, but no one unlocked anything
-        worker.request_wake()
-        qtbot.waitUntil(lambda: len(passes) >= 30, timeout=30_000)
+        looks: list[object] = []
+        worker.keyring_watch.looked.connect(looks.append)
+        with qtbot.waitSignal(worker.passFinished, timeout=15_000):
+            postbox.outbox.retry_all_now()  # due now, but no one unlocked anything
+            worker.request_wake()
+        qtbot.waitUntil(lambda: len(looks) >= 30, timeout=30_000)
+        assert set(looks) == {True}
         assert tries == [account_id] and retries == []
         assert worker.waiting_for_keyring() == {account_id}
         entry = postbox.outbox.get(entry_id)
@@ -98,9 +100,10 @@ def test_the_persons_unlock_or_retry_ends_the_wait(account_store: Any, make_post
         worker.keyring_poll_ms = 100
         with qtbot.waitSignal(worker.retrying, timeout=15_000):
             entry_id = _enqueue(postbox, account_id, "Patience")
-        passes: list[int] = []
-        worker.passFinished.connect(lambda: passes.append(1))
-        qtbot.waitUntil(lambda: len(passes) >= 10, timeout=30_000)
+        looks: list[object] = []
+        worker.keyring_watch.looked.connect(looks.append)
+        qtbot.waitUntil(lambda: len(looks) >= 10, timeout=30_000)
+        assert set(looks) == {None}
         assert tries == [account_id]
 
         # The person presses Unlock while it is still locked: one more try (one prompt), then waiting again.

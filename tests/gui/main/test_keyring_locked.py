@@ -83,6 +83,32 @@ def test_locked_keyring_waits_then_everything_resumes_after_unlock(make_window: 
     assert [str(m["Subject"]) for m in fetch_all(dovecot, BOB)] == ["Sealed"]
 
 
+def test_the_account_goes_on_by_itself_once_the_keyring_is_unlocked_elsewhere(make_window: Any, qtbot: Any) -> None:
+    """Unlocked elsewhere (the desktop's own prompt, a login) while the account says "Keyring locked": seen without
+    a prompt (its Locked property), and the account and IDLE connect again without the person's Unlock click."""
+    window = make_window(start=False)
+    account_id = window.accounts.accounts[0].id
+    session = window.sessions[account_id]
+    assert session.idle is not None
+    session.worker.keyring_watch.poll_ms = 100  # the quiet look, often enough for a test (5 s in the app)
+    idle_states: list[str] = []
+    session.idle.stateChanged.connect(idle_states.append)
+    looks: list[object] = []
+    session.worker.keyring_watch.looked.connect(looks.append)
+    with locked_keyring():
+        window.start()
+        qtbot.waitUntil(lambda: session.state == "locked" and "error" in idle_states, timeout=15_000)
+        qtbot.waitUntil(lambda: window.notifications.keyed(f"account:{account_id}") is not None, timeout=15_000)
+        qtbot.waitUntil(lambda: len(looks) >= 5, timeout=15_000)
+        assert set(looks) == {True} and session.state == "locked"  # still locked: it only looked, never tried
+        unlock_keyring_with_password()  # no click on Unlock
+        qtbot.waitUntil(lambda: session.state == "online", timeout=20_000)
+        qtbot.waitUntil(lambda: "online" in idle_states, timeout=15_000)
+        qtbot.waitUntil(lambda: window.notifications.keyed(f"account:{account_id}") is None, timeout=15_000)
+    assert not session.worker.keyring_watch.watching
+    assert idle_states.count("error") == 1
+
+
 def test_missing_keyring_is_said_plainly_and_nothing_is_sent(account_store: Any, smtp_server: Any) -> None:
     """No Secret Service at all (keyring's fail backend): the connectors get a SecretsUnavailable that is not about
     a lock, the person reads "No keyring", and the server never sees a login attempt."""
