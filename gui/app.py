@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from .accounts import APP_ID, APP_NAME, AccountStore
-from .private_paths import make_private
+from .private_paths import Unusable, make_private, unusable_folders
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -115,9 +115,11 @@ def _bring_forward(window: MainWindow, arguments: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv if argv is None else argv)
-    make_private()  # before anything writes: stores, settings, pins are the person's alone (0700/0600)
     logging.basicConfig(level=os.environ.get("FACTEUR_LOG", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    unusable = unusable_folders()  # files left by a run as another user: said plainly, before anything fails
+    if not unusable:
+        make_private()  # before anything writes: stores, settings, pins are the person's alone (0700/0600)
     from .single_instance import InstanceGuard, absolute_arguments
 
     guard = InstanceGuard()
@@ -129,20 +131,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Facteur is already running for this profile but does not answer.", file=sys.stderr)
             return 1
     try:
-        return _run(arguments, guard)
+        return _run(arguments, guard, unusable)
     finally:
         guard.close()
 
 
-def _run(arguments: list[str], guard: InstanceGuard) -> int:
+def _run(arguments: list[str], guard: InstanceGuard, unusable: list[Unusable]) -> int:
     app = create_application(arguments)
     from PySide6.QtWidgets import QApplication
 
+    from connectors.outbox import LocalFileUnusableError
+
+    from .composer import Postbox
     from .main_window import MainWindow
 
     assert isinstance(app, QApplication)
+    if unusable:
+        return cannot_start(arguments, unusable)
     accounts = AccountStore()
-    window = MainWindow(accounts, app_icon=app.windowIcon())
+    try:  # before the window: a window half built (its threads running) must not be dropped
+        postbox = Postbox(accounts)
+    except LocalFileUnusableError as error:  # the Outbox's folder itself cannot be written
+        return cannot_start(arguments, [Unusable(error.path, str(error))])
+    window = MainWindow(accounts, app_icon=app.windowIcon(), postbox=postbox)
     window.show()
     window.start()
     # Once the window is up: the reader's web engine starts before the first message needs it.
@@ -164,6 +175,63 @@ def _run(arguments: list[str], guard: InstanceGuard) -> int:
     code = int(app.exec())
     _end_if_threads_are_left(code)
     return code
+
+
+def cannot_start(arguments: Sequence[str], unusable: Sequence[Unusable]) -> int:
+    """Facteur cannot write where it keeps mail, the Outbox or its settings: say where and why, and what to do,
+    then end (exit status 1) without having changed anything."""
+    for problem in unusable:
+        log.error("Cannot write %s: %s", problem.path, problem.reason)
+    if "--smoke-test" in arguments[1:]:
+        return 1
+    unusable_box(unusable).exec()
+    return 1
+
+
+def unusable_box(unusable: Sequence[Unusable]) -> QMessageBox:
+    """The message shown by :func:`cannot_start`."""
+    translate = QCoreApplication.translate
+    shown = list(unusable[:5])
+    lines = "\n".join(f"• {problem.path}\n   {problem.reason}" for problem in shown)
+    if len(unusable) > len(shown):
+        lines += "\n" + translate("Startup", "…and %n more.", "", len(unusable) - len(shown))
+    box = QMessageBox(QMessageBox.Icon.Critical, translate("Startup", "Facteur cannot start"),
+                      translate("Startup", "Facteur cannot write where it keeps your mail, your Outbox and its "
+                                           "settings:"))
+    box.setObjectName("unusableFolders")
+    explanation = translate(
+        "Startup", "This usually happens after Facteur was started once as another user (with sudo, for example): "
+                   "what it wrote then belongs to that user. Give these files back to your account, for example "
+                   "with the command below, then start Facteur again. Nothing was changed.")
+    command = f"sudo chown -R {_user_name()} {_their_folders(unusable)}"
+    box.setInformativeText(f"{lines}\n\n{explanation}\n\n{command}")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the command can be copied
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    return box
+
+
+def _user_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid()) if hasattr(os, "getuid") else "you"
+
+
+def _their_folders(unusable: Sequence[Unusable]) -> str:
+    """Facteur's own folders that hold the problems (never a folder above them, such as the home folder)."""
+    import shlex
+
+    from .private_paths import app_folders
+
+    roots = app_folders()
+    found: list[Path] = []
+    for problem in unusable:
+        root = next((root for root in roots if problem.path == root or root in problem.path.parents), problem.path)
+        if root not in found:
+            found.append(root)
+    return " ".join(shlex.quote(str(folder)) for folder in found)
 
 
 def _end_if_threads_are_left(code: int) -> None:

@@ -57,7 +57,10 @@ def _ui_settings() -> QSettings:
 
 def saved_language() -> str | None:
     """The language chosen in the settings, or None to follow the system."""
-    value = _ui_settings().value(LANGUAGE_SETTING, "")
+    try:
+        value = _ui_settings().value(LANGUAGE_SETTING, "")
+    except OSError:  # a settings folder Facteur may not write (the start-up check says so): the system's language
+        return None
     return str(value) if value else None
 
 

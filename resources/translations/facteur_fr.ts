@@ -3536,6 +3536,64 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     </message>
 </context>
 <context>
+    <name>Startup</name>
+    <message numerus="yes">
+        <source>…and %n more.</source>
+        <translation>
+            <numerusform>…et %n autre.</numerusform>
+            <numerusform>…et %n autres.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Facteur cannot start</source>
+        <translation>Facteur ne peut pas démarrer</translation>
+    </message>
+    <message>
+        <source>Facteur cannot write where it keeps your mail, your Outbox and its settings:</source>
+        <translation>Facteur ne peut pas écrire là où il garde votre courrier, votre boîte d’envoi et ses réglages :</translation>
+    </message>
+    <message>
+        <source>This usually happens after Facteur was started once as another user (with sudo, for example): what it wrote then belongs to that user. Give these files back to your account, for example with the command below, then start Facteur again. Nothing was changed.</source>
+        <translation>Cela arrive en général après un démarrage de Facteur sous un autre utilisateur (avec sudo, par exemple) : ce qu’il a écrit alors appartient à cet utilisateur. Rendez ces fichiers à votre compte, par exemple avec la commande ci-dessous, puis relancez Facteur. Rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>it cannot be created: {parent} is a file, not a folder</source>
+        <translation>impossible de le créer : {parent} est un fichier, pas un dossier</translation>
+    </message>
+    <message>
+        <source>it cannot be created: {reason} ({parent})</source>
+        <translation>impossible de le créer : {reason} ({parent})</translation>
+    </message>
+    <message>
+        <source>the folder is missing</source>
+        <translation>le dossier n’existe pas</translation>
+    </message>
+    <message>
+        <source>the file is missing</source>
+        <translation>le fichier n’existe pas</translation>
+    </message>
+    <message>
+        <source>the folder belongs to {owner}, not to you</source>
+        <translation>le dossier appartient à {owner}, pas à vous</translation>
+    </message>
+    <message>
+        <source>the file belongs to {owner}, not to you</source>
+        <translation>le fichier appartient à {owner}, pas à vous</translation>
+    </message>
+    <message>
+        <source>the folder is read-only</source>
+        <translation>le dossier est en lecture seule</translation>
+    </message>
+    <message>
+        <source>the file is read-only</source>
+        <translation>le fichier est en lecture seule</translation>
+    </message>
+    <message>
+        <source>it is a file, where Facteur keeps a folder</source>
+        <translation>c’est un fichier, là où Facteur garde un dossier</translation>
+    </message>
+</context>
+<context>
     <name>UndoNotice</name>
     <message>
         <source>Undo</source>

@@ -103,3 +103,23 @@ def unread_count(window: Any, folder: str) -> int | None:
 
     index = tree_index(window, folder)
     return index.data(Roles.UNREAD_COUNT) if index.isValid() else None
+
+
+_XDG = {"XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "config", "XDG_CACHE_HOME": "cache", "XDG_STATE_HOME": "state"}
+
+
+@pytest.fixture
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Facteur's default locations (platformdirs and QSettings) pointed at a fresh home under tmp_path."""
+    from PySide6.QtCore import QSettings
+
+    home = tmp_path / "home"
+    for variable, name in _XDG.items():
+        monkeypatch.setenv(variable, str(home / name))
+    formats = (QSettings.Format.IniFormat, QSettings.Format.NativeFormat)
+    before = {fmt: QSettings(fmt, QSettings.Scope.UserScope, "x", "y").fileName() for fmt in formats}
+    for fmt in formats:
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(home / "config"))
+    yield home
+    for fmt in formats:  # Qt keeps the path for the process: give the next tests theirs back
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(Path(before[fmt]).parent.parent))

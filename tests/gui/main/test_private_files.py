@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
-from PySide6.QtCore import QSettings
 
 from connectors.outbox import Outbox
 from gui.accounts import AccountStore
@@ -22,22 +18,6 @@ from gui.secrets import delete_secrets, store_secret
 from gui.settings import UiSettings
 from tests.conftest import ALICE, BOB, USERS
 from tests.gui.main.conftest import alice_account
-
-_XDG = {"XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "config", "XDG_CACHE_HOME": "cache", "XDG_STATE_HOME": "state"}
-
-
-@pytest.fixture
-def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    home = tmp_path / "home"
-    for variable, name in _XDG.items():
-        monkeypatch.setenv(variable, str(home / name))
-    formats = (QSettings.Format.IniFormat, QSettings.Format.NativeFormat)
-    before = {fmt: QSettings(fmt, QSettings.Scope.UserScope, "x", "y").fileName() for fmt in formats}
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(home / "config"))
-    yield home
-    for fmt in formats:  # Qt keeps the path for the process: give the next tests theirs back
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(Path(before[fmt]).parent.parent))
 
 
 def _not_private(home: Path) -> list[str]:
