@@ -118,6 +118,19 @@ def _recipients(to: str, cc: str) -> tuple[tuple[str, str], ...]:
     return tuple((name, address) for name, address in getaddresses([to, cc]) if address)
 
 
+@lru_cache(maxsize=16384)
+def _person(raw_name: str, raw_address: str) -> tuple[str, str] | None:
+    """(address, name) as a link counts them, or None for an address nobody can write to. The same few
+    correspondents come back message after message: their cleaning is remembered."""
+    address = usable_address(raw_address)
+    if address is None:
+        return None
+    name = clean_text(raw_name.strip().strip('"'))
+    if name and fold(name) == fold(address):
+        name = ""  # "bob@example.com <bob@example.com>" names nobody
+    return address, name
+
+
 def _links_of(role: Role, row: Sequence[Any]) -> Sequence[tuple[str, str]]:
     """(name, address) pairs one message (an INSERT_COLUMNS row) counts for."""
     if role == "sent":
@@ -170,13 +183,11 @@ def index_messages(conn: sqlite3.Connection, role: Role, rows: Iterable[Sequence
     people: dict[str, str] = {}
     links: dict[tuple[int, str], int] = {}  # (message, address) → the message's date
     for row in rows:
-        for name, raw_address in _links_of(role, row):
-            address = usable_address(raw_address)
-            if address is None:
+        for raw_name, raw_address in _links_of(role, row):
+            person = _person(raw_name, raw_address)
+            if person is None:
                 continue
-            name = clean_text(name.strip().strip('"'))
-            if name and fold(name) == fold(address):
-                name = ""  # "bob@example.com <bob@example.com>" names nobody
+            address, name = person
             if not people.get(address):
                 people[address] = name
             links[(row[_POSITIONS["id"]], address)] = row[_POSITIONS["date"]] or 0
@@ -207,6 +218,35 @@ def note_written_to(conn: sqlite3.Connection, people: Iterable[tuple[str, str]],
         _upsert(conn, wanted, last_sent=int(when))
 
 
+_STORED = "SELECT id, folder_id, date, from_name, from_addr, to_addrs, cc_addrs FROM messages AS m"
+_NOT_LINKED = "NOT EXISTS (SELECT 1 FROM address_links AS l WHERE l.message = m.id)"
+
+
+def _insert_rows(found: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """INSERT_COLUMNS-shaped rows (what index_messages reads) from _STORED rows."""
+    width = len(INSERT_COLUMNS.split(", "))
+    rows = []
+    for rowid, _folder_id, date, from_name, from_addr, to, cc in found:
+        values: list[Any] = [None] * width
+        values[_POSITIONS["id"]], values[_POSITIONS["date"]] = rowid, date
+        values[_POSITIONS["from_name"]] = from_name
+        values[_POSITIONS["from_addr"]], values[_POSITIONS["to_addrs"]] = from_addr, to
+        values[_POSITIONS["cc_addrs"]] = cc
+        rows.append(values)
+    return rows
+
+
+def index_stored(conn: sqlite3.Connection, ids: str) -> None:
+    """Count the stored messages whose ids the query ``ids`` (this package's own SQL) selects, those not counted
+    yet, inside the caller's transaction."""
+    found = conn.execute(f"{_STORED} WHERE id IN ({ids}) AND {_NOT_LINKED} ORDER BY id").fetchall()
+    by_folder: dict[int, list[Sequence[Any]]] = {}
+    for row in found:
+        by_folder.setdefault(row[1], []).append(row)
+    for folder_id, rows in by_folder.items():
+        index_messages(conn, folder_role(conn, folder_id), _insert_rows(rows))
+
+
 def backfill_slice(conn: sqlite3.Connection, limit: int) -> bool:
     """Count up to ``limit`` messages of a store made before addresses were indexed; True while more are left."""
     row = conn.execute("SELECT folder_id, next_id FROM address_backfill ORDER BY folder_id LIMIT 1").fetchone()
@@ -215,20 +255,9 @@ def backfill_slice(conn: sqlite3.Connection, limit: int) -> bool:
     folder_id, next_id = row
     high = (folder_id << 32) | 0xFFFFFFFF
     # A message synced since the store was migrated is counted already.
-    found = conn.execute(
-        "SELECT id, date, from_name, from_addr, to_addrs, cc_addrs FROM messages AS m WHERE id > ? AND id <= ? "
-        "AND NOT EXISTS (SELECT 1 FROM address_links AS l WHERE l.message = m.id) ORDER BY id LIMIT ?",
-        (next_id, high, limit)).fetchall()
-    width = len(INSERT_COLUMNS.split(", "))
-    rows = []
-    for rowid, date, from_name, from_addr, to, cc in found:
-        values: list[Any] = [None] * width
-        values[_POSITIONS["id"]], values[_POSITIONS["date"]] = rowid, date
-        values[_POSITIONS["from_name"]] = from_name
-        values[_POSITIONS["from_addr"]], values[_POSITIONS["to_addrs"]] = from_addr, to
-        values[_POSITIONS["cc_addrs"]] = cc
-        rows.append(values)
-    index_messages(conn, folder_role(conn, folder_id), rows)
+    found = conn.execute(f"{_STORED} WHERE id > ? AND id <= ? AND {_NOT_LINKED} ORDER BY id LIMIT ?",
+                         (next_id, high, limit)).fetchall()
+    index_messages(conn, folder_role(conn, folder_id), _insert_rows(found))
     if len(found) < limit:
         conn.execute("DELETE FROM address_backfill WHERE folder_id = ?", (folder_id,))
     else:

@@ -12,11 +12,13 @@ write transaction.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from . import addresses
 from .queries import chunks, placeholders
 from .rows import FTS_SOURCE_COLUMNS, fts_values, fts_values_for_insert
 
@@ -41,6 +43,39 @@ def index_new(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None
     conn.executemany(_INSERT, (fts_values_for_insert(row) for row in rows))
 
 
+def defer(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+    """Leave the entries (and address links) of freshly inserted messages ``ids`` to :func:`index_pending`."""
+    conn.execute("INSERT INTO index_pending (id) SELECT value FROM json_each(?)", (json.dumps(list(ids)),))
+
+
+def pending(conn: sqlite3.Connection) -> int:
+    """How many stored messages wait for their full-text entry."""
+    count: int = conn.execute("SELECT count(*) FROM index_pending").fetchone()[0]
+    return count
+
+
+# The same values as fts_values, computed by SQLite from the stored row (a header has no body words yet).
+_INSERT_PENDING = (
+    "INSERT INTO message_fts (rowid, sender, recipients, subject, body) "
+    "SELECT m.id, m.from_name || ' ' || m.from_addr, m.to_addrs || ' ' || m.cc_addrs, m.subject, '' "
+    "FROM index_pending AS p JOIN messages AS m ON m.id = p.id"
+)
+
+
+def index_pending(conn: sqlite3.Connection) -> int:
+    """Write the full-text entries and address links of every message in ``index_pending`` (those a sync stored
+    with ``defer``), in one statement each; returns how many. Every function that removes entries calls it
+    first: a contentless index can only remove an entry it holds."""
+    if conn.execute("SELECT 1 FROM index_pending LIMIT 1").fetchone() is None:
+        return 0
+    count = pending(conn)
+    # No pending message has a body: caching one (store_body) comes here first.
+    conn.execute(_INSERT_PENDING)
+    addresses.index_stored(conn, "SELECT id FROM index_pending")
+    conn.execute("DELETE FROM index_pending")
+    return count
+
+
 def _unindex_rows(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> dict[int, str]:
     entries = [fts_values(row[:6], decompress_text(row[6])) for row in rows]
     conn.executemany(_DELETE, entries)
@@ -49,6 +84,7 @@ def _unindex_rows(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> 
 
 def unindex(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
     """Remove the entries of messages ``ids`` (still present in the table); returns their body texts."""
+    index_pending(conn)
     bodies: dict[int, str] = {}
     for chunk in chunks(ids):
         rows = conn.execute(f"{_SOURCE} WHERE m.id IN ({placeholders(len(chunk))})", tuple(chunk)).fetchall()
@@ -58,6 +94,7 @@ def unindex(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
 
 def unindex_folder(conn: sqlite3.Connection, folder_id: int) -> None:
     """Remove the entries of every message in a folder."""
+    index_pending(conn)
     cursor = conn.execute(f"{_SOURCE} WHERE m.folder_id = ?", (folder_id,))
     while rows := cursor.fetchmany(2000):
         _unindex_rows(conn, rows)

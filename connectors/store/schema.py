@@ -252,7 +252,16 @@ _V6: tuple[str, ...] = (
     "INSERT INTO address_backfill (folder_id, next_id) SELECT id, id << 32 FROM folders",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7: tuple[str, ...] = (
+    # Messages stored by a header sync whose full-text entry and address links are not written yet: a sync
+    # stores its batches without them and writes them for tens of thousands of messages at once, in one
+    # statement (connectors.store.fts.index_pending), before it ends and before anything else touches the
+    # index. Written in the same transaction as the messages, so a crash leaves the list to finish, never an
+    # entry lost or doubled.
+    "CREATE TABLE index_pending (id INTEGER PRIMARY KEY)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_UID = 2**32 - 1

@@ -44,6 +44,8 @@ from .undo import undo as undo_in_store
 log = logging.getLogger(__name__)
 
 HEADER_BATCH = 2000
+FIRST_HEADER_BATCH = 500  # the newest, for the list to show at once; the batches after it are full-size
+INDEX_EVERY = 20_000  # stored headers whose full-text entries and address links are written in one go
 MIN_HEADER_BATCH = 50  # after cuts, batches halve down to this
 FLAGS_BATCH = 5000
 
@@ -189,6 +191,7 @@ class SyncEngine:
         modseq = info.get("highestmodseq")
         if (self._condstore and modseq is not None and local.highestmodseq == modseq
                 and local.uidnext == info.get("uidnext") and local.total == exists):
+            self.store.index_pending()  # what a sync killed while indexing left
             self.store.update_folder_state(name, last_sync=time.time())
             return SyncResult(refused=refused)
 
@@ -221,14 +224,28 @@ class SyncEngine:
         kept, the batch halves (it doubles again after each batch that gets through, up to ``header_batch``), and
         the engine reconnects and goes on. It gives up, raising the ConnectionError, when reconnecting fails or
         when even the smallest batch brings nothing.
+
+        The first batch is small (the newest ``FIRST_HEADER_BATCH``: what the list shows first). Full-text entries
+        and address links are written every ``INDEX_EVERY`` headers and before returning (or raising), for many
+        batches at once, which costs a fraction of writing them with each batch.
         """
+        try:
+            self._fetch_header_batches(imap, name, uids, progress, cancel, between_batches, uidvalidity)
+        finally:
+            self.store.index_pending()
+
+    def _fetch_header_batches(self, imap: IMAPConnector, name: str, uids: list[int],
+                              progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
+                              between_batches: Callable[[], None] | None, uidvalidity: int | None) -> None:
         total, remaining = len(uids), uids
         if progress is not None:
             progress(0, total)
         items = self._items()
+        first, deferred = True, 0
         while remaining:
             _check(cancel)
-            batch = remaining[:self._batch_size]
+            batch = remaining[:min(self._batch_size, FIRST_HEADER_BATCH) if first else self._batch_size]
+            first = False
             try:
                 imap = self._selected(name, uidvalidity)
             except _FolderReplaced:
@@ -250,7 +267,11 @@ class SyncEngine:
                 self._batch_size = min(self._header_batch, self._batch_size * 2)
                 remaining = remaining[len(batch):]
             if summaries:
-                self.store.add_messages(name, summaries)
+                self.store.add_messages(name, summaries, defer_index=True)
+                deferred += len(summaries)
+                if deferred >= INDEX_EVERY:
+                    self.store.index_pending()
+                    deferred = 0
             if progress is not None:
                 progress(total - len(remaining), total)
             if between_batches is not None and remaining:

@@ -112,6 +112,7 @@ def test_a_version_3_store_gets_its_conversations(tmp_path: Path) -> None:
     for index in ("with_attachments", "unread", "answered", "flagged", "deleted", "draft"):
         conn.execute(f"DROP INDEX messages_{index}")
     conn.execute("ALTER TABLE bodies DROP COLUMN complete")  # schema step 5
+    conn.execute("DROP TABLE index_pending")  # schema step 7
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with MailStore(path) as store:

@@ -116,10 +116,10 @@ def test_a_kill_inside_the_stores_write_of_a_batch_loses_only_that_batch(
     count = 2000
     _seed(dovecot, count)
     path = tmp_path / "store.sqlite3"
-    # Batches of 500, newest first: the 1,250th message indexed for search is in the middle of the third batch's
-    # transaction (its summaries are written, half of its index too).
+    # Batches of 500, newest first: the third batch's transaction has written its summaries (with their
+    # indexes and triggers) and is about to list them for the search index, its last statement before COMMIT.
     child = children.start(CHILD, {"store": str(path), "imap": imap_config, "mode": "sync", "folder": BOX,
-                                   "header_batch": 500, "pause_on": "INSERT INTO message_fts", "occurrence": 1250})
+                                   "header_batch": 500, "pause_on": "INSERT INTO index_pending", "occurrence": 3})
     child.wait_for("paused")
     child.kill()
     assert [line for line in child.lines if line.startswith("progress")][-1] == f"progress 1000 {count}"
@@ -130,6 +130,30 @@ def test_a_kill_inside_the_stores_write_of_a_batch_loses_only_that_batch(
         engine.sync_folder(BOX)
         engine.close()
         assert store_view(store, BOX) == server_view(dovecot, BOX)
+
+
+def test_a_kill_while_the_search_index_is_written_loses_nothing(
+        dovecot: DovecotServer, imap_config: dict[str, Any], tmp_path: Path, children: Children) -> None:
+    count = 2000
+    _seed(dovecot, count)
+    path = tmp_path / "store.sqlite3"
+    # The headers are stored batch by batch; their full-text entries are written after the last batch, in one
+    # statement: the kill lands inside it.
+    child = children.start(CHILD, {"store": str(path), "imap": imap_config, "mode": "sync", "folder": BOX,
+                                   "header_batch": 500, "pause_on": "INSERT INTO message_fts", "occurrence": 1})
+    child.wait_for("paused")
+    child.kill()
+    assert [line for line in child.lines if line.startswith("progress")][-1] == f"progress {count} {count}"
+    with reopen(path) as store:
+        assert store.count(BOX) == count, "every stored batch is kept"
+        assert store.pending_index() == count, "and still listed for the search index"
+        engine = SyncEngine(store, connector_to(imap_config))
+        engine.sync_folder(BOX)  # nothing new to fetch: it finishes the index
+        engine.close()
+        assert store.pending_index() == 0
+        assert store_view(store, BOX) == server_view(dovecot, BOX)
+        assert len(store.search("killed", limit=count + 1)) == count, "each message found once"
+        assert [s.uid for s in store.search('"Killed 7"', limit=5)] == [8]
 
 
 # -- the offline queue ---------------------------------------------------------------------------------------
