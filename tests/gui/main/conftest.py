@@ -123,3 +123,40 @@ def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     yield home
     for fmt in formats:  # Qt keeps the path for the process: give the next tests theirs back
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(Path(before[fmt]).parent.parent))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the sessions open the account's store by themselves (as the app does), inside tmp_path."""
+    from gui.workers import account_session
+
+    path = tmp_path / "stores" / "alice" / "store.sqlite3"
+    path.parent.mkdir(parents=True)
+    monkeypatch.setattr(account_session, "default_store_path", lambda _account_id: path)
+    return path
+
+
+@pytest.fixture
+def window_on_disk(tmp_path: Path, qtbot: Any, account_store: AccountStore, ui_settings: UiSettings,
+                   store_path: Path) -> Iterator[Callable[[], Any]]:
+    """Makes windows that open their files by themselves, as the app does: the account's store at ``store_path``,
+    Local Folders in tmp_path (damaged files there are salvaged, as at start-up)."""
+    from gui.composer import Postbox
+    from gui.main_window import MainWindow
+
+    made: list[MainWindow] = []
+
+    def session(account: Account, relay: StoreEventRelay) -> AccountSession:
+        return AccountSession(account, relay, credentials=KeyringCredentials(account), push=False)
+
+    def make() -> MainWindow:
+        postbox = Postbox(account_store, local_folders=tmp_path / "Local Folders",
+                          store_path=lambda _account: store_path)
+        win = MainWindow(account_store, settings=ui_settings, session_factory=session, postbox=postbox)
+        qtbot.addWidget(win)
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        win.close()

@@ -5,57 +5,17 @@ account store keeps the offline changes not yet sent, and says so."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from connectors.outbox import Draft, Outbox
 from connectors.store import MailStore
 from connectors.store.errors import damage_marker
-from gui.accounts import Account, AccountStore
-from gui.composer import Postbox
 from gui.main_window import MainWindow
-from gui.secrets import KeyringCredentials
-from gui.settings import UiSettings
-from gui.workers import account_session
-from gui.workers.account_session import AccountSession
-from gui.workers.store_relay import StoreEventRelay
 from tests.conftest import ALICE, BOB, make_message
 from tests.connectors.store.sample_mail import realistic_summaries
 
 PAGE = 4096
-
-
-@pytest.fixture
-def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "stores" / "alice" / "store.sqlite3"
-    path.parent.mkdir(parents=True)
-    monkeypatch.setattr(account_session, "default_store_path", lambda _account_id: path)
-    return path
-
-
-@pytest.fixture
-def window(tmp_path: Path, qtbot: Any, account_store: AccountStore, ui_settings: UiSettings,
-           store_path: Path) -> Iterator[Any]:
-    """A window whose Postbox opens Local Folders by itself (as the app does), in tmp_path."""
-    made: list[MainWindow] = []
-
-    def session(account: Account, relay: StoreEventRelay) -> AccountSession:
-        return AccountSession(account, relay, credentials=KeyringCredentials(account), push=False)
-
-    def make() -> MainWindow:
-        postbox = Postbox(account_store, local_folders=tmp_path / "Local Folders",
-                          store_path=lambda _account: store_path)
-        win = MainWindow(account_store, settings=ui_settings, session_factory=session, postbox=postbox)
-        qtbot.addWidget(win)
-        made.append(win)
-        return win
-
-    yield make
-    for win in made:
-        win.close()
 
 
 def _notice(win: MainWindow, words: str) -> Any:
@@ -63,7 +23,7 @@ def _notice(win: MainWindow, words: str) -> Any:
 
 
 def test_a_truncated_outbox_is_kept_aside_and_its_messages_come_back_unsent(
-        window: Any, tmp_path: Path, qtbot: Any) -> None:
+        window_on_disk: Any, tmp_path: Path, qtbot: Any) -> None:
     local = tmp_path / "Local Folders"
     path = local / "outbox.sqlite3"
     with Outbox(path) as outbox:
@@ -77,7 +37,7 @@ def test_a_truncated_outbox_is_kept_aside_and_its_messages_come_back_unsent(
         file.truncate(path.stat().st_size // 2 // PAGE * PAGE)
     drafts_path = local / "drafts.sqlite3"
 
-    win = window()
+    win = window_on_disk()
     outbox_notice = _notice(win, "The Outbox file was damaged")
     assert outbox_notice is not None and outbox_notice.kind == "warning"
     (aside,) = local.glob("outbox.sqlite3.damaged-*[0-9]")
@@ -106,18 +66,18 @@ def test_a_truncated_outbox_is_kept_aside_and_its_messages_come_back_unsent(
     win.grab().save(str(tmp_path / "outbox-salvaged.png"))
 
 
-def test_a_damaged_drafts_file_is_said_and_kept(window: Any, tmp_path: Path) -> None:
+def test_a_damaged_drafts_file_is_said_and_kept(window_on_disk: Any, tmp_path: Path) -> None:
     local = tmp_path / "Local Folders"
     local.mkdir()
     (local / "drafts.sqlite3").write_bytes(b"garbage where the drafts were\n" * 100)
-    win = window()
+    win = window_on_disk()
     notice = _notice(win, "The local drafts file was damaged")
     assert notice is not None and "No draft could be read" in notice.text
     (aside,) = local.glob("drafts.sqlite3.damaged-*")
     assert str(aside) in notice.text and aside.read_bytes() == b"garbage where the drafts were\n" * 100
 
 
-def test_a_damaged_store_keeps_the_offline_changes_and_says_so(window: Any, store_path: Path) -> None:
+def test_a_damaged_store_keeps_the_offline_changes_and_says_so(window_on_disk: Any, store_path: Path) -> None:
     with MailStore(store_path) as store:
         store.upsert_folders([((b"\\HasNoChildren",), b"/", "INBOX"), ((b"\\HasNoChildren",), b"/", "Bulk")])
         store.update_folder_state("INBOX", uidvalidity=7)
@@ -130,7 +90,7 @@ def test_a_damaged_store_keeps_the_offline_changes_and_says_so(window: Any, stor
     store_path.write_bytes(sound[:first] + b"\xa5" * PAGE * 3 + sound[first + PAGE * 3:])
     damage_marker(store_path).touch()  # as when damage was found in use: the next open rebuilds it
 
-    win = window()
+    win = window_on_disk()
     notice = _notice(win, "was damaged")
     assert notice is not None
     assert "(2) were kept and will be sent" in notice.text

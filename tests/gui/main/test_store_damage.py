@@ -4,56 +4,17 @@ refilled from the server, and the Outbox and local drafts (other files) are unto
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QPushButton
 
 from connectors.outbox import Draft, DraftStore, Outbox
 from connectors.store import MailStore
-from gui.accounts import Account, AccountStore
-from gui.composer import Postbox
 from gui.main_window import MainWindow
-from gui.secrets import KeyringCredentials
-from gui.settings import UiSettings
-from gui.workers import account_session
 from gui.workers.account_session import AccountSession
-from gui.workers.store_relay import StoreEventRelay
 from tests.conftest import ALICE, BOB, make_message
 from tests.connectors.store.sample_mail import realistic_summaries
-
-
-@pytest.fixture
-def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where the sessions open the account's store by themselves (as the app does), inside tmp_path."""
-    path = tmp_path / "stores" / "alice" / "store.sqlite3"
-    path.parent.mkdir(parents=True)
-    monkeypatch.setattr(account_session, "default_store_path", lambda _account_id: path)
-    return path
-
-
-@pytest.fixture
-def window(tmp_path: Path, qtbot: Any, account_store: AccountStore, ui_settings: UiSettings,
-           store_path: Path) -> Iterator[Any]:
-    windows: list[MainWindow] = []
-
-    def session(account: Account, relay: StoreEventRelay) -> AccountSession:
-        return AccountSession(account, relay, credentials=KeyringCredentials(account), push=False)
-
-    def make() -> MainWindow:
-        local = tmp_path / "Local Folders"
-        postbox = Postbox(account_store, outbox=Outbox(local / "outbox.sqlite3"),
-                          drafts=DraftStore(local / "drafts.sqlite3"), store_path=lambda _account: store_path)
-        made = MainWindow(account_store, settings=ui_settings, session_factory=session, postbox=postbox)
-        qtbot.addWidget(made)
-        windows.append(made)
-        return made
-
-    yield make
-    for made in windows:
-        made.close()
 
 
 def _inbox_count(session: AccountSession) -> int:
@@ -64,7 +25,7 @@ def _notice(window: MainWindow, words: str) -> Any:
     return next((n for n in window.notifications.notices() if words in n.title), None)
 
 
-def test_a_store_damaged_at_open_is_put_aside_and_refilled(window: Any, qtbot: Any, store_path: Path,
+def test_a_store_damaged_at_open_is_put_aside_and_refilled(window_on_disk: Any, qtbot: Any, store_path: Path,
                                                           tmp_path: Path, dovecot: Any) -> None:
     dovecot.seed(ALICE, "INBOX", [make_message("Still on the server")])
     store_path.write_bytes(b"\x00garbage, not a database\n" * 500)
@@ -74,7 +35,7 @@ def test_a_store_damaged_at_open_is_put_aside_and_refilled(window: Any, qtbot: A
         delay=3600)
     DraftStore(local / "drafts.sqlite3").save(Draft(id="d1", account_id=ALICE, subject="Half written"))
 
-    made = window()
+    made = window_on_disk()
     notice = _notice(made, "was damaged")
     assert notice is not None and "Outbox" in notice.text
     assert list(store_path.parent.glob("store.sqlite3.damaged-*"))
@@ -86,9 +47,9 @@ def test_a_store_damaged_at_open_is_put_aside_and_refilled(window: Any, qtbot: A
     assert made.local.postbox.drafts.get("d1") is not None, "so are local drafts"
 
 
-def test_a_store_that_cannot_be_opened_leaves_the_window_working(window: Any, store_path: Path) -> None:
+def test_a_store_that_cannot_be_opened_leaves_the_window_working(window_on_disk: Any, store_path: Path) -> None:
     store_path.mkdir()  # a directory where the file should be: SQLite cannot open it, whatever we do
-    made = window()
+    made = window_on_disk()
     assert made.sessions == {}
     notice = _notice(made, "Cannot open the local copy")
     assert notice is not None and notice.kind == "error"
@@ -106,10 +67,10 @@ def _damaged_search_index(path: Path) -> None:
         conn.close()
 
 
-def test_damage_found_in_use_offers_to_rebuild(window: Any, qtbot: Any, store_path: Path, dovecot: Any) -> None:
+def test_damage_found_in_use_offers_to_rebuild(window_on_disk: Any, qtbot: Any, store_path: Path, dovecot: Any) -> None:
     dovecot.seed(ALICE, "INBOX", [make_message("Refilled")])
     _damaged_search_index(store_path)
-    made = window()
+    made = window_on_disk()
     assert _notice(made, "damaged") is None, "nothing looks wrong at open"
     made.show()
     made.start()
@@ -124,7 +85,7 @@ def test_damage_found_in_use_offers_to_rebuild(window: Any, qtbot: Any, store_pa
     assert session.store.search("refilled")[0].subject == "Refilled"
 
 
-def test_damage_inside_the_file_is_found_by_the_workers_first_check(window: Any, qtbot: Any, store_path: Path,
+def test_damage_inside_the_file_is_found_by_the_workers_first_check(window_on_disk: Any, qtbot: Any, store_path: Path,
                                                                      dovecot: Any) -> None:
     dovecot.seed(ALICE, "INBOX", [make_message("Refilled")])
     with MailStore(store_path) as store:
@@ -134,7 +95,7 @@ def test_damage_inside_the_file_is_found_by_the_workers_first_check(window: Any,
     with store_path.open("r+b") as file:  # a bad sector in the middle of the file
         file.seek(pages // 2 * 4096)
         file.write(b"\xa5" * 4096 * 3)
-    made = window()  # the window opens at once: the whole-file check is the worker's first job
+    made = window_on_disk()  # the window opens at once: the whole-file check is the worker's first job
     assert _notice(made, "damaged") is None
     made.show()
     made.start()
