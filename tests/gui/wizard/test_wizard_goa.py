@@ -139,20 +139,9 @@ def test_a_gnome_google_account_reads_and_sends_with_goas_tokens_only(
     assert no_secret_stored(account)
 
     # The app's own path: the window's session gets its credentials for the account (GOA's), syncs the Inbox.
-    from connectors.outbox import DraftStore, Outbox
-    from gui.composer import Postbox
-    from gui.main_window import MainWindow
-
-    def session(a: Account, relay: Any) -> AccountSession:
-        return AccountSession(a, relay, store=MailStore(tmp_path / "goa.sqlite3"), push=False)
-
-    postbox = Postbox(store, outbox=Outbox(tmp_path / "outbox.sqlite3"), drafts=DraftStore(tmp_path / "d.sqlite3"))
-    window = MainWindow(store, settings=UiSettings(tmp_path / "ui.ini"), session_factory=session, postbox=postbox)
-    qtbot.addWidget(window)
+    window = start_window(store, tmp_path, qtbot)
     try:
-        window.start()
-        model = window.tree_model
-        qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1, timeout=20000)
+        wait_inbox(qtbot, window, account, 1)
     finally:
         window.close()
 
@@ -196,19 +185,29 @@ def notice_of(window: Any, account: Account) -> Callable[[], Any]:
     return lambda: window.notifications.keyed(f"account:{account.id}")
 
 
+def outlook_from_goa() -> tuple[Any, Account]:
+    """The Microsoft account GOA lists for OUTLOOK_USER, and the Facteur account made from it."""
+    from connectors.goa import GnomeOnlineAccounts
+
+    found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
+    return found, account_from_goa(found)
+
+
+def wait_inbox(qtbot: QtBot, window: Any, account: Account, count: int) -> None:
+    """Until the window's tree shows ``count`` messages in the account's Inbox (it connected and synced)."""
+    model = window.tree_model
+    qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == count, timeout=20000)
+
+
 def test_an_account_removed_from_gnome_is_said_plainly(
     goa: FakeOnlineAccounts, outlook_dovecot: Any, store: AccountStore, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    from connectors.goa import GnomeOnlineAccounts
-
     outlook_dovecot.deliver(OUTLOOK_USER, make_message("Avant la suppression", to=OUTLOOK_USER))
-    found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
-    account = account_from_goa(found)
+    found, account = outlook_from_goa()
     store.add(account)
     window = start_window(store, tmp_path, qtbot)
     try:
-        model = window.tree_model
-        qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1, timeout=20000)
+        wait_inbox(qtbot, window, account, 1)
         assert notice_of(window, account)() is None
         kept = goa.accounts[found.id]
         goa.remove(found.id)  # in Settings › Online Accounts, while Facteur runs
@@ -229,11 +228,8 @@ def test_an_account_removed_from_gnome_is_said_plainly(
 def test_gnome_online_accounts_gone_then_back(
     goa: FakeOnlineAccounts, outlook_dovecot: Any, store: AccountStore, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    from connectors.goa import GnomeOnlineAccounts
-
     outlook_dovecot.deliver(OUTLOOK_USER, make_message("Toujours là", to=OUTLOOK_USER))
-    found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
-    account = account_from_goa(found)
+    found, account = outlook_from_goa()
     store.add(account)
     kept = goa.accounts[found.id]
     goa.stop()  # GOA quit (or the session has none)
@@ -248,9 +244,7 @@ def test_gnome_online_accounts_gone_then_back(
             again.add(kept)
             session = window.sessions[account.id]
             session.retry_now()  # the notice's Try Again
-            model = window.tree_model
-            qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1,
-                            timeout=20000)
+            wait_inbox(qtbot, window, account, 1)
             qtbot.waitUntil(lambda: notice() is None, timeout=10000)
         finally:
             again.stop()
@@ -263,20 +257,16 @@ def test_a_locked_keyring_does_not_stop_a_gnome_account(
     goa: FakeOnlineAccounts, outlook_dovecot: Any, store: AccountStore, tmp_path: Path, qtbot: QtBot
 ) -> None:
     """Nothing of it is in Facteur's keyring: it reads mail, and can be removed, while the keyring is locked."""
-    from connectors.goa import GnomeOnlineAccounts
     from gui.accounts_dialog import remove_account
     from tests.servers.keyring_lock import keyring_locked, locked_keyring
 
     outlook_dovecot.deliver(OUTLOOK_USER, make_message("Trousseau fermé", to=OUTLOOK_USER))
-    found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
-    account = account_from_goa(found)
+    _found, account = outlook_from_goa()
     store.add(account)
     with locked_keyring():
         window = start_window(store, tmp_path, qtbot)
         try:
-            model = window.tree_model
-            qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1,
-                            timeout=20000)
+            wait_inbox(qtbot, window, account, 1)
             assert window.sessions[account.id].state == "online"
             window.remove_account(account.id)
             removal = remove_account(store, account.id)
@@ -309,17 +299,14 @@ def test_the_servers_are_gnomes(
     """Settings GOA now gives differently (here: a stale IMAP port kept from before) are taken from GOA at start."""
     from dataclasses import replace
 
-    from connectors.goa import GnomeOnlineAccounts
     from tests.gui.wizard.conftest import closed_port
 
     outlook_dovecot.deliver(OUTLOOK_USER, make_message("Nouveau port", to=OUTLOOK_USER))
-    found = next(a for a in GnomeOnlineAccounts().mail_accounts() if a.email == OUTLOOK_USER)
-    account = account_from_goa(found)
+    _found, account = outlook_from_goa()
     store.add(replace(account, imap=replace(account.imap, port=closed_port())))
     window = start_window(store, tmp_path, qtbot)
     try:
-        model = window.tree_model
-        qtbot.waitUntil(lambda: model.folder_index(account.id, "INBOX").data(Roles.TOTAL_COUNT) == 1, timeout=20000)
+        wait_inbox(qtbot, window, account, 1)
         assert window.sessions[account.id].account.imap.port == outlook_dovecot.imaps_port
     finally:
         window.close()
