@@ -515,7 +515,8 @@ class MessageListModel(QAbstractTableModel):
 
         While a sync pours messages in, re-reads are spaced by REREAD_SPACING_S: each one reads the whole UID
         list, and the list staying a second behind a sync that shows its progress is not worth the work. What
-        the person did (``urgent``) is shown at once.
+        the person did (``urgent``) is shown at once, and so are the first rows of an empty list (a folder's first
+        sync: its newest headers are what the person opened it for).
         """
         if self._query:
             self._apply_order([uid for uid in self._found if uid not in self._pending.hidden])
@@ -525,7 +526,7 @@ class MessageListModel(QAbstractTableModel):
             self._request_list(reset=False)  # asked for again once the read on its way has arrived
         else:
             wait = self._last_reread + REREAD_SPACING_S - time.monotonic()
-            if wait > 0 and not urgent:
+            if wait > 0 and not urgent and self._uids:
                 if not self._reread_timer.isActive():
                     self._reread_timer.start(int(wait * 1000) + 1)
                 return

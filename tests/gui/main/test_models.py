@@ -231,6 +231,38 @@ def test_with_a_loader_data_never_reads_on_the_gui_thread(qtbot, store: MailStor
         assert loader.stop()
 
 
+def test_the_first_rows_of_an_empty_folder_show_without_waiting_for_the_reread_spacing(qtbot, store: MailStore
+                                                                                      ) -> None:
+    from gui.models.store_loader import StoreLoader
+
+    store.upsert_folders([((), "/", "Big")])
+    store.add_messages("INBOX", [summary(uid) for uid in range(1, 11)])
+    loader = StoreLoader()
+    try:
+        model = MessageListModel(loader=loader)
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_folder(store.open_reader(), "acct", "INBOX")
+        store.add_messages("INBOX", [summary(11)])
+        with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+            model.messages_added("acct", "INBOX", [11])  # a re-read just now: the next one waits its turn...
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_folder(store.open_reader(), "acct", "Big")  # ...but not in a folder shown empty
+        assert model.rowCount() == 0
+        store.add_messages("Big", [summary(uid) for uid in range(1, 501)], defer_index=True)  # a first sync's batch
+        with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+            model.messages_added("acct", "Big", list(range(1, 501)))
+            assert not model._reread_timer.isActive(), "read at once, not after the spacing"
+        assert model.rowCount() == 500
+        store.add_messages("Big", [summary(uid) for uid in range(501, 601)], defer_index=True)
+        model.messages_added("acct", "Big", list(range(501, 601)))
+        assert model._reread_timer.isActive(), "the batches after it are spaced as before"
+        with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+            pass
+        assert model.rowCount() == 600
+    finally:
+        assert loader.stop()
+
+
 def test_attachment_and_local_draft_models_pass_the_model_tester(qtmodeltester) -> None:
     from connectors.messaging.mime import ParsedAttachment
     from connectors.outbox import Draft
