@@ -11,6 +11,7 @@ import email.policy
 import imaplib
 import io
 import logging
+import re
 import socket
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,8 +21,9 @@ from typing import Any, ClassVar
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_errors
+from imapclient.datetime_util import datetime_to_INTERNALDATE
 from imapclient.response_parser import parse_fetch_response
-from imapclient.util import to_bytes
+from imapclient.util import to_bytes, to_unicode
 
 from .. import interrupt
 from ..base import BaseConnector
@@ -703,9 +705,9 @@ class IMAPConnector(BaseConnector):
         self, mailbox: str, message: bytes | str, flags: Sequence[str] = (), date: dt.datetime | None = None
     ) -> int | None:
         """Add a message to a mailbox; returns its UID when the server says (UIDPLUS APPENDUID)."""
-        data = message.encode() if isinstance(message, str) else message
+        data = crlf_lines(message.encode() if isinstance(message, str) else message)
         with self.session(f"APPEND to {mailbox!r}") as client, _missing_mailbox(mailbox):
-            response = client.append(mailbox, data, flags=list(flags), msg_time=date)
+            response = _append(client, mailbox, data, list(flags), date)
         text = response.decode("ascii", "replace") if isinstance(response, bytes) else str(response)
         if "APPENDUID" in text.upper():
             try:
@@ -777,6 +779,40 @@ def _missing_mailbox(mailbox: str) -> Iterator[None]:
         if not isinstance(exc, imap_errors.IMAPClientAbortError) and ("TRYCREATE" in text or "NONEXISTENT" in text):
             raise MailboxNotFoundError(mailbox) from None
         raise
+
+
+# Line ends are mended a slice at a time: one regular-expression pass over a 25 MB message (imaplib's APPEND makes one)
+# holds the interpreter lock for most of a second, and the GUI thread waits for it.
+LINE_SLICE = 1 << 20
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def crlf_lines(data: bytes, size: int = 0) -> bytes:
+    """``data`` with every line end a CRLF (what APPEND must send), mended in slices of about ``size`` bytes (default
+    :data:`LINE_SLICE`) cut after a line feed, so no CRLF is ever split."""
+    size = size or LINE_SLICE
+    pieces: list[bytes] = []
+    start = 0
+    while start < len(data):
+        cut = start + size
+        newline = data.find(b"\n", cut - 1) if cut < len(data) else -1
+        end = len(data) if newline < 0 else newline + 1
+        pieces.append(_LINE_END.sub(b"\r\n", data[start:end]))
+        start = end
+    return b"".join(pieces)
+
+
+def _append(client: IMAPClient, mailbox: str, literal: bytes, flags: list[str], date: dt.datetime | None) -> Any:
+    """IMAPClient's ``append`` without imaplib's own line-end pass over the whole message (``literal`` has CRLF line
+    ends already, see :func:`crlf_lines`): the same command through the imaplib layer, checked as IMAPClient does."""
+    imap = client._imap
+    time_value = f'"{datetime_to_INTERNALDATE(date)}"' if date else None
+    imap.literal = literal
+    typ, data = imap._simple_command("APPEND", client._normalise_folder(mailbox), "(" + " ".join(flags) + ")",
+                                     time_value)
+    if typ != "OK":
+        raise imap_errors.IMAPClientError(f"append failed: {to_unicode(data[0]) if data else typ}")
+    return data[0]
 
 
 def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str], into: FetchData) -> None:

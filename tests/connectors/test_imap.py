@@ -10,6 +10,8 @@ import pytest
 
 from connectors import create_connector
 from connectors.exceptions import MailboxNotFoundError, MessageError
+from connectors.messaging import imap as imap_module
+from connectors.messaging.imap import crlf_lines
 from tests.conftest import ALICE, USERS, make_message
 from tests.servers.dovecot import DovecotServer
 
@@ -200,6 +202,40 @@ def test_append_returns_uid_and_status(imap_config: dict[str, Any]) -> None:
         status = imap.folder_status("Drafts")
         assert status["messages"] == 1 and status["uidnext"] == uid + 1
         assert imap.get_message(str(uid), mailbox="Drafts")["subject"] == "Draft"
+
+
+@pytest.mark.parametrize("slice_size", [4, 1 << 20])
+def test_append_mends_line_ends_a_slice_at_a_time(slice_size: int, imap_config: dict[str, Any],
+                                                  dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """APPEND sends CRLF line ends whatever the message had (bare LF, bare CR, mixed), mended in slices that never
+    split a CRLF; flags and date go with it, and a missing folder is named."""
+    monkeypatch.setattr(imap_module, "LINE_SLICE", slice_size)
+    raw = (f"From: {ALICE}\nTo: {ALICE}\r\nSubject: Line ends\rMessage-ID: <ends-{slice_size}@example.test>\n\n"
+           "one\r\ntwo\nthree\rfour\r\n\r\nend").encode()
+    imap = create_connector("imap", imap_config)
+    date = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    with imap.connection():
+        uid = imap.append_message("Drafts", raw, flags=["\\Draft", "\\Seen"], date=date)
+        with pytest.raises(MailboxNotFoundError, match="Nowhere"):
+            imap.append_message("Nowhere", raw)
+    client = dovecot.client(ALICE)
+    try:
+        client.select_folder("Drafts", readonly=True)
+        fetched = client.fetch([uid], ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"])[uid]
+    finally:
+        client.logout()
+    assert fetched[b"BODY[]"] == (f"From: {ALICE}\r\nTo: {ALICE}\r\nSubject: Line ends\r\nMessage-ID: "
+                                  f"<ends-{slice_size}@example.test>\r\n\r\none\r\ntwo\r\nthree\r\nfour\r\n\r\n"
+                                  "end").encode()
+    assert set(fetched[b"FLAGS"]) - {b"\\Recent"} == {b"\\Draft", b"\\Seen"}
+    assert fetched[b"INTERNALDATE"].astimezone(dt.UTC) == date
+
+
+def test_crlf_lines_never_split_a_line_end() -> None:
+    data = b"a\r\nb\rc\nd\r\r\n\n\re"
+    for size in range(1, len(data) + 2):
+        assert crlf_lines(data, size) == b"a\r\nb\r\nc\r\nd\r\n\r\n\r\n\r\ne"
+    assert crlf_lines(b"") == b""
 
 
 def test_connection_context_always_disconnects(imap_config: dict[str, Any], smtp_config: dict[str, Any]) -> None:
