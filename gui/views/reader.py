@@ -277,8 +277,8 @@ class ReaderView(QWidget):
 
     def warm_up(self) -> None:
         """Start the web engine now (its first page costs most of a second: processes, GPU), so that the first
-        HTML message does not wait for it. The warm-up page is a blank document in a page and off-the-record
-        profile of its own, like every message's, retired when the first message comes; nothing is shared."""
+        HTML message does not wait for it. The warm-up page is a blank document in a page of its own in the shared
+        profile of messages without remote content (which it makes), retired when the first message comes."""
         if self.html_view is None:
             self._ensure_html_view().show_html("<!DOCTYPE html><html><body></body></html>", allow_remote=False)
 

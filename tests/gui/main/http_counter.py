@@ -17,6 +17,7 @@ class CountingServer:
     def __init__(self) -> None:
         self.connections = 0
         self.requests: list[str] = []
+        self.cookies: list[str] = []  # every Cookie header a request carried
         self._lock = threading.Lock()
         owner = self
 
@@ -29,10 +30,14 @@ class CountingServer:
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
                 with owner._lock:
                     owner.requests.append(self.path)
+                    owner.cookies += self.headers.get_all("Cookie", [])
                 body = PIXEL if self.path.endswith(".png") else b"body { color: red }"
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png" if self.path.endswith(".png") else "text/css")
                 self.send_header("Content-Length", str(len(body)))
+                # What a tracker sends: a cookie, and leave to keep the answer for an hour.
+                self.send_header("Set-Cookie", f"tracker={self.path.strip('/')}; Max-Age=86400; Path=/")
+                self.send_header("Cache-Control", "public, max-age=3600")
                 self.end_headers()
                 self.wfile.write(body)
 
