@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QStackedWidget
 from ..errors import describe_error
 from ..workers.account_session import AccountSession
 from ..workers.bodies import with_whole_message
+from ..workers.operation import Operation
+from ..workers.runner import BACKGROUND, runner
 from .drafts_view import DraftsView
 from .send_failures import SendFailures
 
@@ -106,15 +108,23 @@ class LocalFolders(QObject):
             self._window.notify("warning", title, " ".join(parts))
 
     def _remember_recipients(self, entry_id: str) -> None:
-        """Whoever the person just wrote to is offered by address completion from now on."""
-        entry = self.postbox.outbox.get(entry_id)
-        session = self._window.sessions.get(entry.account_id) if entry is not None else None
-        if entry is None or session is None:
-            return
-        headers = BytesHeaderParser(policy=compat32).parsebytes(entry.raw)
-        people = getaddresses([str(value) for field in ("to", "cc", "bcc") for value in headers.get_all(field, [])])
-        if people:
-            session.note_written_to([(name, address) for name, address in people if address])
+        """Whoever the person just wrote to is offered by address completion from now on. The entry (a message of
+        up to 25 MB) is read and its header parsed in the pool, not on the GUI thread."""
+        outbox = self.postbox.outbox
+
+        def read(_operation: Operation) -> tuple[str, list[tuple[str, str]]] | None:
+            entry = outbox.get(entry_id)
+            if entry is None:
+                return None
+            return entry.account_id, recipients_of(entry.raw)
+
+        def arrived(result: tuple[str, list[tuple[str, str]]] | None) -> None:
+            session = self._window.sessions.get(result[0]) if result is not None else None
+            if result is not None and session is not None and result[1]:
+                session.note_written_to(result[1])
+
+        operation = runner().submit(Operation(read, name="remember recipients"), priority=BACKGROUND)
+        operation.finished.connect(arrived)
 
     def add_pages(self, pages: QStackedWidget) -> None:
         pages.addWidget(self.outbox_view)
@@ -259,3 +269,12 @@ class LocalFolders(QObject):
         title = translate("LocalFolders", "Could not download the message")
         with_whole_message(session, folder, uid, lambda data: then(session, folder, uid, data),
                            lambda exc: self._window.notify("error", title, describe_error(exc).text))
+
+
+def recipients_of(raw: bytes) -> list[tuple[str, str]]:
+    """The To, Cc and Bcc people of a message, from its header block alone (its body, attachments included, is
+    neither decoded nor parsed)."""
+    ends = [end for end in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if end >= 0]
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:min(ends)] if ends else raw)
+    people = getaddresses([str(value) for field in ("to", "cc", "bcc") for value in headers.get_all(field, [])])
+    return [(name, address) for name, address in people if address]
