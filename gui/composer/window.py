@@ -30,14 +30,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from connectors.exceptions import MessageError
 from connectors.messaging.compose import Attachment
 from connectors.outbox import Draft
 from gui.models.formatting import data_size
 
+from ..workers.operation import Operation
+from ..workers.runner import INTERACTIVE, runner
 from .actions import ComposerActions
 from .attachments import (
+    AttachError,
     AttachmentList,
     attachments_from_mime,
     carries_files,
@@ -85,6 +89,7 @@ class ComposerWindow(QMainWindow):
     queuedForSending = Signal(str)  # Outbox entry id
     closed = Signal()
     draftSaved = Signal(str)  # draft id (local save)
+    attachmentsRead = Signal()  # the files of one add_files() call are in the list (or refused)
 
     def __init__(
         self,
@@ -117,6 +122,9 @@ class ComposerWindow(QMainWindow):
         self._signature_at_end = False
 
         self.notice = Notice(self)
+        self._reading: list[Operation] = []  # add_files() reads in the pool, oldest first
+        self._read_results: dict[Operation, tuple[list[Attachment], list[AttachError]]] = {}
+        self._send_when_read = False
         self.header = ComposerHeader(postbox.accounts, postbox.address_book, self)
         self.editor = BodyEditor(self)
         self.attachment_list = AttachmentList(self)
@@ -387,7 +395,34 @@ class ComposerWindow(QMainWindow):
             self.add_files(paths)
 
     def add_files(self, paths: list[str]) -> None:
-        loaded, errors = load_paths(paths)
+        """Attach files. They are read in the pool (a 25 MB file read on the GUI thread freezes the window); they
+        join the list in the order they were given, and ``attachmentsRead`` is emitted once each call's files are
+        in (refused ones are explained). Send waits for files still being read."""
+        operation = runner().submit(Operation(lambda _operation: load_paths(paths), name="read attachments"),
+                                    priority=INTERACTIVE)
+        self._reading.append(operation)
+        operation.finished.connect(lambda result: self._files_read(operation, result))
+        operation.failed.connect(
+            lambda exc: self._files_read(operation, ([], [AttachError(path, str(exc)) for path in paths])))
+
+    @property
+    def reading_attachments(self) -> bool:
+        """Files given to :meth:`add_files` are still being read."""
+        return bool(self._reading)
+
+    def _files_read(self, operation: Operation, result: tuple[list[Attachment], list[AttachError]]) -> None:
+        if not isValid(self):
+            return  # the composer was closed (and deleted) while its files were read
+        self._read_results[operation] = result
+        while self._reading and self._reading[0] in self._read_results:
+            loaded, errors = self._read_results.pop(self._reading.pop(0))
+            self._add_loaded(loaded, errors)
+            self.attachmentsRead.emit()
+        if not self._reading and self._send_when_read:
+            self._send_when_read = False
+            self.send()
+
+    def _add_loaded(self, loaded: list[Attachment], errors: list[AttachError]) -> None:
         self.add_attachments(loaded)
         if errors:
             lines = [
@@ -686,6 +721,11 @@ class ComposerWindow(QMainWindow):
         on disk (saved first, in the same step) and offered back at the next start."""
         if self._sending:
             return False
+        if self._reading:
+            # Files the person attached are still being read: sent once they are in (or refused, and said why).
+            self._send_when_read = True
+            self.statusBar().showMessage(QCoreApplication.translate("ComposerWindow", "Sending…"))
+            return True
         problems = self.problems()
         if problems:
             self.notice.show_message("\n".join(problems), "error")

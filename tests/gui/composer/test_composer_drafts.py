@@ -74,6 +74,7 @@ def test_draft_recovered_after_the_app_is_killed_mid_edit(tmp_path: Path, accoun
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtWidgets import QApplication
         from connectors.outbox import DraftStore, Outbox
+        from connectors.messaging.compose import Attachment
         from gui.accounts import AccountStore
         from gui.composer import Postbox
         from gui.composer.postbox import ComposeSettings
@@ -84,7 +85,9 @@ def test_draft_recovered_after_the_app_is_killed_mid_edit(tmp_path: Path, accoun
                           settings=ComposeSettings(autosave_seconds=0.1, server_draft_seconds=3600))
         composer = postbox.open_composer(to=["bob@example.test"], subject="Do not lose me")
         composer.editor.text_edit.setPlainText("Half a sentence that must survive")
-        composer.add_files([{str(attachment)!r}])
+        # In the list at once (add_files reads in the pool, and a save could start before the file is in).
+        composer.attachment_list.add([Attachment({attachment.name!r}, Path({str(attachment)!r}).read_bytes(),
+                                                 "image/jpeg")])
         composer.draftSaved.connect(lambda _id: (print("autosaved", flush=True)))
         app.exec()
     """)

@@ -115,13 +115,15 @@ def test_attachments_are_counted_in_real_plurals(tmp_path: Any, account_store: A
         composer = make_postbox(account_store).open_composer()
         one = tmp_path / "plan.txt"
         one.write_bytes(b"x" * 3000)
-        composer.add_files([str(one)])
+        with qtbot.waitSignal(composer.attachmentsRead, timeout=10_000):
+            composer.add_files([str(one)])
         summary = composer.attachment_summary.text()
         assert summary.startswith("1 attachment, ") and "(s)" not in summary
         assert data_size(3000) in composer.attachment_list.item(0).text()  # one spelling of sizes everywhere
         two = tmp_path / "map.txt"
         two.write_bytes(b"y" * 10)
-        composer.add_files([str(two)])
+        with qtbot.waitSignal(composer.attachmentsRead, timeout=10_000):
+            composer.add_files([str(two)])
         assert composer.attachment_summary.text().startswith("2 attachments, ")
     finally:
         remove_translations(app)

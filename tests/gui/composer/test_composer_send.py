@@ -33,7 +33,8 @@ def test_send_round_trip_rich_text_utf8_and_attachment(tmp_path: Path, account_s
     editor.text_edit.setTextCursor(cursor)
     editor.toggle_bullets()
     editor.text_edit.insertPlainText("point un")
-    composer.add_files([str(attachment)])
+    with qtbot.waitSignal(composer.attachmentsRead, timeout=10_000):
+        composer.add_files([str(attachment)])
 
     with qtbot.waitSignal(postbox.worker.sent, timeout=15_000) as sent:
         assert composer.send()
