@@ -600,8 +600,9 @@ class MainWindow(QMainWindow):
             return
         if leaving:
             self.messages.select_next_after(uids)  # before the rows go: the same next message for every group
-        for account_id, folder, group in self.unified_model.groups(uids):
-            command(account_id, folder, group)
+        with self.commands.one_step():  # one thing done, one thing to undo
+            for account_id, folder, group in self.unified_model.groups(uids):
+                command(account_id, folder, group)
 
     def selected_groups(self) -> list[tuple[str, str, list[int]]]:
         """The selected messages as (account, folder, UIDs) groups."""

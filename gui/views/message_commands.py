@@ -11,7 +11,8 @@ and only a confirmed "Delete Permanently" sends the distinct permanent-delete co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -22,6 +23,7 @@ from connectors.sync import CommandRefused
 from ..errors import describe_error
 from ..workers.account_session import PUSH, AccountSession, UndoStep
 from ..workers.operation import Operation
+from .undo import UndoGroup
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -91,6 +93,56 @@ class MessageCommands(QObject):
         self._confirm = confirm or (lambda count, folder, no_trash:
                                     confirm_permanent_delete(dialog_parent, count, folder, no_trash))
         self.running: list[Operation] = []
+        self._gathered: list[UndoStep] | None = None
+
+    @contextmanager
+    def one_step(self) -> Iterator[None]:
+        """What is done inside is one step to undo: a view across accounts acts once per account and folder, and
+        the person, who did one thing, takes it back at once."""
+        if self._gathered is not None:  # already inside one
+            yield
+            return
+        self._gathered = []
+        try:
+            yield
+        finally:
+            steps, self._gathered = self._gathered, None
+            if len(steps) == 1:
+                self.undoable.emit(steps[0])
+            elif steps:
+                first = steps[0]
+                name, text = self._words(first.kind, sum(step.count for step in steps), first.detail)
+                self.undoable.emit(UndoGroup(steps, name, text))
+
+    @staticmethod
+    def _words(kind: str, count: int, detail: str = "") -> tuple[str, str]:
+        """What Edit → Undo and the notice say about ``count`` messages read, starred, moved (to ``detail``)..."""
+        if kind == "read":
+            name = translate("MessageCommands", "Mark as Read")
+            text = translate("MessageCommands", "%n message(s) marked as read", None, count)
+        elif kind == "unread":
+            name = translate("MessageCommands", "Mark as Unread")
+            text = translate("MessageCommands", "%n message(s) marked as unread", None, count)
+        elif kind == "star":
+            name = translate("MessageCommands", "Star")
+            text = translate("MessageCommands", "%n message(s) starred", None, count)
+        elif kind == "unstar":
+            name = translate("MessageCommands", "Remove Star")
+            text = translate("MessageCommands", "Star removed from %n message(s)", None, count)
+        elif kind == "archive":
+            name = translate("MessageCommands", "Archive")
+            text = translate("MessageCommands", "%n message(s) archived", None, count)
+        elif kind == "delete":
+            name = translate("MessageCommands", "Delete")
+            text = translate("MessageCommands", "%n message(s) moved to the Trash", None, count)
+        else:
+            name = translate("MessageCommands", "Move")
+            text = translate("MessageCommands", "%n message(s) moved to %1", None, count).replace("%1", detail)
+        return name, text
+
+    def _step(self, kind: str, account_id: str, folder: str, count: int, detail: str = "") -> UndoStep:
+        name, text = self._words(kind, count, detail)
+        return UndoStep(account_id, folder, name, text, kind=kind, count=count, detail=detail)
 
     def _showing(self, account_id: str, folder: str) -> list[OptimisticModel]:
         """The lists showing messages of this folder: a folder's own, or its part of a view across accounts."""
@@ -137,30 +189,21 @@ class MessageCommands(QObject):
     def _tracked(self, op: Operation, account_id: str, folder: str, uids: list[int], what: str,
                  step: UndoStep | None) -> Operation:
         if step is not None:
-            self.undoable.emit(step)
+            if self._gathered is not None:
+                self._gathered.append(step)
+            else:
+                self.undoable.emit(step)
         return self._track(op, account_id, folder, uids, what)
 
     def mark_read(self, account_id: str, folder: str, uids: Sequence[int], read: bool = True, *,
                   undoable: bool = True) -> Operation | None:
         """Mark as read (or unread); ``undoable`` False for what the reader does by itself on opening."""
-        count = len(uids)
-        if read:
-            step = UndoStep(account_id, folder, translate("MessageCommands", "Mark as Read"),
-                            translate("MessageCommands", "%n message(s) marked as read", None, count))
-        else:
-            step = UndoStep(account_id, folder, translate("MessageCommands", "Mark as Unread"),
-                            translate("MessageCommands", "%n message(s) marked as unread", None, count))
+        step = self._step("read" if read else "unread", account_id, folder, len(uids))
         return self.set_flags(account_id, folder, uids, add=[SEEN] if read else [], remove=[] if read else [SEEN],
                               step=step if undoable else None)
 
     def set_starred(self, account_id: str, folder: str, uids: Sequence[int], starred: bool) -> Operation | None:
-        count = len(uids)
-        if starred:
-            step = UndoStep(account_id, folder, translate("MessageCommands", "Star"),
-                            translate("MessageCommands", "%n message(s) starred", None, count))
-        else:
-            step = UndoStep(account_id, folder, translate("MessageCommands", "Remove Star"),
-                            translate("MessageCommands", "Star removed from %n message(s)", None, count))
+        step = self._step("star" if starred else "unstar", account_id, folder, len(uids))
         return self.set_flags(account_id, folder, uids, add=[FLAGGED] if starred else [],
                               remove=[] if starred else [FLAGGED], step=step)
 
@@ -171,9 +214,7 @@ class MessageCommands(QObject):
         if session is None or not uid_list or destination == folder:
             return None
         if step is None:
-            step = UndoStep(account_id, folder, translate("MessageCommands", "Move"),
-                            translate("MessageCommands", "%n message(s) moved to %1", None, len(uid_list))
-                            .replace("%1", destination))
+            step = self._step("move", account_id, folder, len(uid_list), destination)
         self._leave(account_id, folder, uid_list)
         op = session.move(folder, uid_list, destination, undo=step)
         what = translate("MessageCommands", "move %1 to %2").replace("%1", _count(len(uid_list)))
@@ -195,8 +236,7 @@ class MessageCommands(QObject):
         what = translate("MessageCommands", "delete %1").replace("%1", _count(len(uid_list)))
         if permanent:
             return self._track(session.delete_permanently(folder, uid_list), account_id, folder, uid_list, what)
-        step = UndoStep(account_id, folder, translate("MessageCommands", "Delete"),
-                        translate("MessageCommands", "%n message(s) moved to the Trash", None, len(uid_list)))
+        step = self._step("delete", account_id, folder, len(uid_list))
         return self._tracked(session.delete(folder, uid_list, undo=step), account_id, folder, uid_list, what, step)
 
     def delete_permanently(self, account_id: str, folder: str, uids: Sequence[int]) -> Operation | None:
@@ -216,8 +256,7 @@ class MessageCommands(QObject):
             return None
         if archive == folder:
             return None
-        step = UndoStep(account_id, folder, translate("MessageCommands", "Archive"),
-                        translate("MessageCommands", "%n message(s) archived", None, len(uids)))
+        step = self._step("archive", account_id, folder, len(uids), archive)
         return self.move(account_id, folder, uids, archive, step=step)
 
     def undo(self, step: UndoStep) -> Operation | None:

@@ -2,7 +2,8 @@
 was just done, with an Undo button, at the bottom of the window for a few seconds.
 
 The history holds :class:`UndoStep` objects; undoing one is the account's work (``AccountSession.undo``), asked for
-through ``MessageCommands.undo``. Only the newest steps are kept, as in other mail clients.
+through ``MessageCommands.undo``. What the person did once in a view across accounts is an :class:`UndoGroup` of
+one step per account and folder, undone together. Only the newest steps are kept, as in other mail clients.
 """
 
 from __future__ import annotations
@@ -23,37 +24,72 @@ HISTORY = 20
 NOTICE_MS = 8000
 
 
+class UndoGroup:
+    """One thing the person did that the accounts did as several steps (a view across accounts acts once per
+    account and folder): named, shown and undone as one."""
+
+    def __init__(self, steps: list[UndoStep], name: str, text: str) -> None:
+        self.steps = steps
+        self.name = name
+        self.text = text
+
+    def involves(self, account_id: str) -> bool:
+        return any(step.account_id == account_id for step in self.steps)
+
+    def __repr__(self) -> str:
+        return f"UndoGroup({self.name!r}, {len(self.steps)} steps)"
+
+
+Undoable = UndoStep | UndoGroup
+
+
+def steps_of(undoable: Undoable) -> list[UndoStep]:
+    return list(undoable.steps) if isinstance(undoable, UndoGroup) else [undoable]
+
+
+def involves(undoable: Undoable, account_id: str) -> bool:
+    return any(step.account_id == account_id for step in steps_of(undoable))
+
+
 class UndoHistory(QObject):
     changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._steps: list[UndoStep] = []
+        self._steps: list[Undoable] = []
 
-    def push(self, step: UndoStep) -> None:
+    def push(self, step: Undoable) -> None:
         self._steps.append(step)
         del self._steps[:-HISTORY]
         self.changed.emit()
 
-    def pop(self) -> UndoStep | None:
+    def pop(self) -> Undoable | None:
         step = self._steps.pop() if self._steps else None
         if step is not None:
             self.changed.emit()
         return step
 
-    def remove(self, step: UndoStep) -> bool:
+    def remove(self, step: Undoable) -> bool:
         if step not in self._steps:
             return False
         self._steps.remove(step)
         self.changed.emit()
         return True
 
-    def top(self) -> UndoStep | None:
+    def top(self) -> Undoable | None:
         return self._steps[-1] if self._steps else None
 
     def forget_account(self, account_id: str) -> None:
-        kept = [step for step in self._steps if step.account_id != account_id]
-        if len(kept) != len(self._steps):
+        """The account is gone: its steps go, and its part of the steps done across accounts."""
+        kept: list[Undoable] = []
+        for step in self._steps:
+            if not involves(step, account_id):
+                kept.append(step)
+                continue
+            others = [part for part in steps_of(step) if part.account_id != account_id]
+            if others:
+                kept.append(UndoGroup(others, step.name, step.text) if len(others) > 1 else others[0])
+        if kept != self._steps:
             self._steps = kept
             self.changed.emit()
 
@@ -77,7 +113,7 @@ class UndoNotice(QFrame):
             "#undoNotice QPushButton { color: #8ab4f8; font-weight: bold; border: none; padding: 4px 8px; "
             "background: transparent; } "
             "#undoNotice QToolButton { color: #c8c8c8; border: none; background: transparent; }")
-        self.step: UndoStep | None = None
+        self.step: Undoable | None = None
         self.label = QLabel(self)
         self.label.setObjectName("undoNoticeText")
         self.label.setTextFormat(Qt.TextFormat.PlainText)  # folder names come from the server
@@ -105,7 +141,7 @@ class UndoNotice(QFrame):
         host.installEventFilter(self)
         self.hide()
 
-    def show_step(self, step: UndoStep) -> None:
+    def show_step(self, step: Undoable) -> None:
         self.step = step
         self.label.setText(step.text)
         self.undo_button.setToolTip(translate("UndoNotice", "Undo %1 (%2)").replace("%1", step.name)
@@ -121,7 +157,7 @@ class UndoNotice(QFrame):
         self.step = None
         self.hide()
 
-    def forget(self, step: UndoStep) -> None:
+    def forget(self, step: Undoable) -> None:
         """``step`` was undone by other means (Ctrl+Z): the notice about it goes."""
         if self.step is step:
             self.dismiss()
@@ -174,17 +210,18 @@ class UndoControl(QObject):
         self.history.changed.connect(self._update_action)
         action.triggered.connect(lambda: self.undo(self.history.top()))
 
-    def undo(self, step: UndoStep | None) -> None:
+    def undo(self, step: Undoable | None) -> None:
         """Undo ``step`` (the newest by Ctrl+Z, or the one the notice shows) and forget it."""
         if step is None or not self.history.remove(step):
             return
         self.notice.forget(step)
-        if self._run_undo(step) is not None:
+        undone = [self._run_undo(part) for part in steps_of(step)]
+        if any(operation is not None for operation in undone):
             self._say(translate("MainWindow", "Undone: %1").replace("%1", step.name))
 
     def forget_account(self, account_id: str) -> None:
         self.history.forget_account(account_id)
-        if self.notice.step is not None and self.notice.step.account_id == account_id:
+        if self.notice.step is not None and involves(self.notice.step, account_id):
             self.notice.dismiss()
 
     def _update_action(self) -> None:

@@ -38,11 +38,13 @@ class UndoStep:
     command, read there again by the undo's operation: the worker runs them one after the other, so the undo never
     sees it half written."""
 
-    def __init__(self, account_id: str, folder: str, name: str, text: str) -> None:
+    def __init__(self, account_id: str, folder: str, name: str, text: str, *, kind: str = "", count: int = 0,
+                 detail: str = "") -> None:
         self.account_id = account_id
         self.folder = folder
         self.name = name  # what Edit → Undo says ("Delete")
         self.text = text  # what the notice says ("1 message moved to the Trash")
+        self.kind, self.count, self.detail = kind, count, detail  # "move", 1, "Archive": to say it for several
         self.command: Command | None = None
         self.refused = False
 

@@ -160,3 +160,13 @@ def window_on_disk(tmp_path: Path, qtbot: Any, account_store: AccountStore, ui_s
     yield make
     for win in made:
         win.close()
+
+
+@pytest.fixture
+def english(qapp: Any) -> Iterator[None]:
+    """Facteur in English with its catalogue: the plural forms ("1 message", "3 messages", not "message(s)")."""
+    from gui.i18n import install_translations, remove_translations
+
+    install_translations(qapp, "en")
+    yield
+    remove_translations(qapp)

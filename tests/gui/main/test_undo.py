@@ -4,27 +4,19 @@ offers Undo, and Ctrl+Z (Edit → Undo <what>) takes the last steps back, one by
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
-from gui.i18n import install_translations, remove_translations
 from gui.models.roles import Roles
 from tests.conftest import ALICE
 from tests.gui.main.test_main_window import row_of_subject, server_flags
 from tests.gui.main.test_triage import click_subject, ready, seed_six
 
-
-@pytest.fixture(autouse=True)
-def english(qapp: Any) -> Iterator[None]:
-    install_translations(QApplication.instance(), "en")  # the English plural forms: "1 message", not "message(s)"
-    yield
-    remove_translations(QApplication.instance())
+pytestmark = pytest.mark.usefixtures("english")  # the English plural forms: "1 message", not "message(s)"
 
 
 def server_uid(dovecot: Any, folder: str, subject: str) -> int:

@@ -167,3 +167,56 @@ def test_all_unread_keeps_what_is_read_there_and_starred_follows_the_star(two_ac
     click_tree(window, qtbot, "unread")
     qtbot.waitUntil(lambda: [s for s, _a in rows(window)] == ["Unread B", "Unread A"], timeout=TIMEOUT)
     assert QApplication.activeWindow() is window
+
+
+def test_one_undo_takes_back_what_was_done_to_both_accounts(two_accounts: Any, make_window: Any, dovecot: Any,
+                                                           qtbot: Any, english: None) -> None:
+    """Deleting messages of two accounts at once is one thing done: one notice, one Undo, both come back."""
+    dovecot.seed(ALICE, "INBOX", [make_message("Alice one", date="Tue, 24 Nov 2026 10:00:00 +0000"),
+                                  make_message("Alice two", date="Tue, 24 Nov 2026 09:00:00 +0000")])
+    dovecot.seed(BOB, "INBOX", [make_message("Bob one", to=BOB, date="Tue, 24 Nov 2026 11:00:00 +0000")])
+    window = make_window()
+    window.activateWindow()
+    click_tree(window, qtbot, "inbox")
+    qtbot.waitUntil(lambda: len(rows(window)) == 3, timeout=TIMEOUT)
+    click_row(window, qtbot, "Bob one")
+    QTest.keyClick(window.messages, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # all three
+    assert len(window.selected_groups()) == 2
+    QTest.keyClick(window.messages, Qt.Key.Key_Delete)
+    notice = window.undo_notice
+    qtbot.waitUntil(lambda: notice.isVisible() and notice.label.text() == "3 messages moved to the Trash",
+                    timeout=5000)
+    assert window.actions.undo.text() == "&Undo Delete" and len(window.undo.history) == 1
+    qtbot.waitUntil(lambda: set(flags_on_server(dovecot, ALICE, "Trash")) == {"Alice one", "Alice two"}
+                    and set(flags_on_server(dovecot, BOB, "Trash")) == {"Bob one"}, timeout=TIMEOUT)
+
+    QTest.keyClick(window.messages, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: set(flags_on_server(dovecot, ALICE, "INBOX")) == {"Alice one", "Alice two"}
+                    and set(flags_on_server(dovecot, BOB, "INBOX")) == {"Bob one"}, timeout=TIMEOUT)
+    assert flags_on_server(dovecot, ALICE, "Trash") == {} and flags_on_server(dovecot, BOB, "Trash") == {}
+    qtbot.waitUntil(lambda: sorted(s for s, _a in rows(window)) == ["Alice one", "Alice two", "Bob one"],
+                    timeout=TIMEOUT)
+    assert not notice.isVisible() and not window.actions.undo.isEnabled()
+
+
+def test_a_removed_account_leaves_its_part_of_a_shared_step(two_accounts: Any, make_window: Any, dovecot: Any,
+                                                            qtbot: Any, english: None) -> None:
+    dovecot.seed(ALICE, "INBOX", [make_message("Alice star", date="Tue, 24 Nov 2026 10:00:00 +0000")])
+    dovecot.seed(BOB, "INBOX", [make_message("Bob star", to=BOB, date="Tue, 24 Nov 2026 11:00:00 +0000")])
+    window = make_window()
+    window.activateWindow()
+    click_tree(window, qtbot, "inbox")
+    qtbot.waitUntil(lambda: len(rows(window)) == 2, timeout=TIMEOUT)
+    click_row(window, qtbot, "Bob star")
+    QTest.keyClick(window.messages, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window.messages, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.undo_notice.label.text() == "2 messages starred", timeout=5000)
+    qtbot.waitUntil(lambda: "\\Flagged" in flags_on_server(dovecot, ALICE, "INBOX")["Alice star"]
+                    and "\\Flagged" in flags_on_server(dovecot, BOB, "INBOX")["Bob star"], timeout=TIMEOUT)
+    bob_id = next(a.id for a in two_accounts.accounts if a.email == BOB)
+    window.undo.forget_account(bob_id)  # what removing Bob's account does
+    assert not window.undo_notice.isVisible() and len(window.undo.history) == 1
+    window.actions.undo.trigger()
+    qtbot.waitUntil(lambda: "\\Flagged" not in flags_on_server(dovecot, ALICE, "INBOX")["Alice star"],
+                    timeout=TIMEOUT)
+    assert "\\Flagged" in flags_on_server(dovecot, BOB, "INBOX")["Bob star"], "Bob's part went with his account"
