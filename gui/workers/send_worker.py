@@ -77,8 +77,51 @@ def error_text(error: BaseException) -> str:
     return describe_error(error).text
 
 
+class _ThreadSide(QObject):
+    """The send worker's presence on its own thread: the requests queued to the worker arrive here, and its timers
+    live here. The :class:`SendWorker` itself stays on the GUI thread, so that whatever is connected to its signals
+    runs on the GUI thread (Python callables included: PySide calls one where its signal's object lives). Were it on
+    the worker thread, a callable connected by a view or a test (pytest-qt's waitSignal) would run on the worker
+    thread, and the objects it touches (an event loop, a started QTimer) could be deleted there while the GUI thread
+    still uses them."""
+
+    def __init__(self, worker: SendWorker) -> None:
+        super().__init__()
+        self._worker = worker
+
+    @Slot()
+    def begin(self) -> None:
+        self._worker._begin()  # noqa: SLF001 - the worker's own thread side
+
+    @Slot()
+    def wake(self) -> None:
+        self._worker.wake()
+
+    @Slot(str, str, object, object)
+    def save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes],
+                   replaces: tuple[tuple[str, ...], float]) -> None:
+        self._worker._save_draft(account_id, draft_id, build, replaces)  # noqa: SLF001
+
+    @Slot(str, str, object)
+    def delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...]) -> None:
+        self._worker._delete_draft(account_id, draft_id, replaces)  # noqa: SLF001
+
+    @Slot()
+    def halt(self) -> None:
+        self._worker._halt()  # noqa: SLF001
+
+    @Slot()
+    def keyring_opened(self) -> None:
+        self._worker._keyring_opened()  # noqa: SLF001
+
+    @Slot()
+    def close_draft_links(self) -> None:
+        self._worker._close_draft_links()  # noqa: SLF001
+
+
 class SendWorker(QObject):
-    """Drains the Outbox. Create it in the GUI thread, then :meth:`start` (it moves itself to its own thread)."""
+    """Drains the Outbox. Create it in the GUI thread, then :meth:`start`: its work runs on a thread of its own,
+    its signals reach their receivers on the GUI thread (see :class:`_ThreadSide`)."""
 
     stateChanged = Signal(str, str)  # entry id, new state ("" once it left the Outbox)
     sending = Signal(str)  # entry id
@@ -105,9 +148,10 @@ class SendWorker(QObject):
         super().__init__()
         self.outbox = outbox
         self._connectors = connectors
+        self._side = _ThreadSide(self)
         # Looks quietly whether a locked keyring was opened elsewhere (a child: it moves to the worker's thread).
-        self.keyring_watch = KeyringWatch(keyring_state, keyring_poll_ms, self)
-        self.keyring_watch.opened.connect(self._keyring_opened)
+        self.keyring_watch = KeyringWatch(keyring_state, keyring_poll_ms, self._side)
+        self.keyring_watch.opened.connect(self._side.keyring_opened)
         self._keyring_lock = threading.Lock()
         self._awaiting_unlock: dict[str, str] = {}
         """Accounts whose secret is in a locked keyring, with the words to show: their messages, Sent copies and
@@ -124,11 +168,12 @@ class SendWorker(QObject):
         # after the delivery tidied the Drafts folder would put the draft back there for good.
         self._sent_drafts: set[str] = set()
         self._interrupter = Interrupter()
-        self._wakeRequested.connect(self.wake)
-        self._saveDraftRequested.connect(self._save_draft)
-        self._deleteDraftRequested.connect(self._delete_draft)
+        # Queued to the worker's thread (from any thread).
+        self._wakeRequested.connect(self._side.wake)
+        self._saveDraftRequested.connect(self._side.save_draft)
+        self._deleteDraftRequested.connect(self._side.delete_draft)
         # Queued, never blocking: the GUI thread must not wait on a worker that may be in the middle of a send.
-        self._haltRequested.connect(self._halt)
+        self._haltRequested.connect(self._side.halt)
         outbox.subscribe(self._on_outbox_change)
 
     # -- lifecycle (GUI thread) ----------------------------------------------------------------------------
@@ -138,8 +183,8 @@ class SendWorker(QObject):
         self.outbox.recover_interrupted()
         thread = QThread()
         thread.setObjectName("SendWorker")
-        self.moveToThread(thread)
-        thread.started.connect(self._begin)
+        self._side.moveToThread(thread)
+        thread.started.connect(self._side.begin)
         self._thread = thread
         thread.start()
         return thread
@@ -233,7 +278,6 @@ class SendWorker(QObject):
     def keyring_poll_ms(self, poll_ms: int) -> None:
         self.keyring_watch.poll_ms = poll_ms
 
-    @Slot()
     def _keyring_opened(self) -> None:
         """(Worker thread) the keyring was seen open: the accounts that waited for it go on."""
         waiting = self.waiting_for_keyring()
@@ -269,20 +313,18 @@ class SendWorker(QObject):
 
     # -- the work (worker thread) --------------------------------------------------------------------------
 
-    @Slot()
     def _begin(self) -> None:
-        self._timer = QTimer(self)
+        self._timer = QTimer(self._side)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.wake)
-        self._draft_idle = QTimer(self)
+        self._timer.timeout.connect(self._side.wake)
+        self._draft_idle = QTimer(self._side)
         self._draft_idle.setSingleShot(True)
-        self._draft_idle.timeout.connect(self._close_draft_links)
+        self._draft_idle.timeout.connect(self._side.close_draft_links)
         self.wake()
 
-    @Slot()
     def _halt(self) -> None:
-        """The last slot, in the worker thread: stop the timer here (its thread), hand this object back to the GUI
-        thread (a QObject must die in a living thread) and end the thread."""
+        """The last slot, in the worker thread: stop the timers here (their thread), hand the thread side back to
+        the GUI thread (a QObject must die in a living thread) and end the thread."""
         if self._timer is not None:
             self._timer.stop()
             self._timer.deleteLater()
@@ -295,10 +337,9 @@ class SendWorker(QObject):
         self._close_draft_links()
         app = QCoreApplication.instance()
         if app is not None:
-            self.moveToThread(app.thread())
+            self._side.moveToThread(app.thread())
         QThread.currentThread().quit()
 
-    @Slot()
     def wake(self) -> None:
         if self._stopping:
             return
@@ -423,7 +464,6 @@ class SendWorker(QObject):
         if link is not None:
             link.close()
 
-    @Slot()
     def _close_draft_links(self) -> None:
         for account_id in list(self._draft_links):
             self._drop_draft_link(account_id)
@@ -458,7 +498,6 @@ class SendWorker(QObject):
         finally:
             self._keep_draft_links()
 
-    @Slot(str, str, object, object)
     def _save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes],
                     asked: tuple[tuple[str, ...], float]) -> None:
         if self._stopping:
@@ -486,7 +525,6 @@ class SendWorker(QObject):
             self.draftUploaded.emit(account_id, draft_id, uids[-1] if uids else None, asked_at)
             self.draftSaved.emit(draft_id)
 
-    @Slot(str, str, object)
     def _delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...]) -> None:
         if account_id in self.waiting_for_keyring():
             log.info("Server draft %s left in place: the keyring is locked", draft_id)
