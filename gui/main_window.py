@@ -261,9 +261,8 @@ class MainWindow(QMainWindow):
         a.open_message.triggered.connect(
             lambda: self.open_in_window(self.opener.current[2] if self.opener.current else None))
         a.open_file.triggered.connect(self.open_file_interactively)
-        a.delete.triggered.connect(lambda: self._each_group(self.commands.delete, leaving=True))
-        a.delete_permanently.triggered.connect(
-            lambda: self._each_group(self.commands.delete_permanently, leaving=True))
+        a.delete.triggered.connect(lambda: self._delete_selected(permanent=False))
+        a.delete_permanently.triggered.connect(lambda: self._delete_selected(permanent=True))
         a.archive.triggered.connect(lambda: self._each_group(self.commands.archive, leaving=True))
         a.mark_read.triggered.connect(lambda: self._each_group(self.commands.mark_read))
         a.mark_unread.triggered.connect(
@@ -603,6 +602,15 @@ class MainWindow(QMainWindow):
         with self.commands.one_step():  # one thing done, one thing to undo
             for account_id, folder, group in self.unified_model.groups(uids):
                 command(account_id, folder, group)
+
+    def _delete_selected(self, *, permanent: bool) -> None:
+        uids = self.messages.selected_uids()
+        if self.location[0] != UNIFIED_ACCOUNT_ID:
+            self.commands.delete(*self.location, uids, permanent=permanent)
+            return
+        # Across accounts: asked once for them all; the next message is selected once it is decided.
+        self.commands.delete_all(self.unified_model.groups(uids), permanent=permanent,
+                                 before=lambda: self.messages.select_next_after(uids))
 
     def selected_groups(self) -> list[tuple[str, str, list[int]]]:
         """The selected messages as (account, folder, UIDs) groups."""

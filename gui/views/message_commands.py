@@ -56,8 +56,11 @@ ConfirmPermanent = Callable[[int, str, bool], bool]
 
 
 def confirm_permanent_delete(parent: QWidget | None, count: int, folder: str, no_trash: bool) -> bool:
-    """Ask before deleting for good; Cancel is the default button."""
-    if no_trash:
+    """Ask before deleting for good; Cancel is the default button. ``folder`` empty: messages of several folders
+    (a view across accounts)."""
+    if not folder:
+        text = translate("MessageCommands", "%1 in several folders would be deleted for good. This cannot be undone.")
+    elif no_trash:
         text = translate("MessageCommands", "This account has no Trash folder, so %1 in %2 would be deleted for "
                                             "good. This cannot be undone.")
     else:
@@ -224,13 +227,42 @@ class MessageCommands(QObject):
                ) -> Operation | None:
         """Move to the Trash; where there is none (or the messages are in it), or with ``permanent``, ask, then
         delete for good."""
+        return self._delete(account_id, folder, uids, permanent=permanent, asked=False)
+
+    def delete_all(self, groups: Sequence[tuple[str, str, Sequence[int]]], *, permanent: bool = False,
+                   before: Callable[[], None] | None = None) -> bool:
+        """Delete messages of several accounts and folders as one thing: the person is asked once, for all those
+        that would go for good, and the rest is one step to undo. ``before`` runs once it is decided, before the
+        rows go. Returns False if the person said no (nothing was done)."""
+        plan: list[tuple[str, str, list[int], bool, bool]] = []  # account, folder, uids, for good, no Trash
+        for account_id, folder, uids in groups:
+            session = self._session_of(account_id)
+            if session is not None and uids:
+                trash = session.trash_folder()
+                plan.append((account_id, folder, list(uids), permanent or trash is None or trash == folder,
+                             trash is None))
+        forever = [part for part in plan if part[3]]
+        if forever:
+            folders = {part[1] for part in forever}
+            if not self._confirm(sum(len(part[2]) for part in forever), folders.pop() if len(folders) == 1 else "",
+                                 all(part[4] for part in forever)):
+                return False
+        if before is not None:
+            before()
+        with self.one_step():
+            for account_id, folder, uids, for_good, _no_trash in plan:
+                self._delete(account_id, folder, uids, permanent=for_good, asked=True)
+        return True
+
+    def _delete(self, account_id: str, folder: str, uids: Sequence[int], *, permanent: bool, asked: bool
+                ) -> Operation | None:
         session = self._session_of(account_id)
         uid_list = list(uids)
         if session is None or not uid_list:
             return None
         trash = session.trash_folder()
         permanent = permanent or trash is None or trash == folder
-        if permanent and not self._confirm(len(uid_list), folder, trash is None):
+        if permanent and not asked and not self._confirm(len(uid_list), folder, trash is None):
             return None
         self._leave(account_id, folder, uid_list)
         what = translate("MessageCommands", "delete %1").replace("%1", _count(len(uid_list)))

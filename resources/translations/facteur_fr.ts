@@ -2568,6 +2568,10 @@ Qt %1</translation>
         </translation>
     </message>
     <message>
+        <source>%1 in several folders would be deleted for good. This cannot be undone.</source>
+        <translation>Supprimer %1 dans plusieurs dossiers serait définitif. Cette action est irréversible.</translation>
+    </message>
+    <message>
         <source>This account has no Trash folder, so %1 in %2 would be deleted for good. This cannot be undone.</source>
         <translation>Ce compte n’a pas de corbeille : supprimer %1 dans %2 serait définitif. Cette action est irréversible.</translation>
     </message>

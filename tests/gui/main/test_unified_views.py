@@ -220,3 +220,31 @@ def test_a_removed_account_leaves_its_part_of_a_shared_step(two_accounts: Any, m
     qtbot.waitUntil(lambda: "\\Flagged" not in flags_on_server(dovecot, ALICE, "INBOX")["Alice star"],
                     timeout=TIMEOUT)
     assert "\\Flagged" in flags_on_server(dovecot, BOB, "INBOX")["Bob star"], "Bob's part went with his account"
+
+
+def test_deleting_for_good_across_accounts_asks_once(two_accounts: Any, make_window: Any, dovecot: Any,
+                                                     qtbot: Any, english: None) -> None:
+    from tests.gui.main.test_permanent_delete import answer_when_asked
+
+    dovecot.seed(ALICE, "INBOX", [make_message("Alice shred", date="Tue, 24 Nov 2026 10:00:00 +0000")])
+    dovecot.seed(BOB, "INBOX", [make_message("Bob shred", to=BOB, date="Tue, 24 Nov 2026 11:00:00 +0000"),
+                                make_message("Bob too", to=BOB, date="Tue, 24 Nov 2026 09:00:00 +0000")])
+    window = make_window()
+    window.activateWindow()
+    click_tree(window, qtbot, "inbox")
+    qtbot.waitUntil(lambda: len(rows(window)) == 3, timeout=TIMEOUT)
+    click_row(window, qtbot, "Bob shred")
+    QTest.keyClick(window.messages, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+    said = answer_when_asked("cancel")
+    window.actions.delete_permanently.trigger()
+    assert said == ["3 messages in INBOX would be deleted for good. This cannot be undone."]
+    assert len(rows(window)) == 3 and window.commands.running == []  # nothing hidden, nothing sent
+
+    said = answer_when_asked("delete")
+    window.actions.delete_permanently.trigger()
+    assert len(said) == 1, "asked once for both accounts"
+    qtbot.waitUntil(lambda: flags_on_server(dovecot, ALICE, "INBOX") == {} and
+                    flags_on_server(dovecot, BOB, "INBOX") == {}, timeout=TIMEOUT)
+    assert flags_on_server(dovecot, ALICE, "Trash") == {} and flags_on_server(dovecot, BOB, "Trash") == {}
+    assert not window.actions.undo.isEnabled(), "gone for good: nothing to undo"
