@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,36 +88,42 @@ class _ThreadSide(QObject):
 
     def __init__(self, worker: SendWorker) -> None:
         super().__init__()
-        self._worker = worker
+        # Weak: no reference cycle, which Python's collector could break on any thread, deleting QObjects there.
+        self._worker = weakref.ref(worker)
+
+    def _call(self, name: str, *args: object) -> None:
+        worker = self._worker()
+        if worker is not None:
+            getattr(worker, name)(*args)
 
     @Slot()
     def begin(self) -> None:
-        self._worker._begin()  # noqa: SLF001 - the worker's own thread side
+        self._call("_begin")
 
     @Slot()
     def wake(self) -> None:
-        self._worker.wake()
+        self._call("wake")
 
     @Slot(str, str, object, object)
     def save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes],
                    replaces: tuple[tuple[str, ...], float]) -> None:
-        self._worker._save_draft(account_id, draft_id, build, replaces)  # noqa: SLF001
+        self._call("_save_draft", account_id, draft_id, build, replaces)
 
     @Slot(str, str, object)
     def delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...]) -> None:
-        self._worker._delete_draft(account_id, draft_id, replaces)  # noqa: SLF001
+        self._call("_delete_draft", account_id, draft_id, replaces)
 
     @Slot()
     def halt(self) -> None:
-        self._worker._halt()  # noqa: SLF001
+        self._call("_halt")
 
     @Slot()
     def keyring_opened(self) -> None:
-        self._worker._keyring_opened()  # noqa: SLF001
+        self._call("_keyring_opened")
 
     @Slot()
     def close_draft_links(self) -> None:
-        self._worker._close_draft_links()  # noqa: SLF001
+        self._call("_close_draft_links")
 
 
 class SendWorker(QObject):
