@@ -78,6 +78,14 @@ class EventBatch:
         if uid_set:
             self._uids.setdefault((kind, folder), set()).update(uid_set)
 
+    def touched(self, folder: str) -> tuple[bool, set[int]]:
+        """Whether ``folder`` was reset in this write, and the UIDs of its messages added, changed or removed."""
+        uids: set[int] = set()
+        for (_kind, name), found in self._uids.items():
+            if name == folder:
+                uids |= found
+        return folder in self._resets, uids
+
     def merge(self, other: EventBatch) -> None:
         """Fold a nested write's events into this one (after that nested write succeeded)."""
         for folder in other._resets:

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 from .connection import default_store_path
-from .folders import FolderWrites
+from .gmail import GmailViews
 from .queries import StoreReader
 from .queue import CommandQueue
 
 
-class MailStore(FolderWrites, CommandQueue):
+class MailStore(GmailViews, CommandQueue):
     """One account's local copy of its mail: folders, message summaries, cached bodies, the full-text index,
     the offline command queue and change events, in one SQLite file.
 
@@ -26,7 +26,8 @@ class MailStore(FolderWrites, CommandQueue):
     Writes (each one transaction, events after commit; group them with ``batch()``): ``upsert_folders``,
     ``update_folder_state``, ``rename_folder``, ``remove_folder``, ``reset_folder``, ``add_messages``,
     ``update_flags``, ``change_flags``, ``update_labels``, ``remove_messages``, ``store_body``, ``drop_body``,
-    ``note_written_to``, ``backfill_addresses``.
+    ``note_written_to``, ``backfill_addresses``; on Gmail ``set_gmail_views``, ``change_labels`` (labels' folders as
+    views of All Mail, see ``connectors.store.gmail``).
     Queue: ``enqueue``, ``pending``, ``command``, ``complete``, ``fail``, ``rollback``.
     """
 

@@ -237,7 +237,7 @@ class MessageWrites(WriterBase):
         text_blob = fts.compress_text(text)
         with self._write() as batch:
             conn = self._conn
-            rowid = message_rowid(self._folder_id(conn, folder), uid)
+            rowid = message_rowid(self._body_folder_id(conn, folder), uid)
             if conn.execute("SELECT 1 FROM messages WHERE id = ?", (rowid,)).fetchone() is None:
                 raise MessageNotFoundError(folder, uid)
             if not complete and conn.execute(
@@ -257,7 +257,7 @@ class MessageWrites(WriterBase):
         """Forget a cached body (to free space); its words leave the full-text index."""
         with self._write() as batch:
             conn = self._conn
-            rowid = message_rowid(self._folder_id(conn, folder), uid)
+            rowid = message_rowid(self._body_folder_id(conn, folder), uid)
             if conn.execute("SELECT 1 FROM bodies WHERE id = ?", (rowid,)).fetchone() is None:
                 return
             fts.replace_body_text(conn, rowid, "")

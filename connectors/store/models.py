@@ -35,6 +35,9 @@ class Folder:
     unread: int = 0
     last_sync: float | None = None
     """Epoch seconds of the sync engine's last completed pass, or None if never synced."""
+    gmail_label: str | None = None
+    """On Gmail, the label (X-GM-LABELS value: ``\\Inbox``, ``\\Sent``, a user label...) this folder is a view of:
+    its messages are All Mail's that carry it, under their All Mail UIDs (see ``connectors.store.gmail``)."""
 
     @property
     def selectable(self) -> bool:

@@ -10,6 +10,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,13 @@ from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, S
 from .flags import decode_flags
 from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
-from .schema import SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
+from .schema import MAX_UID, SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
 from .search import IN_FOLDER, SPARSE_INDEXES, Condition, parse_query
 from .views import VIEWS, View, ViewCounts
 
 FOLDER_COLUMNS = (
-    "name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, last_sync"
+    "name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, last_sync, "
+    "gmail_label"
 )
 _CHUNK = 500
 _MANY_HITS = 2000
@@ -34,7 +36,7 @@ _PROBE = 4000
 
 
 def folder_from_row(row: tuple[Any, ...]) -> Folder:
-    name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, synced = row
+    name, delimiter, attributes, special_use, uidvalidity, uidnext, highestmodseq, total, unread, synced, label = row
     use: SpecialUse | None = special_use
     return Folder(
         name=name,
@@ -47,6 +49,7 @@ def folder_from_row(row: tuple[Any, ...]) -> Folder:
         total=total,
         unread=unread,
         last_sync=synced,
+        gmail_label=label,
     )
 
 
@@ -98,6 +101,16 @@ class ReadQueries:
 
     def _folder_id(self, conn: sqlite3.Connection, folder: str) -> int:
         row = conn.execute("SELECT id FROM folders WHERE name = ?", (folder,)).fetchone()
+        if row is None:
+            raise FolderNotFoundError(folder)
+        folder_id: int = row[0]
+        return folder_id
+
+    @staticmethod
+    def _body_folder_id(conn: sqlite3.Connection, folder: str) -> int:
+        """Where a folder's messages keep their bodies: the folder itself, or All Mail for a Gmail label's view
+        (the same UIDs: a body downloaded once serves every label)."""
+        row = conn.execute("SELECT coalesce(view_of, id) FROM folders WHERE name = ?", (folder,)).fetchone()
         if row is None:
             raise FolderNotFoundError(folder)
         folder_id: int = row[0]
@@ -350,7 +363,7 @@ class ReadQueries:
         """What is cached to show the message: ``(raw, complete)``, where an incomplete ``raw`` is the message
         rebuilt from its text parts (parse it with ``partial=True``); None if nothing is cached."""
         with self._reading() as conn:
-            folder_id = self._folder_id(conn, folder)
+            folder_id = self._body_folder_id(conn, folder)
             row = conn.execute(
                 "SELECT raw, complete FROM bodies WHERE id = ?", (message_rowid(folder_id, uid),)
             ).fetchone()
@@ -359,7 +372,7 @@ class ReadQueries:
     def has_body(self, folder: str, uid: int) -> bool:
         """Whether the whole message is cached (its text parts alone do not count)."""
         with self._reading() as conn:
-            folder_id = self._folder_id(conn, folder)
+            folder_id = self._body_folder_id(conn, folder)
             row = conn.execute(
                 "SELECT 1 FROM bodies WHERE id = ? AND complete != 0", (message_rowid(folder_id, uid),)
             ).fetchone()
@@ -388,8 +401,15 @@ class ReadQueries:
             params.extend(condition.params)
         with self._reading() as conn:
             if folder is not None:
+                folder_id = self._folder_id(conn, folder)
+                source_id = self._body_folder_id(conn, folder)
+                if source_id != folder_id:
+                    # A Gmail label's view: its messages' words (bodies included) are indexed on their All Mail
+                    # rows, so All Mail is searched for the messages the view holds.
+                    where.append("EXISTS (SELECT 1 FROM messages AS v WHERE v.id = ((? << 32) | (m.id & ?)))")
+                    params.extend((folder_id, MAX_UID))
                 where.append("m.folder_id = ?")
-                params.append(self._folder_id(conn, folder))
+                params.append(source_id)
             try:
                 rows = self._search_rows(conn, parsed.match, parsed.conditions, folder is not None,
                                          " AND ".join(where), params, limit)
@@ -399,7 +419,10 @@ class ReadQueries:
                 if "fts5" not in str(error):
                     raise
                 raise SearchQueryError(f"Facteur could not understand the search {query!r}") from error
-        return [summary_from_row(row) for row in rows]
+        found = [summary_from_row(row) for row in rows]
+        if folder is not None:
+            found = [replace(summary, folder=folder) for summary in found]
+        return found
 
     @staticmethod
     def _search_rows(conn: sqlite3.Connection, match: str | None, conditions: Sequence[Condition], in_folder: bool,

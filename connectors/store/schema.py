@@ -261,7 +261,17 @@ _V7: tuple[str, ...] = (
     "CREATE TABLE index_pending (id INTEGER PRIMARY KEY)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8: tuple[str, ...] = (
+    # Gmail stores each message once (see connectors.store.gmail): its labels' folders (INBOX, Sent, user labels...)
+    # become views of All Mail. ``view_of`` is the folder (All Mail) whose rows a view repeats under the same UIDs,
+    # ``gmail_label`` the X-GM-LABELS value that puts a message in it. Bodies live on the All Mail row only. Stores
+    # made before this step keep their label folders' rows until the sync engine, right after a complete sync of
+    # All Mail, turns them into views (their cached bodies move to All Mail, their offline commands stay queued).
+    "ALTER TABLE folders ADD COLUMN view_of INTEGER",
+    "ALTER TABLE folders ADD COLUMN gmail_label TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_UID = 2**32 - 1

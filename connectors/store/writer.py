@@ -85,6 +85,8 @@ class WriterBase(ReadQueries):
             self._batch = batch
             try:
                 yield batch
+                if outer is None:
+                    self._before_commit(batch)
             except sqlite3.Error as error:
                 self._batch = outer
                 self._rollback(nested=outer is not None)
@@ -100,6 +102,10 @@ class WriterBase(ReadQueries):
                 return
             self._commit()
             self._events.emit(batch.events())
+
+    def _before_commit(self, batch: EventBatch) -> None:
+        """Runs at the end of each outermost write, inside its transaction: what follows from it in other rows
+        (Gmail's label views, see ``connectors.store.gmail``) is written there, its events added to ``batch``."""
 
     def _execute(self, statement: str) -> None:
         try:

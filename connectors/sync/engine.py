@@ -17,6 +17,11 @@ Safety rules, learnt from other clients' bugs:
   are found again by Message-ID, and those that cannot be are left alone and reported, never guessed.
 * Nothing is deleted for good unless the caller asked for exactly that (``delete_permanently``): a delete is a
   move to the Trash chosen when the person deleted, and the replay never falls back to expunging.
+* Gmail stores each message once (``connectors.store.gmail``): All Mail, Trash and Spam are synchronised; every
+  label's folder (INBOX, Sent, user labels...) is a view of All Mail kept by the store from X-GM-LABELS. Syncing a
+  view syncs All Mail; what the person does in a view is done in All Mail under the same UIDs: flags as flags, a
+  move to another label or an archive as a label change (STORE X-GM-LABELS), a delete or a move to Trash/Spam as a
+  move out of All Mail.
 """
 
 from __future__ import annotations
@@ -29,16 +34,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from imapclient import exceptions as imap_errors
+from imapclient import imap_utf7
 
 from ..exceptions import ConnectionError, ConnectorError, FetchInterruptedError, MessageError
 from ..messaging.bodystructure import ReadableMessage
-from ..messaging.imap import IMAPConnector, list_with_roles
-from ..messaging.imap_support import choose_special_folder
+from ..messaging.imap import GmailIMAPConnector, IMAPConnector, list_with_roles
+from ..messaging.imap_support import choose_special_folder, decode_labels
 from ..messaging.mime import parse_message
 from ..store import Command, MailStore, MessageSummary
 from .server_search import server_criteria
 from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
-from .undo import RESTORE, execute_restore
+from .undo import LABELS, RESTORE, execute_restore
 from .undo import undo as undo_in_store
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,12 @@ FIRST_HEADER_BATCH = 500  # the newest, for the list to show at once; the batche
 INDEX_EVERY = 20_000  # stored headers whose full-text entries and address links are written in one go
 MIN_HEADER_BATCH = 50  # after cuts, batches halve down to this
 FLAGS_BATCH = 5000
+
+# The X-GM-LABELS value behind Gmail's system folders (by SPECIAL-USE); a user label's folder is named as the label.
+# Starred follows the \\Flagged flag (connectors.store.gmail.STARRED).
+_GMAIL_SYSTEM_LABELS = {"inbox": "\\Inbox", "sent": "\\Sent", "drafts": "\\Draft", "important": "\\Important",
+                        "flagged": "\\Starred"}
+_NOT_IN_ALL_MAIL = ("trash", "junk")
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,7 @@ class SyncEngine:
     """One account: a store, and a way to get a connected IMAP connector (called again after a drop)."""
 
     def __init__(self, store: MailStore, connect: Callable[[], IMAPConnector], *,
-                 header_batch: int = HEADER_BATCH) -> None:
+                 header_batch: int = HEADER_BATCH, gmail_views: bool = True) -> None:
         self.store = store
         self._connect = connect
         self._imap: IMAPConnector | None = None
@@ -109,6 +121,8 @@ class SyncEngine:
         self._batch_size = header_batch  # smaller for a while after the link broke mid-batch
         self._condstore = False
         self._gmail = False
+        self._gmail_views = gmail_views  # False: every Gmail folder synchronised as a folder (as before views)
+        self._views_ready = False  # the labels' folders are views of All Mail, as the folder list says
         self.last_queued: Command | None = None
         """The command the last set_flags/move_messages/delete_messages/delete_permanently call queued, as it was
         before its replay: what ``undo`` takes."""
@@ -120,6 +134,7 @@ class SyncEngine:
             imap = self._connect()
             caps = imap.capabilities()
             self._gmail = "X-GM-EXT-1" in caps
+            self._views_ready = False
             self._condstore = False
             if "CONDSTORE" in caps or "QRESYNC" in caps:
                 try:
@@ -142,12 +157,62 @@ class SyncEngine:
         with imap.session("LIST") as client:
             listing = list_with_roles(client)
         self.store.upsert_folders(listing, prune=True)
+        self._views_ready = False
+        self._update_views(sync_first=False)
+
+    # -- Gmail: labels as views of All Mail ------------------------------------------------------------------
+
+    def _gmail_layout(self) -> tuple[str, dict[str, str]] | None:
+        """(All Mail, {folder: label}) when this account's labels are kept as views of All Mail, else None."""
+        if not (self._gmail and self._gmail_views and isinstance(self._imap, GmailIMAPConnector)):
+            return None
+        folders = [f for f in self.store.folders() if f.selectable]
+        all_mail = next((f.name for f in folders if f.special_use == "all"), None)
+        if all_mail is None:
+            return None
+        labels = {f.name: _GMAIL_SYSTEM_LABELS.get(f.special_use or "", f.name) for f in folders
+                  if f.name != all_mail and f.special_use not in _NOT_IN_ALL_MAIL}
+        return all_mail, labels
+
+    def _update_views(self, *, sync_first: bool, cancel: threading.Event | None = None,
+                      between_batches: Callable[[], None] | None = None) -> None:
+        """Make the labels' folders views of All Mail (new labels, and, once, an older store's label folders).
+        Turning a folder that holds rows of its own into a view waits for a complete sync of All Mail
+        (``sync_first``), so that each of its messages is found there with its cached body."""
+        if self._views_ready:
+            return
+        layout = self._gmail_layout()
+        if layout is None:
+            self._views_ready = True
+            return
+        all_mail, labels = layout
+        folders = {f.name: f for f in self.store.folders()}
+        pending = [name for name, label in labels.items() if folders[name].gmail_label != label]
+        if any(folders[name].gmail_label is None and folders[name].total for name in pending):
+            if not sync_first:
+                return  # the next folder sync converts them, after All Mail
+            self._sync_one(all_mail, None, cancel, between_batches)
+        stale = [f.name for f in folders.values() if f.gmail_label is not None and f.name not in labels]
+        if pending or stale:
+            self.store.set_gmail_views(all_mail, labels)
+        self._views_ready = True
+
+    def _on_server(self, folder: str) -> tuple[str, str | None]:
+        """Where the messages of ``folder`` are acted on: (All Mail, the view's label) for a Gmail label's view,
+        else (the folder, None)."""
+        local = self.store.folder(folder)
+        if local is not None and local.gmail_label is not None:
+            source = self.store.gmail_source()
+            if source is not None:
+                return source, local.gmail_label
+        return folder, None
 
     def sync_all(self, *, progress: Callable[[SyncProgress], None] | None = None,
                  cancel: threading.Event | None = None) -> dict[str, SyncResult]:
-        """The folder list, then INBOX, then every other selectable folder."""
+        """The folder list, then INBOX, then every other selectable folder (on Gmail, All Mail stands for the labels'
+        views)."""
         self.sync_folder_list()
-        names = [f.name for f in self.store.folders() if f.selectable]
+        names = [f.name for f in self.store.folders() if f.selectable and f.gmail_label is None]
         names.sort(key=lambda n: (n.upper() != "INBOX", n))
         results: dict[str, SyncResult] = {}
         for name in names:
@@ -170,9 +235,17 @@ class SyncEngine:
         runs what the person asked for meanwhile (open a message, mark it read) there, on the same connection,
         instead of waiting for a 100k-message folder to finish.
 
-        Queued commands are replayed first (all of them, in order: a move into this folder counts too).
+        Queued commands are replayed first (all of them, in order: a move into this folder counts too). On Gmail, a
+        label's folder is a view of All Mail: All Mail is synchronised.
         """
         refused = tuple(self.replay_queue())
+        self.connection()
+        self._update_views(sync_first=True, cancel=cancel, between_batches=between_batches)
+        name = self._on_server(name)[0]
+        return replace(self._sync_one(name, progress, cancel, between_batches), refused=refused)
+
+    def _sync_one(self, name: str, progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
+                  between_batches: Callable[[], None] | None) -> SyncResult:
         imap = self.connection()
         info = imap.select_mailbox_info(name)
         exists = info["exists"]
@@ -193,7 +266,7 @@ class SyncEngine:
                 and local.uidnext == info.get("uidnext") and local.total == exists):
             self.store.index_pending()  # what a sync killed while indexing left
             self.store.update_folder_state(name, last_sync=time.time())
-            return SyncResult(refused=refused)
+            return SyncResult()
 
         # One complete answer decides what is new and what is gone; a partial one raises before any change.
         # It comes in UID windows (ESEARCH ranges when offered): one line listing 300k UIDs would exceed imaplib's
@@ -210,7 +283,7 @@ class SyncEngine:
         self._fetch_headers(imap, name, missing, progress, cancel, between_batches, uidvalidity)
         self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
                                        highestmodseq=modseq, last_sync=time.time())
-        return SyncResult(len(missing), changed, len(gone), refused)
+        return SyncResult(len(missing), changed, len(gone))
 
     def _items(self) -> list[str]:
         return SUMMARY_ITEMS + (GMAIL_ITEMS if self._gmail else [])
@@ -341,13 +414,20 @@ class SyncEngine:
                 size = min(FLAGS_BATCH, size * 2)
                 remaining = remaining[len(batch):]
             flags = {uid: frozenset(_text(f) for f in data.get(b"FLAGS", ())) for uid, data in response.items()}
-            changed += len(self.store.update_flags(name, flags))
+            with self.store.batch():
+                updated = set(self.store.update_flags(name, flags))
+                if self._gmail:  # labels given or taken elsewhere
+                    labels = {uid: decode_labels(data[b"X-GM-LABELS"]) for uid, data in response.items()
+                              if b"X-GM-LABELS" in data}
+                    updated.update(self.store.update_labels(name, labels))
+            changed += len(updated)
         return changed
 
     # -- bodies ----------------------------------------------------------------------------------------------
 
     def fetch_body(self, folder: str, uid: int) -> bytes:
         """The message's raw bytes: from the local cache, else fetched (without marking it read) and cached."""
+        folder = self._on_server(folder)[0]
         cached = self.store.body(folder, uid)
         if cached is not None:
             return cached
@@ -367,6 +447,7 @@ class SyncEngine:
         :meth:`fetch_body`). Text parts are cached as an incomplete body (compressed and indexed for search like a
         whole one); the paperclip is set from BODYSTRUCTURE. ``cache=False``: the caller shows the text first and
         caches it afterwards with :meth:`cache_readable`."""
+        folder = self._on_server(folder)[0]
         cached = self.store.readable_body(folder, uid)
         if cached is not None:
             raw, complete = cached
@@ -381,6 +462,7 @@ class SyncEngine:
 
     def cache_readable(self, folder: str, uid: int, readable: ReadableMessage) -> None:
         """Keep what :meth:`fetch_for_reading` downloaded (see there)."""
+        folder = self._on_server(folder)[0]
         if readable.complete and self.store.has_body(folder, uid):
             return  # it came from the cache
         with self.store.batch():
@@ -396,6 +478,7 @@ class SyncEngine:
         search offline. Returns how many were fetched."""
         wanted = [uid for uid in (self.store.uids(folder) if uids is None else uids)
                   if not self.store.has_body(folder, uid)]
+        folder = self._on_server(folder)[0]  # a Gmail label's bodies are All Mail's
         wanted.sort(reverse=True)  # recent mail is the mail people open
         imap = self.connection()
         imap.select_mailbox(folder)
@@ -415,11 +498,25 @@ class SyncEngine:
     def set_flags(self, folder: str, uids: Sequence[int], add: Iterable[str] = (),
                   remove: Iterable[str] = ()) -> list[CommandRefused]:
         add, remove = list(add), list(remove)
+        folder = self._on_server(folder)[0]
         self._queue("flags", folder, uids, {"add": add, "remove": remove})
         self.store.change_flags(folder, list(uids), add=add, remove=remove)
         return self._replay_quietly()
 
     def move_messages(self, folder: str, uids: Sequence[int], destination: str) -> list[CommandRefused]:
+        """Move messages to ``destination``. From a Gmail label's view to another label (or to All Mail: an
+        archive) it is what Gmail does with labels: the destination's label is added and the view's removed."""
+        folder, label = self._on_server(folder)
+        if label is not None:
+            target, target_label = self._on_server(destination)
+            if target_label is not None or target == folder:
+                add = [target_label] if target_label is not None and target_label != label else []
+                remove = [label] if label != target_label else []
+                if not add and not remove:
+                    return []
+                self._queue(LABELS, folder, uids, {"add": add, "remove": remove})
+                self.store.change_labels(folder, list(uids), add=add, remove=remove)
+                return self._replay_quietly()
         self._queue("move", folder, uids, {"destination": destination})
         self.store.remove_messages(folder, list(uids))
         return self._replay_quietly()
@@ -431,6 +528,7 @@ class SyncEngine:
     def delete_messages(self, folder: str, uids: Sequence[int]) -> list[CommandRefused]:
         """Move messages to the Trash. Raises PermanentDeleteNeeded (doing nothing) when there is no Trash or the
         messages are in it: only ``delete_permanently`` deletes for good, and only when the caller says so."""
+        folder = self._on_server(folder)[0]  # on Gmail a deleted message leaves every label for the Trash
         trash = self.trash_folder()
         if trash is None or trash == folder:
             raise PermanentDeleteNeeded(
@@ -443,6 +541,7 @@ class SyncEngine:
 
     def delete_permanently(self, folder: str, uids: Sequence[int]) -> list[CommandRefused]:
         """Delete messages for good (\\Deleted and UID EXPUNGE of exactly these): the person confirmed it."""
+        folder = self._on_server(folder)[0]
         self._queue("expunge", folder, uids, {})
         self.store.remove_messages(folder, list(uids))
         return self._replay_quietly()
@@ -482,7 +581,12 @@ class SyncEngine:
                 raise
             except ConnectorError as exc:
                 log.warning("Server refused %s on %r: %s", command.kind, command.folder, exc)
-                self.store.rollback(command.id)
+                if self._on_server(command.folder)[1] is not None:
+                    # Queued on a label's own folder by an older Facteur: the view's rows are All Mail's now, and
+                    # All Mail's next sync shows the server's state.
+                    self.store.discard(command.id)
+                else:
+                    self.store.rollback(command.id)
                 refused.append(CommandRefused(command.kind, command.folder, command.uids, exc))
                 continue
             self.store.complete(command.id)
@@ -529,6 +633,13 @@ class SyncEngine:
                            mailbox=command.folder)
         elif command.kind == "move":
             imap.move_messages(uids, str(command.args["destination"]), mailbox=command.folder)
+        elif command.kind == LABELS:
+            if not isinstance(imap, GmailIMAPConnector):
+                raise MessageError("Changing Gmail labels needs the Gmail connector")
+            if command.args.get("add"):
+                imap.add_labels(uids, [str(label) for label in command.args["add"]], mailbox=command.folder)
+            if command.args.get("remove"):
+                imap.remove_labels(uids, [str(label) for label in command.args["remove"]], mailbox=command.folder)
         elif command.kind == "expunge" or (command.kind == "delete" and command.args.get("permanent")):
             # Only ever queued by delete_permanently (or, before it existed, by an explicit permanent=True).
             imap.expunge_messages(uids, mailbox=command.folder)
@@ -566,6 +677,10 @@ class SyncEngine:
         (at most ``limit``), after storing the summaries of those the store did not hold, so lists can show them.
         """
         imap = self.connection()
+        folder, label = self._on_server(folder)
+        if label is not None:  # a Gmail label's view: its messages are searched in All Mail
+            criteria = [criteria] if isinstance(criteria, str) else list(criteria)
+            criteria += ["FLAGGED"] if label == "\\Starred" else ["X-GM-LABELS", _label_argument(label)]
         info = imap.select_mailbox_info(folder)
         local = self.store.folder(folder)
         if local is None or local.uidvalidity not in (None, info.get("uidvalidity")):
@@ -593,6 +708,15 @@ def _received_whole(batch: list[int], error: ConnectionError) -> list[MessageSum
     wanted = set(batch)
     summaries = [summary_from_fetch(uid, data) for uid, data in error.received.items() if uid in wanted]
     return [summary for summary in summaries if summary.date]
+
+
+def _label_argument(label: str) -> str:
+    """A label as a SEARCH argument: system labels as they are, the person's in modified UTF-7 (RFC 3501 5.1.3),
+    as Gmail names them on the wire."""
+    if label.startswith("\\"):
+        return label
+    encoded: bytes = imap_utf7.encode(label)
+    return encoded.decode("ascii")
 
 
 def _text(flag: object) -> str:

@@ -5,7 +5,7 @@ change reversed in the store: nothing reaches the server. A command already carr
 inverse, queued and replayed like any other command:
 
 * flags: each message gets back exactly the flags the command changed (a message that was already read before
-  "Mark as Read" stays read);
+  "Mark as Read" stays read); Gmail labels likewise;
 * a move (or a move to the Trash): the messages are found in the folder they went to by Message-ID (their UIDs
   there were never known) and moved back. Until that is done the store shows them where they were, under their
   old UIDs; afterwards those rows are replaced by the messages' new UIDs. Messages without a Message-ID cannot be
@@ -34,11 +34,14 @@ FetchHeaders = Callable[["IMAPConnector", str, Sequence[int]], None]
 FLAGS = "flags"
 MOVE = "move"
 DELETE = "delete"
+LABELS = "labels"
+"""Gmail: args {"add": [...], "remove": [...]} X-GM-LABELS values, on All Mail (a move between labels' views, an
+archive). \\Starred stands for the \\Flagged flag."""
 RESTORE = "restore"
 """folder: where the messages are now; args: {"destination": where they go back, "message_ids": [...],
 "stand_ins": [UIDs shown meanwhile in the destination]}. Queued only by an undo."""
 
-UNDOABLE = (FLAGS, MOVE, DELETE)
+UNDOABLE = (FLAGS, MOVE, DELETE, LABELS)
 
 
 class NotUndoable(MessageError):
@@ -62,6 +65,25 @@ def inverse_flags(command: Command) -> list[tuple[list[int], list[str], list[str
         else:
             back_remove = [flag for flag in add if flag.lower() not in had]
             back_add = [flag for flag in remove if flag.lower() in had]
+        if back_add or back_remove:
+            groups.setdefault((tuple(back_add), tuple(back_remove)), []).append(uid)
+    return [(uids, list(back_add), list(back_remove)) for (back_add, back_remove), uids in groups.items()]
+
+
+def inverse_labels(command: Command) -> list[tuple[list[int], list[str], list[str]]]:
+    """(uids, add, remove) groups that give each message of a labels command back the labels it changed."""
+    add = [str(label) for label in command.args.get("add", ())]
+    remove = [str(label) for label in command.args.get("remove", ())]
+    before = {summary.uid: set(summary.gm_labels) | ({"\\Starred"} if "\\flagged" in _lower(summary.flags) else set())
+              for summary in command.previous}
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+    for uid in command.uids:
+        had = before.get(uid)
+        if had is None:
+            back_add, back_remove = remove, add
+        else:
+            back_remove = [label for label in add if label not in had]
+            back_add = [label for label in remove if label in had]
         if back_add or back_remove:
             groups.setdefault((tuple(back_add), tuple(back_remove)), []).append(uid)
     return [(uids, list(back_add), list(back_remove)) for (back_add, back_remove), uids in groups.items()]
@@ -102,14 +124,18 @@ def current_uids(store: MailStore, command: Command) -> dict[int, int]:
 
 def queue_inverse(store: MailStore, command: Command) -> None:
     """``command`` was carried out: queue what reverses it, and show its effect in the store at once."""
-    if command.kind == FLAGS:
+    if command.kind in (FLAGS, LABELS):
         now = current_uids(store, command)
-        for old_uids, add, remove in inverse_flags(command):
+        inverse = inverse_flags(command) if command.kind == FLAGS else inverse_labels(command)
+        for old_uids, add, remove in inverse:
             uids = [now[uid] for uid in old_uids if uid in now]
             if not uids:
                 continue
-            store.enqueue(FLAGS, command.folder, uids, {"add": add, "remove": remove})
-            store.change_flags(command.folder, uids, add=add, remove=remove)
+            store.enqueue(command.kind, command.folder, uids, {"add": add, "remove": remove})
+            if command.kind == FLAGS:
+                store.change_flags(command.folder, uids, add=add, remove=remove)
+            else:
+                store.change_labels(command.folder, uids, add=add, remove=remove)
         return
     where = destination_of(command)
     message_ids = sorted({mid for mid in command.message_ids.values() if mid})

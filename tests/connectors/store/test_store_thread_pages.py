@@ -113,6 +113,8 @@ def test_a_version_3_store_gets_its_conversations(tmp_path: Path) -> None:
         conn.execute(f"DROP INDEX messages_{index}")
     conn.execute("ALTER TABLE bodies DROP COLUMN complete")  # schema step 5
     conn.execute("DROP TABLE index_pending")  # schema step 7
+    for column in ("view_of", "gmail_label"):  # schema step 8
+        conn.execute(f"ALTER TABLE folders DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with MailStore(path) as store:
