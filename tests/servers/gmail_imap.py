@@ -25,6 +25,8 @@ https://developers.google.com/gmail/imap/xoauth2-protocol:
   answers to its next command and ``* N EXPUNGE`` after them (never during FETCH, STORE or SEARCH,
   per RFC 3501 §7.4.1), or at once in IDLE.
 * For tests: ``commands`` logs each command's name as received ("LOGIN", "UID FETCH", "APPEND"...),
+  ``downloads`` each FETCH answer that carried a message's content (headers, body, a part or ENVELOPE) as
+  (folder, X-GM-MSGID, bytes sent) — what counts against Gmail's download limits —, and
   ``mailbox(user)`` exposes the account model (gmail_store.Mailbox).
 
 Capabilities advertised — only what is implemented. Before authentication: IMAP4rev1 UNSELECT IDLE
@@ -92,6 +94,7 @@ _AUTH = {"SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBS
 _SELECTED = {"CLOSE", "UNSELECT", "CHECK", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE"}
 _UID_OK = {"FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE"}
 _NO_EXPUNGE_DURING = {"FETCH", "STORE", "SEARCH"}  # only their non-UID forms (RFC 3501 §7.4.1)
+_CONTENT = {"BODY", "ENVELOPE", "RFC822", "RFC822.HEADER", "RFC822.TEXT"}  # FETCH items that download a message
 
 
 class FakeGmailIMAP:
@@ -112,6 +115,7 @@ class FakeGmailIMAP:
         self.host = "127.0.0.1"
         self.port = 0
         self.commands: list[str] = []
+        self.downloads: list[tuple[str, int, int]] = []
         self.lock = threading.RLock()
         self._mailboxes: dict[str, Mailbox] = {}
         self._sessions: set[_Session] = set()
@@ -524,7 +528,11 @@ class _Session(FolderCommands):
             parts = [render(item, msg, uid_) for item in items]
             if changed and not any(item.name == "FLAGS" for item in items):
                 parts.append(b"FLAGS " + format_flags(msg))
-            self.send(f"* {seq} FETCH ".encode() + paren(parts))
+            line = f"* {seq} FETCH ".encode() + paren(parts)
+            if any(item.name in _CONTENT for item in items):
+                assert self.selected is not None
+                self.server.downloads.append((self.mailbox.folder_name(self.selected), msg.msgid, len(line)))
+            self.send(line)
         return "Success"
 
     def cmd_store(self, args: list[Token], uid: bool) -> str:
