@@ -7,6 +7,10 @@ within ``answer_timeout``: a link that went silent is noticed within :attr:`Idle
 is rebuilt with exponential backoff. RFC 2177 asks clients to re-issue IDLE before 29 minutes; the probe does that
 many times over.
 
+On Gmail (X-GM-EXT-1 through the Gmail connector), a watcher asked to watch INBOX watches All Mail instead: new mail
+arrives there whatever its labels (a filter may skip the inbox), and the engine keeps the labels' folders as views of
+All Mail (``connectors.store.gmail``), so a sync of INBOX is a sync of All Mail anyway.
+
 Errors only the person can fix — a refused password or token, an untrusted certificate, a server that would
 need a clear-text password, a locked keyring — stop the watcher instead of retrying: it reports ``"error"`` and
 waits until :meth:`IdleWatcher.resume` (the person fixed it) or the stop event. Retrying a wrong password every
@@ -33,7 +37,7 @@ from ..exceptions import (
     InsecureConnectionError,
     SecretsUnavailable,
 )
-from ..messaging.imap import IMAPConnector
+from ..messaging.imap import GmailIMAPConnector, IMAPConnector
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +102,12 @@ class IdleWatcher:
         if imap is not None:
             imap.interrupt()
 
+    def _watched(self, imap: IMAPConnector) -> str:
+        if (self.folder.upper() == "INBOX" and isinstance(imap, GmailIMAPConnector)
+                and "X-GM-EXT-1" in imap.capabilities()):
+            return imap.find_special_folder("all") or self.folder
+        return self.folder
+
     def run(self, stop: threading.Event) -> None:
         backoff = 1.0
         while not stop.is_set():
@@ -105,7 +115,7 @@ class IdleWatcher:
                 self._resume.clear()
                 self._imap = self._connect()
                 self.connections += 1
-                self._imap.select_mailbox(self.folder, readonly=True)
+                self._imap.select_mailbox(self._watched(self._imap), readonly=True)
                 self._on_state("online")
                 backoff = 1.0
                 # Whatever arrived while we were away counts as a change.

@@ -279,7 +279,11 @@ class MessageCommands(QObject):
         session = self._session_of(account_id)
         if session is None:
             return None
-        archive = next((f.name for f in session.reader.folders() if f.special_use == "archive"), None)
+        folders = session.reader.folders()
+        archive = next((f.name for f in folders if f.special_use == "archive"), None)
+        if archive is None and any(f.name == folder and f.gmail_label is not None for f in folders):
+            # Gmail: archiving takes the label away (the inbox's, or the one shown); the message stays in All Mail.
+            archive = next((f.name for f in folders if f.special_use == "all"), None)
         if archive is None:
             self._notify("warning", translate("MessageCommands", "No Archive folder"),
                          translate("MessageCommands", "%1 has no folder marked for archiving. Move the messages to "

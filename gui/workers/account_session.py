@@ -185,7 +185,8 @@ class AccountSession(QObject):
     def _folder_list_done(self, refused: list[CommandRefused]) -> None:
         if refused:
             self.commandsRefused.emit(self.account.id, refused)
-        names = [folder.name for folder in self.reader.folders() if folder.selectable]
+        # A Gmail label's folder is a view of All Mail: syncing All Mail brings it up to date.
+        names = [folder.name for folder in self.reader.folders() if folder.selectable and folder.gmail_label is None]
         names.sort(key=lambda name: (name.upper() != INBOX, name))
         self._sync_left = list(names)
         if not names:

@@ -1,4 +1,5 @@
-"""A Gmail account in the main window (on the loopback Gmail emulation): labels appear as folders."""
+"""A Gmail account in the main window (on the loopback Gmail emulation): labels appear as folders, each message is
+downloaded once (labels are views of All Mail), and IDLE brings new mail in any label."""
 
 from __future__ import annotations
 
@@ -54,6 +55,60 @@ def test_gmail_labels_are_folders(ca: Any, tmp_path: Path, qtbot: Any) -> None:
             assert model.folder_index(account.id, "[Gmail]/All Mail").data(Roles.SPECIAL_USE) == "all"
             first = model.index(0, 0, model.account_index(account.id))
             assert first.data(Roles.FOLDER_NAME) == "INBOX"
+        finally:
+            window.close()
+            delete_secrets(account.id)
+
+
+def test_gmail_labels_are_views_of_all_mail_with_push_and_archive(ca: Any, tmp_path: Path, qtbot: Any) -> None:
+    from gui.composer import Postbox
+    from gui.main_window import MainWindow
+    from tests.servers.gmail_imap import FakeGmailIMAP
+
+    with FakeGmailIMAP(ca, passwords={USER: APP_PASSWORD}) as gmail:
+        plan = gmail.add_message(USER, make_message("Plan", to=USER), labels=("\\Inbox", "Projets", "Clients"))
+        store = AccountStore(tmp_path / "accounts.json")
+        account = Account(email=USER, provider="gmail", name="Gmail",
+                          imap=ServerSettings("127.0.0.1", gmail.port, "ssl", USER),
+                          smtp=ServerSettings("127.0.0.1", 1, "ssl", USER), ca_file=str(ca.cert_path))
+        store.add(account)
+        store_secret(account.id, "password", APP_PASSWORD)
+
+        def session(account: Account, relay: Any) -> AccountSession:
+            return AccountSession(account, relay, store=MailStore(tmp_path / "gmail.sqlite3"),
+                                  credentials=KeyringCredentials(account), push=True)
+
+        postbox = Postbox(store, outbox=Outbox(tmp_path / "outbox.sqlite3"),
+                          drafts=DraftStore(tmp_path / "drafts.sqlite3"))
+        window = MainWindow(store, settings=UiSettings(tmp_path / "ui.ini"), session_factory=session,
+                            postbox=postbox)
+        qtbot.addWidget(window)
+        try:
+            window.start()
+            model = window.tree_model
+
+            def count(folder: str) -> Any:
+                index = model.folder_index(account.id, folder)
+                return index.data(Roles.TOTAL_COUNT) if index.isValid() else None
+
+            qtbot.waitUntil(lambda: (count("INBOX"), count("Projets"), count("Clients")) == (1, 1, 1), timeout=10000)
+            assert model.folder_index(account.id, "Clients").data(Roles.UNREAD_COUNT) == 1
+            # New mail in a label that skips the inbox is pushed (IDLE watches All Mail) and shows under it.
+            session_ = window.sessions[account.id]
+            qtbot.waitUntil(lambda: session_.idle is not None and session_.idle.watcher.connections > 0,
+                            timeout=10000)
+            gmail.add_message(USER, make_message("Invoice", to=USER), labels=("Clients",))
+            qtbot.waitUntil(lambda: count("Clients") == 2, timeout=10000)
+            assert count("INBOX") == 1
+            # Archive from the inbox: the inbox's label goes, the others stay.
+            uid = session_.reader.summaries("INBOX")[0].uid
+            window.commands.archive(account.id, "INBOX", [uid])
+            qtbot.waitUntil(lambda: "\\Inbox" not in gmail.labels_of(USER, plan), timeout=10000)
+            qtbot.waitUntil(lambda: count("INBOX") == 0, timeout=10000)
+            assert gmail.labels_of(USER, plan) == {"Projets", "Clients"}
+            assert (count("Projets"), count("Clients")) == (1, 2)
+            downloaded = [msgid for _folder, msgid, _size in gmail.downloads]
+            assert downloaded.count(plan) == 1 and len(downloaded) == 2
         finally:
             window.close()
             delete_secrets(account.id)
