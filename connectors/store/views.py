@@ -5,8 +5,8 @@ for the messages of the view as (date, message id) pairs, newest first, merges t
 the rows it paints by message id (``summaries_by_id``), a window at a time, like a folder's list.
 
 Folders whose messages repeat others' or are not mail the person reads count for no view: Drafts, Junk, Trash, and
-Gmail's All Mail, Starred and Important. On Gmail a message with two labels is in two folders: it is listed once
-(the INBOX copy first).
+Gmail's All Mail, Starred and Important. On Gmail the labels' folders are themselves views of All Mail
+(``connectors.store.gmail``): a message with two labels has a row in each, and is listed once (the INBOX row first).
 """
 
 # SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller

@@ -158,7 +158,7 @@ class SyncEngine:
             listing = list_with_roles(client)
         self.store.upsert_folders(listing, prune=True)
         self._views_ready = False
-        self._update_views(sync_first=False)
+        self._update_views()
 
     # -- Gmail: labels as views of All Mail ------------------------------------------------------------------
 
@@ -174,11 +174,11 @@ class SyncEngine:
                   if f.name != all_mail and f.special_use not in _NOT_IN_ALL_MAIL}
         return all_mail, labels
 
-    def _update_views(self, *, sync_first: bool, cancel: threading.Event | None = None,
+    def _update_views(self, *, cancel: threading.Event | None = None,
                       between_batches: Callable[[], None] | None = None) -> None:
         """Make the labels' folders views of All Mail (new labels, and, once, an older store's label folders).
-        Turning a folder that holds rows of its own into a view waits for a complete sync of All Mail
-        (``sync_first``), so that each of its messages is found there with its cached body."""
+        Turning a folder that holds rows of its own into a view comes right after a complete sync of All Mail, so
+        that each of its messages is found there with its cached body."""
         if self._views_ready:
             return
         layout = self._gmail_layout()
@@ -189,8 +189,8 @@ class SyncEngine:
         folders = {f.name: f for f in self.store.folders()}
         pending = [name for name, label in labels.items() if folders[name].gmail_label != label]
         if any(folders[name].gmail_label is None and folders[name].total for name in pending):
-            if not sync_first:
-                return  # the next folder sync converts them, after All Mail
+            if self.store.pending():
+                return  # queued commands go first (sync_folder replays them, then comes back here)
             self._sync_one(all_mail, None, cancel, between_batches)
         stale = [f.name for f in folders.values() if f.gmail_label is not None and f.name not in labels]
         if pending or stale:
@@ -217,6 +217,9 @@ class SyncEngine:
         results: dict[str, SyncResult] = {}
         for name in names:
             _check(cancel)
+            local = self.store.folder(name)
+            if local is not None and local.gmail_label is not None:
+                continue  # an older store's label folder, turned into a view of All Mail during this pass
 
             def report(done: int, total: int, folder: str = name) -> None:
                 if progress is not None:
@@ -240,7 +243,7 @@ class SyncEngine:
         """
         refused = tuple(self.replay_queue())
         self.connection()
-        self._update_views(sync_first=True, cancel=cancel, between_batches=between_batches)
+        self._update_views(cancel=cancel, between_batches=between_batches)
         name = self._on_server(name)[0]
         return replace(self._sync_one(name, progress, cancel, between_batches), refused=refused)
 

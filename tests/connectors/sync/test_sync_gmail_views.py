@@ -6,6 +6,7 @@ that carried a message's content, by folder and X-GM-MSGID.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -240,33 +241,45 @@ def test_a_new_uidvalidity_of_all_mail_rebuilds_every_label(gmail: Any, engine: 
 
 
 def test_an_older_store_becomes_views_keeping_bodies_and_queued_commands(
-        gmail: Any, link: Link, store: MailStore) -> None:
+        gmail: Any, link: Link, tmp_path: Path) -> None:
     ids = seed(gmail)
-    older = SyncEngine(store, link, gmail_views=False)  # every label synchronised as a folder, as before
-    older.sync_all()
-    label_uid = subjects(store, "Clients")["Plan"]
-    assert store.folder("Clients").uidvalidity != store.folder(ALL_MAIL).uidvalidity  # type: ignore[union-attr]
-    assert len(gmail.downloads) == 8  # Plan 4 times (All Mail, INBOX, 2 labels), the others twice
-    raw = older.fetch_body("Clients", label_uid)  # cached on the label's own row
-    assert store.body(ALL_MAIL, subjects(store, ALL_MAIL)["Plan"]) is None
-    older.close()
-    link.online = False
-    older.set_flags("Clients", [label_uid], add=["\\Flagged"])  # queued offline, on the label's own UIDs
-    assert store.folder("Clients").total == 1  # type: ignore[union-attr]
+    path = tmp_path / "older.sqlite3"
+    with MailStore(path) as store:
+        older = SyncEngine(store, link, gmail_views=False)  # every label synchronised as a folder, as before
+        older.sync_all()
+        label_uid = subjects(store, "Clients")["Plan"]
+        assert store.folder("Clients").uidvalidity != store.folder(ALL_MAIL).uidvalidity  # type: ignore[union-attr]
+        assert len(gmail.downloads) == 8  # Plan 4 times (All Mail, INBOX, 2 labels), the others twice
+        raw = older.fetch_body("Clients", label_uid)  # cached on the label's own row
+        assert store.body(ALL_MAIL, subjects(store, ALL_MAIL)["Plan"]) is None
+        older.close()
+        link.online = False
+        older.set_flags("Clients", [label_uid], add=["\\Flagged"])  # queued offline, on the label's own UIDs
+    # The file as schema version 6 left it.
+    conn = sqlite3.connect(path, isolation_level=None)
+    for column in ("view_of", "gmail_label"):
+        conn.execute(f"ALTER TABLE folders DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 6")
+    conn.close()
     link.online = True
 
     before = len(gmail.downloads)
-    engine = SyncEngine(store, link)
-    try:
-        engine.sync_all()
-        assert store.pending() == []
-        assert "\\Flagged" in gmail.flags_of(USER, ids["Plan"])
-        uid = subjects(store, ALL_MAIL)["Plan"]
-        for folder in ("INBOX", "Projets/Été", "Clients", "[Gmail]/Starred"):
-            assert subjects(store, folder) == {"Plan": uid}, folder
-            assert store.body(folder, uid) == raw
-        assert store.folder("Clients").total == 1  # type: ignore[union-attr]
-        assert len(gmail.downloads) == before  # nothing downloaded again
-        assert [s.subject for s in store.search("body", "Clients")] == ["Plan"]
-    finally:
-        engine.close()
+    with MailStore(path) as store:
+        assert len(store.pending()) == 1 and store.folder("Clients").total == 1  # type: ignore[union-attr]
+        engine = SyncEngine(store, link)
+        try:
+            engine.sync_all()
+            assert store.pending() == []
+            assert "\\Flagged" in gmail.flags_of(USER, ids["Plan"])
+            uid = subjects(store, ALL_MAIL)["Plan"]
+            for folder in ("INBOX", "Projets/Été", "Clients", "[Gmail]/Starred"):
+                assert subjects(store, folder) == {"Plan": uid}, folder
+                assert store.body(folder, uid) == raw
+            assert store.folder("Clients").total == 1  # type: ignore[union-attr]
+            assert set(subjects(store, "[Gmail]/Sent Mail")) == {"Hello"}
+            assert len(gmail.downloads) == before  # nothing downloaded again
+            assert [s.subject for s in store.search("body", "Clients")] == ["Plan"]
+            rows = store._conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+            assert rows == 3 + 1 + 2 + 1 + 1 + 1  # All Mail, INBOX, 2 labels, Receipts, Sent, Starred
+        finally:
+            engine.close()
