@@ -199,9 +199,11 @@ class GmailViews(FolderWrites):
                     before = {uid_of(row[0]): row for row in present.values()}
                     words = [row[0] for row in changed
                              if any(row[at] != before[uid_of(row[0])][at] for at in _FTS_AT)]
-                    fts.unindex(conn, words)  # a view's row is indexed without body words (All Mail has them)
+                    if words:  # a view's row is indexed without body words (All Mail has them)
+                        fts.unindex(conn, words)
                     conn.executemany(_UPDATE, [(*row[2:], row[0]) for row in changed])
-                    fts.reindex(conn, words, {})
+                    if words:
+                        fts.reindex(conn, words, {})
                     batch.messages(MessagesChanged, view.name, (uid_of(row[0]) for row in changed))
                 if added or removed or changed:
                     batch.folders_changed()

@@ -255,11 +255,11 @@ def test_an_older_store_becomes_views_keeping_bodies_and_queued_commands(
         older.close()
         link.online = False
         older.set_flags("Clients", [label_uid], add=["\\Flagged"])  # queued offline, on the label's own UIDs
-    # The file as schema version 6 left it.
+    # The file as schema version 7 (before labels became views) left it.
     conn = sqlite3.connect(path, isolation_level=None)
     for column in ("view_of", "gmail_label"):
         conn.execute(f"ALTER TABLE folders DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version = 6")
+    conn.execute("PRAGMA user_version = 7")
     conn.close()
     link.online = True
 
