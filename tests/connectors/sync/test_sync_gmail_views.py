@@ -197,6 +197,15 @@ def test_archiving_moving_and_deleting_from_a_label_as_gmail_does(
     assert subjects(store, TRASH) == {}
     assert set(subjects(store, "INBOX")) == set(subjects(store, "Projets/Été")) == {"Plan"}
 
+    uid = subjects(store, "INBOX")["Plan"]
+    engine.delete_messages("INBOX", [uid])
+    engine.undo(engine.last_queued)  # type: ignore[arg-type]  # back from the Trash, with its labels
+    assert ids["Plan"] in gmail.messages_in(USER, ALL_MAIL)
+    assert gmail.labels_of(USER, ids["Plan"]) == {"\\Inbox", "Projets/Été", "\\Starred"}
+    assert set(subjects(store, "INBOX")) == set(subjects(store, "[Gmail]/Starred")) == {"Plan"}
+    engine.sync_all()
+    assert subjects(store, TRASH) == {} and set(subjects(store, "Projets/Été")) == {"Plan"}
+
 
 def test_offline_flags_and_label_changes_replay(gmail: Any, link: Link, engine: SyncEngine,
                                                 store: MailStore) -> None:

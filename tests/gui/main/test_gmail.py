@@ -91,20 +91,20 @@ def test_gmail_labels_are_views_of_all_mail_with_push_and_archive(ca: Any, tmp_p
                 index = model.folder_index(account.id, folder)
                 return index.data(Roles.TOTAL_COUNT) if index.isValid() else None
 
-            qtbot.waitUntil(lambda: (count("INBOX"), count("Projets"), count("Clients")) == (1, 1, 1), timeout=10000)
+            qtbot.waitUntil(lambda: (count("INBOX"), count("Projets"), count("Clients")) == (1, 1, 1), timeout=30000)
             assert model.folder_index(account.id, "Clients").data(Roles.UNREAD_COUNT) == 1
             # New mail in a label that skips the inbox is pushed (IDLE watches All Mail) and shows under it.
             session_ = window.sessions[account.id]
             qtbot.waitUntil(lambda: session_.idle is not None and session_.idle.watcher.connections > 0,
-                            timeout=10000)
+                            timeout=30000)
             gmail.add_message(USER, make_message("Invoice", to=USER), labels=("Clients",))
-            qtbot.waitUntil(lambda: count("Clients") == 2, timeout=10000)
+            qtbot.waitUntil(lambda: count("Clients") == 2, timeout=30000)
             assert count("INBOX") == 1
             # Archive from the inbox: the inbox's label goes, the others stay.
             uid = session_.reader.summaries("INBOX")[0].uid
             window.commands.archive(account.id, "INBOX", [uid])
-            qtbot.waitUntil(lambda: "\\Inbox" not in gmail.labels_of(USER, plan), timeout=10000)
-            qtbot.waitUntil(lambda: count("INBOX") == 0, timeout=10000)
+            qtbot.waitUntil(lambda: "\\Inbox" not in gmail.labels_of(USER, plan), timeout=30000)
+            qtbot.waitUntil(lambda: count("INBOX") == 0, timeout=30000)
             assert gmail.labels_of(USER, plan) == {"Projets", "Clients"}
             assert (count("Projets"), count("Clients")) == (1, 2)
             downloaded = [msgid for _folder, msgid, _size in gmail.downloads]
