@@ -19,6 +19,7 @@ from .addresses import KnownAddress, known_addresses
 from .connection import open_reader
 from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError, store_error
 from .flags import decode_flags
+from .fulltext import full_text_rows
 from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
 from .schema import MAX_UID, SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
@@ -30,7 +31,6 @@ FOLDER_COLUMNS = (
     "gmail_label"
 )
 _CHUNK = 500
-_MANY_HITS = 2000
 # How many of the newest messages a search walks before it decides its criteria are sparse (see _search_rows).
 _PROBE = 4000
 
@@ -279,8 +279,55 @@ class ReadQueries:
                 params += [after[0], message_rowid(folder_id, after[1]) if after[1] else 0]
             sql += " ORDER BY t.latest_date DESC, t.latest_id DESC LIMIT ? OFFSET ?"
             rows = conn.execute(sql, (*params, limit, offset)).fetchall()
-            # Most conversations are one message: only the others need their members read.
-            members = self._thread_members(conn, folder_id, [row[0] for row in rows if row[1] > 1])
+            return self._thread_summaries(conn, folder_id, rows)
+
+    def thread_keys(self, folder: str) -> list[int]:
+        """Every conversation of ``folder`` in list order (the newest message first), as thread keys: the cheap
+        skeleton of a lazy conversation list (row → conversation), read from the ``threads_by_latest`` index
+        alone. Read the rows a view paints with ``threads_for``."""
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            rows = conn.execute(
+                "SELECT thread_key FROM threads INDEXED BY threads_by_latest WHERE folder_id = ? "
+                "ORDER BY latest_date DESC, latest_id DESC", (folder_id,)).fetchall()
+        return [row[0] for row in rows]
+
+    def threads_for(self, folder: str, keys: Sequence[int]) -> list[ThreadSummary]:
+        """The conversations ``keys`` of ``folder`` in the order given (those the folder no longer holds are
+        skipped): one primary-key lookup each, however deep in the list they are."""
+        found: dict[int, ThreadSummary] = {}
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            for chunk in chunks(list(keys)):
+                rows = conn.execute(
+                    f"SELECT t.thread_key, t.count, t.unread, t.latest_date, {SUMMARY_COLUMNS} FROM threads AS t "
+                    "JOIN messages AS m ON m.id = t.latest_id JOIN folders AS f ON f.id = m.folder_id "
+                    f"WHERE t.folder_id = ? AND t.thread_key IN ({placeholders(len(chunk))})",
+                    (folder_id, *chunk)).fetchall()
+                found.update((thread.thread_key, thread)
+                             for thread in self._thread_summaries(conn, folder_id, rows))
+        return [found[key] for key in keys if key in found]
+
+    def thread_uids(self, folder: str, keys: Sequence[int]) -> dict[int, tuple[int, ...]]:
+        """The UIDs of each of the conversations ``keys`` (oldest first), without their summaries: what a
+        selection of many conversation rows stands for."""
+        found: dict[int, tuple[int, ...]] = {}
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            for chunk in chunks(list(keys)):
+                rows = conn.execute(
+                    f"SELECT thread_key, count, latest_id FROM threads "
+                    f"WHERE folder_id = ? AND thread_key IN ({placeholders(len(chunk))})",
+                    (folder_id, *chunk)).fetchall()
+                members = self._thread_members(conn, folder_id, [row[0] for row in rows if row[1] > 1])
+                found.update((key, (uid_of(latest),) if count == 1 else tuple(members.get(key, ())))
+                             for key, count, latest in rows)
+        return found
+
+    def _thread_summaries(self, conn: sqlite3.Connection, folder_id: int,
+                          rows: Sequence[tuple[Any, ...]]) -> list[ThreadSummary]:
+        # Most conversations are one message: only the others need their members read.
+        members = self._thread_members(conn, folder_id, [row[0] for row in rows if row[1] > 1])
         result = []
         for key, count, unread, latest_date, *summary in rows:
             latest = summary_from_row(tuple(summary))
@@ -388,31 +435,31 @@ class ReadQueries:
         parsed = parse_query(query)
         if parsed.matches_nothing or limit <= 0:
             return []
-        where: list[str] = []
-        params: list[object] = []
-        if parsed.match is not None:
-            where.append("m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
-            params.append(parsed.match)
-        if parsed.exclude is not None:
-            where.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
-            params.append(parsed.exclude)
-        for condition in parsed.conditions:
-            where.append(condition.sql)
-            params.extend(condition.params)
+        where = [condition.sql for condition in parsed.conditions]
+        params: list[object] = [param for condition in parsed.conditions for param in condition.params]
         with self._reading() as conn:
+            source_id: int | None = None
+            extra: list[str] = []
+            extra_params: list[object] = []
             if folder is not None:
                 folder_id = self._folder_id(conn, folder)
                 source_id = self._body_folder_id(conn, folder)
                 if source_id != folder_id:
                     # A Gmail label's view: its messages' words (bodies included) are indexed on their All Mail
                     # rows, so All Mail is searched for the messages the view holds.
-                    where.append("EXISTS (SELECT 1 FROM messages AS v WHERE v.id = ((? << 32) | (m.id & ?)))")
-                    params.extend((folder_id, MAX_UID))
-                where.append("m.folder_id = ?")
-                params.append(source_id)
+                    extra.append("EXISTS (SELECT 1 FROM messages AS v WHERE v.id = ((? << 32) | (m.id & ?)))")
+                    extra_params.extend((folder_id, MAX_UID))
             try:
-                rows = self._search_rows(conn, parsed.match, parsed.conditions, folder is not None,
-                                         " AND ".join(where), params, limit)
+                if parsed.match is not None or parsed.exclude is not None:
+                    rows = full_text_rows(conn, parsed, source_id, limit, extra, extra_params)
+                else:
+                    where += extra
+                    params += extra_params
+                    if source_id is not None:
+                        where.append("m.folder_id = ?")
+                        params.append(source_id)
+                    rows = self._search_rows(conn, parsed.conditions, source_id is not None, " AND ".join(where),
+                                             params, limit)
             except sqlite3.OperationalError as error:
                 # The parser quotes every user value, so this is a parser bug; still, tell the person
                 # something they can act on rather than an SQLite message.
@@ -425,28 +472,19 @@ class ReadQueries:
         return found
 
     @staticmethod
-    def _search_rows(conn: sqlite3.Connection, match: str | None, conditions: Sequence[Condition], in_folder: bool,
+    def _search_rows(conn: sqlite3.Connection, conditions: Sequence[Condition], in_folder: bool,
                      where: str, params: Sequence[object], limit: int) -> list[tuple[Any, ...]]:
-        """The newest ``limit`` rows matching ``where``, by the cheapest of a few plans, each served by an index:
+        """The newest ``limit`` rows matching ``where`` (criteria without words; see _full_text_rows for those),
+        by the cheapest of a few plans, each served by an index:
 
-        1. few full-text hits: fetch them by id and sort (they are few);
-        2. otherwise walk the date index down to the date of the ``_PROBE``-th newest message; if that yields
-           ``limit`` matches they are the newest ones (a dense criterion such as is:read, or a common word);
-        3. otherwise the matches are sparse: walk the partial index of a rare criterion (has:attachment,
+        1. walk the date index down to the date of the ``_PROBE``-th newest message; if that yields
+           ``limit`` matches they are the newest ones (a dense criterion such as is:read);
+        2. otherwise the matches are sparse: walk the partial index of a rare criterion (has:attachment,
            is:flagged, ...) newest first in each folder, or read the folder index for in:;
-        4. otherwise walk the whole date index, as bounded by after:/before:.
+        3. otherwise walk the whole date index, as bounded by after:/before:.
         """
         order = f"ORDER BY m.date DESC, m.id DESC LIMIT {int(limit)}"
         date_index = "messages_by_date" if in_folder else "messages_by_time"
-        if match is not None:
-            hits = conn.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM message_fts WHERE message_fts MATCH ? LIMIT ?)",
-                (match, _MANY_HITS),
-            ).fetchone()[0]
-            if hits < _MANY_HITS:
-                return conn.execute(
-                    f"SELECT {SUMMARY_COLUMNS} FROM messages AS m NOT INDEXED JOIN folders AS f ON f.id = m.folder_id "
-                    f"WHERE {where} {order}", params).fetchall()
         walk = f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {date_index} " \
                f"JOIN folders AS f ON f.id = m.folder_id WHERE {where}"
         # The date of the _PROBE-th newest message bounds the first walk (read from the index alone).

@@ -6,7 +6,7 @@ import pytest
 from sample_mail import make_summary
 
 from connectors.store import MailStore, SearchQueryError, parse_query
-from connectors.store import queries as store_queries
+from connectors.store import fulltext as store_fulltext
 from connectors.store.search import Condition
 
 
@@ -158,6 +158,6 @@ def test_garbage_never_reaches_sqlite_as_syntax(mailbox: MailStore, query: str) 
 def test_both_search_plans_give_the_same_answers(mailbox: MailStore, monkeypatch: pytest.MonkeyPatch) -> None:
     queries = ["quarterly", "alice", "report -final", "is:read", "to:alice"]
     few = {query: found(mailbox, query) for query in queries}
-    monkeypatch.setattr(store_queries, "_MANY_HITS", 1)
+    monkeypatch.setattr(store_fulltext, "FIRST_WINDOW", 1)  # one UID per window: many windows
     assert {query: found(mailbox, query) for query in queries} == few
     assert found(mailbox, "quarterly", folder="INBOX") == [2, 1]

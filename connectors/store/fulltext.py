@@ -1,0 +1,166 @@
+"""Searches with words, answered in time bounded by how many results are asked for, not by how many messages
+hold the words ("meeting" is in 144,000 of the bench's 300,000 messages).
+
+FTS5 lists a word's messages by rowid, newest UID first, as far as asked (``ORDER BY rowid DESC``); it cannot
+list them by date, which is how results are shown. Messages are keyed ``folder_id << 32 | uid``, so in one
+folder rowid order is UID order, and UIDs grow with arrival, close to the date order. Each folder is therefore
+read in UID windows from the newest down, each twice as wide as the last: the window's hits come from one FTS5
+statement read newest first (a prefix word costs FTS5 a merge of its terms' lists once per statement, so one
+statement serves the whole folder), their rows are checked against the search's other criteria by primary key,
+and the walk stops as soon as the ``limit``-th newest match found is newer than every message below the window
+(the newest such message is read from the date index). A message whose date is out of step with its UID only
+widens the walk: the answer is exactly the newest ``limit`` matches by (date, id), as a full scan would give.
+Across folders the same bound skips folders whose newest message is older than the matches already found.
+"""
+
+# SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller
+# or user supplies is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .rows import SUMMARY_COLUMNS, SUMMARY_FROM
+from .schema import folder_id_range
+from .search import IN_FOLDER, SPARSE_INDEXES, ParsedQuery
+
+FIRST_WINDOW = 1024  # UIDs in the first window; each next one is twice as wide
+FEW_CANDIDATES = 200  # fewer messages than this left by the other criteria are looked up one by one
+_HIT = "SELECT 1 FROM message_fts WHERE message_fts MATCH ? AND rowid = ?"
+_CHUNK = 500
+_STREAM_BATCH = 1024
+
+Match = tuple[int, int]  # (date, id)
+
+
+def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
+class _Hits:
+    """The rowids of one folder matching an FTS5 expression, newest first, handed out window by window from a
+    single statement."""
+
+    def __init__(self, conn: sqlite3.Connection, expression: str, low: int, high: int) -> None:
+        self._cursor = conn.execute(
+            "SELECT rowid FROM message_fts WHERE message_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC",
+            (expression, low, high))
+        self._pending: list[int] = []  # read, below the window asked for last
+        self._done = False
+
+    def down_to(self, lower: int) -> list[int]:
+        """The hits not handed out yet whose rowid is at least ``lower``."""
+        taken: list[int] = []
+        while True:
+            if not self._pending:
+                if self._done:
+                    return taken
+                rows = self._cursor.fetchmany(_STREAM_BATCH)
+                if not rows:
+                    self._done = True
+                    return taken
+                self._pending = [row[0] for row in rows]
+            if self._pending[-1] >= lower:
+                taken += self._pending
+                self._pending = []
+                continue
+            cut = next(index for index, rowid in enumerate(self._pending) if rowid < lower)
+            taken += self._pending[:cut]
+            self._pending = self._pending[cut:]
+            return taken
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+def _folders(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int | None) -> list[int]:
+    if folder_id is not None:
+        return [folder_id]
+    folder_ids = [row[0] for row in conn.execute("SELECT id FROM folders WHERE total > 0 ORDER BY id")]
+    # in:folder criteria choose the folders to read, rather than filter every folder's messages.
+    for condition in parsed.conditions:
+        if IN_FOLDER in condition.sql:
+            test = condition.sql.replace("m.folder_id", "?")
+            folder_ids = [fid for fid in folder_ids
+                          if conn.execute(f"SELECT {test}", (fid, *condition.params)).fetchone()[0]]
+    return folder_ids
+
+
+def _newest_below(conn: sqlite3.Connection, folder_id: int, below: int) -> Match | None:
+    """(date, id) of the newest message of the folder whose id is below ``below`` (from the date index)."""
+    row = conn.execute(
+        "SELECT date, id FROM messages INDEXED BY messages_by_date WHERE folder_id = ? AND id < ? "
+        "ORDER BY date DESC, id DESC LIMIT 1", (folder_id, below)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def full_text_rows(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int | None, limit: int,
+                   extra: Sequence[str] = (), extra_params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """SUMMARY_COLUMNS rows of the newest ``limit`` messages matching ``parsed`` (which has words), newest
+    first, in ``folder_id`` or in every folder; ``extra`` SQL conditions on ``m`` (with ``extra_params``) narrow
+    them further (a Gmail label's view searched through All Mail)."""
+    expression = parsed.match if parsed.match is not None else parsed.exclude
+    if expression is None:
+        raise ValueError("a search without words has no full-text part")
+    wanted = parsed.match is not None  # else a message matches when the words are *not* in it
+    where = " AND ".join([*(condition.sql for condition in parsed.conditions), *extra]) or "1"
+    params = (*(param for condition in parsed.conditions for param in condition.params), *extra_params)
+    best: list[Match] = []  # the newest matches so far, newest first
+    # A rare criterion with a partial index may leave fewer messages than the words match. (A prefix word costs
+    # FTS5 a whole merge per statement, so it is never looked up message by message.)
+    few = next((SPARSE_INDEXES[c.sql] for c in parsed.conditions if c.sql in SPARSE_INDEXES), None)
+    if few is not None and "*" in expression:
+        few = None
+    for fid in _folders(conn, parsed, folder_id):
+        low, high = folder_id_range(fid)
+        newest = _newest_below(conn, fid, high + 1)
+        if newest is None or (len(best) >= limit and newest < best[limit - 1]):
+            continue  # empty, or older than every match already found
+        found: list[Match] = []
+        if few is not None:
+            candidates = conn.execute(
+                f"SELECT m.date, m.id FROM messages AS m INDEXED BY {few} WHERE m.folder_id = ? AND {where} "
+                f"ORDER BY m.date DESC, m.id DESC LIMIT {FEW_CANDIDATES}", (fid, *params)).fetchall()
+            if len(candidates) < FEW_CANDIDATES:
+                # The other criteria leave few messages (is:draft, is:deleted...): look each up in the index.
+                found += [(date, rowid) for date, rowid in candidates
+                         if (conn.execute(_HIT, (expression, rowid)).fetchone() is not None) == wanted][:limit]
+                best = sorted([*best, *found], reverse=True)[:limit]
+                continue
+        upper = conn.execute("SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
+        hits = _Hits(conn, expression, low, upper)
+        width = FIRST_WINDOW
+        try:
+            while True:
+                lower = max(low, upper - width + 1)
+                if wanted:
+                    for chunk in _chunks(hits.down_to(lower)):
+                        found += conn.execute(
+                            f"SELECT m.date, m.id FROM messages AS m NOT INDEXED "
+                            f"WHERE m.id IN ({', '.join('?' * len(chunk))}) AND {where}", (*chunk, *params))
+                else:
+                    excluded = set(hits.down_to(lower))
+                    found += [(date, rowid) for date, rowid in conn.execute(
+                        f"SELECT m.date, m.id FROM messages AS m NOT INDEXED WHERE m.id BETWEEN ? AND ? AND {where}",
+                        (lower, upper, *params)) if rowid not in excluded]
+                if lower == low:
+                    break
+                if len(found) + len(best) >= limit:
+                    kept = sorted([*best, *found], reverse=True)[:limit]
+                    below = _newest_below(conn, fid, lower)
+                    if below is None or (len(kept) >= limit and below < kept[-1]):
+                        break
+                upper, width = lower - 1, width * 2
+        finally:
+            hits.close()
+        best = sorted([*best, *found], reverse=True)[:limit]
+    by_id: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks([rowid for _date, rowid in best]):
+        by_id.update((row[0], row) for row in conn.execute(
+            f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk)))
+    return [by_id[rowid] for _date, rowid in best if rowid in by_id]

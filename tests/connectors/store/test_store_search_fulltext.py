@@ -1,0 +1,129 @@
+"""Searches with words read FTS5 newest first in UID windows (issue 13.5: bounded by the results asked for, not by
+how many messages hold the words). Their answers must be exactly those of the plain SQL definition — every
+match, ordered by (date, id), cut at the limit — including when dates are out of step with UIDs."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from connectors.store import MailStore, MessageSummary
+from connectors.store import fulltext as store_fulltext
+from connectors.store.search import parse_query
+from tests.connectors.store.sample_mail import SEARCHES, realistic_summaries
+
+COUNT = 6000
+
+QUERIES = [
+    *SEARCHES,
+    "meeting has:attachment", "meeting", "meeting ", "re", "-meeting", "-meeting is:unread", "meeting is:draft",
+    "meeting in:inbox", "meeting in:sent", "meeting -in:inbox", "report -in:sent has:attachment",
+    "meeting is:flagged", "meeting -is:read", "update after:2017-06-01", "update before:2017-06-01",
+    "from:alice has:attachment", "subject:report is:answered", "zzzunknownword", "meeting zzzunknownword",
+    "meeting is:deleted", "-release -draft", "café", "body:attached", "attached", "lunch is:draft",
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailStore]:
+    rng = random.Random(5)
+    summaries = []
+    for summary in realistic_summaries(COUNT, seed=31):
+        if rng.random() < 0.03:  # out of step with its UID: far newer or older than its neighbours
+            summary = dataclasses.replace(summary, date=summary.date + rng.choice((-1, 1)) * rng.randint(1, 10**7))
+        if rng.random() < 0.01:
+            summary = dataclasses.replace(summary, flags=summary.flags | {"\\Draft"})
+        summaries.append(summary)
+    with MailStore(tmp_path_factory.mktemp("fulltext") / "store.sqlite3") as mail_store:
+        mail_store.upsert_folders([((), "/", "INBOX"), ((b"\\Sent",), "/", "Sent"), ((), "/", "Lists")])
+        mail_store.add_messages("INBOX", summaries)
+        mail_store.add_messages("Sent", realistic_summaries(700, seed=32))
+        mail_store.add_messages("Lists", realistic_summaries(300, seed=33, start_uid=90_000))
+        body = (b"From: a@example.test\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\n"
+                b"The minutes are attached.\r\n")
+        for uid in range(1, COUNT, 97):
+            mail_store.store_body("INBOX", uid, body)
+        yield mail_store
+
+
+def _defined(store: MailStore, query: str, folder: str | None, limit: int) -> list[tuple[str, int]]:
+    """The plain SQL definition of a search's answer."""
+    parsed = parse_query(query)
+    where, params = [], []
+    if parsed.match is not None:
+        where.append("m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
+        params.append(parsed.match)
+    if parsed.exclude is not None:
+        where.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
+        params.append(parsed.exclude)
+    for condition in parsed.conditions:
+        where.append(condition.sql)
+        params.extend(condition.params)
+    if folder is not None:
+        where.append("f.name = ?")
+        params.append(folder)
+    if not where:
+        return []
+    rows = store._conn.execute(
+        f"SELECT f.name, m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id WHERE {' AND '.join(where)} "
+        f"ORDER BY m.date DESC, m.id DESC LIMIT ?", (*params, limit)).fetchall()
+    return [(name, rowid & 0xFFFFFFFF) for name, rowid in rows]
+
+
+@pytest.mark.parametrize("first_window", [store_fulltext.FIRST_WINDOW, 1, 1 << 24])
+@pytest.mark.parametrize("folder", [None, "INBOX"])
+@pytest.mark.parametrize("limit", [1, 50, 5000])
+def test_word_searches_answer_exactly_as_defined(store: MailStore, folder: str | None, limit: int,
+                                                 first_window: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_fulltext, "FIRST_WINDOW", first_window)
+    for query in QUERIES:
+        found = [(summary.folder, summary.uid) for summary in store.search(query, folder=folder, limit=limit)]
+        assert found == _defined(store, query, folder, limit), query
+
+
+def test_answers_are_the_same_whichever_side_the_walk_starts_from(store: MailStore,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    queries = ["meeting is:draft", "lunch is:draft", "-meeting is:draft", "meeting is:deleted", "report is:flagged"]
+    looked_up = {query: store.search(query, limit=50) for query in queries}
+    monkeypatch.setattr(store_fulltext, "FEW_CANDIDATES", 0)  # never message by message
+    assert {query: store.search(query, limit=50) for query in queries} == looked_up
+    assert looked_up["lunch is:draft"] and looked_up["-meeting is:draft"]
+
+
+def test_a_frequent_word_reads_a_few_windows_not_every_hit(tmp_path: Path) -> None:
+    with MailStore(tmp_path / "store.sqlite3") as store:
+        store.upsert_folders([((), "/", "INBOX")])
+        store.add_messages("INBOX", realistic_summaries(COUNT, seed=35))
+        statements: list[str] = []
+        store._conn.set_trace_callback(statements.append)
+        try:
+            found = store.search("meeting", folder="INBOX", limit=20)
+        finally:
+            store._conn.set_trace_callback(None)
+        assert [(s.folder, s.uid) for s in found] == _defined(store, "meeting", "INBOX", 20)
+        hits = store._conn.execute("SELECT count(*) FROM message_fts WHERE message_fts MATCH 'meeting'").fetchone()[0]
+        lookups = [s for s in statements if s.startswith("SELECT m.date, m.id FROM messages AS m NOT INDEXED")]
+        looked_at = sum(s.split(" IN (", 1)[1].split(")", 1)[0].count(",") + 1 for s in lookups)
+        assert looked_at <= store_fulltext.FIRST_WINDOW < hits  # the first window's hits sufficed
+        fts = [s for s in statements if "message_fts MATCH" in s and not s.startswith("--")]
+        assert len(fts) == 1 and "ORDER BY rowid DESC" in fts[0]  # one FTS5 statement, read newest first
+
+
+def test_a_message_far_newer_than_its_uid_is_still_found_first(tmp_path: Path) -> None:
+    with MailStore(tmp_path / "store.sqlite3") as store:
+        store.upsert_folders([((), "/", "INBOX")])
+        store.add_messages("INBOX", realistic_summaries(3000, seed=34))
+        store.add_messages("INBOX", [MessageSummary(uid=1, subject="meeting from the future", date=4_000_000_000)]
+                           if store.summary("INBOX", 1) is None else [])
+        store.change_flags("INBOX", [5], add=["\\Flagged"])
+        old = store.summary("INBOX", 5)
+        assert old is not None
+        store.remove_messages("INBOX", [5])
+        store.add_messages("INBOX", [dataclasses.replace(old, subject="meeting again", date=4_100_000_000)])
+        top = store.search("meeting", folder="INBOX", limit=3)
+        assert [s.uid for s in top][:1] == [5]
+        assert [(s.folder, s.uid) for s in top] == _defined(store, "meeting", "INBOX", 3)
