@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QDrag, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPixmap
@@ -38,8 +37,6 @@ from ..models.message_list import MessageListModel
 from ..models.roles import Roles
 from ..models.thread_list import ThreadListModel
 from ..models.unified_list import ACCOUNT_COLUMN, UnifiedListModel
-
-READ_AHEAD_AT = 0.75  # of the rows loaded: scrolled past this, the next page is read
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -104,9 +101,6 @@ class MessageListView(QTableView):
         header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
         header.sortIndicatorChanged.connect(self._sort_requested)
-        # Pages of conversations are read ahead, while the person still has a quarter of what is loaded to scroll
-        # through, so the list never stops at the end of a page (Qt itself asks only once the end is reached).
-        self.verticalScrollBar().valueChanged.connect(self._read_ahead)
         self._account_id = ""
         self._folder = ""
         self._remembered: tuple[int | None, list[int]] = (None, [])
@@ -122,27 +116,13 @@ class MessageListView(QTableView):
         if isinstance(old, MessageListModel | ThreadListModel | UnifiedListModel):
             old.modelAboutToBeReset.disconnect(self._remember)
             old.folderLoaded.disconnect(self._restore)
-            old.rowsInserted.disconnect(self._read_ahead_soon)
         self.setModel(model)
         model.modelAboutToBeReset.connect(self._remember)
         model.folderLoaded.connect(self._restore)
-        model.rowsInserted.connect(self._read_ahead_soon)
         self._apply_column_layout()
         self._show_sort(model)
         selection = self.selectionModel()
         selection.selectionChanged.connect(self._selection_changed)
-
-    def _read_ahead_soon(self, *_args: object) -> None:
-        QTimer.singleShot(0, self, self._read_ahead)  # once the view has laid the new rows out
-
-    def _read_ahead(self, *_args: object) -> None:
-        model = self.model()
-        if model is None or not model.canFetchMore(QModelIndex()):
-            return
-        rows = model.rowCount()
-        last_shown = self.rowAt(self.viewport().height() - 1)
-        if last_shown < 0 or last_shown + 1 >= rows * READ_AHEAD_AT:
-            model.fetchMore(QModelIndex())
 
     def message_model(self) -> AnyMessageModel | None:
         model = self.model()
@@ -208,6 +188,9 @@ class MessageListView(QTableView):
         if selection is None:
             return []
         rows = sorted(selection.selectedRows(), key=lambda index: index.row())
+        model = self.message_model()
+        if isinstance(model, ThreadListModel):  # conversations never painted are looked up together
+            return model.uids_for_rows(index.row() for index in rows)
         seen: dict[int, None] = {}
         for index in rows:
             for uid in self.uids_of(index):

@@ -1,5 +1,6 @@
-"""The conversation list reads its next page ahead (issue 15.3): scrolling down with the keyboard, the next 200
-conversations are there before the last loaded one is reached, added below without resetting the view."""
+"""The conversation list reads ahead (issue 15.3): scrolling down with the keyboard, the next window of
+conversations is read before it is reached, so the rows scrolled onto are never placeholders for long; nothing is
+reset under the person."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtTest import QTest
 
 from connectors.store import MailStore
 from gui.models.store_loader import StoreLoader
-from gui.models.thread_list import PAGE, ThreadListModel
+from gui.models.thread_list import WINDOW, ThreadListModel
 from gui.views.message_list_view import MessageListView
 from tests.connectors.store.sample_mail import realistic_summaries
 
@@ -30,7 +31,7 @@ def test_paging_down_reads_the_next_conversations_before_the_end(qtbot: Any, sto
     loader = StoreLoader()
     reader = store.open_reader()
     try:
-        model = ThreadListModel(page=PAGE, loader=loader)
+        model = ThreadListModel(window=WINDOW, loader=loader)
         view = MessageListView()
         qtbot.addWidget(view)
         view.resize(900, 500)
@@ -38,24 +39,26 @@ def test_paging_down_reads_the_next_conversations_before_the_end(qtbot: Any, sto
         view.show()
         with qtbot.waitSignal(model.folderLoaded, timeout=5000):
             model.set_folder(reader, "acct", "INBOX")
-        assert model.rowCount() == PAGE
+        assert model.rowCount() > 2 * WINDOW and model.is_loaded(WINDOW - 1) and not model.is_loaded(WINDOW)
         resets: list[bool] = []
         model.modelReset.connect(lambda: resets.append(True))
         view.setFocus()
         view.setCurrentIndex(model.index(0, 0))
-        # Page Down until three quarters of the first page are behind: the second page comes without waiting
-        # for the end.
-        while view.currentIndex().row() < PAGE * 3 // 4:
+        # Page Down until three quarters of the first window are behind: the second window comes without
+        # waiting for its first row to be painted.
+        while view.currentIndex().row() < WINDOW * 3 // 4:
             QTest.keyClick(view, Qt.Key.Key_PageDown)
         reached = view.currentIndex().row()
-        assert reached < PAGE - 1
-        qtbot.waitUntil(lambda: model.rowCount() > PAGE, timeout=5000)
+        assert reached < WINDOW - 1
+        qtbot.waitUntil(lambda: model.is_loaded(WINDOW) and model.is_loaded(2 * WINDOW - 1), timeout=5000)
         assert view.currentIndex().row() == reached and not resets  # the view stayed where the person was
-        # Going on to the end of what is loaded keeps reading ahead: the list never stops at a page's end.
-        while view.currentIndex().row() < 2 * PAGE - 1:
+        # Going on keeps reading ahead: each window is there before the rows of the one before run out.
+        while view.currentIndex().row() < 2 * WINDOW - 1:
             QTest.keyClick(view, Qt.Key.Key_PageDown)
-            qtbot.waitUntil(lambda: model.rowCount() > view.currentIndex().row() + 1, timeout=5000)
-        assert model.rowCount() >= 2 * PAGE and not resets
+            row = view.currentIndex().row()
+            if row % WINDOW >= WINDOW * 3 // 4 + 30:
+                qtbot.waitUntil(lambda row=row: model.is_loaded(row - row % WINDOW + WINDOW), timeout=5000)
+        assert model.is_loaded(2 * WINDOW) and not resets
         reader.close()
     finally:
         assert loader.stop()
