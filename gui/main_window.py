@@ -864,6 +864,8 @@ class MainWindow(QMainWindow):
         start = top.row() if top.isValid() else -1
         rows = range(start + 1, model.rowCount()) if forward else range(start - 1, -1, -1)
         for row in rows:
+            if isinstance(model, ThreadListModel) and not model.is_loaded(row):
+                continue  # not read yet (asking would read every window of a large folder)
             index = model.index(row, 0)
             if index.data(Roles.IS_UNREAD):
                 self.messages.setCurrentIndex(index)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
@@ -287,10 +288,14 @@ class ReadQueries:
         alone. Read the rows a view paints with ``threads_for``."""
         with self._reading() as conn:
             folder_id = self._folder_id(conn, folder)
-            rows = conn.execute(
-                "SELECT thread_key FROM threads INDEXED BY threads_by_latest WHERE folder_id = ? "
-                "ORDER BY latest_date DESC, latest_id DESC", (folder_id,)).fetchall()
-        return [row[0] for row in rows]
+            # One JSON array rather than a row each: 180,000 rows cost as many trips through the interpreter
+            # (and hand-overs of the GIL, which the GUI thread waits for) as there are conversations.
+            found = conn.execute(
+                "SELECT json_group_array(thread_key) FROM (SELECT thread_key FROM threads INDEXED BY "
+                "threads_by_latest WHERE folder_id = ? ORDER BY latest_date DESC, latest_id DESC)",
+                (folder_id,)).fetchone()[0]
+        keys: list[int] = json.loads(found)
+        return keys
 
     def threads_for(self, folder: str, keys: Sequence[int]) -> list[ThreadSummary]:
         """The conversations ``keys`` of ``folder`` in the order given (those the folder no longer holds are

@@ -572,8 +572,31 @@ class ThreadListModel(QAbstractTableModel):
             self._refresh()
 
     def messages_changed(self, account_id: str, folder: str, uids: Sequence[int]) -> None:
-        if self._concerns(account_id, folder):
-            self._refresh()
+        """Flags or labels changed: no conversation moves, so only the ones read so far that hold these
+        messages are read again (when painted), and the messages shown under an expanded one."""
+        if not self._concerns(account_id, folder) or self._source is None:
+            return
+        changed = set(uids)
+        touched = [key for key, thread in self._cache.items() if not changed.isdisjoint(thread.uids)]
+        self._stale.update(touched)
+        self._emit_rows_changed(touched)
+        members = [summary.uid for shown in self._members.values() for summary in shown if summary.uid in changed]
+        if not members:
+            return
+        folder_name = self._folder
+
+        def arrived(result: Any) -> None:
+            if isinstance(result, StoreError):
+                return
+            fresh = {summary.uid: summary for summary in result}
+            for key, shown in self._members.items():
+                self._members[key] = [fresh.get(summary.uid, summary) for summary in shown]
+                self._member_rows.update((member_key(key, uid), fresh[uid])
+                                         for uid in (summary.uid for summary in shown) if uid in fresh)
+            self._emit_rows_changed(member_key(key, summary.uid) for key, shown in self._members.items()
+                                    for summary in shown if summary.uid in fresh)
+
+        self._reads.read(self._source, lambda reader: reader.summaries_for(folder_name, members), arrived)
 
     def folder_reset(self, account_id: str, folder: str) -> None:
         if self._concerns(account_id, folder):

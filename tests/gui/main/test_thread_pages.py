@@ -122,6 +122,10 @@ def test_jumping_to_the_end_reads_the_last_window_and_not_the_ones_before(
     assert 1 <= len(read) <= 2 and sum(read) <= 2 * WINDOW
     assert not model.is_loaded(len(expected) // 2)
     assert view.selected_uids() == list(expected[-1].uids)
+    # Everything selected stands for every message, the conversations never read included.
+    view.selectAll()
+    assert sorted(view.selected_uids()) == sorted(uid for thread in expected for uid in thread.uids)
+    assert not model.is_loaded(len(expected) // 2)
     reader.close()
 
 
@@ -198,4 +202,29 @@ def test_expanding_a_conversation_far_down_and_hiding_a_message_of_it(
     model.set_expanded(row + 2, False)  # a member row collapses its conversation
     assert model.rowCount() == len(expected)
     assert model.canFetchMore(QModelIndex()) is False
+    reader.close()
+
+
+def test_flags_changed_far_down_read_that_conversation_again_not_the_list(
+        qtbot: Any, store: MailStore, loader: StoreLoader) -> None:
+    expected = store.threads("INBOX", limit=10_000)
+    calls: list[tuple[str, int]] = []
+    _recorded(loader, calls)
+    model = ThreadListModel(loader=loader)
+    reader = store.open_reader()
+    with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+        model.set_folder(reader, "acct", "INBOX")
+    row = next(row for row in range(len(expected) - 1, 0, -1) if expected[row].unread and expected[row].count > 1)
+    thread = expected[row]
+    _wait_loaded(qtbot, model, range(row, row + 1))
+    model.set_expanded(row, True)
+    assert model.index(row, 0).data(Roles.IS_UNREAD)
+    calls.clear()
+    store.change_flags("INBOX", list(thread.uids), add=["\\Seen"])
+    model.messages_changed("acct", "INBOX", list(thread.uids))
+    qtbot.waitUntil(lambda: not model.index(row, 0).data(Roles.IS_UNREAD), timeout=5000)
+    qtbot.waitUntil(lambda: not any(model.index(row + 1 + n, 0).data(Roles.IS_UNREAD)
+                                    for n in range(thread.count)), timeout=5000)
+    assert ("keys", 0) not in calls  # the conversations' order cannot change: it is not read again
+    assert model.rowCount() == len(expected) + thread.count
     reader.close()
