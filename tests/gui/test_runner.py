@@ -239,3 +239,40 @@ def test_stop_is_bounded_and_threads_end(qtbot: QtBot) -> None:
     with qtbot.waitSignal(again.done, timeout=WAIT_MS):
         pool.submit(again)
     assert pool.stop(5.0)
+
+
+class _InACycle:
+    """Garbage only the cyclic collector frees; says on which thread it was freed."""
+
+    freed_on: list[str] = []
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        _InACycle.freed_on.append(threading.current_thread().name)
+
+
+def test_cycles_are_collected_on_the_gui_thread_never_on_a_worker_thread(qtbot: QtBot) -> None:
+    """A pool thread that allocates a lot never runs the collector (which would free QObjects caught in cycles on
+    that thread): the GUI thread collects."""
+    import gc
+
+    from gui.workers.runner import runner
+
+    pool = runner()
+    assert not gc.isenabled()
+    _InACycle.freed_on.clear()
+
+    def churn(_op: Operation) -> None:
+        _InACycle()
+        for _ in range(20):
+            _InACycle()
+            _kept = [[] for _ in range(5_000)]  # far past the youngest generation's threshold, many times over
+
+    op = Operation(churn, name="churn")
+    with qtbot.waitSignal(op.done, timeout=WAIT_MS):
+        pool.submit(op)
+    assert _InACycle.freed_on == []  # not on the pool thread, however much it allocated
+    qtbot.waitUntil(lambda: gc.collect() >= 0 and len(_InACycle.freed_on) == 21, timeout=WAIT_MS)
+    assert set(_InACycle.freed_on) == {threading.main_thread().name}
