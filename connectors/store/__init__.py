@@ -31,6 +31,7 @@ from .events import (
 )
 from .folders import FolderListing
 from .mailstore import MailStore
+from .messages import CompressedBody, compress_body
 from .models import Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .queries import StoreReader
 from .queue import Command
@@ -40,6 +41,7 @@ from .views import VIEWS, View, ViewCounts
 
 __all__ = [
     "Command",
+    "CompressedBody",
     "Folder",
     "FolderListing",
     "FolderNotFoundError",
@@ -66,6 +68,7 @@ __all__ = [
     "VIEWS",
     "View",
     "ViewCounts",
+    "compress_body",
     "default_store_path",
     "open_store",
     "parse_query",

@@ -10,6 +10,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from . import addresses, fts
 from .bodytext import body_text
@@ -232,9 +233,7 @@ class MessageWrites(WriterBase):
         ``complete=False``: ``raw`` is the message rebuilt from its text parts (what opening it downloads); it is
         cached and indexed the same way, but never replaces a complete body already cached.
         """
-        text = body_text(raw)  # parse and compress before taking the write lock
-        raw_blob = zlib.compress(raw, 6)
-        text_blob = fts.compress_text(text)
+        text, raw_blob, text_blob = _prepared_body(raw)  # parse and compress before taking the write lock
         with self._write() as batch:
             conn = self._conn
             rowid = message_rowid(self._body_folder_id(conn, folder), uid)
@@ -253,6 +252,30 @@ class MessageWrites(WriterBase):
             )
             batch.messages(MessagesChanged, folder, [uid])
 
+    def store_bodies(self, folder: str, bodies: Iterable[tuple[int, bytes | CompressedBody]]) -> list[int]:
+        """Cache many whole messages (``(uid, RFC 822 bytes or their CompressedBody)``) in one transaction, as
+        :meth:`store_body` caches one: the offline download's write, a few statements per batch instead of six per
+        message. UIDs no longer in the folder (expunged meanwhile) are left out; returns the UIDs stored."""
+        prepared = [(uid, *_prepared_body(raw)) for uid, raw in bodies]
+        with self._write() as batch:
+            conn = self._conn
+            folder_id = self._folder_id(conn, folder)
+            by_id = {message_rowid(folder_id, uid): (text, raw_blob, text_blob)
+                     for uid, text, raw_blob, text_blob in prepared}
+            ids = sorted(self._existing_ids(conn, folder_id, sorted(by_id)))
+            fts.unindex(conn, ids)
+            fts.reindex(conn, ids, {rowid: by_id[rowid][0] for rowid in ids})
+            now = time.time()
+            conn.executemany(
+                "INSERT INTO bodies (id, raw, text, stored_at, complete) VALUES (?, ?, ?, ?, 1) ON CONFLICT (id) "
+                "DO UPDATE SET raw = excluded.raw, text = excluded.text, stored_at = excluded.stored_at, "
+                "complete = 1",
+                [(rowid, by_id[rowid][1], by_id[rowid][2], now) for rowid in ids],
+            )
+            stored = [uid_of(rowid) for rowid in ids]
+            batch.messages(MessagesChanged, folder, stored)
+        return stored
+
     def drop_body(self, folder: str, uid: int) -> None:
         """Forget a cached body (to free space); its words leave the full-text index."""
         with self._write() as batch:
@@ -264,3 +287,25 @@ class MessageWrites(WriterBase):
             conn.execute("DELETE FROM bodies WHERE id = ?", (rowid,))
             batch.messages(MessagesChanged, folder, [uid])
 
+
+
+@dataclass(frozen=True)
+class CompressedBody:
+    """A whole message and its compressed form, made by :func:`compress_body` in another thread than the store's
+    writer (zlib releases the GIL, so compressing overlaps the writer's parsing)."""
+
+    raw: bytes
+    blob: bytes
+
+
+def compress_body(raw: bytes) -> CompressedBody:
+    """zlib's fastest level: a third of the CPU of level 6 for 2% more bytes on ordinary mail (attachments hardly
+    compress at any level)."""
+    return CompressedBody(raw, zlib.compress(raw, 1))
+
+
+def _prepared_body(body: bytes | CompressedBody) -> tuple[str, bytes, bytes]:
+    """(searchable text, compressed message, compressed text) of a message to cache."""
+    compressed = body if isinstance(body, CompressedBody) else compress_body(body)
+    text = body_text(compressed.raw)
+    return text, compressed.blob, fts.compress_text(text)

@@ -430,6 +430,17 @@ class ReadQueries:
             ).fetchone()
         return row is not None
 
+    def missing_bodies(self, folder: str) -> list[tuple[int, int]]:
+        """(UID, size in bytes) of the messages of ``folder`` whose whole message is not cached, newest UID first:
+        what an offline download still has to fetch."""
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            rows = conn.execute(
+                "SELECT m.id, m.size FROM messages AS m LEFT JOIN bodies AS b ON b.id = m.id AND b.complete != 0 "
+                "WHERE m.folder_id = ? AND b.id IS NULL", (folder_id,)
+            ).fetchall()
+        return sorted(((uid_of(rowid), int(size)) for rowid, size in rows), reverse=True)
+
     # Search
 
     def search(self, query: str, folder: str | None = None, limit: int = 100) -> list[MessageSummary]:
