@@ -42,6 +42,7 @@ from ..messaging.imap import GmailIMAPConnector, IMAPConnector, list_with_roles
 from ..messaging.imap_support import choose_special_folder, decode_labels
 from ..messaging.mime import parse_message
 from ..store import Command, MailStore, MessageSummary
+from .offline import BATCH_MESSAGES, download_bodies
 from .server_search import server_criteria
 from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
 from .undo import LABELS, RESTORE, execute_restore
@@ -474,27 +475,22 @@ class SyncEngine:
             if summary is not None and summary.has_attachments != readable.has_attachments:
                 self.store.add_messages(folder, [replace(summary, has_attachments=readable.has_attachments)])
 
-    def prefetch_bodies(self, folder: str, uids: Sequence[int] | None = None, *, batch: int = 200,
+    def prefetch_bodies(self, folder: str, uids: Sequence[int] | None = None, *, batch: int = BATCH_MESSAGES,
                         progress: Callable[[int, int], None] | None = None,
                         cancel: threading.Event | None = None) -> int:
-        """Download and cache bodies not cached yet (all of the folder's by default), for reading and full-text
-        search offline. Returns how many were fetched."""
-        wanted = [uid for uid in (self.store.uids(folder) if uids is None else uids)
-                  if not self.store.has_body(folder, uid)]
-        folder = self._on_server(folder)[0]  # a Gmail label's bodies are All Mail's
-        wanted.sort(reverse=True)  # recent mail is the mail people open
+        """Download and cache the whole messages not cached yet (all of the folder's by default), newest first,
+        for reading and full-text search offline (see :mod:`.offline`). Returns how many were asked for."""
+        _check(cancel)
+        source, label = self._on_server(folder)
+        if label is not None and uids is None:
+            uids = self.store.uids(folder)  # a Gmail label's bodies are All Mail's
+        folder = source
         imap = self.connection()
         imap.select_mailbox(folder)
-        for start in range(0, len(wanted), batch):
-            _check(cancel)
-            chunk = wanted[start:start + batch]
-            response = imap.fetch(chunk, ["BODY.PEEK[]"])
-            with self.store.batch():
-                for uid, data in response.items():
-                    self.store.store_body(folder, uid, bytes(data.get(b"BODY[]") or b""))
-            if progress is not None:
-                progress(min(start + batch, len(wanted)), len(wanted))
-        return len(wanted)
+        fetched = download_bodies(self.store, imap, folder, uids, most=batch, progress=progress,
+                                  cancelled=lambda: cancel is not None and cancel.is_set())
+        _check(cancel)
+        return fetched
 
     # -- commands (optimistic, durable, replayed in order) -------------------------------------------------
 

@@ -1,8 +1,9 @@
 """A Facteur sync process to kill: ``python -m tests.connectors.sync.crash_child '<job as JSON>'``.
 
 It opens the account's store as the app does (``open_store``), then runs one job with the real sync engine:
-``sync`` (one folder's sync, printing ``progress DONE TOTAL`` after each stored batch) or ``replay`` (the offline
-queue). The test kills it with SIGKILL at a point it picks:
+``sync`` (one folder's sync, printing ``progress DONE TOTAL`` after each stored batch), ``prefetch`` (the
+offline download of a synced folder's bodies, printing the same) or ``replay`` (the offline queue). The test
+kills it with SIGKILL at a point it picks:
 
 * by the network: the proxy between this process and Dovecot tells the test when the server has sent N bytes, or
   when it received a given command (it holds the answer back);
@@ -58,6 +59,9 @@ def main() -> None:
     engine = SyncEngine(store, connect, header_batch=int(job.get("header_batch", 2000)))
     if job["mode"] == "sync":
         engine.sync_folder(job["folder"], progress=lambda done, total: _say("progress", done, total))
+    elif job["mode"] == "prefetch":
+        engine.prefetch_bodies(job["folder"], batch=int(job.get("batch", 500)),
+                               progress=lambda done, total: _say("progress", done, total))
     elif job["mode"] == "replay":
         refused = engine.replay_queue()
         _say("refused", len(refused))
