@@ -28,10 +28,15 @@ WAIT_MS = 30_000
 
 class CountingEngine(SyncEngine):
     reads: list[int] = []
+    wholes: list[int] = []
 
     def fetch_for_reading(self, folder: str, uid: int, **options: Any) -> Any:
         CountingEngine.reads.append(uid)
         return super().fetch_for_reading(folder, uid, **options)
+
+    def fetch_body(self, folder: str, uid: int) -> bytes:
+        CountingEngine.wholes.append(uid)
+        return super().fetch_body(folder, uid)
 
 
 @pytest.fixture
@@ -47,6 +52,7 @@ def window(tmp_path: Path, qtbot: Any, account_store: Any, ui_settings: Any, pro
     from gui.main_window import MainWindow
 
     CountingEngine.reads = []
+    CountingEngine.wholes = []
 
     def session(account: Account, relay: StoreEventRelay) -> AccountSession:
         store = MailStore(tmp_path / "stores" / account.id / "store.sqlite3")
@@ -151,3 +157,44 @@ def test_holding_down_over_many_messages_fetches_only_where_it_stops(window: Any
     assert len(CountingEngine.reads) == 2, CountingEngine.reads
     # Not one attachment's bytes came down (each is 256 kB; the text parts are a few kB).
     assert proxy.server_bytes - before < len(attachment)
+
+
+def test_holding_down_over_200_messages_downloads_no_attachment(window: Any, dovecot: Any, qtbot: Any,
+                                                               proxy: Any) -> None:
+    """The arrow key held down as a person holds it: the window handles everything between two repeats (the cache
+    reads end, fetches start). No attachment comes down; a fetch the person moved past before it started is
+    dropped, one already under way fetches text only, and only the last message is shown at the end."""
+    from PySide6.QtWidgets import QApplication
+
+    count = 200
+    attachment = os.urandom(192 * 1024)
+    dovecot.seed(ALICE, "INBOX", [big_message(f"Report {n:03d}", attachment) for n in range(count)])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: window.messages.model().rowCount() == count, timeout=WAIT_MS)
+    window.messages.setFocus()
+    shown: list[tuple[str, str, int]] = []
+    window.opener.shown.connect(lambda *key: shown.append(key))
+    before = proxy.server_bytes
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        window.messages.setCurrentIndex(window.messages.model().index(0, 0))
+    one_text = proxy.server_bytes - before  # what opening one of these messages costs: its text parts
+    assert CountingEngine.reads and one_text < len(attachment) // 8
+    for _ in range(count - 1):
+        qtbot.keyClick(window.messages, Qt.Key.Key_Down)
+        QApplication.processEvents()
+    last = window.opener.current
+    assert last is not None and window.messages.currentIndex().row() == count - 1
+    qtbot.waitUntil(lambda: shown[-1:] == [last], timeout=WAIT_MS)
+    # Whatever the worker still had queued has run once an operation queued after it has.
+    marker = next(iter(window.sessions.values())).worker.submit(lambda _op, _engine: None, "marker")
+    with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
+        pass
+    reads = CountingEngine.reads
+    assert reads[-1] == last[2] and len(reads) == len(set(reads)), reads
+    assert window.opener.fetches >= len(reads)
+    # Not one whole message was asked for, and the server sent about one text's worth per fetch that ran: one
+    # attachment (256 kB of base64) would be over 16 texts.
+    assert CountingEngine.wholes == []
+    sent = proxy.server_bytes - before
+    assert sent < len(reads) * one_text * 1.5 + 16 * 1024, (sent, len(reads), one_text)
