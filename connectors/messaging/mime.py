@@ -11,6 +11,7 @@ import datetime as dt
 import email
 import email.header
 import email.parser
+import functools
 import logging
 import mimetypes
 import re
@@ -436,6 +437,32 @@ def _omitted_size(part: Message) -> int | None:
         return 0
 
 
+_LINE_BREAK = re.compile(r"\n|\r")
+_CACHED_HEADER_CHARS = 4096
+
+
+@functools.lru_cache(maxsize=2048)
+def _header_object(name: str, value: str) -> Any:
+    return policy.default.header_factory(name, value)
+
+
+class _ReusedHeaders(policy.EmailPolicy):
+    """``policy.default`` whose header objects (immutable) are made once per name and value. The parser and the
+    reading of a message ask for Content-Type and its parameters dozens of times per part, and each time
+    ``policy.default`` parses the header afresh through its structured parser: most of a small message's parse."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if hasattr(value, "name"):
+            return value
+        value = "".join(_LINE_BREAK.split(value))
+        if len(value) > _CACHED_HEADER_CHARS:
+            return self.header_factory(name, value)
+        return _header_object(name, value)
+
+
+_PARSE_POLICY = _ReusedHeaders()
+
+
 def parse_message(raw: bytes, *, partial: bool = False) -> ParsedMessage:
     """Parse raw RFC 5322 bytes. Never raises on malformed input."""
     # Many nested containers (each costs the stdlib parser a level of recursion): read the top-level headers, then
@@ -444,11 +471,11 @@ def parse_message(raw: bytes, *, partial: bool = False) -> ParsedMessage:
     level_by_level = lowered.count(b"multipart/") + lowered.count(b"message/") > _NESTING_LIMIT
     try:
         if level_by_level:
-            msg = email.parser.BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+            msg = email.parser.BytesParser(policy=_PARSE_POLICY).parsebytes(raw, headersonly=True)
         else:
-            msg = email.message_from_bytes(raw, policy=policy.default)
+            msg = email.message_from_bytes(raw, policy=_PARSE_POLICY)
     except RecursionError:
-        msg = email.parser.BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        msg = email.parser.BytesParser(policy=_PARSE_POLICY).parsebytes(raw, headersonly=True)
         level_by_level = True
     except Exception:  # noqa: BLE001 - the parser itself is robust, but never trust that with hostile input
         return ParsedMessage(body=raw.decode("utf-8", "replace"), defects=["unparseable message"])
