@@ -8,7 +8,8 @@ read in UID windows from the newest down, each twice as wide as the last: the wi
 statement read newest first (a prefix word costs FTS5 a merge of its terms' lists once per statement, so one
 statement serves the whole folder), their rows are checked against the search's other criteria by primary key,
 and the walk stops as soon as the ``limit``-th newest match found is newer than every message below the window
-(the newest such message is read from the date index). A message whose date is out of step with its UID only
+(the newest such message is read from the date index). A folder with fewer than FEW_HITS hits has them all read
+at once and fetched by id, without windows. A message whose date is out of step with its UID only
 widens the walk: the answer is exactly the newest ``limit`` matches by (date, id), as a full scan would give.
 Across folders the same bound skips folders whose newest message is older than the matches already found.
 """
@@ -29,6 +30,7 @@ from .search import IN_FOLDER, SPARSE_INDEXES, ParsedQuery
 
 FIRST_WINDOW = 1024  # UIDs in the first window; each next one is twice as wide
 FEW_CANDIDATES = 200  # fewer messages than this left by the other criteria are looked up one by one
+FEW_HITS = 2000  # fewer hits than this in a folder are all read at once, without windows
 _HIT = "SELECT 1 FROM message_fts WHERE message_fts MATCH ? AND rowid = ?"
 _CHUNK = 500
 _STREAM_BATCH = 1024
@@ -72,6 +74,15 @@ class _Hits:
             taken += self._pending[:cut]
             self._pending = self._pending[cut:]
             return taken
+
+    def all_if_fewer(self, count: int) -> list[int] | None:
+        """Every hit, if there are fewer than ``count``; else None (what was read stays to be handed out)."""
+        while not self._done and len(self._pending) < count:
+            rows = self._cursor.fetchmany(_STREAM_BATCH)
+            if not rows:
+                self._done = True
+            self._pending += [row[0] for row in rows]
+        return self._pending if self._done and len(self._pending) < count else None
 
     def close(self) -> None:
         self._cursor.close()
@@ -134,6 +145,9 @@ def full_text_rows(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int
         upper = conn.execute("SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
         hits = _Hits(conn, expression, low, upper)
         width = FIRST_WINDOW
+        every = hits.all_if_fewer(FEW_HITS) if wanted else None
+        if every is not None:  # few hits, all read: one window, the whole folder, their rows fetched by id
+            width = upper - low + 1
         try:
             while True:
                 lower = max(low, upper - width + 1)

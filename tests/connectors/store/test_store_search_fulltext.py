@@ -74,12 +74,16 @@ def _defined(store: MailStore, query: str, folder: str | None, limit: int) -> li
     return [(name, rowid & 0xFFFFFFFF) for name, rowid in rows]
 
 
-@pytest.mark.parametrize("first_window", [store_fulltext.FIRST_WINDOW, 1, 1 << 24])
+@pytest.mark.parametrize(("first_window", "few_hits"),
+                         [(store_fulltext.FIRST_WINDOW, store_fulltext.FEW_HITS), (1, 0), (1 << 24, 0),
+                          (store_fulltext.FIRST_WINDOW, 0)])
 @pytest.mark.parametrize("folder", [None, "INBOX"])
 @pytest.mark.parametrize("limit", [1, 50, 5000])
 def test_word_searches_answer_exactly_as_defined(store: MailStore, folder: str | None, limit: int,
-                                                 first_window: int, monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 first_window: int, few_hits: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_fulltext, "FIRST_WINDOW", first_window)
+    monkeypatch.setattr(store_fulltext, "FEW_HITS", few_hits)  # 0: windows even for a handful of hits
     for query in QUERIES:
         found = [(summary.folder, summary.uid) for summary in store.search(query, folder=folder, limit=limit)]
         assert found == _defined(store, query, folder, limit), query
