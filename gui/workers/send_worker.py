@@ -144,6 +144,7 @@ class SendWorker(QObject):
     passFinished = Signal()  # after each pass over the Outbox (tests and status bars wait on it)
     keyringWait = Signal(str, bool)  # account id, True while its messages wait for the keyring to be unlocked
 
+    _relayed = Signal(str, object)  # a public signal's name and arguments, said off the GUI thread
     _wakeRequested = Signal()
     _saveDraftRequested = Signal(str, str, object, object)  # account id, draft id, a callable building it, replaces
     _deleteDraftRequested = Signal(str, str, object)  # account id, draft id, replaces
@@ -175,6 +176,7 @@ class SendWorker(QObject):
         # after the delivery tidied the Drafts folder would put the draft back there for good.
         self._sent_drafts: set[str] = set()
         self._interrupter = Interrupter()
+        self._relayed.connect(self._say_relayed)
         # Queued to the worker's thread (from any thread).
         self._wakeRequested.connect(self._side.wake)
         self._saveDraftRequested.connect(self._side.save_draft)
@@ -182,6 +184,20 @@ class SendWorker(QObject):
         # Queued, never blocking: the GUI thread must not wait on a worker that may be in the middle of a send.
         self._haltRequested.connect(self._side.halt)
         outbox.subscribe(self._on_outbox_change)
+
+    def _say(self, name: str, *args: object) -> None:
+        """Emit the public signal ``name`` on the GUI thread: at once when called there, otherwise through one queued
+        hop to this object's own slot. What is connected to it (Python callables included) is then always called on
+        the GUI thread, at the emission itself, never by a queued event of its own that could outlive its connection
+        (a callable disconnected, e.g. by pytest-qt's waitSignal, and freed before such an event was delivered)."""
+        if QThread.currentThread() is self.thread():
+            getattr(self, name).emit(*args)
+        else:
+            self._relayed.emit(name, args)
+
+    @Slot(str, object)
+    def _say_relayed(self, name: str, args: tuple[object, ...]) -> None:
+        getattr(self, name).emit(*args)
 
     # -- lifecycle (GUI thread) ----------------------------------------------------------------------------
 
@@ -258,7 +274,7 @@ class SendWorker(QObject):
             self._awaiting_unlock[account_id] = error_text(error)
         if first:
             log.info("Messages of account %s wait until the keyring is unlocked", account_id)
-            self.keyringWait.emit(account_id, True)
+            self._say("keyringWait", account_id, True)
         self.keyring_watch.watch()
 
     def _stop_waiting_for_keyring(self, accounts: set[str]) -> None:
@@ -266,7 +282,7 @@ class SendWorker(QObject):
             for account_id in accounts:
                 self._awaiting_unlock.pop(account_id, None)
         for account_id in sorted(accounts):
-            self.keyringWait.emit(account_id, False)
+            self._say("keyringWait", account_id, False)
 
     @property
     def keyring_state(self) -> Callable[[], bool | None]:
@@ -314,7 +330,7 @@ class SendWorker(QObject):
         self._deleteDraftRequested.emit(account_id, draft_id, replaces)
 
     def _on_outbox_change(self, entry_id: str, state: EntryState | None) -> None:
-        self.stateChanged.emit(entry_id, state or "")
+        self._say("stateChanged", entry_id, state or "")
         if state in ("scheduled", "queued"):
             self._wakeRequested.emit()
 
@@ -373,7 +389,7 @@ class SendWorker(QObject):
                 if link is not None:
                     link.close()
         self._schedule()
-        self.passFinished.emit()
+        self._say("passFinished")
 
     def _schedule(self) -> None:
         if self._timer is None or self._stopping:
@@ -402,9 +418,9 @@ class SendWorker(QObject):
         if link is None:
             text = self.tr("The account this message was written from no longer exists or cannot be used.")
             self.outbox.mark_failed(entry.id, text)
-            self.failed.emit(entry.id, text)
+            self._say("failed", entry.id, text)
             return
-        self.sending.emit(entry.id)
+        self._say("sending", entry.id)
         try:
             report = deliver(self.outbox, entry, smtp=link.smtp, imap=link.imap,
                              server_saves_sent=link.server_saves_sent)
@@ -412,22 +428,22 @@ class SendWorker(QObject):
             log.exception("Sending %s failed unexpectedly", entry.id)
             text = error_text(exc)
             self.outbox.mark_failed(entry.id, text)
-            self.failed.emit(entry.id, text)
+            self._say("failed", entry.id, text)
             return
         if entry.draft_id and report.outcome == "sent":
             self._sent_drafts.add(entry.draft_id)
             if link.imap is not None:  # the delivery removed the draft's server copies: the Drafts list reads again
-                self.draftDeleted.emit(entry.account_id, entry.draft_id)
+                self._say("draftDeleted", entry.account_id, entry.draft_id)
         if report.outcome == "sent":
-            self.sent.emit(entry.id, report.message_id, report.warning)
+            self._say("sent", entry.id, report.message_id, report.warning)
             if report.copy_error:
-                self.copyFailed.emit(entry.id, report.copy_error)
+                self._say("copyFailed", entry.id, report.copy_error)
         elif report.outcome == "retry":
             if _keyring_is_locked(report.cause):
                 self._wait_for_keyring(entry.account_id, report.cause)
-            self.retrying.emit(entry.id, report.error, report.retry_at or 0.0)
+            self._say("retrying", entry.id, report.error, report.retry_at or 0.0)
         elif report.outcome == "failed":
-            self.failed.emit(entry.id, report.error)
+            self._say("failed", entry.id, report.error)
         # "unconfirmed": it may have gone; the server is checked again later (stateChanged tells the views).
 
     def mark_as_sent(self, entry_id: str) -> None:
@@ -440,16 +456,16 @@ class SendWorker(QObject):
         if report.outcome == "unconfirmed" and _keyring_is_locked(report.cause):
             self._wait_for_keyring(entry.account_id, report.cause)
         if report.outcome == "sent":
-            self.sent.emit(entry.id, report.message_id, "")
+            self._say("sent", entry.id, report.message_id, "")
         elif report.outcome == "failed":
-            self.failed.emit(entry.id, report.error)
+            self._say("failed", entry.id, report.error)
 
     def _file_copy(self, entry: OutboxEntry, links: dict[str, AccountLink | None]) -> None:
         link = self._link(entry.account_id, links)
         error = after_sending(self.outbox, entry, link.imap if link else None,
                               server_saves_sent=link.server_saves_sent if link else True)
         if error:
-            self.copyFailed.emit(entry.id, error)
+            self._say("copyFailed", entry.id, error)
 
     def _draft_link(self, account_id: str) -> AccountLink | None:
         """The account's kept drafts connection, connected (a new one if it was dropped)."""
@@ -515,7 +531,7 @@ class SendWorker(QObject):
         with self._keyring_lock:
             locked = self._awaiting_unlock.get(account_id)
         if locked is not None:
-            self.draftSaveFailed.emit(draft_id, locked)  # kept locally; saved on the server once unlocked
+            self._say("draftSaveFailed", draft_id, locked)  # kept locally; saved on the server once unlocked
             return
         try:
             raw = build()
@@ -526,11 +542,11 @@ class SendWorker(QObject):
         except (ConnectorError, SecretsUnavailable) as exc:
             if _keyring_is_locked(exc):
                 self._wait_for_keyring(account_id, exc)
-            self.draftSaveFailed.emit(draft_id, error_text(exc))
+            self._say("draftSaveFailed", draft_id, error_text(exc))
             return
         if saved:
-            self.draftUploaded.emit(account_id, draft_id, uids[-1] if uids else None, asked_at)
-            self.draftSaved.emit(draft_id)
+            self._say("draftUploaded", account_id, draft_id, uids[-1] if uids else None, asked_at)
+            self._say("draftSaved", draft_id)
 
     def _delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...]) -> None:
         if account_id in self.waiting_for_keyring():
@@ -538,7 +554,7 @@ class SendWorker(QObject):
             return
         try:
             if self._on_draft_link(account_id, lambda imap: delete_server_draft(imap, draft_id, replaces)):
-                self.draftDeleted.emit(account_id, draft_id)
+                self._say("draftDeleted", account_id, draft_id)
         except (ConnectorError, SecretsUnavailable) as exc:
             if _keyring_is_locked(exc):
                 self._wait_for_keyring(account_id, exc)
