@@ -115,6 +115,15 @@ class ParsedMessage:
         }
 
 
+def header_block(raw: bytes) -> bytes:
+    """A message's header block (up to the blank line), found without scanning its body: a 25 MB message with CRLF
+    line ends has no ``\\n\\n`` anywhere, and looking for one would read all of it."""
+    end = raw.find(b"\r\n\r\n")
+    limit = end if end >= 0 else len(raw)
+    bare = raw.find(b"\n\n", 0, limit)
+    return raw[:bare if bare >= 0 else limit]
+
+
 def safe_filename(
     name: str | None, content_type: str = "application/octet-stream", fallback: str = "attachment"
 ) -> str:

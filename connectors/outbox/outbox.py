@@ -215,6 +215,15 @@ class Outbox:
             row = self._conn.execute(f"{_SELECT} WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else _entry(row)
 
+    def head(self, entry_id: str, size: int = 256 * 1024) -> tuple[str, bytes] | None:
+        """An entry's account and the first ``size`` bytes of its message (enough for its header block), without
+        handing the rest of a big message to Python; read without waiting for a write in progress."""
+        with self._list_lock:
+            row = self._list_conn.execute(
+                "SELECT account_id, substr(coalesce(outbox_raw.raw, outbox.raw), 1, ?) FROM outbox "
+                "LEFT JOIN outbox_raw USING (id) WHERE id = ?", (size, entry_id)).fetchone()
+        return None if row is None else (str(row[0]), bytes(row[1]))
+
     def draft_ids(self) -> set[str]:
         """The drafts whose messages are in the Outbox (without reading any message's bytes)."""
         with self._lock:

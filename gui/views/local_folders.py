@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 from PySide6.QtWidgets import QStackedWidget
 
+from connectors.messaging.mime import header_block
+
 from ..errors import describe_error
 from ..workers.account_session import AccountSession
 from ..workers.bodies import with_whole_message
@@ -109,14 +111,12 @@ class LocalFolders(QObject):
 
     def _remember_recipients(self, entry_id: str) -> None:
         """Whoever the person just wrote to is offered by address completion from now on. The entry (a message of
-        up to 25 MB) is read and its header parsed in the pool, not on the GUI thread."""
+        up to 25 MB) is not read: the start of its bytes is, in the pool, and its header block parsed there."""
         outbox = self.postbox.outbox
 
         def read(_operation: Operation) -> tuple[str, list[tuple[str, str]]] | None:
-            entry = outbox.get(entry_id)
-            if entry is None:
-                return None
-            return entry.account_id, recipients_of(entry.raw)
+            head = outbox.head(entry_id)
+            return None if head is None else (head[0], recipients_of(head[1]))
 
         def arrived(result: tuple[str, list[tuple[str, str]]] | None) -> None:
             session = self._window.sessions.get(result[0]) if result is not None else None
@@ -274,7 +274,6 @@ class LocalFolders(QObject):
 def recipients_of(raw: bytes) -> list[tuple[str, str]]:
     """The To, Cc and Bcc people of a message, from its header block alone (its body, attachments included, is
     neither decoded nor parsed)."""
-    ends = [end for end in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if end >= 0]
-    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:min(ends)] if ends else raw)
+    headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
     people = getaddresses([str(value) for field in ("to", "cc", "bcc") for value in headers.get_all(field, [])])
     return [(name, address) for name, address in people if address]

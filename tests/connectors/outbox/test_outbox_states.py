@@ -157,3 +157,18 @@ def test_one_accounts_entries_can_be_left_out_and_brought_forward_alone(outbox: 
     assert outbox.next_wakeup(excluding=["locked", "open"]) is None
     assert outbox.retry_all_now(["locked"]) == [waiting]
     assert [e.id for e in outbox.due()] == [waiting], "the other account keeps its backoff"
+
+
+def test_the_head_of_a_big_entry_is_read_without_its_body(outbox: Outbox) -> None:
+    """Who a queued message goes to is read from its first bytes (its header block), not from all 25 MB of it."""
+    from connectors.messaging.mime import header_block
+
+    head = b"From: a@example.test\r\nTo: Bob <bob@example.test>\r\nSubject: Big\r\n\r\n"
+    entry_id = outbox.enqueue(account_id="acct", raw=head + b"x" * 3_000_000, message_id="<big@example.test>",
+                              sender="a@example.test", recipients=["bob@example.test"], subject="Big").id
+    account, start = outbox.head(entry_id, size=4096) or ("", b"")
+    assert account == "acct" and start == (head + b"x" * 3_000_000)[:4096]
+    assert header_block(start) == head[:-4]
+    assert outbox.head("no such entry") is None
+    assert header_block(b"A: 1\nB: 2\n\nbody\r\n\r\nmore") == b"A: 1\nB: 2"  # bare line feeds too
+    assert header_block(b"A: 1\r\n") == b"A: 1\r\n"  # no body at all
