@@ -22,6 +22,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+from connectors.messaging.imap import crlf_lines
+from connectors.messaging.smtp import dot_stuffed
 from tests.servers.ca import TestCA
 from tests.servers.dovecot import free_ports
 
@@ -183,7 +185,30 @@ class SMTPServer:
         # one per recipient.
         for recipient in envelope.rcpt_tos:
             with smtplib.LMTP(str(self.lmtp_socket), timeout=10) as lmtp:
-                lmtp.sendmail(envelope.mail_from, [recipient], content, mail_options=options)
+                _lmtp_transaction(lmtp, envelope.mail_from, recipient, content, options)
+
+
+def _lmtp_transaction(lmtp: smtplib.LMTP, sender: str, recipient: str, content: bytes, options: list[str]) -> None:
+    """smtplib's ``sendmail`` for one recipient, with the message quoted a slice at a time: this server runs in the
+    tests' own process, and sendmail's one regular-expression pass over a 25 MB message held the interpreter lock
+    for most of a second, a stall the GUI stall probe (bench/timings/test_gui_stalls.py) then blamed on Facteur."""
+    lmtp.ehlo_or_helo_if_needed()
+    code, reply = lmtp.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = lmtp.rcpt(recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = lmtp.docmd("DATA")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    content = crlf_lines(content)  # as sendmail's own line-end mending, a slice at a time
+    for piece in dot_stuffed(content):
+        lmtp.send(piece)
+    lmtp.send(b".\r\n" if content.endswith(b"\r\n") else b"\r\n.\r\n")
+    code, reply = lmtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 class _Handler:
