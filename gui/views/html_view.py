@@ -175,6 +175,11 @@ class _MessageProfile:
         self._users = 0
         self._on_empty = on_empty
 
+    @property
+    def users(self) -> int:
+        """How many pages and views keep this profile."""
+        return self._users
+
     def use(self, user: QObject) -> None:
         """Keep the profile until ``user`` (a page using it, or a view showing such pages) is destroyed."""
         self._users += 1
