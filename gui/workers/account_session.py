@@ -183,6 +183,8 @@ class AccountSession(QObject):
         op.cancelled.connect(self._sync_ended)
 
     def _folder_list_done(self, refused: list[CommandRefused]) -> None:
+        if self._stopped:  # its answer came after the session began to stop: the store may be closed already
+            return
         if refused:
             self.commandsRefused.emit(self.account.id, refused)
         # A Gmail label's folder is a view of All Mail: syncing All Mail brings it up to date.
@@ -206,7 +208,7 @@ class AccountSession(QObject):
         self._syncing = False
         self._sync_left = []
         self.activity.emit(self.account.id, "", 0, 0)
-        if completed and not self.synced_once:
+        if completed and not self.synced_once and not self._stopped:
             self.synced_once = True
             try:
                 self.inbox_baseline = self.reader.max_uid(INBOX)
