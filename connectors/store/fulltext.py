@@ -118,7 +118,10 @@ def full_text_rows(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int
     if expression is None:
         raise ValueError("a search without words has no full-text part")
     wanted = parsed.match is not None  # else a message matches when the words are *not* in it
-    where = " AND ".join([*(condition.sql for condition in parsed.conditions), *extra]) or "1"
+    conditions = [*(condition.sql for condition in parsed.conditions), *extra]
+    if not wanted:  # a row a header sync left to index later has no entries yet, not entries without the words:
+        conditions.append("m.id NOT IN (SELECT id FROM index_pending)")  # like any word search, it waits for them
+    where = " AND ".join(conditions) or "1"
     params = (*(param for condition in parsed.conditions for param in condition.params), *extra_params)
     best: list[Match] = []  # the newest matches so far, newest first
     # A rare criterion with a partial index may leave fewer messages than the words match. (A prefix word costs

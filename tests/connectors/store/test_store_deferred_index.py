@@ -41,6 +41,17 @@ def test_deferred_rows_are_listed_at_once_and_searchable_once_indexed(store: Mai
     _fts_sound(store)
 
 
+def test_a_search_without_a_word_lists_no_row_waiting_for_its_index(store: MailStore) -> None:
+    """'-kumquat' lists the messages without that word: a row not indexed yet is not known to lack it."""
+    store.add_messages("INBOX", [make_summary(1, subject="plain one")])
+    store.add_messages("INBOX", [make_summary(uid, subject=f"kumquat {uid}") for uid in (2, 3)], defer_index=True)
+    store.add_messages("INBOX", [make_summary(4, subject="plain two")], defer_index=True)
+    assert _uids(store, "-kumquat") == [1]
+    assert _uids(store, "-kumquat in:inbox") == [1]  # with other criteria too
+    store.index_pending()
+    assert _uids(store, "-kumquat") == [1, 4]
+
+
 def test_deferred_index_equals_the_immediate_one(tmp_path: Path) -> None:
     summaries = list(realistic_summaries(3000, seed=9))
     stores = []
