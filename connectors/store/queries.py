@@ -191,10 +191,14 @@ class ReadQueries:
         order = order_by(sort, descending)
         with self._reading() as conn:
             folder_id = self._folder_id(conn, folder)
-            rows = conn.execute(
-                f"SELECT m.id FROM messages AS m WHERE m.folder_id = ? ORDER BY {order}", (folder_id,)
-            ).fetchall()
-        return [uid_of(row[0]) for row in rows]
+            # One JSON array rather than a row each (see thread_keys): 300,000 rows would cost as many trips
+            # through the interpreter, each handing the GIL to and from the GUI thread.
+            found = conn.execute(
+                f"SELECT json_group_array(id & {MAX_UID}) FROM "
+                f"(SELECT m.id FROM messages AS m WHERE m.folder_id = ? ORDER BY {order})", (folder_id,)
+            ).fetchone()[0]
+        uids: list[int] = json.loads(found)
+        return uids
 
     def uid_at(self, folder: str, row: int, sort: SortKey = "date", descending: bool = True) -> int | None:
         """The UID shown at ``row`` of the list in this order, or None past the end."""
