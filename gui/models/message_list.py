@@ -84,6 +84,19 @@ def runs(positions: Iterable[int]) -> list[tuple[int, int]]:
     return result
 
 
+def emit_rows_changed(model: QAbstractItemModel, rows: Iterable[int | None], column_count: int) -> None:
+    """``dataChanged`` for these rows (None: not shown), a signal per run of consecutive rows, or one span when
+    they are scattered over more runs than a view repaints cheaply."""
+    shown = [row for row in rows if row is not None]
+    if not shown:
+        return
+    spans = runs(shown)
+    if len(spans) > MAX_RUNS:
+        spans = [(min(shown), max(shown))]
+    for first, last in spans:
+        model.dataChanged.emit(model.index(first, 0), model.index(last, column_count - 1))
+
+
 @dataclass(frozen=True)
 class RowPlan:
     """How to turn one row order into another: the runs to remove (in the old order) and insert (in the new)."""
@@ -500,15 +513,7 @@ class MessageListModel(QAbstractTableModel):
         self._found = [uid for uid in self._found if uid not in uids or uid in present]
 
     def _emit_rows_changed(self, uids: Iterable[int]) -> None:
-        rows = [row for row in (self.row_of(uid) for uid in uids) if row is not None]
-        if not rows:
-            return
-        last_column = COLUMN_COUNT - 1
-        spans = runs(rows)
-        if len(spans) > MAX_RUNS:
-            spans = [(min(rows), max(rows))]
-        for first, last in spans:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+        emit_rows_changed(self, (self.row_of(uid) for uid in uids), COLUMN_COUNT)
 
     def _reconcile(self, urgent: bool = False) -> None:
         """Re-read the folder's order and apply the difference (through the loader when there is one).

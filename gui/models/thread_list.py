@@ -39,7 +39,7 @@ from PySide6.QtCore import (
 from connectors.store import MessageSummary, StoreError, ThreadSummary
 
 from .message_columns import COLUMN_COUNT, Column, IconLookup, cell_data, header_data, placeholder_data
-from .message_list import MAX_RUNS, REREAD_SPACING_S, runs
+from .message_list import MAX_RUNS, REREAD_SPACING_S, emit_rows_changed, runs
 from .pending_changes import PendingChanges
 from .roles import Roles
 from .store_loader import StoreLoader
@@ -364,14 +364,7 @@ class ThreadListModel(QAbstractTableModel):
         self._reads.read(self._source, lambda reader: reader.threads_for(folder, wanted), arrived)
 
     def _emit_rows_changed(self, keys: Iterable[int]) -> None:
-        rows = [row for row in (self._row(key) for key in keys) if row is not None]
-        if not rows:
-            return
-        spans = runs(rows)
-        if len(spans) > MAX_RUNS:
-            spans = [(min(rows), max(rows))]
-        for first, last in spans:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, COLUMN_COUNT - 1))
+        emit_rows_changed(self, (self._row(key) for key in keys), COLUMN_COUNT)
 
     def is_loaded(self, row: int) -> bool:
         """Whether the row's conversation has been read (without asking for it)."""

@@ -36,7 +36,7 @@ from connectors.store.schema import MAX_UID
 from ..workers.operation import Operation
 from ..workers.runner import runner
 from .message_columns import COLUMN_COUNT, Column, IconLookup, cell_data, header_data, placeholder_data
-from .message_list import MAX_RUNS, REREAD_SPACING_S, WINDOW, apply_row_plan, plan_row_changes, runs
+from .message_list import REREAD_SPACING_S, WINDOW, apply_row_plan, emit_rows_changed, plan_row_changes
 from .pending_changes import PendingChanges
 from .roles import Roles
 from .store_loader import StoreLoader
@@ -375,14 +375,7 @@ class UnifiedListModel(QAbstractTableModel):
             self._windows_reading.discard(start)
 
     def _emit_rows_changed(self, tokens: Iterable[int]) -> None:
-        rows = [row for row in (self.row_of(token) for token in tokens) if row is not None]
-        if not rows:
-            return
-        spans = runs(rows)
-        if len(spans) > MAX_RUNS:
-            spans = [(min(rows), max(rows))]
-        for first, last in spans:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, UNIFIED_COLUMN_COUNT - 1))
+        emit_rows_changed(self, (self.row_of(token) for token in tokens), UNIFIED_COLUMN_COUNT)
 
     # -- QAbstractTableModel -----------------------------------------------------------------------------------
 

@@ -18,30 +18,36 @@ from tests.conftest import make_message
 USER, APP_PASSWORD = "someone@gmail.com", "abcd efgh ijkl mnop"
 
 
-def test_gmail_labels_are_folders(ca: Any, tmp_path: Path, qtbot: Any) -> None:
+def gmail_window(gmail: Any, ca: Any, tmp_path: Path, qtbot: Any, *, push: bool) -> tuple[Any, Account]:
+    """A window with the emulator's Gmail account (app password in the real keyring; the caller deletes it),
+    its stores in tmp_path."""
     from gui.composer import Postbox
     from gui.main_window import MainWindow
+
+    store = AccountStore(tmp_path / "accounts.json")
+    account = Account(email=USER, provider="gmail", name="Gmail",
+                      imap=ServerSettings("127.0.0.1", gmail.port, "ssl", USER),
+                      smtp=ServerSettings("127.0.0.1", 1, "ssl", USER), ca_file=str(ca.cert_path))
+    store.add(account)
+    store_secret(account.id, "password", APP_PASSWORD)
+
+    def session(account: Account, relay: Any) -> AccountSession:
+        return AccountSession(account, relay, store=MailStore(tmp_path / "gmail.sqlite3"),
+                              credentials=KeyringCredentials(account), push=push)
+
+    postbox = Postbox(store, outbox=Outbox(tmp_path / "outbox.sqlite3"), drafts=DraftStore(tmp_path / "drafts.sqlite3"))
+    window = MainWindow(store, settings=UiSettings(tmp_path / "ui.ini"), session_factory=session, postbox=postbox)
+    qtbot.addWidget(window)
+    return window, account
+
+
+def test_gmail_labels_are_folders(ca: Any, tmp_path: Path, qtbot: Any) -> None:
     from tests.servers.gmail_imap import FakeGmailIMAP
 
     with FakeGmailIMAP(ca, passwords={USER: APP_PASSWORD}) as gmail:
         gmail.add_message(USER, make_message("Plan", to=USER), labels=("\\Inbox", "Projets/Été"), thread_id=7)
         gmail.add_message(USER, make_message("Receipt", to=USER), labels=("Receipts",))
-        store = AccountStore(tmp_path / "accounts.json")
-        account = Account(email=USER, provider="gmail", name="Gmail",
-                          imap=ServerSettings("127.0.0.1", gmail.port, "ssl", USER),
-                          smtp=ServerSettings("127.0.0.1", 1, "ssl", USER), ca_file=str(ca.cert_path))
-        store.add(account)
-        store_secret(account.id, "password", APP_PASSWORD)
-
-        def session(account: Account, relay: Any) -> AccountSession:
-            return AccountSession(account, relay, store=MailStore(tmp_path / "gmail.sqlite3"),
-                                  credentials=KeyringCredentials(account), push=False)
-
-        postbox = Postbox(store, outbox=Outbox(tmp_path / "outbox.sqlite3"),
-                          drafts=DraftStore(tmp_path / "drafts.sqlite3"))
-        window = MainWindow(store, settings=UiSettings(tmp_path / "ui.ini"), session_factory=session,
-                            postbox=postbox)
-        qtbot.addWidget(window)
+        window, account = gmail_window(gmail, ca, tmp_path, qtbot, push=False)
         try:
             window.start()
             model = window.tree_model
@@ -61,28 +67,11 @@ def test_gmail_labels_are_folders(ca: Any, tmp_path: Path, qtbot: Any) -> None:
 
 
 def test_gmail_labels_are_views_of_all_mail_with_push_and_archive(ca: Any, tmp_path: Path, qtbot: Any) -> None:
-    from gui.composer import Postbox
-    from gui.main_window import MainWindow
     from tests.servers.gmail_imap import FakeGmailIMAP
 
     with FakeGmailIMAP(ca, passwords={USER: APP_PASSWORD}) as gmail:
         plan = gmail.add_message(USER, make_message("Plan", to=USER), labels=("\\Inbox", "Projets", "Clients"))
-        store = AccountStore(tmp_path / "accounts.json")
-        account = Account(email=USER, provider="gmail", name="Gmail",
-                          imap=ServerSettings("127.0.0.1", gmail.port, "ssl", USER),
-                          smtp=ServerSettings("127.0.0.1", 1, "ssl", USER), ca_file=str(ca.cert_path))
-        store.add(account)
-        store_secret(account.id, "password", APP_PASSWORD)
-
-        def session(account: Account, relay: Any) -> AccountSession:
-            return AccountSession(account, relay, store=MailStore(tmp_path / "gmail.sqlite3"),
-                                  credentials=KeyringCredentials(account), push=True)
-
-        postbox = Postbox(store, outbox=Outbox(tmp_path / "outbox.sqlite3"),
-                          drafts=DraftStore(tmp_path / "drafts.sqlite3"))
-        window = MainWindow(store, settings=UiSettings(tmp_path / "ui.ini"), session_factory=session,
-                            postbox=postbox)
-        qtbot.addWidget(window)
+        window, account = gmail_window(gmail, ca, tmp_path, qtbot, push=True)
         try:
             window.start()
             model = window.tree_model
