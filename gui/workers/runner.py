@@ -23,12 +23,6 @@ process). No other module keeps operations or threads alive in lists of its own.
   is lost if its sender is deleted first). Workers that must run their operations on a thread of their own (an
   account's worker owns the account's IMAP connection, which serialises its commands) use :meth:`track` and
   :meth:`finished_with` for the same guarantee; they keep no list of their own.
-* **Python's cyclic garbage collector runs on the GUI thread only.** Once the runner exists, automatic collection
-  is off and a GUI-thread timer collects instead, generation by generation as the collector would have. Otherwise
-  any thread that allocates (a pool thread, the send worker's) may run it, and free there the QObjects caught in
-  reference cycles (a Postbox, a window): a QObject destroyed on another thread takes Qt's locks, then waits for the
-  GIL to call into Python, while the GUI thread holds the GIL and waits for those locks (a deadlock, seen in the
-  composer tests), or is deleted while the GUI thread still uses it.
 * **Quitting.** The runner is a part like the others for :func:`gui.workers.quitting.stop_all`:
   ``request_stop()`` cancels everything, ``interrupt()`` breaks blocking network calls of its operations (those
   that ran under ``operation.interrupter``), ``wait(deadline)`` waits for its threads. A thread that outlives the
@@ -39,7 +33,6 @@ process). No other module keeps operations or threads alive in lists of its own.
 from __future__ import annotations
 
 import atexit
-import gc
 import heapq
 import itertools
 import logging
@@ -60,8 +53,6 @@ log = logging.getLogger(__name__)
 INTERACTIVE = 0
 BACKGROUND = 10
 IDLE_EXPIRY_S = 5.0
-GC_INTERVAL_MS = 200
-"""How often the GUI thread runs the collections the automatic collector would have run (see the module's text)."""
 # Work that mostly waits (a connection test, a browser sign-in) must not starve parsing: four threads even on two cores.
 DEFAULT_MAX_THREADS = max(4, min(8, os.cpu_count() or 4))
 
@@ -302,42 +293,18 @@ class OperationRunner(QObject):
         return self.wait(start + timeout_s)
 
 
-class GuiThreadCollector(QObject):
-    """Python's cyclic garbage collector, run on the GUI thread only (see the module's text)."""
-
-    def __init__(self, interval_ms: int = GC_INTERVAL_MS, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        gc.disable()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.collect)
-        self._timer.start(interval_ms)
-
-    @Slot()
-    def collect(self) -> None:
-        """The oldest generation whose threshold is crossed, with the younger ones (as automatic collection does)."""
-        counts, thresholds = gc.get_count(), gc.get_threshold()
-        for generation in (2, 1, 0):
-            if thresholds[generation] and counts[generation] > thresholds[generation]:
-                gc.collect(generation)
-                return
-
-
 _runner: OperationRunner | None = None
-_collector: GuiThreadCollector | None = None
 
 
 def runner() -> OperationRunner:
     """The process's runner, created on first use (a QApplication must exist; call on the GUI thread)."""
-    global _runner, _collector
+    global _runner
     if _runner is None:
         app = QCoreApplication.instance()
         assert app is not None, "a QApplication must exist"
         _runner = OperationRunner()
         if _runner.thread() is not app.thread():
             _runner.moveToThread(app.thread())
-        _collector = GuiThreadCollector()
-        if _collector.thread() is not app.thread():
-            _collector.moveToThread(app.thread())
         app.aboutToQuit.connect(_stop_at_quit)
         atexit.register(_stop_at_exit)
     return _runner
