@@ -114,6 +114,19 @@ def full_text_rows(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int
     """SUMMARY_COLUMNS rows of the newest ``limit`` messages matching ``parsed`` (which has words), newest
     first, in ``folder_id`` or in every folder; ``extra`` SQL conditions on ``m`` (with ``extra_params``) narrow
     them further (a Gmail label's view searched through All Mail)."""
+    best = full_text_ids(conn, parsed, folder_id, limit, extra, extra_params)
+    by_id: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(best):
+        by_id.update((row[0], row) for row in conn.execute(
+            f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk)))
+    return [by_id[rowid] for rowid in best if rowid in by_id]
+
+
+def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int | None, limit: int,
+                  extra: Sequence[str] = (), extra_params: Sequence[object] = ()) -> list[int]:
+    """The ids of the messages :func:`full_text_rows` answers, in the same order (newest first): no row is
+    read beyond its date."""
     expression = parsed.match if parsed.match is not None else parsed.exclude
     if expression is None:
         raise ValueError("a search without words has no full-text part")
@@ -175,9 +188,4 @@ def full_text_rows(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int
         finally:
             hits.close()
         best = sorted([*best, *found], reverse=True)[:limit]
-    by_id: dict[int, tuple[Any, ...]] = {}
-    for chunk in _chunks([rowid for _date, rowid in best]):
-        by_id.update((row[0], row) for row in conn.execute(
-            f"SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE m.id IN ({', '.join('?' * len(chunk))})",
-            tuple(chunk)))
-    return [by_id[rowid] for _date, rowid in best if rowid in by_id]
+    return [rowid for _date, rowid in best]

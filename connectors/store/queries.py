@@ -20,11 +20,11 @@ from .addresses import KnownAddress, known_addresses
 from .connection import open_reader
 from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError, store_error
 from .flags import decode_flags
-from .fulltext import full_text_rows
+from .fulltext import full_text_ids, full_text_rows
 from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
 from .schema import MAX_UID, SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
-from .search import IN_FOLDER, SPARSE_INDEXES, Condition, parse_query
+from .search import IN_FOLDER, SPARSE_INDEXES, Condition, ParsedQuery, parse_query
 from .views import VIEWS, View, ViewCounts
 
 FOLDER_COLUMNS = (
@@ -34,6 +34,8 @@ FOLDER_COLUMNS = (
 _CHUNK = 500
 # How many of the newest messages a search walks before it decides its criteria are sparse (see _search_rows).
 _PROBE = 4000
+# What a search answering ids only reads of each row: the id and date at SUMMARY_COLUMNS' positions (0 and 2).
+_ID_COLUMNS = "m.id, f.name, m.date"
 
 
 def folder_from_row(row: tuple[Any, ...]) -> Folder:
@@ -455,45 +457,93 @@ class ReadQueries:
         parsed = parse_query(query)
         if parsed.matches_nothing or limit <= 0:
             return []
-        where = [condition.sql for condition in parsed.conditions]
-        params: list[object] = [param for condition in parsed.conditions for param in condition.params]
         with self._reading() as conn:
-            source_id: int | None = None
-            extra: list[str] = []
-            extra_params: list[object] = []
-            if folder is not None:
-                folder_id = self._folder_id(conn, folder)
-                source_id = self._body_folder_id(conn, folder)
-                if source_id != folder_id:
-                    # A Gmail label's view: its messages' words (bodies included) are indexed on their All Mail
-                    # rows, so All Mail is searched for the messages the view holds.
-                    extra.append("EXISTS (SELECT 1 FROM messages AS v WHERE v.id = ((? << 32) | (m.id & ?)))")
-                    extra_params.extend((folder_id, MAX_UID))
-            try:
-                if parsed.match is not None or parsed.exclude is not None:
-                    rows = full_text_rows(conn, parsed, source_id, limit, extra, extra_params)
-                else:
-                    where += extra
-                    params += extra_params
-                    if source_id is not None:
-                        where.append("m.folder_id = ?")
-                        params.append(source_id)
-                    rows = self._search_rows(conn, parsed.conditions, source_id is not None, " AND ".join(where),
-                                             params, limit)
-            except sqlite3.OperationalError as error:
-                # The parser quotes every user value, so this is a parser bug; still, tell the person
-                # something they can act on rather than an SQLite message.
-                if "fts5" not in str(error):
-                    raise
-                raise SearchQueryError(f"Facteur could not understand the search {query!r}") from error
+            rows = self._searched(conn, query, parsed, folder, limit, ids_only=False)
         found = [summary_from_row(row) for row in rows]
         if folder is not None:
             found = [replace(summary, folder=folder) for summary in found]
         return found
 
+    def search_uids(self, query: str, folder: str, limit: int = 100, *, sort: SortKey = "date",
+                    descending: bool = True, include: Sequence[int] = ()) -> list[int]:
+        """The UIDs of the messages ``search(query, folder, limit)`` answers, and of ``include`` (found elsewhere:
+        a search on the server) that ``folder`` holds, in list order: ``sort`` and ``descending`` as in
+        :meth:`sorted_uids`, ties kept newest first.
+
+        What a message list needs to show a search lazily, as it shows a folder: no summary is built (a list
+        asks for thousands of results, and reads the summaries of the rows it paints by window).
+        """
+        if sort not in SORT_KEYS:
+            raise ValueError(f"Unknown sort {sort!r}; use one of {', '.join(SORT_KEYS)}")
+        parsed = parse_query(query)
+        with self._reading() as conn:
+            folder_id = self._folder_id(conn, folder)
+            found: list[int] = []
+            if not parsed.matches_nothing and limit > 0:
+                found = [uid_of(rowid) for rowid in self._searched(conn, query, parsed, folder, limit, ids_only=True)]
+            if include:
+                local = set(found)
+                found += [uid for uid in dict.fromkeys(include) if uid not in local]
+            if not found:
+                return []
+            if sort == "date" and not include:
+                # The search's own order, (date, id) newest first, is the list's: a message's date is its
+                # internal date when it has none, and one folder's ids go as its UIDs (a Gmail view's too).
+                return found if descending else found[::-1]
+            # The list's order, from the few columns it depends on; a UID the folder does not hold is dropped.
+            keys: dict[int, tuple[Any, ...]] = {}
+            for chunk in chunks([message_rowid(folder_id, uid) for uid in found]):
+                keys.update((uid_of(row[0]), row[1:]) for row in conn.execute(
+                    f"SELECT m.id, m.date, m.internal_date, m.from_name, m.from_addr, m.subject FROM messages AS m "
+                    f"WHERE m.id IN ({placeholders(len(chunk))})", tuple(chunk)))
+        present = [uid for uid in found if uid in keys]
+        if sort == "sender":
+            return sorted(present, key=lambda uid: ((keys[uid][2] or keys[uid][3]).casefold(), keys[uid][0]),
+                          reverse=descending)
+        if sort == "subject":
+            return sorted(present, key=lambda uid: (keys[uid][4].casefold(), keys[uid][0]), reverse=descending)
+        return sorted(present, key=lambda uid: (keys[uid][0] or keys[uid][1], uid), reverse=descending)
+
+    def _searched(self, conn: sqlite3.Connection, query: str, parsed: ParsedQuery, folder: str | None, limit: int,
+                  *, ids_only: bool) -> list[Any]:
+        """The newest ``limit`` matches of ``parsed``, newest first: SUMMARY_COLUMNS rows, or their ids only."""
+        where = [condition.sql for condition in parsed.conditions]
+        params: list[object] = [param for condition in parsed.conditions for param in condition.params]
+        source_id: int | None = None
+        extra: list[str] = []
+        extra_params: list[object] = []
+        if folder is not None:
+            folder_id = self._folder_id(conn, folder)
+            source_id = self._body_folder_id(conn, folder)
+            if source_id != folder_id:
+                # A Gmail label's view: its messages' words (bodies included) are indexed on their All Mail
+                # rows, so All Mail is searched for the messages the view holds.
+                extra.append("EXISTS (SELECT 1 FROM messages AS v WHERE v.id = ((? << 32) | (m.id & ?)))")
+                extra_params.extend((folder_id, MAX_UID))
+        try:
+            if parsed.match is not None or parsed.exclude is not None:
+                if ids_only:
+                    return full_text_ids(conn, parsed, source_id, limit, extra, extra_params)
+                return full_text_rows(conn, parsed, source_id, limit, extra, extra_params)
+            where += extra
+            params += extra_params
+            if source_id is not None:
+                where.append("m.folder_id = ?")
+                params.append(source_id)
+            rows = self._search_rows(conn, parsed.conditions, source_id is not None, " AND ".join(where),
+                                     params, limit, _ID_COLUMNS if ids_only else SUMMARY_COLUMNS)
+            return [row[0] for row in rows] if ids_only else rows
+        except sqlite3.OperationalError as error:
+            # The parser quotes every user value, so this is a parser bug; still, tell the person
+            # something they can act on rather than an SQLite message.
+            if "fts5" not in str(error):
+                raise
+            raise SearchQueryError(f"Facteur could not understand the search {query!r}") from error
+
     @staticmethod
     def _search_rows(conn: sqlite3.Connection, conditions: Sequence[Condition], in_folder: bool,
-                     where: str, params: Sequence[object], limit: int) -> list[tuple[Any, ...]]:
+                     where: str, params: Sequence[object], limit: int,
+                     columns: str = SUMMARY_COLUMNS) -> list[tuple[Any, ...]]:
         """The newest ``limit`` rows matching ``where`` (criteria without words; see _full_text_rows for those),
         by the cheapest of a few plans, each served by an index:
 
@@ -505,7 +555,7 @@ class ReadQueries:
         """
         order = f"ORDER BY m.date DESC, m.id DESC LIMIT {int(limit)}"
         date_index = "messages_by_date" if in_folder else "messages_by_time"
-        walk = f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {date_index} " \
+        walk = f"SELECT {columns} FROM messages AS m INDEXED BY {date_index} " \
                f"JOIN folders AS f ON f.id = m.folder_id WHERE {where}"
         # The date of the _PROBE-th newest message bounds the first walk (read from the index alone).
         bound = conn.execute(
@@ -523,12 +573,12 @@ class ReadQueries:
             if any(c.sql == IN_FOLDER for c in conditions):
                 index = "messages_by_date"
             return conn.execute(
-                f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {index or date_index} "
+                f"SELECT {columns} FROM messages AS m INDEXED BY {index or date_index} "
                 f"JOIN folders AS f ON f.id = m.folder_id WHERE {where} {order}", params).fetchall()
         # A partial index is ordered by (folder, date): within one folder the walk goes newest first and stops
         # at ``limit`` matches of the other criteria; across folders, each folder is walked so and the newest
         # of their answers kept.
-        in_one = f"SELECT {SUMMARY_COLUMNS} FROM messages AS m INDEXED BY {index} " \
+        in_one = f"SELECT {columns} FROM messages AS m INDEXED BY {index} " \
                  f"JOIN folders AS f ON f.id = m.folder_id WHERE {where} AND m.folder_id = ? {order}"
         folder_ids = params[-1:] if in_folder else [row[0] for row in conn.execute("SELECT id FROM folders")]
         rows = [row for folder_id in folder_ids for row in conn.execute(in_one, (*params, folder_id))]

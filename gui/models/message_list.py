@@ -70,7 +70,8 @@ class MessageSource(Protocol):
 
     def summaries_for(self, folder: str, uids: Sequence[int]) -> list[MessageSummary]: ...
 
-    def search(self, query: str, folder: str | None = None, limit: int = 100) -> list[MessageSummary]: ...
+    def search_uids(self, query: str, folder: str, limit: int = 100, *, sort: Any = "date", descending: bool = True,
+                    include: Sequence[int] = ()) -> list[int]: ...
 
 
 def runs(positions: Iterable[int]) -> list[tuple[int, int]]:
@@ -304,37 +305,20 @@ class MessageListModel(QAbstractTableModel):
 
     def _query_uids(self, source: Any, query: str, folder: str, sort: str, descending: bool,
                     server_found: Sequence[int] = ()) -> Any:
-        """What to list, as a reader returns it: sorted UIDs, or a search's summaries with those the server search
-        added (read in any thread)."""
+        """What to list, as a reader returns it (read in any thread): sorted UIDs of the folder, or of a search's
+        results with those the server search added. A search's rows are read by window when painted, like a
+        folder's: the thousands of results a list asks for are never all built into summaries."""
         if query:
-            found = source.search(query, folder, SEARCH_LIMIT)
-            if server_found:
-                local = {summary.uid for summary in found}
-                found += source.summaries_for(folder, [uid for uid in server_found if uid not in local])
-            return self._sorted_in_memory(found, sort, descending)
+            uids: list[int] = source.search_uids(query, folder, SEARCH_LIMIT, sort=sort, descending=descending,
+                                                 include=server_found)
+            return uids
         return source.sorted_uids(folder, sort, descending)
 
-    def _accept_uids(self, result: list[int] | list[MessageSummary]) -> list[int]:
+    def _accept_uids(self, uids: list[int]) -> list[int]:
         """The rows to show from a read's result, on the GUI thread."""
         if self._query:
-            found = [summary for summary in result if isinstance(summary, MessageSummary)]
-            self._cache.update((summary.uid, summary) for summary in found)
-            self._found = [summary.uid for summary in found]
-            return [uid for uid in self._found if uid not in self._pending.hidden]
-        uids = [uid for uid in result if isinstance(uid, int)]
+            self._found = list(uids)
         return [uid for uid in uids if uid not in self._pending.hidden] if self._pending.hidden else uids
-
-    @staticmethod
-    def _sorted_in_memory(found: list[MessageSummary], sort: str, descending: bool) -> list[MessageSummary]:
-        """Search results are few (at most SEARCH_LIMIT) and all loaded, so any column can sort them."""
-        def key(summary: MessageSummary) -> Any:
-            if sort == "sender":
-                return (summary.sender.casefold(), summary.date)
-            if sort == "subject":
-                return (summary.subject.casefold(), summary.date)
-            return (summary.date or summary.internal_date, summary.uid)
-
-        return sorted(found, key=key, reverse=descending)
 
     # -- lookups -----------------------------------------------------------------------------------------------
 
@@ -478,9 +462,6 @@ class MessageListModel(QAbstractTableModel):
     def messages_changed(self, account_id: str, folder: str, uids: Sequence[int]) -> None:
         if not self._concerns(account_id, folder):
             return
-        if self._query:
-            self._refresh_search_rows(uids)
-            return
         for uid in uids:
             self._cache.pop(uid, None)
         self._emit_rows_changed(uids)
@@ -490,17 +471,6 @@ class MessageListModel(QAbstractTableModel):
             self._pending.hidden.clear()
             self._flag_overlay.clear()
             self._reload()
-
-    def _refresh_search_rows(self, uids: Sequence[int]) -> None:
-        """Search results are kept whole in the cache; re-read the changed ones (few) in place."""
-        shown = [uid for uid in uids if self.row_of(uid) is not None]
-        if not shown or self._source is None:
-            return
-        try:
-            self._cache.update((summary.uid, summary) for summary in self._source.summaries_for(self._folder, shown))
-        except StoreError:
-            return
-        self._emit_rows_changed(shown)
 
     def _forget_missing(self, uids: set[int]) -> None:
         """Drop search results the store no longer holds (moved away while hidden)."""
