@@ -26,7 +26,7 @@ from typing import Any
 
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM
 from .schema import folder_id_range
-from .search import IN_FOLDER, SPARSE_INDEXES, ParsedQuery
+from .search import IN_FOLDER, ParsedQuery, sparse_index
 
 FIRST_WINDOW = 1024  # UIDs in the first window; each next one is twice as wide
 FEW_CANDIDATES = 200  # fewer messages than this left by the other criteria are looked up one by one
@@ -139,7 +139,7 @@ def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int 
     best: list[Match] = []  # the newest matches so far, newest first
     # A rare criterion with a partial index may leave fewer messages than the words match. (A prefix word costs
     # FTS5 a whole merge per statement, so it is never looked up message by message.)
-    few = next((SPARSE_INDEXES[c.sql] for c in parsed.conditions if c.sql in SPARSE_INDEXES), None)
+    few = sparse_index(parsed.conditions)
     if few is not None and "*" in expression:
         few = None
     for fid in _folders(conn, parsed, folder_id):

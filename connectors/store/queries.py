@@ -24,7 +24,7 @@ from .fulltext import full_text_ids, full_text_rows
 from .models import SORT_KEYS, Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .rows import SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row
 from .schema import MAX_UID, SCHEMA_VERSION, SENDER_SORT, SUBJECT_SORT, message_rowid, schema_version, uid_of
-from .search import IN_FOLDER, SPARSE_INDEXES, Condition, ParsedQuery, parse_query
+from .search import IN_FOLDER, Condition, ParsedQuery, parse_query, sparse_index
 from .views import VIEWS, View, ViewCounts
 
 FOLDER_COLUMNS = (
@@ -568,7 +568,7 @@ class ReadQueries:
         probe = conn.execute(f"{walk} AND m.date >= ? {order}", (*params, bound[0])).fetchall()
         if len(probe) >= limit:
             return probe
-        index = next((SPARSE_INDEXES[c.sql] for c in conditions if c.sql in SPARSE_INDEXES), None)
+        index = sparse_index(conditions)
         if index is None:
             if any(c.sql == IN_FOLDER for c in conditions):
                 index = "messages_by_date"

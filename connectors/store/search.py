@@ -19,6 +19,7 @@ up with no criteria matches nothing. Unknown ``is:``/``has:`` values and bad dat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -42,16 +43,19 @@ _IS = {
     "deleted": f"(m.flags & {DELETED}) != 0",
 }
 _HAS = {"attachment": "m.has_attachments != 0", "attachments": "m.has_attachments != 0"}
-# Criteria that usually match few messages, and the partial index (schema step 4) holding just those, newest
-# first per folder. The SQL must be spelled as in the index's WHERE for SQLite to use it.
+# Criteria that usually match few messages, and the partial index (schema steps 4 and 9) holding just those,
+# newest first per folder. The SQL must be spelled as in the index's WHERE for SQLite to use it. Rarest first in
+# most mailboxes: a search with several walks the index of the first (sparse_index).
 SPARSE_INDEXES = {
-    _HAS["attachment"]: "messages_with_attachments",
-    _IS["unread"]: "messages_unread",
-    _IS["answered"]: "messages_answered",
-    _IS["flagged"]: "messages_flagged",
     _IS["deleted"]: "messages_deleted",
     _IS["draft"]: "messages_draft",
+    _IS["flagged"]: "messages_flagged",
+    _IS["answered"]: "messages_answered",
+    _HAS["attachment"]: "messages_with_attachments",
+    _IS["unread"]: "messages_unread",
 }
+# A negated operator that is another operator: spelled as that one, so that its index serves it (-is:read).
+_NEGATED = {_IS["read"]: _IS["unread"], _IS["unread"]: _IS["read"]}
 IN_FOLDER = "m.folder_id IN (SELECT id FROM folders WHERE name = ? COLLATE NOCASE OR special_use = ?)"
 _OPERATORS = frozenset(_COLUMNS) | {"is", "has", "after", "before", "in"}
 _OPERATOR = re.compile(r"([A-Za-z]+):")
@@ -166,6 +170,12 @@ def _condition(token: QueryTerm) -> Condition:
     raise AssertionError(f"not a condition operator: {operator}")
 
 
+def sparse_index(conditions: Iterable[Condition]) -> str | None:
+    """The partial index of the rarest sparse criterion among ``conditions`` (None if there is none)."""
+    present = {condition.sql for condition in conditions}
+    return next((index for sql, index in SPARSE_INDEXES.items() if sql in present), None)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse the search box text; see the module docstring for the language."""
     if len(text) > MAX_QUERY_CHARS:
@@ -182,7 +192,8 @@ def parse_query(text: str) -> ParsedQuery:
                 continue  # "is:" typed but not finished yet
             condition = _condition(token)
             if token.negated:
-                condition = Condition(f"NOT ({condition.sql})", condition.params)
+                opposite = _NEGATED.get(condition.sql)
+                condition = Condition(opposite) if opposite else Condition(f"NOT ({condition.sql})", condition.params)
             conditions.append(condition)
             continue
         if not _searchable(token.value):

@@ -9,7 +9,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from connectors.store import MailStore, SchemaVersionError, StoreError, default_store_path, schema
+from connectors.store import MailStore, MessageSummary, SchemaVersionError, StoreError, default_store_path, schema
 from connectors.store.connection import safe_account_dirname
 
 
@@ -125,3 +125,32 @@ def test_unsafe_account_ids_become_distinct_safe_names(account_id: str) -> None:
     assert name and "/" not in name and "\\" not in name and not name.startswith(".")
     assert len(name) < 100
     assert name != safe_account_dirname(account_id + "?")
+
+
+def test_step_9_widens_the_search_indexes_and_keeps_their_answers(tmp_path: Path) -> None:
+    path = tmp_path / "v8.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn, target=8)
+    conn.close()
+    with MailStore(path) as store:  # filled at step 9, then taken back to step 8's indexes to compare
+        store.upsert_folders([((), "/", "INBOX")])
+        store.add_messages("INBOX", [
+            MessageSummary(uid=uid, subject=f"Message {uid}", date=1_700_000_000 + uid * (-1) ** uid,
+                           flags=frozenset({"\\Seen"} if uid % 3 else {"\\Flagged"} if uid % 2 else set()),
+                           has_attachments=uid % 5 == 0)
+            for uid in range(1, 200)])
+        queries = ["is:unread is:flagged", "-is:read", "is:flagged -has:attachment", "has:attachment", "is:read"]
+        answers = {query: store.search_uids(query, "INBOX", 50) for query in queries}
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in schema.MIGRATIONS[8]:  # the indexes as step 8 left them
+        if statement.startswith("CREATE INDEX"):
+            conn.execute(f"DROP INDEX {statement.split()[2]}")
+            conn.execute(statement.replace(schema._COVERING, "(folder_id, date)"))
+    assert [row[2] for row in conn.execute("PRAGMA index_info(messages_unread)")] == ["folder_id", "date"]
+    conn.execute("PRAGMA user_version = 8")
+    conn.close()
+    with MailStore(path) as store:
+        columns = [row[2] for row in store._conn.execute("PRAGMA index_info(messages_unread)")]
+        assert columns == ["folder_id", "date", "id", "flags", "has_attachments"]
+        assert {query: store.search_uids(query, "INBOX", 50) for query in queries} == answers
+        assert all(answers.values())

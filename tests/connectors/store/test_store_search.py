@@ -34,7 +34,7 @@ from connectors.store.search import Condition
         ("* ^ : ( ) ' ;", None, None, ()),
         ("foo:bar", '"foo:bar"*', None, ()),
         ("is:unread", None, None, (Condition("(m.flags & 1) = 0"),)),
-        ("-is:read", None, None, (Condition("NOT ((m.flags & 1) != 0)"),)),
+        ("-is:read", None, None, (Condition("(m.flags & 1) = 0"),)),  # is:unread, its index serves it
         ("IS:Flagged has:attachment", None, None,
          (Condition("(m.flags & 4) != 0"), Condition("m.has_attachments != 0"))),
         ("is:", None, None, ()),

@@ -131,3 +131,35 @@ def test_a_message_far_newer_than_its_uid_is_still_found_first(tmp_path: Path) -
         top = store.search("meeting", folder="INBOX", limit=3)
         assert [s.uid for s in top][:1] == [5]
         assert [(s.folder, s.uid) for s in top] == _defined(store, "meeting", "INBOX", 3)
+
+
+def _listed(store: MailStore, query: str, limit: int, sort: str, descending: bool,
+            include: tuple[int, ...] = ()) -> list[int]:
+    """The search's rows as the message list ordered them before search_uids: every summary built, the server's
+    finds added, and the lot sorted in memory."""
+    found = store.search(query, "INBOX", limit)
+    local = {summary.uid for summary in found}
+    found += store.summaries_for("INBOX", [uid for uid in dict.fromkeys(include) if uid not in local])
+
+    def key(summary: MessageSummary) -> tuple[object, ...]:
+        if sort == "sender":
+            return (summary.sender.casefold(), summary.date)
+        if sort == "subject":
+            return (summary.subject.casefold(), summary.date)
+        return (summary.date or summary.internal_date, summary.uid)
+
+    return [summary.uid for summary in sorted(found, key=key, reverse=descending)]
+
+
+@pytest.mark.parametrize("sort", ["date", "sender", "subject"])
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("limit", [50, 5000])
+def test_search_uids_are_the_search_in_the_lists_order(store: MailStore, sort: str, descending: bool,
+                                                       limit: int) -> None:
+    # found on the server: a local match perhaps, one said twice, one the store does not hold
+    include = (5, 17, 17, COUNT - 1, 123_456)
+    for query in [*QUERIES, "is:unread is:flagged", "-is:read", "-is:unread has:attachment", "", "  "]:
+        assert store.search_uids(query, "INBOX", limit, sort=sort, descending=descending) \
+            == _listed(store, query, limit, sort, descending), query
+        assert store.search_uids(query, "INBOX", limit, sort=sort, descending=descending, include=include) \
+            == _listed(store, query, limit, sort, descending, include), query

@@ -34,13 +34,14 @@ def _fill(store: MailStore) -> None:
     store.change_flags("Sent", list(range(1, 301, 30)), add=["\\Draft"])
 
 
-def _truth(store: MailStore, keep: Callable[[MessageSummary], bool], folder: str | None) -> list[tuple[str, int]]:
-    """The newest 50 matches, by filtering every summary in Python."""
+def _truth(store: MailStore, keep: Callable[[MessageSummary], bool], folder: str | None,
+           limit: int = 50) -> list[tuple[str, int]]:
+    """The newest ``limit`` matches, by filtering every summary in Python."""
     folder_ids = dict(store._conn.execute("SELECT name, id FROM folders"))
     everything = [s for name in ("INBOX", "Sent") if folder in (None, name)
                   for s in store.summaries(name, limit=COUNT + 1000)]
     everything.sort(key=lambda s: (s.date, folder_ids[s.folder] << 32 | s.uid), reverse=True)
-    return [(s.folder, s.uid) for s in everything if keep(s)][:50]
+    return [(s.folder, s.uid) for s in everything if keep(s)][:limit]
 
 
 OPERATORS: list[tuple[str, Callable[[MessageSummary], bool]]] = [
@@ -55,6 +56,12 @@ OPERATORS: list[tuple[str, Callable[[MessageSummary], bool]]] = [
     ("in:sent", lambda s: s.folder == "Sent"),
     ("before:2017-06-01", lambda s: s.date < 1_496_275_200),
     ("after:2017-06-01 has:attachment", lambda s: s.date >= 1_496_275_200 and s.has_attachments),
+    ("-is:read", lambda s: s.unread),
+    ("-is:unread", lambda s: not s.unread),
+    ("is:unread is:flagged", lambda s: s.unread and s.flagged),
+    ("is:flagged -has:attachment", lambda s: s.flagged and not s.has_attachments),
+    ("-has:attachment is:answered -is:flagged", lambda s: not s.has_attachments and s.answered and not s.flagged),
+    ("is:read -is:answered before:2017-06-01", lambda s: not s.unread and not s.answered and s.date < 1_496_275_200),
 ]
 
 
@@ -115,3 +122,25 @@ def test_dense_operators_stop_after_the_newest_few(big: MailStore, monkeypatch: 
     assert "m.date >= " in statements[-1]  # the bounded walk of the newest messages sufficed
     steps = [row[3] for row in big._conn.execute("EXPLAIN QUERY PLAN " + statements[-1])]
     assert any("messages_by_date (folder_id=? AND date>?)" in step for step in steps), steps
+
+
+@pytest.mark.parametrize("query", [query for query, _ in OPERATORS if not query.startswith("in:")])
+@pytest.mark.parametrize("probe", [500, store_queries._PROBE])
+def test_a_lists_search_reads_indexes_only(big: MailStore, query: str, probe: int,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message list's search (up to thousands of results, its UIDs only) tests every operator on index
+    entries: no message row is read, whichever plan runs."""
+    monkeypatch.setattr(store_queries, "_PROBE", probe)
+    statements: list[str] = []
+    big._conn.set_trace_callback(statements.append)
+    try:
+        found = big.search_uids(query, "INBOX", 5000)
+    finally:
+        big._conn.set_trace_callback(None)
+    assert found == [uid for _folder, uid in _truth(big, dict(OPERATORS)[query], "INBOX", 5000)]
+    walks = [statement for statement in statements if "FROM messages" in statement]
+    assert walks
+    for walk in walks:
+        steps = [row[3] for row in big._conn.execute("EXPLAIN QUERY PLAN " + walk)]
+        on_messages = [step for step in steps if step.split(" ")[1] in ("m", "messages")]
+        assert on_messages and all("COVERING INDEX" in step for step in on_messages), steps
