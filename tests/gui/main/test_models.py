@@ -171,6 +171,38 @@ def test_search_uses_the_full_text_index(store: MailStore) -> None:
     assert model.rowCount() == 3
 
 
+def test_search_results_are_read_by_window_like_a_folder(qtmodeltester, store: MailStore) -> None:
+    """A search lists its UIDs; the summaries of the rows are read when painted, a window at a time (the list
+    asks for up to 5,000 results and never builds them all)."""
+    store.add_messages("INBOX", [summary(uid, f"Invoice {uid:03}" if uid % 3 else f"Lunch {uid}", seen=uid % 2 == 0)
+                                 for uid in range(1, 301)])
+    model = MessageListModel(window=10)
+    model.set_folder(store, "acct", "INBOX")
+    read: list[list[int]] = []
+    summaries_for = store.summaries_for
+    store.summaries_for = lambda folder, uids: (read.append(list(uids)), summaries_for(folder, uids))[1]  # type: ignore[method-assign]
+    model.set_search("invoice")
+    expected = [uid for uid in range(300, 0, -1) if uid % 3]
+    assert model.uids() == expected and not read
+    assert model.index(0, Column.SUBJECT).data() == "Invoice 299"
+    assert read == [expected[:10]]
+    assert model.index(150, Column.SUBJECT).data() == f"Invoice {expected[150]:03}"
+    assert read[1] == expected[150:160]
+    qtmodeltester.check(model)
+    model.sort(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
+    assert model.uids() == sorted(expected) and model.search_query == "invoice"
+    assert model.summary_at(0).subject == "Invoice 001"
+    # a changed row of the results is read again when painted, with its new flags
+    store.change_flags("INBOX", [1], add=["\\Seen"])
+    read.clear()
+    model.messages_changed("acct", "INBOX", [1])
+    assert model.index(0, Column.SUBJECT).data(Roles.IS_UNREAD) is False
+    assert read == [[1]]
+    # what a search on the server found is listed among them, in the list's order
+    model.add_server_results("invoice", [3, 300])
+    assert model.uids() == [*sorted(expected), 3, 300]  # "Lunch 3", "Lunch 300" after every "Invoice"
+
+
 def test_thread_list_groups_conversations(qtmodeltester, store: MailStore) -> None:
     from gui.models.thread_list import ThreadListModel
 
