@@ -2,6 +2,7 @@
 # Runs README's test command, `make test`, as an ordinary user: proof that contributors need no root.
 #
 #   sudo scripts/test-as-user.sh [make arguments...]      e.g. PYTEST_ARGS="tests/servers"
+#   sudo scripts/test-as-user.sh --setup-only             only build the user's .venv (`make setup-test`)
 #
 # Must be started as root, because it creates the user (FACTEUR_TEST_USER, default facteur-tester) when missing.
 # It copies this checkout (tracked and untracked files, ignored ones left out) into that user's home and runs
@@ -12,6 +13,11 @@ set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   echo "$0 must run as root: it creates the test user. As an ordinary user, just run: make test" >&2
   exit 2
+fi
+target=test
+if [ "${1:-}" = "--setup-only" ]; then
+  target=setup-test
+  shift
 fi
 user="${FACTEUR_TEST_USER:-facteur-tester}"
 src="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,7 +36,7 @@ find "$dest" -mindepth 1 -maxdepth 1 ! -name .venv -exec rm -rf {} +
    | tar --null -T - -cf -) | tar -xf - -C "$dest"
 chown -R "$user:" "$dest"
 
-echo "Running make test as $user ($(id -u "$user")) in $dest"
+echo "Running make $target as $user ($(id -u "$user")) in $dest"
 exec runuser -u "$user" -- env -i HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash \
   PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 ${CI:+CI="$CI"} \
-  make -C "$dest" test "$@"
+  make -C "$dest" "$target" "$@"
