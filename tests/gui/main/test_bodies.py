@@ -23,7 +23,9 @@ from tests.connectors.sync.test_bodies_on_demand import big_message
 from tests.gui.main.test_main_window import open_inbox, row_of_subject, select_subject
 from tests.servers.proxy import FaultyProxy
 
-WAIT_MS = 30_000
+# A ceiling, not a target: every wait ends on its condition, and the 20 MB attachment's download took 24 s on the
+# 2-core machine under a load of 9 (the timings live in bench/bodies_bench.py).
+WAIT_MS = 120_000
 
 
 class CountingEngine(SyncEngine):
