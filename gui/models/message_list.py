@@ -55,6 +55,9 @@ Index = QModelIndex | QPersistentModelIndex
 WINDOW = 200
 MAX_CACHED = 20_000
 SEARCH_LIMIT = 5_000
+# Listed newest first, a search's newest results are shown first and the rest follow: its first read is bounded
+# by this many, whatever the folder's size.
+SEARCH_FIRST = 500
 REREAD_SPACING_S = 1.0
 # Beyond this many separate insert/remove runs, one reset is cheaper for the view than many small changes.
 MAX_RUNS = 64
@@ -170,6 +173,7 @@ class MessageListModel(QAbstractTableModel):
         self._uids: list[int] = []
         self._found: list[int] = []  # a search's results in their order, hidden ones included
         self._server_found: tuple[int, ...] = ()  # what a search on the server added to the local results
+        self._search_limit = SEARCH_LIMIT  # how many results the next read of a search asks for
         self._row_of: dict[int, int] | None = None
         self._cache: dict[int, MessageSummary] = {}
         self._pending = PendingChanges()
@@ -249,6 +253,9 @@ class MessageListModel(QAbstractTableModel):
         """Read the list afresh (new folder, order or search): the view is reset when it arrives."""
         self._reads.forget()  # late results of older reads are dropped
         self._cache.clear()
+        # Newest first, the first results are the newest few: they are shown, then the list is read whole.
+        first_page = self._reads.deferred and self._sort == "date" and self._descending and not self._server_found
+        self._search_limit = SEARCH_FIRST if first_page else SEARCH_LIMIT
         self._windows_reading.clear()
         self._reread_timer.stop()
         if not self._reads.deferred or self._source is None or not self._folder:
@@ -263,22 +270,32 @@ class MessageListModel(QAbstractTableModel):
     def _request_list(self, *, reset: bool) -> None:
         assert self._source is not None
         query, folder, sort, descending = self._query, self._folder, self._sort, self._descending
-        old, hidden, extra = self._uids, frozenset(self._pending.hidden), self._server_found
+        old, hidden, extra, limit = self._uids, frozenset(self._pending.hidden), self._server_found, self._search_limit
+
+        window = self._window
 
         def work(reader: Any) -> Any:
-            found = self._query_uids(reader, query, folder, sort, descending, extra)
+            found = self._query_uids(reader, query, folder, sort, descending, extra, limit)
+            if query and reset:
+                # The first rows' summaries come with them: the rest of the results, read next, must not hold up
+                # the first paint.
+                return found, None, reader.summaries_for(folder, found[:window])
             if query or reset:
-                return found, None
+                return found, None, []
             # On a large folder, even comparing two UID lists is work the GUI thread should not do.
             new = [uid for uid in found if uid not in hidden] if hidden else found
-            return new, plan_row_changes(old, new)
+            return new, plan_row_changes(old, new), []
 
         def arrived(result: Any) -> None:
             if isinstance(result, StoreError):
-                result = ([], None)
-            found, plan = result
+                result = ([], None, [])
+            found, plan, first = result
             if reset:
+                self._cache.update((summary.uid, summary) for summary in first)
                 self._show_new_list(self._accept_uids(found))
+                if query and len(found) >= limit and limit < SEARCH_LIMIT:
+                    self._search_limit = SEARCH_LIMIT  # there may be more: the rest join at the end
+                    self._request_list(reset=False)
             elif plan is not None and self._uids is old and frozenset(self._pending.hidden) == hidden:
                 apply_row_plan(self, old, found, plan, self._set_uids)
             else:
@@ -304,12 +321,12 @@ class MessageListModel(QAbstractTableModel):
         return self._accept_uids(found)
 
     def _query_uids(self, source: Any, query: str, folder: str, sort: str, descending: bool,
-                    server_found: Sequence[int] = ()) -> Any:
+                    server_found: Sequence[int] = (), limit: int = SEARCH_LIMIT) -> Any:
         """What to list, as a reader returns it (read in any thread): sorted UIDs of the folder, or of a search's
         results with those the server search added. A search's rows are read by window when painted, like a
         folder's: the thousands of results a list asks for are never all built into summaries."""
         if query:
-            uids: list[int] = source.search_uids(query, folder, SEARCH_LIMIT, sort=sort, descending=descending,
+            uids: list[int] = source.search_uids(query, folder, limit, sort=sort, descending=descending,
                                                  include=server_found)
             return uids
         return source.sorted_uids(folder, sort, descending)

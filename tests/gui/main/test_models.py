@@ -260,6 +260,45 @@ def test_with_a_loader_data_never_reads_on_the_gui_thread(qtbot, store: MailStor
         assert loader.stop()
 
 
+def test_a_search_shows_its_newest_results_first_and_the_rest_join_them(qtbot, store: MailStore) -> None:
+    from gui.models.message_list import SEARCH_FIRST
+    from gui.models.store_loader import StoreLoader
+
+    count = SEARCH_FIRST * 2 + 50
+    store.add_messages("INBOX", [summary(uid, f"Invoice {uid}" if uid % 7 else f"Lunch {uid}")
+                                 for uid in range(1, count + 1)])
+    expected = [uid for uid in range(count, 0, -1) if uid % 7]
+    loader = StoreLoader()
+    try:
+        model = MessageListModel(window=100, loader=loader)
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_folder(store.open_reader(), "acct", "INBOX")
+        loaded: list[list[int]] = []
+        inserted: list[tuple[int, int]] = []
+        model.folderLoaded.connect(lambda: loaded.append(model.uids()))
+        model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+        with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+            model.set_search("invoice")
+        assert loaded == [expected[:SEARCH_FIRST]]  # the newest first, one bounded read
+        assert inserted == [(SEARCH_FIRST, len(expected) - 1)] and model.uids() == expected  # then the rest
+        assert model.search_query == "invoice"
+        # Another order needs every result before its first row: one read, one reset.
+        loaded.clear()
+        inserted.clear()
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_sort("subject", False)
+        assert model.uids() == sorted(expected, key=lambda uid: f"invoice {uid}") and not inserted
+        # Fewer results than the first read asks for: nothing follows.
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_sort("date", True)
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_search("lunch")
+        assert model.uids() == [uid for uid in range(count, 0, -1) if not uid % 7]
+        assert not model._reads.serial_reading and not inserted  # no second read asked for
+    finally:
+        assert loader.stop()
+
+
 def test_the_first_rows_of_an_empty_folder_show_without_waiting_for_the_reread_spacing(qtbot, store: MailStore
                                                                                       ) -> None:
     from gui.models.store_loader import StoreLoader
