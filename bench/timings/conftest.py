@@ -22,6 +22,13 @@ _RESULTS: list[tuple[str, str, str, bool]] = []
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--stall-sync-count", default="10000",
                      help="messages in the first sync the GUI stall probe watches (the issue's target: 100000)")
+    parser.addoption("--stall-sample", action="store_true",
+                     help="print the GUI thread's Python stacks sampled during the probe's longest stalls")
+
+
+@pytest.fixture
+def stall_sample(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--stall-sample"))
 
 
 class Timings:

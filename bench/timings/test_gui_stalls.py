@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from bench.timings.conftest import Timings
+from bench.timings.stall_sampler import StackSampler
 from tests.conftest import ALICE, BOB
 from tests.gui.composer.conftest import fetch_all
 from tests.gui.main.conftest import tree_index
@@ -33,14 +34,17 @@ STALL_TARGET = 0.05
 
 
 class StallProbe(Heartbeat):
-    """A :class:`Heartbeat` that also splits each gap by how the GUI thread spent it (Linux schedstat)."""
+    """A :class:`Heartbeat` that also splits each gap by how the GUI thread spent it (Linux schedstat), and with
+    ``sample`` (``--stall-sample``) prints the GUI thread's Python stacks sampled during the longest gaps."""
 
-    def __init__(self) -> None:
+    def __init__(self, sample: bool = False) -> None:
         super().__init__()
         self._stat = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
         self._sched = self._read()
         self.longest_own = 0.0
         self.worst: tuple[float, float, float] = (0.0, 0.0, 0.0)  # gap, on a core, waiting for one (seconds)
+        self.gaps: list[tuple[float, float]] = []  # (start, end) of every gap over 30 ms
+        self._sampler = StackSampler() if sample else None
 
     def _read(self) -> tuple[float, float]:
         try:
@@ -51,10 +55,20 @@ class StallProbe(Heartbeat):
 
     def start(self) -> None:
         self._sched = self._read()
+        if self._sampler is not None:
+            self._sampler.start()
         super().start()
+
+    def stop(self) -> None:
+        super().stop()
+        if self._sampler is not None:
+            self._sampler.stop()
+            print(self._sampler.report(self.gaps))
 
     def _tick(self) -> None:
         gap = time.perf_counter() - self._last
+        if gap > 0.03:
+            self.gaps.append((self._last, self._last + gap))
         sched = self._read()
         on_cpu, waiting = sched[0] - self._sched[0], sched[1] - self._sched[1]
         self._sched = sched
@@ -72,13 +86,14 @@ class StallProbe(Heartbeat):
 BIG_ATTACHMENT = 18 * 1024 * 1024  # about 24.6 MB once base64-encoded: under the usual 25 MB provider limit
 
 
-def test_gui_stall_with_nothing_to_do(make_window: Any, dovecot: Any, qtbot: Any, timings: Timings) -> None:
+def test_gui_stall_with_nothing_to_do(make_window: Any, dovecot: Any, qtbot: Any, timings: Timings,
+                                      stall_sample: bool) -> None:
     """The floor under every other line: the window open and idle, the machine as loaded as it is."""
     window = make_window(push=False)
     session = next(iter(window.sessions.values()))
     qtbot.waitUntil(lambda: session.synced_once, timeout=60_000)
     qtbot.wait(500)
-    heartbeat = StallProbe()
+    heartbeat = StallProbe(stall_sample)
     heartbeat.start()
     qtbot.wait(3000)
     heartbeat.stop()
@@ -86,11 +101,11 @@ def test_gui_stall_with_nothing_to_do(make_window: Any, dovecot: Any, qtbot: Any
 
 
 def test_gui_stall_during_a_first_sync(make_window: Any, dovecot: Any, qtbot: Any, timings: Timings,
-                                       request: pytest.FixtureRequest) -> None:
+                                       request: pytest.FixtureRequest, stall_sample: bool) -> None:
     count = int(request.config.getoption("--stall-sync-count"))
     dovecot.seed(ALICE, "INBOX", many_messages(count))
     window = make_window(start=False, push=False)
-    heartbeat = StallProbe()
+    heartbeat = StallProbe(stall_sample)
     heartbeat.start()
     window.start()
     # INBOX on screen as soon as it exists, so the list takes every batch while the sync runs: the worst case.
@@ -116,7 +131,8 @@ def _html_message(n: int) -> bytes:
     return msg.as_bytes(policy=SMTP)
 
 
-def test_gui_stall_while_opening_messages(make_window: Any, dovecot: Any, qtbot: Any, timings: Timings) -> None:
+def test_gui_stall_while_opening_messages(make_window: Any, dovecot: Any, qtbot: Any, timings: Timings,
+                                          stall_sample: bool) -> None:
     count = 20
     dovecot.seed(ALICE, "INBOX", [_html_message(n) for n in range(count)])
     window = make_window(push=False)
@@ -129,7 +145,7 @@ def test_gui_stall_while_opening_messages(make_window: Any, dovecot: Any, qtbot:
         window.messages.setCurrentIndex(window.messages.model().index(row_of_subject(window, "Newsletter 00"), 0))
     qtbot.wait(500)
     for label in ("fetched", "from the cache"):
-        heartbeat = StallProbe()
+        heartbeat = StallProbe(stall_sample)
         heartbeat.start()
         for n in range(1, count):
             with qtbot.waitSignal(window.opener.shown, timeout=30_000):
@@ -156,11 +172,11 @@ def _composer_with_big_attachment(window: Any, tmp_path: Path, qtbot: Any) -> An
 
 
 def test_gui_stall_while_autosaving_a_25_mb_attachment(make_window: Any, dovecot: Any, qtbot: Any, tmp_path: Path,
-                                                       timings: Timings) -> None:
+                                                       timings: Timings, stall_sample: bool) -> None:
     window = make_window(push=False)
     postbox = window.local.postbox
     composer = _composer_with_big_attachment(window, tmp_path, qtbot)
-    heartbeat = StallProbe()
+    heartbeat = StallProbe(stall_sample)
     heartbeat.start()
     started = time.perf_counter()
     with qtbot.waitSignal(composer.draftSaved, timeout=60_000):
@@ -173,7 +189,7 @@ def test_gui_stall_while_autosaving_a_25_mb_attachment(make_window: Any, dovecot
     print(f"first local save (25 MB attachment stored): {first * 1000:.0f} ms")
     heartbeat.record(timings, "GUI: longest stall autosaving a draft with a 25 MB attachment")
 
-    heartbeat = StallProbe()
+    heartbeat = StallProbe(stall_sample)
     heartbeat.start()
     with qtbot.waitSignal(postbox.worker.draftSaved, timeout=120_000):
         composer.save_to_server()
@@ -185,12 +201,12 @@ def test_gui_stall_while_autosaving_a_25_mb_attachment(make_window: Any, dovecot
 
 
 def test_gui_stall_while_sending_a_25_mb_message(make_window: Any, dovecot: Any, smtp_server: Any, qtbot: Any,
-                                                 tmp_path: Path, timings: Timings) -> None:
+                                                 tmp_path: Path, timings: Timings, stall_sample: bool) -> None:
     window = make_window(push=False)
     postbox = window.local.postbox
     postbox.settings.undo_seconds = 0
     composer = _composer_with_big_attachment(window, tmp_path, qtbot)
-    heartbeat = StallProbe()
+    heartbeat = StallProbe(stall_sample)
     heartbeat.start()
     started = time.perf_counter()
     with qtbot.waitSignal(postbox.worker.sent, timeout=180_000):
