@@ -35,6 +35,7 @@ from .messages import CompressedBody, compress_body
 from .models import Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .queries import StoreReader
 from .queue import Command
+from .reader_pool import ReaderPool
 from .recovery import OpenedStore, open_store
 from .search import ParsedQuery, parse_query
 from .views import VIEWS, View, ViewCounts
@@ -56,6 +57,7 @@ __all__ = [
     "MessagesRemoved",
     "OpenedStore",
     "ParsedQuery",
+    "ReaderPool",
     "SchemaVersionError",
     "SearchQueryError",
     "SortKey",

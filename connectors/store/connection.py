@@ -67,10 +67,11 @@ def open_writer(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_reader(path: Path) -> sqlite3.Connection:
-    """A read-only connection for the calling thread only (``check_same_thread`` stays on)."""
+def open_reader(path: Path, *, shared: bool = False) -> sqlite3.Connection:
+    """A read-only connection for the calling thread only (``check_same_thread`` stays on), or, ``shared``, for
+    one thread at a time among several (a :class:`~connectors.store.reader_pool.ReaderPool` lends it)."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=not shared)
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only = ON")

@@ -436,6 +436,13 @@ class ReadQueries:
             ).fetchone()
         return row is not None
 
+    def has_readable_body(self, folder: str, uid: int) -> bool:
+        """Whether anything is cached to show the message (the whole message, or its text parts)."""
+        with self._reading() as conn:
+            folder_id = self._body_folder_id(conn, folder)
+            row = conn.execute("SELECT 1 FROM bodies WHERE id = ?", (message_rowid(folder_id, uid),)).fetchone()
+        return row is not None
+
     def missing_bodies(self, folder: str) -> list[tuple[int, int]]:
         """(UID, size in bytes) of the messages of ``folder`` whose whole message is not cached, newest UID first:
         what an offline download still has to fetch."""
@@ -593,11 +600,12 @@ class StoreReader(ReadQueries):
     blocks short, since the WAL file cannot be checkpointed past a reader that holds an old snapshot.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, shared: bool = False) -> None:
+        """``shared``: used by one thread at a time, not always the same one (see ``ReaderPool``)."""
         if not path.exists():
             raise StoreError(f"There is no mail store at {path}")
         try:
-            conn = open_reader(path)
+            conn = open_reader(path, shared=shared)
         except sqlite3.Error as error:
             raise store_error(f"Could not open the mail store {path} for reading: {error}", error, path) from error
         try:
@@ -634,7 +642,8 @@ class StoreReader(ReadQueries):
 
 
 class _NoLock(AbstractContextManager[None]):
-    """A reader's connection belongs to one thread (sqlite3 checks), so its calls need no lock."""
+    """A reader's connection belongs to one thread at a time (sqlite3 checks, or a ReaderPool lends it), so its
+    calls need no lock."""
 
     def __exit__(self, *exc_info: object) -> None:
         return None

@@ -464,6 +464,15 @@ class SyncEngine:
             self.cache_readable(folder, uid, readable)
         return readable
 
+    def fetch_unless_cached(self, folder: str, uid: int) -> ReadableMessage | None:
+        """What :meth:`fetch_for_reading` downloads (not cached yet: see :meth:`cache_readable`), or None, without
+        reading it, when something to show the message is cached already: for a caller that reads the cache in
+        another thread at the same time (the GUI's message opener), so that neither waits for the other."""
+        folder = self._on_server(folder)[0]
+        if self.store.has_readable_body(folder, uid):
+            return None
+        return self.connection().get_message_for_reading(uid, mailbox=folder)
+
     def cache_readable(self, folder: str, uid: int, readable: ReadableMessage) -> None:
         """Keep what :meth:`fetch_for_reading` downloaded (see there)."""
         folder = self._on_server(folder)[0]

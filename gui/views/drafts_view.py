@@ -124,7 +124,7 @@ class DraftsView(QWidget):
             server: list[MessageSummary] = []
             if session is not None and folder:
                 try:
-                    with session.store.open_reader() as reader:
+                    with session.readers.reader() as reader:
                         server = reader.summaries(folder, limit=SERVER_ROWS)
                 except StoreError:
                     server = []  # the store is being rebuilt: what is kept here is still listed

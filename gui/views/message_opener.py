@@ -2,12 +2,14 @@
 shown in the reader, then marked as read after the configured delay.
 
 What is cached (the whole message, or the text parts an earlier opening fetched) is read, decompressed and parsed
-in the runner's pool. Otherwise only the text is fetched (``fetch_for_reading``: BODYSTRUCTURE and the text parts,
-parsed by the account's worker right after the download, and cached after that); its attachments are downloaded
-when one is saved or opened (the reader's ``downloadNeeded``). Moving on to another message cancels the fetch of
-the one left behind if it has not run yet (the account's queue drops a cancelled fetch; the runner's keyed slot
-supersedes the cache read), and every step checks that the message is still the one asked for, so a slow fetch
-never replaces what the person moved on to.
+in the runner's pool, through the session's reader pool (readers kept open between openings). At the same time,
+not after, the account's worker is asked for the text unless something is cached (``fetch_for_reading(...,
+unless_cached=True)``: BODYSTRUCTURE and the text parts, parsed by the worker right after the download, and cached
+after that), so a message never in the cache waits for no cache read. Its attachments are downloaded when one is
+saved or opened (the reader's ``downloadNeeded``). Moving on to another message cancels the fetch of the one left
+behind if it has not run yet (the account's queue drops a cancelled fetch; the runner's keyed slot supersedes the
+cache read), and every step checks that the message is still the one asked for, so a slow fetch never replaces
+what the person moved on to.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class MessageOpener(QObject):
         self._summary: MessageSummary | None = None
         self._session: AccountSession | None = None
         self._fetching: Operation | None = None
+        self._waiting: set[str] = set()  # the answers still awaited for the message being opened: "cache", "fetch"
+        self._fetch_error: BaseException | None = None
         self.fetches = 0  # fetches queued for reading (tests and the bench count them)
         self._mark_timer = QTimer(self)
         self._mark_timer.setSingleShot(True)
@@ -83,17 +87,21 @@ class MessageOpener(QObject):
             self.clear(translate("MessageOpener", "No message selected"))
 
     def _load(self) -> None:
-        """What is cached is read, decompressed and parsed in the pool (never on the GUI thread); only when nothing
-        is cached does the account's worker fetch the text."""
+        """Two answers are asked for at once: the runner's pool reads what is cached (read, decompressed and parsed
+        there, never on the GUI thread, even while the account's worker is busy syncing), and the account's worker
+        fetches the text unless something is cached. The first message to arrive is shown; an error only once
+        neither can show it."""
         key, session = self._current, self._session
         assert key is not None and session is not None
         self._cancel_fetch()
-        store = session.store
+        readers = session.readers
         fallback = self._fallback_date()
+        self._waiting = {"cache", "fetch"}
+        self._fetch_error = None
 
         def cached(op: Operation) -> DisplayedMessage | None:
             try:
-                with store.open_reader() as reader:
+                with readers.reader() as reader:
                     found = reader.readable_body(key[1], key[2])
             except StoreError:
                 return None  # the worker reads the store again, and fetches
@@ -105,27 +113,64 @@ class MessageOpener(QObject):
 
         work = Operation(cached, name="open cached message")
         work.finished.connect(lambda message: self._cached(key, message))
-        work.failed.connect(lambda exc: self._fetch_failed(key, exc))
+        work.failed.connect(lambda exc: self._cache_failed(key, exc))
         # One read-and-parse per opener at a time: a newer message supersedes the one the person moved past.
         runner().submit(work, key=("parse", id(self)))
+        self._fetch(key, unless_cached=True)
 
-    def _cached(self, key: Key, message: DisplayedMessage | None) -> None:
-        if key != self._current:
-            return
-        if message is not None:
-            self._show(key, message)
-            return
+    def _fetch(self, key: Key, *, unless_cached: bool) -> None:
         session = self._session
         assert session is not None
         fallback = self._fallback_date()
         # Parsed in the worker right after the download: the text needs no further hop before it is shown.
         op = session.fetch_for_reading(
             key[1], key[2], lambda readable: displayed(key, parse_message(readable.raw, partial=not readable.complete),
-                                                       fallback))
+                                                       fallback), unless_cached=unless_cached)
         self._fetching = op
         self.fetches += 1
-        op.finished.connect(lambda message: self._show(key, message))
+        op.finished.connect(lambda message: self._fetched(key, message))
         op.failed.connect(lambda exc: self._fetch_failed(key, exc))
+
+    def _cached(self, key: Key, message: DisplayedMessage | None) -> None:
+        if key != self._current or "cache" not in self._waiting:
+            return
+        self._waiting.discard("cache")
+        if message is not None:
+            self._cancel_fetch()  # the worker's answer is not needed (if it has not run yet, it never will)
+            self._waiting.clear()
+            self._show(key, message)
+        else:
+            self._neither_yet(key)
+
+    def _cache_failed(self, key: Key, exc: BaseException) -> None:
+        if key != self._current or "cache" not in self._waiting:
+            return
+        self._waiting.discard("cache")
+        self._fetch_error = self._fetch_error or exc
+        self._neither_yet(key)
+
+    def _fetched(self, key: Key, message: DisplayedMessage | None) -> None:
+        if key != self._current or "fetch" not in self._waiting:
+            return
+        self._waiting.discard("fetch")
+        self._fetching = None
+        if message is not None:
+            self._waiting.clear()
+            self._show(key, message)
+        else:
+            self._neither_yet(key)
+
+    def _neither_yet(self, key: Key) -> None:
+        """One answer had nothing to show: wait for the other, or, once both have answered without a message, say
+        why (the worker's error), or fetch again with the worker reading the cache itself (it was cached between
+        the two answers, or the pool could not read the store)."""
+        if self._waiting:
+            return
+        if self._fetch_error is not None:
+            self._show_failure(key, self._fetch_error)
+            return
+        self._waiting = {"fetch"}
+        self._fetch(key, unless_cached=False)
 
     def _fallback_date(self) -> int:
         return (self._summary.date or self._summary.internal_date) if self._summary else 0
@@ -137,8 +182,16 @@ class MessageOpener(QObject):
             self._fetching = None
 
     def _fetch_failed(self, key: Key, exc: BaseException) -> None:
-        if key != self._current:
+        if key != self._current or "fetch" not in self._waiting:
             return
+        self._waiting.discard("fetch")
+        self._fetching = None
+        self._fetch_error = exc
+        if not self._waiting:
+            self._show_failure(key, exc)
+
+    def _show_failure(self, key: Key, exc: BaseException) -> None:
+        self._waiting.clear()
         problem = describe_error(exc)
         heading = translate("MessageOpener", "This message could not be downloaded.")
         self._reader.show_error(f"{heading}\n\n{problem.text}")

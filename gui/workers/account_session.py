@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from connectors import create_connector
 from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.imap_support import choose_special_folder
-from connectors.store import Command, MailStore, OpenedStore, StoreReader, default_store_path, open_store
+from connectors.store import Command, MailStore, OpenedStore, ReaderPool, StoreReader, default_store_path, open_store
 from connectors.sync import CommandRefused, NotUndoable, SyncEngine, SyncResult
 
 from ..accounts import Account
@@ -100,6 +100,8 @@ class AccountSession(QObject):
             self.rebuilt = opened if opened.moved_aside is not None else None
         self.store = store
         self.reader: StoreReader = self.store.open_reader()
+        self.readers = ReaderPool(self.store.path)
+        """Readers lent to the runner's pool threads (a cached message's read), kept open between uses."""
         if connect is None:
             from ..desktop_accounts import account_credentials
 
@@ -326,16 +328,24 @@ class AccountSession(QObject):
         """The whole message, attachments included (saving one, forwarding, a reader window)."""
         return self.worker.submit(lambda _op, engine: engine.fetch_body(folder, uid), "fetch body", INTERACTIVE)
 
-    def fetch_for_reading(self, folder: str, uid: int, then: Callable[[Any], Any] | None = None) -> Operation:
+    def fetch_for_reading(self, folder: str, uid: int, then: Callable[[Any], Any] | None = None, *,
+                          unless_cached: bool = False) -> Operation:
         """What showing the message needs (a ``ReadableMessage``): its text parts, never its attachments.
 
         ``then(readable)``, if given, runs in the worker right after the download (the opener parses there, so the
         text needs no other hop) and the operation finishes with its result; what was downloaded is cached by a
-        second operation queued behind it, so caching never delays the text."""
+        second operation queued behind it, so caching never delays the text. ``unless_cached``: the operation
+        finishes with None, asking nothing of the server, when the store has something to show the message (the
+        caller reads that in the runner's pool at the same time; see ``SyncEngine.fetch_unless_cached``)."""
         fetched: list[Any] = []
 
         def fetch(op: Operation, engine: SyncEngine) -> Any:
-            readable = engine.fetch_for_reading(folder, uid, cache=False)
+            if unless_cached:
+                readable = engine.fetch_unless_cached(folder, uid)
+                if readable is None:
+                    return None
+            else:
+                readable = engine.fetch_for_reading(folder, uid, cache=False)
             fetched.append(readable)
             op.check_cancelled()
             return then(readable) if then is not None else readable
@@ -424,10 +434,11 @@ class AccountSession(QObject):
         return stopped
 
     def release(self, stopped: bool) -> None:
-        """After the threads: let go of the relay and the read handle, and close the store once its writer is
-        done (a worker still running keeps its store open)."""
+        """After the threads: let go of the relay and the read handles (those lent to pool threads as they come
+        back), and close the store once its writer is done (a worker still running keeps its store open)."""
         self._relay.detach(self.account.id)
         self.reader.close()
+        self.readers.close()
         if stopped:
             self.store.close()
         else:

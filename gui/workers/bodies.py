@@ -16,11 +16,11 @@ def with_whole_message(session: AccountSession, folder: str, uid: int, then: Cal
                        failed: Callable[[BaseException], object]) -> Operation:
     """Call ``then(raw)`` on the GUI thread with the whole message, or ``failed(exc)`` if it cannot be had;
     returns the cache read's operation (cancel it to give up before the download)."""
-    store = session.store
+    readers = session.readers
 
     def cached(_op: Operation) -> bytes | None:
         try:
-            with store.open_reader() as reader:
+            with readers.reader() as reader:
                 return reader.body(folder, uid)
         except StoreError:
             return None  # the worker reads the store again, and downloads

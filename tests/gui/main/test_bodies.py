@@ -36,6 +36,12 @@ class CountingEngine(SyncEngine):
         CountingEngine.reads.append(uid)
         return super().fetch_for_reading(folder, uid, **options)
 
+    def fetch_unless_cached(self, folder: str, uid: int) -> Any:
+        readable = super().fetch_unless_cached(folder, uid)
+        if readable is not None:  # downloaded: the opener found nothing cached
+            CountingEngine.reads.append(uid)
+        return readable
+
     def fetch_body(self, folder: str, uid: int) -> bytes:
         CountingEngine.wholes.append(uid)
         return super().fetch_body(folder, uid)
@@ -116,12 +122,16 @@ def test_a_message_opened_once_opens_again_from_its_cached_text(window: Any, dov
     assert CountingEngine.reads == [first[2]]
     with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
         select_subject(window, qtbot, "Second report")
-    before, fetches = proxy.server_bytes, window.opener.fetches
-    # Back to the first: its text parts were cached (incomplete) when it was opened; nothing is asked of the server.
+    before = proxy.server_bytes
+    # Back to the first: its text parts were cached (incomplete) when it was opened; nothing is asked of the server
+    # (the worker, asked beside the cache read, finds them cached and fetches nothing).
     with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS) as shown:
         select_subject(window, qtbot, "First report")
     assert tuple(shown.args) == first
-    assert window.opener.fetches == fetches and proxy.server_bytes == before
+    marker = next(iter(window.sessions.values())).worker.submit(lambda _op, _engine: None, "marker")
+    with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
+        pass
+    assert proxy.server_bytes == before
     assert len(CountingEngine.reads) == 2
     message = window.reader.message
     assert message is not None and "figures are attached" in (message.html or "")
@@ -153,7 +163,7 @@ def test_holding_down_over_many_messages_fetches_only_where_it_stops(window: Any
     assert last is not None and window.messages.currentIndex().row() == count - 1
     qtbot.waitUntil(lambda: shown[-1:] == [last], timeout=WAIT_MS)
     assert CountingEngine.reads[-1] == last[2]
-    # Each selection first looks in the cache (in the pool, superseded by the next one), then queues a fetch;
+    # Each selection looks in the cache (in the pool, superseded by the next one) and queues a fetch beside it;
     # every fetch the person moved past was dropped before it ran.
     assert 2 <= window.opener.fetches <= count
     assert len(CountingEngine.reads) == 2, CountingEngine.reads
@@ -200,3 +210,47 @@ def test_holding_down_over_200_messages_downloads_no_attachment(window: Any, dov
     assert CountingEngine.wholes == []
     sent = proxy.server_bytes - before
     assert sent < len(reads) * one_text * 1.5 + 16 * 1024, (sent, len(reads), one_text)
+
+
+def test_with_the_server_gone_a_cached_message_opens_and_another_says_why(window: Any, dovecot: Any, qtbot: Any,
+                                                                            proxy: Any) -> None:
+    """The cache read and the worker's fetch are asked for together: the worker failing first (no server) never
+    hides a cached message, and a message never cached says it could not be downloaded once both have answered."""
+    attachment = os.urandom(64 * 1024)
+    dovecot.seed(ALICE, "INBOX", [big_message("Kept report", attachment), big_message("Never opened", attachment)])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, "Kept report") is not None
+                    and row_of_subject(window, "Never opened") is not None, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        select_subject(window, qtbot, "Kept report")
+    kept = window.opener.current
+    session = next(iter(window.sessions.values()))
+    marker = session.worker.submit(lambda _op, _engine: None, "marker")  # the text is cached once this has run
+    with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
+        pass
+    proxy.stop()  # the server is gone: connections reset, new ones refused
+
+    select_subject(window, qtbot, "Never opened")
+    qtbot.waitUntil(lambda: "could not be downloaded" in window.reader.status_label.text(), timeout=WAIT_MS)
+    assert window.reader.message is None and window.reader.retry_button.isVisible()
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS) as shown:
+        select_subject(window, qtbot, "Kept report")
+    assert tuple(shown.args) == kept
+    message = window.reader.message
+    assert message is not None and "figures are attached" in (message.html or "")
+
+
+def test_the_readers_lent_to_the_pool_are_closed_when_the_window_closes(window: Any, dovecot: Any, qtbot: Any) -> None:
+    dovecot.seed(ALICE, "INBOX", [big_message("Report", os.urandom(1024))])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, "Report") is not None, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        select_subject(window, qtbot, "Report")
+    session = next(iter(window.sessions.values()))
+    readers = session.readers
+    qtbot.waitUntil(lambda: readers.opened >= 1 and readers.open_readers() >= 1, timeout=WAIT_MS)
+    window.close()
+    assert readers.closed
+    qtbot.waitUntil(lambda: readers.open_readers() == 0, timeout=WAIT_MS)
