@@ -61,6 +61,11 @@ def test_opening_fetches_no_attachment_bytes_and_saving_fetches_them(
             big_uid, text_uid = store.uids(BOX)
             before = proxy.server_bytes
 
+            # Asked beside a cache read (the window's opener): the same download, not cached by this call.
+            fetched = engine.fetch_unless_cached(BOX, big_uid)
+            assert fetched is not None and not fetched.complete and not store.has_readable_body(BOX, big_uid)
+            before = proxy.server_bytes
+
             readable = engine.fetch_for_reading(BOX, big_uid)
             opened = proxy.server_bytes - before
             # Headers, the structure and the text parts: a few kilobytes, none of the 27 MB of base64.
@@ -88,6 +93,9 @@ def test_opening_fetches_no_attachment_bytes_and_saving_fetches_them(
             reopened = engine.fetch_for_reading(BOX, big_uid)
             assert proxy.server_bytes == before  # from the cache
             assert reopened == readable
+            assert readable == fetched
+            assert store.has_readable_body(BOX, big_uid)
+            assert engine.fetch_unless_cached(BOX, big_uid) is None and proxy.server_bytes == before
 
             # Saving the attachment downloads the message, once, and caches it whole.
             before = proxy.server_bytes
