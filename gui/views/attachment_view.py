@@ -3,17 +3,23 @@
 Names are made safe again at the moment of saving (no separators, no ``..``, no control or bidi characters, not
 a device name), whatever the parser did; saving never overwrites an existing file silently; opening goes through
 a private temporary folder and asks first for anything that could run as a program.
+
+Files are written in the runner's pool, a megabyte at a time (a 20 MB attachment written on the GUI thread froze
+the window): the summary line shows the progress, ``saved`` reports each file written, ``failed`` what went wrong
+(a partly written file is removed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QSize, Qt, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -31,7 +37,11 @@ from connectors.messaging.mime import ParsedAttachment, safe_filename
 
 from ..models.attachments import AttachmentListModel
 from ..models.formatting import data_size, shown_text
+from ..workers.operation import Operation
+from ..workers.runner import runner
 from .icons import icon
+
+WRITE_SLICE = 1024 * 1024
 
 EXECUTABLE_EXTENSIONS = frozenset(
     "exe msi msp bat cmd com scr pif cpl vb vbs vbe js jse mjs wsf wsh ps1 psm1 psd1 jar sh bash zsh csh ksh fish "
@@ -68,8 +78,45 @@ def free_path(directory: Path, name: str) -> Path:
     return candidate
 
 
+def write_attachment(op: Operation, data: bytes, directory: Path, name: str, *, overwrite: bool,
+                     mode: int | None = None) -> Path:
+    """In a pool thread: write ``data`` as ``directory/name`` (or, unless ``overwrite``, the first free ``name
+    (n)``, claimed by creating it, so two saves at once never pick the same), a slice at a time with progress and
+    cancellation; ``mode`` is set at the end. A file left incomplete (an error, a cancel) is removed."""
+    while True:
+        target = directory / name if overwrite else free_path(directory, name)
+        try:
+            out = open(target, "wb" if overwrite else "xb")  # noqa: SIM115 - closed below, removed on failure
+        except FileExistsError:
+            continue  # claimed by another save since free_path looked: take the next name
+        break
+    try:
+        with out:
+            _write_slices(op, data, out)
+        if mode is not None:
+            os.chmod(target, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    return target
+
+
+def _write_slices(op: Operation, data: bytes, out: BinaryIO) -> None:
+    view = memoryview(data)
+    total = len(data)
+    for start in range(0, total, WRITE_SLICE):
+        op.check_cancelled()
+        out.write(view[start:start + WRITE_SLICE])
+        op.progress.emit(min(start + WRITE_SLICE, total), total)
+
+
 class AttachmentView(QWidget):
     failed = Signal(str, str)  # title, text: the window shows it as a notification
+    saved = Signal(object)
+    """An attachment was written (the Path written: the name chosen, or ``name (2)`` beside an existing file)."""
+    opened = Signal(object)
+    """An attachment was copied to its private folder (that Path) and handed to the desktop to open."""
     downloadNeeded = Signal()
     """An attachment still on the server (the message was opened from its text parts) is being saved or opened:
     whoever showed the message downloads it and calls :meth:`downloaded`; the save or open then goes on."""
@@ -114,15 +161,19 @@ class AttachmentView(QWidget):
         self._open_dir: tempfile.TemporaryDirectory[str] | None = None
         self.last_directory = Path.home()
         self._pending: list[Callable[[], object]] = []  # saves and opens waiting for the download
+        self._writing = 0  # files being written in the pool (the summary line shows their progress)
 
     def set_attachments(self, attachments: Sequence[ParsedAttachment]) -> None:
         self._pending = []  # another message: what waited for the last one's download is moot
         self.model.set_attachments(attachments)
+        self._show_summary()
+        self.setVisible(len(attachments) > 0)
+
+    def _show_summary(self) -> None:
+        attachments = self.model.attachments()
         total = sum(attachment.size for attachment in attachments)
-        count = len(attachments)
-        files = translate("AttachmentView", "%n attachment(s)", None, count)
+        files = translate("AttachmentView", "%n attachment(s)", None, len(attachments))
         self.summary.setText(f"{files} ({data_size(total)})")
-        self.setVisible(count > 0)
 
     def downloaded(self, attachments: Sequence[ParsedAttachment]) -> None:
         """The same message's attachments, now with their bytes: carry out the saves and opens that waited."""
@@ -160,7 +211,7 @@ class AttachmentView(QWidget):
 
     # -- saving ------------------------------------------------------------------------------------------------
 
-    def save_interactively(self, row: int) -> Path | None:
+    def save_interactively(self, row: int) -> Operation | None:
         attachment = self.model.attachment(row)
         if attachment is None:
             return None
@@ -171,36 +222,54 @@ class AttachmentView(QWidget):
             return None
         return self.save_to(row, Path(chosen), overwrite=True)
 
-    def save_to(self, row: int, path: Path, *, overwrite: bool = False) -> Path | None:
-        """Save attachment ``row`` as ``path`` (the name is sanitised; an existing file is kept unless
-        ``overwrite``, which the file dialog's own confirmation stands for)."""
+    def save_to(self, row: int, path: Path, *, overwrite: bool = False) -> Operation | None:
+        """Save attachment ``row`` as ``path``, or into ``path`` if it is a folder (the name is sanitised; an
+        existing file is kept unless ``overwrite``, which the file dialog's own confirmation stands for). The file
+        is written in the runner's pool: the operation returned finishes with the Path written (``saved`` too) or
+        fails (``failed`` says why). None: nothing to save, or it waits for the attachment's download first."""
         attachment = self.model.attachment(row)
         if attachment is None or self._after_download(row, lambda: self.save_to(row, path, overwrite=overwrite)):
             return None
-        directory = path if path.is_dir() else path.parent
-        name = safe_filename(attachment.filename if path.is_dir() else path.name, attachment.content_type)
-        target = directory / name if overwrite else free_path(directory, name)
-        try:
-            target.write_bytes(attachment.data)
-        except OSError as exc:
-            self.failed.emit(translate("AttachmentView", "Could not save the attachment"),
-                             f"{target}: {exc.strerror or exc}")
-            return None
+        into_folder = path.is_dir()
+        directory = path if into_folder else path.parent
+        name = safe_filename(attachment.filename if into_folder else path.name, attachment.content_type)
+        data = attachment.data
         self.last_directory = directory
-        return target
+        write = Operation(lambda op: write_attachment(op, data, directory, name, overwrite=overwrite),
+                          name="save attachment")
+        return self._write(write, name, directory / name, self.saved,
+                           translate("AttachmentView", "Could not save the attachment"))
 
-    def save_all_interactively(self) -> list[Path]:
+    def _write(self, write: Operation, name: str, target: Path, done: SignalInstance, title: str) -> Operation:
+        """Run ``write`` in the pool, its progress in the summary line, and report the outcome."""
+        self._writing += 1
+        write.progress.connect(lambda written, total: self.summary.setText(
+            translate("AttachmentView", "Saving “%1”… %2%").replace("%1", shown_text(name))
+            .replace("%2", str(written * 100 // total if total else 100))))
+        write.finished.connect(done.emit)
+        write.failed.connect(lambda exc: self.failed.emit(title, f"{getattr(exc, 'filename', None) or target}: "
+                                                                 f"{getattr(exc, 'strerror', None) or exc}"))
+        write.done.connect(self._written)
+        return runner().submit(write)
+
+    def _written(self) -> None:
+        self._writing -= 1
+        if not self._writing and not self._pending:
+            self._show_summary()
+
+    def save_all_interactively(self) -> list[Operation]:
         title = translate("AttachmentView", "Save All Attachments")
         chosen = QFileDialog.getExistingDirectory(self, title, str(self.last_directory))
         return self.save_all(Path(chosen)) if chosen else []
 
-    def save_all(self, directory: Path) -> list[Path]:
-        saved = []
+    def save_all(self, directory: Path) -> list[Operation]:
+        """Save every attachment into ``directory`` (see :meth:`save_to`); the operations of those written now."""
+        saving = []
         for row in range(self.model.rowCount()):
-            path = self.save_to(row, directory)
-            if path is not None:
-                saved.append(path)
-        return saved
+            write = self.save_to(row, directory)
+            if write is not None:
+                saving.append(write)
+        return saving
 
     # -- opening -----------------------------------------------------------------------------------------------
 
@@ -217,8 +286,9 @@ class AttachmentView(QWidget):
         )
         return answer == QMessageBox.StandardButton.Open
 
-    def open_attachment(self, row: int) -> Path | None:
-        """Copy the attachment into a private temporary folder (read-only) and open it with the desktop."""
+    def open_attachment(self, row: int) -> Operation | None:
+        """Copy the attachment into a private temporary folder (read-only) and open it with the desktop; the copy is
+        written in the runner's pool (the operation returned; ``opened`` once handed to the desktop)."""
         attachment = self.model.attachment(row)
         if attachment is None:
             return None
@@ -228,23 +298,26 @@ class AttachmentView(QWidget):
             return None
         return self._open_now(row)
 
-    def _open_now(self, row: int) -> Path | None:
+    def _open_now(self, row: int) -> Operation | None:
         attachment = self.model.attachment(row)
         if attachment is None:
             return None
         if self._open_dir is None:
             self._open_dir = tempfile.TemporaryDirectory(prefix="facteur-attachments-")
-        folder = Path(tempfile.mkdtemp(dir=self._open_dir.name))  # one folder each: same names never clash
-        path = folder / safe_filename(attachment.filename, attachment.content_type)
-        try:
-            path.write_bytes(attachment.data)
-            os.chmod(path, 0o400)
-        except OSError as exc:
-            self.failed.emit(translate("AttachmentView", "Could not open the attachment"),
-                             f"{path}: {exc.strerror or exc}")
-            return None
+        parent, data = self._open_dir.name, attachment.data
+        name = safe_filename(attachment.filename, attachment.content_type)
+
+        def copy(op: Operation) -> Path:
+            folder = Path(tempfile.mkdtemp(dir=parent))  # one folder each: same names never clash
+            return write_attachment(op, data, folder, name, overwrite=False, mode=0o400)
+
+        write = Operation(copy, name="open attachment")
+        write.finished.connect(self._hand_to_desktop)
+        return self._write(write, name, Path(parent) / name, self.opened,
+                           translate("AttachmentView", "Could not open the attachment"))
+
+    def _hand_to_desktop(self, path: Path) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             title = translate("AttachmentView", "Could not open the attachment")
             text = translate("AttachmentView", "No application is set up to open “%1”.")
             self.failed.emit(title, text.replace("%1", path.name))
-        return path

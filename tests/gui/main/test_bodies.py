@@ -100,8 +100,9 @@ def test_opening_shows_the_text_and_saving_downloads_the_attachment(window: Any,
 
     target = tmp_path / "saved"
     target.mkdir()
-    assert attachments.save_to(row, target) is None  # waits for the download
-    qtbot.waitUntil(lambda: (target / "figures.bin").exists(), timeout=WAIT_MS)
+    with qtbot.waitSignal(attachments.saved, timeout=WAIT_MS) as saved:
+        assert attachments.save_to(row, target) is None  # waits for the download, then writes in the pool
+    assert saved.args == [target / "figures.bin"]
     assert (target / "figures.bin").read_bytes() == attachment
     assert proxy.server_bytes - before > len(attachment)
     assert attachments.model.attachment(row).downloaded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 from typing import Any
 
@@ -195,11 +196,11 @@ def test_attachments_are_listed_saved_safely_and_executables_confirmed(qtbot: An
     names = [view.model.attachment(row).filename for row in range(3)]
     assert all("/" not in name and ".." not in name and "\u202e" not in name for name in names)
     assert view.summary.text().startswith("3 attachment")  # "3 attachments" once the English plurals are loaded
-    saved = view.save_all(tmp_path)
+    saved = written(qtbot, view.save_all(tmp_path))
     assert sorted(path.name for path in saved) == sorted(names)
     assert all(path.parent == tmp_path for path in saved)
-    again = view.save_to(1, tmp_path)
-    assert again is not None and again.name == "résumé (2).pdf" and again.read_bytes() == b"%PDF-1.4 resume"
+    [again] = written(qtbot, [view.save_to(1, tmp_path)])
+    assert again.name == "résumé (2).pdf" and again.read_bytes() == b"%PDF-1.4 resume"
 
     asked: list[str] = []
     opened: list[str] = []
@@ -207,9 +208,95 @@ def test_attachments_are_listed_saved_safely_and_executables_confirmed(qtbot: An
     monkeypatch.setattr("gui.views.attachment_view.QDesktopServices.openUrl",
                         lambda url: opened.append(url.toLocalFile()) or True)
     assert view.open_attachment(0) is None and asked == [names[0]] and opened == []
-    path = view.open_attachment(2)
-    assert path is not None and opened == [str(path)] and path.read_bytes() == b"just notes"
+    [path] = written(qtbot, [view.open_attachment(2)])
+    assert opened == [str(path)] and path.read_bytes() == b"just notes"
     assert asked == [names[0]]  # a text file opens without a question
+
+
+def written(qtbot: Any, operations: list[Any]) -> list[Path]:
+    """The paths the attachment view's write operations finished with (each must finish)."""
+    paths: list[Path] = []
+    for operation in operations:
+        assert operation is not None
+        operation.finished.connect(paths.append)
+    qtbot.waitUntil(lambda: len(paths) == len(operations), timeout=10_000)
+    return paths
+
+
+def big_attachment_message(data: bytes) -> bytes:
+    return ("From: a@example.test\r\nTo: b@example.test\r\nSubject: Figures\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee.\r\n'
+            "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=figures.bin"
+            f"\r\nContent-Transfer-Encoding: base64\r\n\r\n{base64.encodebytes(data).decode()}\r\n--b--\r\n"
+            ).encode()
+
+
+def test_saving_writes_off_the_gui_thread_with_progress_and_reports_failures(qtbot: Any, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import gui.views.attachment_view as attachment_view
+
+    data = os.urandom(5 * attachment_view.WRITE_SLICE + 123)
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    reader.show_message(displayed(("", "", 0), parse_message(big_attachment_message(data))))
+    view = reader.attachments
+    writers: list[int] = []
+    real_slices = attachment_view._write_slices  # noqa: SLF001
+
+    def recorded(op: Any, payload: bytes, out: Any) -> None:
+        writers.append(threading.get_ident())
+        real_slices(op, payload, out)
+
+    monkeypatch.setattr(attachment_view, "_write_slices", recorded)
+    progress: list[tuple[int, int]] = []
+    saved: list[Path] = []
+    view.saved.connect(saved.append)
+    write = view.save_to(0, tmp_path / "kept.bin", overwrite=True)
+    assert write is not None
+    write.progress.connect(lambda done, total: progress.append((done, total)))
+    [path] = written(qtbot, [write])
+    assert path == tmp_path / "kept.bin" and path.read_bytes() == data and saved == [path]
+    assert writers and threading.get_ident() not in writers  # written in the pool, not on the GUI thread
+    assert progress[-1] == (len(data), len(data)) and len(progress) == 6
+    assert view.summary.text().startswith("1 attachment")  # the progress line gives way to the summary again
+
+    # A folder that cannot be written: the window is told which file and why, and nothing is left behind.
+    failures: list[tuple[str, str]] = []
+    view.failed.connect(lambda title, text: failures.append((title, text)))
+    not_a_folder = tmp_path / "plain-file"
+    not_a_folder.write_bytes(b"x")
+    broken = view.save_to(0, not_a_folder / "figures.bin", overwrite=True)
+    assert broken is not None
+    with qtbot.waitSignal(broken.failed, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert failures[0][0] == "Could not save the attachment" and "plain-file" in failures[0][1]
+
+    # Cancelled half-way (the writer holds after its first slice until the cancel is made): the half-written file
+    # is removed.
+    first_slice, go_on = threading.Event(), threading.Event()
+
+    class HeldFile:
+        def __init__(self, out: Any) -> None:
+            self.out = out
+
+        def write(self, chunk: Any) -> None:
+            self.out.write(chunk)
+            first_slice.set()
+            go_on.wait(10)
+
+    monkeypatch.setattr(attachment_view, "_write_slices", lambda op, payload, out: real_slices(op, payload,
+                                                                                              HeldFile(out)))
+    cancelled = view.save_to(0, tmp_path)
+    assert cancelled is not None
+    qtbot.waitUntil(first_slice.is_set, timeout=10_000)
+    assert (tmp_path / "figures.bin").exists()
+    with qtbot.waitSignal(cancelled.cancelled, timeout=10_000):
+        cancelled.cancel()
+        go_on.set()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.bin", "plain-file"]
 
 
 @pytest.mark.parametrize(("name", "content_type", "expected"), [
