@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,18 @@ def timings() -> Iterator[Timings]:
     recorder = Timings()
     yield recorder
     assert not recorder.missed, recorder.missed
+
+
+@pytest.fixture(scope="session")
+def smtp_server(ca: Any, dovecot: Any) -> Iterator[Any]:
+    """The tests' SMTP server, in a process of its own here (see bench/timings/smtp_process.py): in this process it
+    held the interpreter lock the GUI thread waits for, and the stall probe measured it instead of Facteur."""
+    from bench.timings.smtp_process import SMTPProcess
+    from tests.conftest import USERS
+
+    server = SMTPProcess(ca, USERS, lmtp_socket=dovecot.lmtp_socket)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

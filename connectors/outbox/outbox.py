@@ -219,10 +219,18 @@ class Outbox:
         """An entry's account and the first ``size`` bytes of its message (enough for its header block), without
         handing the rest of a big message to Python; read without waiting for a write in progress."""
         with self._list_lock:
+            # Read through a blob handle: substr() would load the whole value first (25 MB of a big message, held
+            # here while the Outbox's list, read on the GUI thread, waited for this lock).
             row = self._list_conn.execute(
-                "SELECT account_id, substr(coalesce(outbox_raw.raw, outbox.raw), 1, ?) FROM outbox "
-                "LEFT JOIN outbox_raw USING (id) WHERE id = ?", (size, entry_id)).fetchone()
-        return None if row is None else (str(row[0]), bytes(row[1]))
+                "SELECT outbox.account_id, outbox_raw.rowid, outbox.rowid FROM outbox "
+                "LEFT JOIN outbox_raw USING (id) WHERE id = ?", (entry_id,)).fetchone()
+            if row is None:
+                return None
+            account_id, raw_rowid, entry_rowid = row
+            table, rowid = ("outbox_raw", raw_rowid) if raw_rowid is not None else ("outbox", entry_rowid)
+            with self._list_conn.blobopen(table, "raw", rowid, readonly=True) as blob:
+                start = blob.read(size)
+        return str(account_id), start
 
     def draft_ids(self) -> set[str]:
         """The drafts whose messages are in the Outbox (without reading any message's bytes)."""
