@@ -34,7 +34,8 @@ class StackSampler:
         self._thread = threading.Thread(target=self._run, name="stall-sampler", daemon=True)
         self.samples: list[tuple[float, tuple[str, ...]]] = []
         self.late: list[tuple[float, float, dict[str, tuple[str, ...]]]] = []  # when, how late, other stacks
-        self.cpu: list[tuple[float, dict[str, float]]] = []  # every ~10 ms: each thread's time on a core so far
+        self.cpu: list[tuple[float, dict[str, float]]] = []  # every ~20 ms: each thread's time on a core so far
+        self._native_id = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -57,6 +58,7 @@ class StackSampler:
         return found
 
     def _run(self) -> None:
+        self._native_id = threading.get_native_id()
         names = {thread.ident: thread.name for thread in threading.enumerate()}
         expected = time.perf_counter() + INTERVAL_S
         next_cpu = 0.0
@@ -85,7 +87,7 @@ class StackSampler:
             after = [snap for when, snap in self.cpu if when >= end]
             if before and after:
                 used = {name: after[0][name] - seconds for name, seconds in before[-1].items() if name in after[0]}
-                mine = f"({threading.get_native_id()})"
+                mine = f"({self._native_id})"
                 busy = sorted(((ms, name) for name, ms in used.items() if ms > 0.002 and not name.endswith(mine)),
                               reverse=True)
                 lines.append("   this process's threads on a core meanwhile: "
