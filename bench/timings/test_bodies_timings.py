@@ -7,6 +7,8 @@ import os
 import time
 from typing import Any
 
+import pytest
+
 from bench.timings.conftest import Timings
 from bench.timings.test_gui_stalls import StallProbe
 from tests.conftest import ALICE
@@ -17,7 +19,8 @@ COUNT = 8
 
 
 def test_opening_a_message_with_a_20_mb_attachment(make_window: Any, dovecot: Any, qtbot: Any,
-                                                   timings: Timings, stall_sample: bool) -> None:
+                                                   timings: Timings, stall_sample: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     attachment = os.urandom(20 * 1024 * 1024)
     dovecot.seed(ALICE, "INBOX", [big_message(f"Figures {n}", attachment) for n in range(COUNT)])
     window = make_window(push=False)
@@ -30,19 +33,53 @@ def test_opening_a_message_with_a_20_mb_attachment(make_window: Any, dovecot: An
     window.reader.warm_up()
     qtbot.waitUntil(lambda: window.reader.html_view.message_page.loaded, timeout=30_000)
     qtbot.wait(500)
+    steps = _timeline(monkeypatch)
     heartbeat = StallProbe(stall_sample)
     heartbeat.start()
+    cpu = time.process_time()
     slowest = 0.0
     durations = []
     for n in range(COUNT):
         row = row_of_subject(window, f"Figures {n}")
+        steps.clear()
         started = time.perf_counter()
         with qtbot.waitSignal(window.opener.shown, timeout=30_000):
             window.messages.setCurrentIndex(window.messages.model().index(row, 0))
         durations.append(time.perf_counter() - started)
         slowest = max(slowest, durations[-1])
+        print(f"message {n}: " + ", ".join(f"{name} {(when - started) * 1000:.0f}" for name, when in steps)
+              + f", shown {durations[-1] * 1000:.0f} ms")
     heartbeat.stop()
-    print("text shown after (ms):", [round(d * 1000) for d in durations])
+    print(f"text shown after (ms): {[round(d * 1000) for d in durations]}; process CPU "
+          f"{(time.process_time() - cpu) * 1000:.0f} ms; load average {os.getloadavg()}")
     timings.record(f"open a message with a 20 MB attachment: text shown (slowest of {COUNT}, the first included)",
                    slowest, 0.3)
     heartbeat.record(timings, "GUI: longest stall while opening them")
+
+
+def _timeline(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
+    """When each step of an opening happened (perf_counter): the worker's fetch starting and ending, its IMAP FETCHes
+    (BODYSTRUCTURE first, then the text parts), the pool's cache read answering on the GUI thread."""
+    from connectors.messaging.imap import IMAPConnector
+    from connectors.sync import SyncEngine
+    from gui.views.message_opener import MessageOpener
+
+    steps: list[tuple[str, float]] = []
+
+    def timed(cls: Any, name: str, before: str, after: str | None) -> None:
+        original = getattr(cls, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            steps.append((before, time.perf_counter()))
+            try:
+                return original(*args, **kwargs)
+            finally:
+                if after is not None:
+                    steps.append((after, time.perf_counter()))
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    timed(SyncEngine, "fetch_unless_cached", "worker fetch starts", "worker fetch done")
+    timed(IMAPConnector, "fetch", "FETCH sent", "FETCH answered")
+    timed(MessageOpener, "_cached", "cache read answered", None)
+    return steps
