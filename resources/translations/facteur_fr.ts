@@ -906,6 +906,10 @@ Les rouvrir&#xa0;?</translation>
         <translation>Enregistrer la pièce jointe</translation>
     </message>
     <message>
+        <source>Saving “%1”… %2%</source>
+        <translation>Enregistrement de «&#xa0;%1&#xa0;»… %2&#xa0;%</translation>
+    </message>
+    <message>
         <source>Save All Attachments</source>
         <translation>Enregistrer toutes les pièces jointes</translation>
     </message>
