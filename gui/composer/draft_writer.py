@@ -270,16 +270,16 @@ class _WriteOperation(Operation):
     def run(self) -> None:
         write = self.write
         if write is None or not self._writer._begin(self):  # noqa: SLF001 - the writer's own operation
-            self.cancelled.emit()
-            self.done.emit()
+            self.say("cancelled")
+            self.say("done")
             return
         known, self._known = self._known, {}
         try:
             outcome = self._writer._execute(write, known)  # noqa: SLF001
         except Exception as exc:  # noqa: BLE001 - every failure must reach the GUI as a signal
             self._writer._ended.set()  # noqa: SLF001
-            self.failed.emit(exc)
+            self.say("failed", exc)
         else:
             self._writer._ended.set()  # noqa: SLF001
-            self.finished.emit(outcome)
-        self.done.emit()
+            self.say("finished", outcome)
+        self.say("done")

@@ -65,15 +65,17 @@ class ConnectionTest(Operation):
         for done, server in enumerate(self.servers):
             self.check_cancelled()
             settings = self.account.imap if server == "imap" else self.account.smtp
-            self.progress.emit(done, total)
-            self.status.emit(
+            self.say("progress", done, total)
+            self.say(
+                "status",
                 QCoreApplication.translate("ConnectionTest", "Connecting to {host}…").format(host=settings.host)
             )
             try:
                 results[server] = self._check(server)
             except CertificateError as exc:
                 self.check_cancelled()
-                self.status.emit(
+                self.say(
+                    "status",
                     QCoreApplication.translate("ConnectionTest", "Fetching the certificate of {host}…").format(
                         host=settings.host
                     )
@@ -86,5 +88,5 @@ class ConnectionTest(Operation):
                 ) from None
             except Exception as exc:  # noqa: BLE001 - reported to the page with the server's name
                 raise ServerTestError(server, exc) from None
-        self.progress.emit(total, total)
+        self.say("progress", total, total)
         return results

@@ -228,7 +228,7 @@ class AccountSession(QObject):
         # Every folder sync (the full pass, Refresh, IDLE's push) first replays the queued commands
         # (SyncEngine.sync_folder does); what it refused or dropped is reported like any command's.
         def work(op: Operation, engine: SyncEngine) -> Any:
-            return engine.sync_folder(name, progress=lambda done, total: op.progress.emit(done, total),
+            return engine.sync_folder(name, progress=lambda done, total: op.say("progress", done, total),
                                       cancel=op.cancel_event, between_batches=self.worker.run_interactive_now)
 
         self._folder_syncs.add(name)

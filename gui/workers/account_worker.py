@@ -1,4 +1,7 @@
-"""One account's worker: a QObject on its own QThread that owns the account's IMAP connection and sync engine.
+"""One account's worker: the account's IMAP connection and sync engine, on a QThread of their own.
+
+The :class:`AccountWorker` stays on the GUI thread and says its signals there; its thread side (requests, the
+reconnection timer, the keyring watch's timer) lives on the account's thread (see :mod:`gui.workers.gui_thread`).
 
 Operations (:class:`gui.workers.operation.Operation`) are created on the GUI thread and submitted here; they run
 one at a time in this thread, so commands to the server never overlap. User actions (open a message, star it,
@@ -19,10 +22,11 @@ import logging
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QThread, QTimer, Signal, Slot
 
 from connectors.exceptions import (
     AuthenticationError,
@@ -37,6 +41,7 @@ from connectors.store import MailStore, StoreCorruptError
 from connectors.sync import Cancelled as SyncCancelled
 from connectors.sync import SyncEngine
 
+from .gui_thread import GuiThreadObject, ThreadSide
 from .keyring_watch import KeyringWatch
 from .operation import Cancelled, Operation
 from .runner import BACKGROUND, INTERACTIVE, runner
@@ -51,23 +56,48 @@ Work = Callable[[Operation, SyncEngine], Any]
 
 
 class _Job(Operation):
-    """An operation whose work receives the account's engine (created lazily in the worker thread)."""
+    """An operation whose work receives the account's engine (created lazily in the worker thread). It holds its
+    worker weakly: the worker's queue holds it (no reference cycle, see :mod:`gui.workers.gui_thread`)."""
 
     def __init__(self, work: Work, name: str, priority: int) -> None:
         super().__init__(name=name)
         self.priority = priority
         self.account_work = work
-        self.engine: Callable[[], SyncEngine] | None = None
-        self.guard: Callable[[Operation, Callable[[], Any]], Any] | None = None
+        self.last = False  # the logout: the thread ends after it
+        self.worker: weakref.ref[AccountWorker] | None = None
 
     def execute(self) -> Any:
-        assert self.engine is not None and self.guard is not None
-        engine_factory = self.engine
-        return self.guard(self, lambda: self.account_work(self, engine_factory()))
+        worker = self.worker() if self.worker is not None else None
+        if worker is None:
+            raise Cancelled()
+        return worker._guarded(self, lambda: self.account_work(self, worker._engine_or_create()))  # noqa: SLF001
 
 
-class AccountWorker(QObject):
-    """Lives in its own thread (``start()``); every public method may be called from the GUI thread."""
+class _AccountSide(ThreadSide):
+    """The worker's presence on the account's thread: it runs the queue and owns the reconnection timer."""
+
+    def __init__(self, worker: AccountWorker) -> None:
+        super().__init__(worker)
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.timeout.connect(self.retry_due)
+
+    @Slot()
+    def drain(self) -> None:
+        self.call("_drain")
+
+    @Slot()
+    def retry_due(self) -> None:
+        self.call("_retry_due")
+
+    @Slot()
+    def stop_retry(self) -> None:
+        self.retry.stop()
+
+
+class AccountWorker(GuiThreadObject):
+    """Works in its own thread (``start()``); every public method may be called from the GUI thread, and its signals
+    are said on the GUI thread (see :mod:`gui.workers.gui_thread`)."""
 
     stateChanged = Signal(str)
     """"connecting", "online", "offline" (will retry), "error" (needs the person: password, certificate) or "locked"
@@ -81,7 +111,8 @@ class AccountWorker(QObject):
     keyringOpened = Signal()
     """While "locked": the keyring was seen unlocked (elsewhere, without a prompt): the session connects again."""
 
-    _wake = Signal()
+    _wake = Signal()  # queued to the thread side: run the queue
+    _stopRetry = Signal()
 
     def __init__(self, account_id: str, store: MailStore, connect: Callable[[], IMAPConnector], *,
                  engine_factory: Callable[[MailStore, Callable[[], IMAPConnector]], SyncEngine] = SyncEngine) -> None:
@@ -107,15 +138,14 @@ class AccountWorker(QObject):
         self._runner = runner()
         self._thread = QThread()
         self._thread.setObjectName(f"account-{account_id}")
-        self.moveToThread(self._thread)
-        self._wake.connect(self._drain)
-        self._retry = QTimer()
-        self._retry.setSingleShot(True)
-        self._retry.moveToThread(self._thread)
-        self._retry.timeout.connect(self._retry_due)
-        # While "locked", looks quietly whether the keyring was opened elsewhere (as the Outbox does).
-        self.keyring_watch = KeyringWatch()
-        self.keyring_watch.moveToThread(self._thread)
+        self._side = _AccountSide(self)
+        self._retry = self._side.retry
+        # While "locked", looks quietly whether the keyring was opened elsewhere (as the Outbox does); its timer is a
+        # child of the thread side, and moves with it.
+        self.keyring_watch = KeyringWatch(home=self._side)
+        self._side.moveToThread(self._thread)
+        self._wake.connect(self._side.drain)
+        self._stopRetry.connect(self._side.stop_retry)
         self.keyring_watch.opened.connect(self._keyring_seen_open)
 
     # -- life ------------------------------------------------------------------------------------------------
@@ -155,24 +185,18 @@ class AccountWorker(QObject):
             self._drop(job)
         if current is not None:
             current.cancel()
-        closing = _Job(lambda _op, engine: self._close(engine), "close", INTERACTIVE)
-        # Direct: the GUI thread is blocked in wait() meanwhile, so a queued quit would never be delivered.
-        closing.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        closing = _Job(lambda _op, engine: engine.close(), "close", INTERACTIVE)
+        closing.last = True
         self._enqueue(closing, force=True)
 
-    def _close(self, engine: SyncEngine) -> None:
-        """The last operation, in the worker thread: log out, then hand this object and its timer back to the
-        GUI thread, where Python will eventually delete them (a QObject must die in its own thread)."""
-        try:
-            engine.close()
-        finally:
-            self._retry.stop()
-            self.keyring_watch.stop()
-            main_thread = QCoreApplication.instance().thread() if QCoreApplication.instance() else None
-            if main_thread is not None:
-                self._retry.moveToThread(main_thread)
-                self.keyring_watch.moveToThread(main_thread)
-                self.moveToThread(main_thread)
+    def _end_on_thread(self) -> None:
+        """After the logout, in the worker thread: stop the timers there, hand the thread side back to the GUI
+        thread (a QObject must die in a living thread) and end the thread. Said here, not by a signal: the GUI
+        thread may be blocked in wait() meanwhile, so a queued quit would never be delivered."""
+        self._retry.stop()
+        self.keyring_watch.stop()
+        self._side.hand_back()
+        QThread.currentThread().quit()
 
     def wait_stopped(self, deadline: float) -> bool:
         """Wait until ``deadline`` (time.monotonic()) for the thread to end, breaking a blocked call halfway."""
@@ -200,17 +224,17 @@ class AccountWorker(QObject):
 
         The operation is queued on the next turn of the GUI event loop, so that whatever the caller connects to
         its signals right after this call is connected before it can run (a signal emitted before a connection
-        is made is lost). It runs in the worker thread; its signals reach the GUI thread queued.
+        is made is lost). It runs in the worker thread; its signals are said on the GUI thread.
         """
         job = _Job(work, name, priority)
+        job.worker = weakref.ref(self)
         self._runner.track(job)
         QTimer.singleShot(0, self._runner, lambda: self._enqueue(job))
         return job
 
     def _enqueue(self, job: _Job, force: bool = False) -> None:
         self._runner.track(job)
-        job.engine = self._engine_or_create
-        job.guard = self._guarded
+        job.worker = weakref.ref(self)
         with self._lock:
             if self._stopping and not force:
                 refused = True
@@ -225,8 +249,8 @@ class AccountWorker(QObject):
     def _drop(self, job: _Job) -> None:
         """A queued operation that will not run: it ends as cancelled (from whichever thread drops it)."""
         job.cancel()
-        job.cancelled.emit()
-        job.done.emit()
+        job.say("cancelled")
+        job.say("done")
         self._runner.finished_with(job)
 
     def cancel_background(self) -> None:
@@ -255,16 +279,10 @@ class AccountWorker(QObject):
                     if not self._queue or self._queue[0][0] > INTERACTIVE:
                         return
                     _, _, job = heapq.heappop(self._queue)
-                if job.is_cancelled():
-                    job.cancelled.emit()
-                    job.done.emit()
-                else:
-                    job.run()
-                self._runner.finished_with(job)
+                self._run(job)
         finally:
             self._yielding = False
 
-    @Slot()
     def _drain(self) -> None:
         """Run queued operations until none is left (in the worker thread)."""
         while True:
@@ -274,12 +292,20 @@ class AccountWorker(QObject):
                     return
                 _, _, job = heapq.heappop(self._queue)
                 self._current = job
+            self._run(job)
+
+    def _run(self, job: _Job) -> None:
+        """Run one operation (in the worker thread); after the logout, the thread ends."""
+        try:
             if job.is_cancelled():
-                job.cancelled.emit()
-                job.done.emit()
+                job.say("cancelled")
+                job.say("done")
             else:
                 job.run()
             self._runner.finished_with(job)
+        finally:
+            if job.last:
+                self._end_on_thread()
 
     # -- connection state ------------------------------------------------------------------------------------
 
@@ -307,7 +333,7 @@ class AccountWorker(QObject):
         except SyncCancelled:
             raise Cancelled() from None
         except StoreCorruptError:
-            self.storeDamaged.emit()
+            self.say("storeDamaged")
             raise
         except SecretsUnavailable as exc:
             self._went_wrong("locked", exc)
@@ -327,7 +353,7 @@ class AccountWorker(QObject):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.stateChanged.emit(state)
+            self.say("stateChanged", state)
 
     def _came_back(self) -> None:
         self.keyring_watch.stop()
@@ -342,7 +368,7 @@ class AccountWorker(QObject):
             self._offline_since = time.monotonic()
         self._set_state(state)
         if first:
-            self.connectionProblem.emit(exc)
+            self.say("connectionProblem", exc)
         # Queued background work would only fail the same way: it is queued again once reconnected.
         with self._lock:
             dropped = [entry[2] for entry in self._queue if entry[2].priority >= BACKGROUND]
@@ -361,16 +387,15 @@ class AccountWorker(QObject):
     def _keyring_seen_open(self) -> None:
         if self._state == "locked" and not self._stopping:
             log.info("The keyring of %s was unlocked: connecting again", self.account_id)
-            self.keyringOpened.emit()
+            self.say("keyringOpened")
 
-    @Slot()
     def _retry_due(self) -> None:
         if not self._stopping:
-            self.reconnectDue.emit()
+            self.say("reconnectDue")
 
     def retry_now(self) -> None:
         """Forget the backoff (the person pressed "Try again", or the IDLE connection came back)."""
         self._backoff = FIRST_BACKOFF_S
         self._next_attempt = 0.0
-        QTimer.singleShot(0, self._retry, self._retry.stop)  # the timer belongs to the worker thread
-        self.reconnectDue.emit()
+        self._stopRetry.emit()  # the timer belongs to the worker thread
+        self.say("reconnectDue")

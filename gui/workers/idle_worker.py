@@ -1,4 +1,7 @@
-"""IMAP IDLE for one account's INBOX on its own connection and QThread, so new mail shows up by itself."""
+"""IMAP IDLE for one account's INBOX on its own connection and QThread, so new mail shows up by itself.
+
+The :class:`IdleWorker` stays on the GUI thread and says its signals there; the IDLE loop runs in its thread side
+(see :mod:`gui.workers.gui_thread`)."""
 
 from __future__ import annotations
 
@@ -6,14 +9,28 @@ import threading
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QThread, Signal, Slot
 
 from connectors.interrupt import Interrupter
 from connectors.messaging.imap import IMAPConnector
 from connectors.sync import IdleWatcher
 
+from .gui_thread import GuiThreadObject, ThreadSide
 
-class IdleWorker(QObject):
+
+class _IdleSide(ThreadSide):
+    """Runs the IDLE loop on the worker's thread."""
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.call("_run")
+        finally:
+            self.hand_back()
+            QThread.currentThread().quit()
+
+
+class IdleWorker(GuiThreadObject):
     """Runs ``IdleWatcher.run`` in its thread until ``stop()``; reports changes and connection state."""
 
     changed = Signal()
@@ -31,12 +48,14 @@ class IdleWorker(QObject):
         self.folder = folder
         self._stop = threading.Event()
         self._interrupter = Interrupter()
-        self._watcher = watcher_factory(connect, folder, on_change=self.changed.emit, on_state=self.stateChanged.emit,
-                                        on_error=self.failed.emit)
+        # The watcher calls these on the worker's thread; they hold this object weakly (no reference cycle).
+        self._watcher = watcher_factory(connect, folder, on_change=self.sayer("changed"),
+                                        on_state=self.sayer("stateChanged"), on_error=self.sayer("failed"))
         self._thread = QThread()
         self._thread.setObjectName(f"idle-{account_id}")
-        self.moveToThread(self._thread)
-        self._begin.connect(self._run)
+        self._side = _IdleSide(self)
+        self._side.moveToThread(self._thread)
+        self._begin.connect(self._side.run)
 
     @property
     def thread_handle(self) -> QThread:
@@ -50,13 +69,10 @@ class IdleWorker(QObject):
         self._thread.start()
         self._begin.emit()
 
-    @Slot()
     def _run(self) -> None:
-        try:
-            with self._interrupter.watching():
-                self._watcher.run(self._stop)
-        finally:
-            QThread.currentThread().quit()
+        """(Worker thread) IDLE until stopped."""
+        with self._interrupter.watching():
+            self._watcher.run(self._stop)
 
     def resume(self) -> None:
         """Try again after an error the person fixed (any thread)."""

@@ -4,6 +4,10 @@ An :class:`Operation` is a QObject whose ``run()`` executes in a worker thread (
 :func:`gui.workers.runner.runner`, the one way to run one); ``cancel()`` may be called from any thread and is
 honoured between steps (``check_cancelled()``). Cancellation is silent: it ends with ``cancelled``, never with
 ``failed``.
+
+The operation itself stays on the GUI thread and its signals are said there (:mod:`gui.workers.gui_thread`): work
+running in a worker thread reports with ``op.say("progress", done, total)`` / ``op.say("status", text)``, never
+``op.progress.emit(...)``, so that whatever is connected to them is called on the GUI thread at the emission.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
+
+from .gui_thread import GuiThreadObject
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +28,7 @@ class Cancelled(Exception):
     """Raised inside an operation when cancel() was requested."""
 
 
-class Operation(QObject):
+class Operation(GuiThreadObject):
     progress = Signal(int, int)  # done, total (total 0 = unknown)
     status = Signal(str)  # a short human description of the current step
     finished = Signal(object)  # the result
@@ -63,10 +69,10 @@ class Operation(QObject):
             if self._cancel.is_set():
                 raise Cancelled()
         except Cancelled:
-            self.cancelled.emit()
+            self.say("cancelled")
         except Exception as exc:  # noqa: BLE001 - every failure must reach the GUI as a signal, never kill the thread
             log.info("%s failed: %s", self.name, exc)
-            self.failed.emit(exc)
+            self.say("failed", exc)
         else:
-            self.finished.emit(result)
-        self.done.emit()
+            self.say("finished", result)
+        self.say("done")

@@ -7,8 +7,8 @@ process). No other module keeps operations or threads alive in lists of its own.
   :class:`~gui.workers.operation.Operation` at once. It is queued on the next turn of the GUI event loop, so whatever
   the caller connects to its signals right after the call is connected before it can run (a signal emitted before a
   connection is made is lost). The operation object stays on the GUI thread; its ``run()`` is called in a pool
-  thread, so its signals (progress, then exactly one of finished/failed/cancelled, then done) reach GUI objects
-  queued, in the GUI thread — lambdas included.
+  thread, and its signals (progress, then exactly one of finished/failed/cancelled, then done) are said on the GUI
+  thread (:mod:`gui.workers.gui_thread`), where whatever is connected to them is called — lambdas included.
 * **Bounded pool.** At most ``max_threads`` operations run at once; the others wait. A thread with nothing to do for
   ``IDLE_EXPIRY_S`` ends, and a new one starts when work comes.
 * **Priority.** Lower numbers run first (``INTERACTIVE`` before ``BACKGROUND``); equal priorities run in order of
@@ -39,6 +39,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
@@ -66,28 +67,31 @@ class _Queued:
 
 
 class _PoolWorker(QObject):
-    """One pool thread's loop: takes the most urgent queued operation, runs it, until idle too long or stopped."""
+    """One pool thread's loop: takes the most urgent queued operation, runs it, until idle too long or stopped.
+    It holds the runner weakly: the runner holds it, and a reference cycle between them could be broken by Python's
+    collector on a pool thread, deleting the runner's QObjects there (see :mod:`gui.workers.gui_thread`)."""
 
     def __init__(self, pool: OperationRunner) -> None:
         super().__init__()
-        self._pool = pool
+        self._pool = weakref.ref(pool)
 
     @Slot()
     def loop(self) -> None:
-        pool = self._pool
-        while True:
+        pool = self._pool()
+        while pool is not None:
             entry = pool._next_for_thread()
             if entry is None:
                 break
             operation = entry.operation
             if operation.is_cancelled():
-                operation.cancelled.emit()
-                operation.done.emit()
+                operation.say("cancelled")
+                operation.say("done")
             else:
                 with pool.interrupter.watching():
                     operation.run()
             pool._ran(entry)
             del entry, operation  # the GUI thread lets go of it, never this one
+        del pool
         app = QCoreApplication.instance()
         if app is not None:
             self.moveToThread(app.thread())  # so that it is deleted in the GUI thread, where the runner drops it

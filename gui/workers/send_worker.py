@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QThread, QTimer, Signal, Slot
 
 from connectors import create_connector
 from connectors.exceptions import ConnectionError, ConnectorError
@@ -30,6 +30,7 @@ from gui.desktop_accounts import account_credentials
 from gui.errors import describe_error
 from gui.secrets import SecretsUnavailable, keyring_locked
 
+from .gui_thread import GuiThreadObject, ThreadSide
 from .keyring_watch import KEYRING_POLL_MS, KeyringWatch
 
 log = logging.getLogger(__name__)
@@ -78,57 +79,43 @@ def error_text(error: BaseException) -> str:
     return describe_error(error).text
 
 
-class _ThreadSide(QObject):
-    """The send worker's presence on its own thread: the requests queued to the worker arrive here, and its timers
-    live here. The :class:`SendWorker` itself stays on the GUI thread, so that whatever is connected to its signals
-    runs on the GUI thread (Python callables included: PySide calls one where its signal's object lives). Were it on
-    the worker thread, a callable connected by a view or a test (pytest-qt's waitSignal) would run on the worker
-    thread, and the objects it touches (an event loop, a started QTimer) could be deleted there while the GUI thread
-    still uses them."""
-
-    def __init__(self, worker: SendWorker) -> None:
-        super().__init__()
-        # Weak: no reference cycle, which Python's collector could break on any thread, deleting QObjects there.
-        self._worker = weakref.ref(worker)
-
-    def _call(self, name: str, *args: object) -> None:
-        worker = self._worker()
-        if worker is not None:
-            getattr(worker, name)(*args)
+class _ThreadSide(ThreadSide):
+    """The send worker's presence on its own thread (see :mod:`gui.workers.gui_thread`): the requests queued to the
+    worker arrive here, and its timers live here; the :class:`SendWorker` stays on the GUI thread."""
 
     @Slot()
     def begin(self) -> None:
-        self._call("_begin")
+        self.call("_begin")
 
     @Slot()
     def wake(self) -> None:
-        self._call("wake")
+        self.call("wake")
 
     @Slot(str, str, object, object)
     def save_draft(self, account_id: str, draft_id: str, build: Callable[[], bytes],
                    replaces: tuple[tuple[str, ...], float]) -> None:
-        self._call("_save_draft", account_id, draft_id, build, replaces)
+        self.call("_save_draft", account_id, draft_id, build, replaces)
 
     @Slot(str, str, object)
     def delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...]) -> None:
-        self._call("_delete_draft", account_id, draft_id, replaces)
+        self.call("_delete_draft", account_id, draft_id, replaces)
 
     @Slot()
     def halt(self) -> None:
-        self._call("_halt")
+        self.call("_halt")
 
     @Slot()
     def keyring_opened(self) -> None:
-        self._call("_keyring_opened")
+        self.call("_keyring_opened")
 
     @Slot()
     def close_draft_links(self) -> None:
-        self._call("_close_draft_links")
+        self.call("_close_draft_links")
 
 
-class SendWorker(QObject):
+class SendWorker(GuiThreadObject):
     """Drains the Outbox. Create it in the GUI thread, then :meth:`start`: its work runs on a thread of its own,
-    its signals reach their receivers on the GUI thread (see :class:`_ThreadSide`)."""
+    its signals reach their receivers on the GUI thread (see :mod:`gui.workers.gui_thread`)."""
 
     stateChanged = Signal(str, str)  # entry id, new state ("" once it left the Outbox)
     sending = Signal(str)  # entry id
@@ -144,7 +131,6 @@ class SendWorker(QObject):
     passFinished = Signal()  # after each pass over the Outbox (tests and status bars wait on it)
     keyringWait = Signal(str, bool)  # account id, True while its messages wait for the keyring to be unlocked
 
-    _relayed = Signal(str, object)  # a public signal's name and arguments, said off the GUI thread
     _wakeRequested = Signal()
     _saveDraftRequested = Signal(str, str, object, object)  # account id, draft id, a callable building it, replaces
     _deleteDraftRequested = Signal(str, str, object)  # account id, draft id, replaces
@@ -176,28 +162,15 @@ class SendWorker(QObject):
         # after the delivery tidied the Drafts folder would put the draft back there for good.
         self._sent_drafts: set[str] = set()
         self._interrupter = Interrupter()
-        self._relayed.connect(self._say_relayed)
         # Queued to the worker's thread (from any thread).
         self._wakeRequested.connect(self._side.wake)
         self._saveDraftRequested.connect(self._side.save_draft)
         self._deleteDraftRequested.connect(self._side.delete_draft)
         # Queued, never blocking: the GUI thread must not wait on a worker that may be in the middle of a send.
         self._haltRequested.connect(self._side.halt)
-        outbox.subscribe(self._on_outbox_change)
-
-    def _say(self, name: str, *args: object) -> None:
-        """Emit the public signal ``name`` on the GUI thread: at once when called there, otherwise through one queued
-        hop to this object's own slot. What is connected to it (Python callables included) is then always called on
-        the GUI thread, at the emission itself, never by a queued event of its own that could outlive its connection
-        (a callable disconnected, e.g. by pytest-qt's waitSignal, and freed before such an event was delivered)."""
-        if QThread.currentThread() is self.thread():
-            getattr(self, name).emit(*args)
-        else:
-            self._relayed.emit(name, args)
-
-    @Slot(str, object)
-    def _say_relayed(self, name: str, args: tuple[object, ...]) -> None:
-        getattr(self, name).emit(*args)
+        # The Outbox holds its listener, which holds this worker weakly: no worker → Outbox → worker cycle.
+        self._outbox_listener = _weak_listener(self)
+        outbox.subscribe(self._outbox_listener)
 
     # -- lifecycle (GUI thread) ----------------------------------------------------------------------------
 
@@ -221,7 +194,7 @@ class SendWorker(QObject):
         if self._stopping:
             return
         self._stopping = True
-        self.outbox.unsubscribe(self._on_outbox_change)
+        self.outbox.unsubscribe(self._outbox_listener)
         if self._thread is not None and self._thread.isRunning():
             self._haltRequested.emit()
 
@@ -274,7 +247,7 @@ class SendWorker(QObject):
             self._awaiting_unlock[account_id] = error_text(error)
         if first:
             log.info("Messages of account %s wait until the keyring is unlocked", account_id)
-            self._say("keyringWait", account_id, True)
+            self.say("keyringWait", account_id, True)
         self.keyring_watch.watch()
 
     def _stop_waiting_for_keyring(self, accounts: set[str]) -> None:
@@ -282,7 +255,7 @@ class SendWorker(QObject):
             for account_id in accounts:
                 self._awaiting_unlock.pop(account_id, None)
         for account_id in sorted(accounts):
-            self._say("keyringWait", account_id, False)
+            self.say("keyringWait", account_id, False)
 
     @property
     def keyring_state(self) -> Callable[[], bool | None]:
@@ -330,7 +303,7 @@ class SendWorker(QObject):
         self._deleteDraftRequested.emit(account_id, draft_id, replaces)
 
     def _on_outbox_change(self, entry_id: str, state: EntryState | None) -> None:
-        self._say("stateChanged", entry_id, state or "")
+        self.say("stateChanged", entry_id, state or "")
         if state in ("scheduled", "queued"):
             self._wakeRequested.emit()
 
@@ -358,9 +331,7 @@ class SendWorker(QObject):
             self._draft_idle = None
         self.keyring_watch.stop()
         self._close_draft_links()
-        app = QCoreApplication.instance()
-        if app is not None:
-            self._side.moveToThread(app.thread())
+        self._side.hand_back()
         QThread.currentThread().quit()
 
     def wake(self) -> None:
@@ -389,7 +360,7 @@ class SendWorker(QObject):
                 if link is not None:
                     link.close()
         self._schedule()
-        self._say("passFinished")
+        self.say("passFinished")
 
     def _schedule(self) -> None:
         if self._timer is None or self._stopping:
@@ -418,9 +389,9 @@ class SendWorker(QObject):
         if link is None:
             text = self.tr("The account this message was written from no longer exists or cannot be used.")
             self.outbox.mark_failed(entry.id, text)
-            self._say("failed", entry.id, text)
+            self.say("failed", entry.id, text)
             return
-        self._say("sending", entry.id)
+        self.say("sending", entry.id)
         try:
             report = deliver(self.outbox, entry, smtp=link.smtp, imap=link.imap,
                              server_saves_sent=link.server_saves_sent)
@@ -428,22 +399,22 @@ class SendWorker(QObject):
             log.exception("Sending %s failed unexpectedly", entry.id)
             text = error_text(exc)
             self.outbox.mark_failed(entry.id, text)
-            self._say("failed", entry.id, text)
+            self.say("failed", entry.id, text)
             return
         if entry.draft_id and report.outcome == "sent":
             self._sent_drafts.add(entry.draft_id)
             if link.imap is not None:  # the delivery removed the draft's server copies: the Drafts list reads again
-                self._say("draftDeleted", entry.account_id, entry.draft_id)
+                self.say("draftDeleted", entry.account_id, entry.draft_id)
         if report.outcome == "sent":
-            self._say("sent", entry.id, report.message_id, report.warning)
+            self.say("sent", entry.id, report.message_id, report.warning)
             if report.copy_error:
-                self._say("copyFailed", entry.id, report.copy_error)
+                self.say("copyFailed", entry.id, report.copy_error)
         elif report.outcome == "retry":
             if _keyring_is_locked(report.cause):
                 self._wait_for_keyring(entry.account_id, report.cause)
-            self._say("retrying", entry.id, report.error, report.retry_at or 0.0)
+            self.say("retrying", entry.id, report.error, report.retry_at or 0.0)
         elif report.outcome == "failed":
-            self._say("failed", entry.id, report.error)
+            self.say("failed", entry.id, report.error)
         # "unconfirmed": it may have gone; the server is checked again later (stateChanged tells the views).
 
     def mark_as_sent(self, entry_id: str) -> None:
@@ -456,16 +427,16 @@ class SendWorker(QObject):
         if report.outcome == "unconfirmed" and _keyring_is_locked(report.cause):
             self._wait_for_keyring(entry.account_id, report.cause)
         if report.outcome == "sent":
-            self._say("sent", entry.id, report.message_id, "")
+            self.say("sent", entry.id, report.message_id, "")
         elif report.outcome == "failed":
-            self._say("failed", entry.id, report.error)
+            self.say("failed", entry.id, report.error)
 
     def _file_copy(self, entry: OutboxEntry, links: dict[str, AccountLink | None]) -> None:
         link = self._link(entry.account_id, links)
         error = after_sending(self.outbox, entry, link.imap if link else None,
                               server_saves_sent=link.server_saves_sent if link else True)
         if error:
-            self._say("copyFailed", entry.id, error)
+            self.say("copyFailed", entry.id, error)
 
     def _draft_link(self, account_id: str) -> AccountLink | None:
         """The account's kept drafts connection, connected (a new one if it was dropped)."""
@@ -531,7 +502,7 @@ class SendWorker(QObject):
         with self._keyring_lock:
             locked = self._awaiting_unlock.get(account_id)
         if locked is not None:
-            self._say("draftSaveFailed", draft_id, locked)  # kept locally; saved on the server once unlocked
+            self.say("draftSaveFailed", draft_id, locked)  # kept locally; saved on the server once unlocked
             return
         try:
             raw = build()
@@ -542,11 +513,11 @@ class SendWorker(QObject):
         except (ConnectorError, SecretsUnavailable) as exc:
             if _keyring_is_locked(exc):
                 self._wait_for_keyring(account_id, exc)
-            self._say("draftSaveFailed", draft_id, error_text(exc))
+            self.say("draftSaveFailed", draft_id, error_text(exc))
             return
         if saved:
-            self._say("draftUploaded", account_id, draft_id, uids[-1] if uids else None, asked_at)
-            self._say("draftSaved", draft_id)
+            self.say("draftUploaded", account_id, draft_id, uids[-1] if uids else None, asked_at)
+            self.say("draftSaved", draft_id)
 
     def _delete_draft(self, account_id: str, draft_id: str, replaces: tuple[str, ...]) -> None:
         if account_id in self.waiting_for_keyring():
@@ -554,11 +525,22 @@ class SendWorker(QObject):
             return
         try:
             if self._on_draft_link(account_id, lambda imap: delete_server_draft(imap, draft_id, replaces)):
-                self._say("draftDeleted", account_id, draft_id)
+                self.say("draftDeleted", account_id, draft_id)
         except (ConnectorError, SecretsUnavailable) as exc:
             if _keyring_is_locked(exc):
                 self._wait_for_keyring(account_id, exc)
             log.info("Could not remove server draft %s: %s", draft_id, exc)
+
+
+def _weak_listener(worker: SendWorker) -> Callable[[str, EntryState | None], None]:
+    ref = weakref.ref(worker)
+
+    def listener(entry_id: str, state: EntryState | None) -> None:
+        alive = ref()
+        if alive is not None:
+            alive._on_outbox_change(entry_id, state)  # noqa: SLF001
+
+    return listener
 
 
 def _keyring_is_locked(error: BaseException | None) -> bool:

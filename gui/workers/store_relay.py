@@ -9,6 +9,7 @@ batch, so the GUI thread never spends more than a fraction of its time on update
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -81,10 +82,14 @@ class StoreEventRelay(QObject):
         self._received.connect(self._collect)
 
     def attach(self, account_id: str, store: MailStore) -> None:
-        """Relay ``store``'s events as ``account_id``'s (the store may be written from any thread)."""
+        """Relay ``store``'s events as ``account_id``'s (the store may be written from any thread). The store holds
+        this relay weakly: no relay → store → relay cycle that Python's collector could break on a worker thread."""
+        ref = weakref.ref(self)
 
         def relay(event: StoreEvent) -> None:
-            self._received.emit(account_id, event)
+            relay_object = ref()
+            if relay_object is not None:
+                relay_object._received.emit(account_id, event)  # noqa: SLF001
 
         self._unsubscribers.setdefault(account_id, []).append(store.subscribe(relay))
 

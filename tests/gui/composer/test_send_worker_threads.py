@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from tests.conftest import BOB
+from tests.gui.thread_checks import assert_thread_side_holds_owner_weakly, strongly_reaches
 
 
 def test_the_send_workers_signals_reach_python_callables_on_the_gui_thread(account_store: Any, make_postbox: Any,
@@ -32,3 +33,13 @@ def test_the_send_workers_signals_reach_python_callables_on_the_gui_thread(accou
     gui = threading.main_thread().name
     assert ran_in == {name: {gui} for name in ran_in}
     assert not [record.message for record in qtlog.records if "another thread" in record.message]
+
+
+def test_the_send_workers_thread_side_holds_it_weakly(account_store: Any, make_postbox: Any) -> None:
+    """No reference cycle between the worker and its thread side (or the keyring watch's timer there): Python's
+    collector, running on whichever thread allocates, could otherwise delete the worker's QObject on its thread."""
+    worker = make_postbox(account_store).worker
+    assert_thread_side_holds_owner_weakly(worker._side, worker)  # noqa: SLF001
+    assert_thread_side_holds_owner_weakly(worker.keyring_watch._looker, worker.keyring_watch)  # noqa: SLF001
+    assert worker.keyring_watch._looker.thread() is worker.thread_handle  # noqa: SLF001 - its timer lives there
+    assert not strongly_reaches(worker.outbox, worker)  # the Outbox (changed from any thread) holds it weakly
