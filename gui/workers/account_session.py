@@ -129,6 +129,10 @@ class AccountSession(QObject):
         self._syncing = False
         self._sync_left: list[str] = []
         self._folder_syncs: set[str] = set()
+        self._changed_during_sync: set[str] = set()
+        """Folders a push said changed while their sync was queued or running: it may have read the folder before
+        the change, so one more sync follows it."""
+        self._idle_was_online = False
         self.synced_once = False
         self.inbox_baseline = 0
         """Highest INBOX UID when the first full sync ended: only mail above it is announced as new."""
@@ -239,7 +243,7 @@ class AccountSession(QObject):
         else:
             text = translate("AccountSession", "Synchronising %1").replace("%1", name)
         op.progress.connect(lambda done, total: self.activity.emit(self.account.id, text, done, total))
-        op.done.connect(lambda: self._folder_syncs.discard(name))
+        op.done.connect(lambda: self._folder_sync_done(name))
         if count == 0:
             op.done.connect(lambda: None if self._syncing else self.activity.emit(self.account.id, "", 0, 0))
         op.failed.connect(self._background_failed)
@@ -283,12 +287,24 @@ class AccountSession(QObject):
     def _worker_problem(self, exc: BaseException) -> None:
         self.connectionProblem.emit(self.account.id, exc)
 
+    def _folder_sync_done(self, name: str) -> None:
+        self._folder_syncs.discard(name)
+        if name in self._changed_during_sync:
+            self._changed_during_sync.discard(name)
+            self.sync_folder(name, PUSH)
+
     @Slot()
     def _inbox_changed(self) -> None:
-        self.sync_folder(INBOX, PUSH)
+        if self.sync_folder(INBOX, PUSH) is None and INBOX in self._folder_syncs:
+            self._changed_during_sync.add(INBOX)
 
     @Slot(str)
     def _idle_state(self, state: str) -> None:
+        if state == "online" and not self._idle_was_online:
+            # IDLE's first SELECT is where it starts watching: mail delivered between the Inbox's sync and that
+            # SELECT would be reported by neither (IDLE counts what arrived while it was away on reconnections only).
+            self._idle_was_online = True
+            self._inbox_changed()
         if state == "online" and self.worker.state == "offline":
             self.worker.retry_now()  # the server is reachable again: no need to wait out the backoff
 
