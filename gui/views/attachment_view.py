@@ -108,7 +108,7 @@ def _write_slices(op: Operation, data: bytes, out: BinaryIO) -> None:
     for start in range(0, total, WRITE_SLICE):
         op.check_cancelled()
         out.write(view[start:start + WRITE_SLICE])
-        op.progress.emit(min(start + WRITE_SLICE, total), total)
+        op.say("progress", min(start + WRITE_SLICE, total), total)  # said on the GUI thread (gui.workers.gui_thread)
 
 
 class AttachmentView(QWidget):
