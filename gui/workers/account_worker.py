@@ -73,6 +73,18 @@ class _Job(Operation):
         return worker._guarded(self, lambda: self.account_work(self, worker._engine_or_create()))  # noqa: SLF001
 
 
+def _weak_connect(worker: AccountWorker) -> Callable[[], IMAPConnector]:
+    ref = weakref.ref(worker)
+
+    def connect() -> IMAPConnector:
+        alive = ref()
+        if alive is None:
+            raise ConnectionError("the account's worker is gone")
+        return alive._connect_now()  # noqa: SLF001
+
+    return connect
+
+
 class _AccountSide(ThreadSide):
     """The worker's presence on the account's thread: it runs the queue and owns the reconnection timer."""
 
@@ -311,7 +323,8 @@ class AccountWorker(GuiThreadObject):
 
     def _engine_or_create(self) -> SyncEngine:
         if self._engine is None:
-            self._engine = self._engine_factory(self.store, self._connect_now)
+            # The engine holds its connection factory: a weak one, or worker → engine → worker would be a cycle.
+            self._engine = self._engine_factory(self.store, _weak_connect(self))
         return self._engine
 
     def _connect_now(self) -> IMAPConnector:

@@ -77,6 +77,7 @@ def test_account_and_idle_signals_reach_python_callables_on_the_gui_thread(
         assert_thread_side_holds_owner_weakly(session.idle._side, session.idle)  # noqa: SLF001
         assert not strongly_reaches(session.idle.watcher, session.idle)  # its callbacks hold it weakly
         assert not strongly_reaches(job, session.worker)  # the queue holds its operations, never the reverse
+        assert not strongly_reaches(session.worker._engine, session.worker)  # noqa: SLF001 - nor its engine
         # The store's subscribers are called on the worker's thread: the store holds the relay weakly (the relay
         # holds the store's subscription, to let go of it).
         assert not strongly_reaches(session.store, relay)
