@@ -34,8 +34,9 @@ from . import addresses, fts
 from .events import EventBatch, MessagesAdded, MessagesChanged, MessagesRemoved
 from .flags import FLAGGED
 from .folders import FolderWrites
+from .inserts import insert_rows
 from .queries import chunks, placeholders
-from .rows import INSERT_COLUMNS, INSERT_PLACEHOLDERS, encode_labels
+from .rows import INSERT_COLUMNS, encode_labels
 from .schema import folder_id_range, message_rowid, uid_of
 
 STARRED = "\\Starred"
@@ -191,7 +192,7 @@ class GmailViews(FolderWrites):
                     conn.executemany("DELETE FROM messages WHERE id = ?", ((rowid,) for rowid in removed))
                     batch.messages(MessagesRemoved, view.name, (uid_of(rowid) for rowid in removed))
                 if added:
-                    conn.executemany(f"INSERT INTO messages ({INSERT_COLUMNS}) VALUES ({INSERT_PLACEHOLDERS})", added)
+                    insert_rows(conn, added)
                     fts.index_new(conn, added)
                     addresses.index_messages(conn, roles[view.id], added)
                     batch.messages(MessagesAdded, view.name, (uid_of(row[0]) for row in added))

@@ -17,9 +17,10 @@ from .bodytext import body_text
 from .errors import MessageNotFoundError
 from .events import EventBatch, MessagesAdded, MessagesChanged, MessagesRemoved
 from .flags import SEEN, encode_flags
+from .inserts import insert_rows
 from .models import MessageSummary
 from .queries import chunks, placeholders
-from .rows import INSERT_COLUMNS, INSERT_PLACEHOLDERS, encode_labels, summary_row
+from .rows import INSERT_COLUMNS, encode_labels, summary_row
 from .schema import folder_id_range, message_rowid, uid_of
 from .writer import WriterBase
 
@@ -48,7 +49,7 @@ class MessageWrites(WriterBase):
             rows = {row[0]: row for row in (summary_row(folder_id, summary) for summary in summaries)}
             existing = self._existing_ids(conn, folder_id, sorted(rows))
             new_rows = [row for rowid, row in rows.items() if rowid not in existing]
-            conn.executemany(f"INSERT INTO messages ({INSERT_COLUMNS}) VALUES ({INSERT_PLACEHOLDERS})", new_rows)
+            insert_rows(conn, new_rows)
             if defer_index:
                 fts.defer(conn, [row[0] for row in new_rows])
             else:
