@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import random
 from collections.abc import Iterator
 from email.utils import format_datetime
@@ -99,3 +100,62 @@ def messages(count: int, to: str = "alice@example.test", seed: int = 7) -> Itera
         else:
             raw = "\n".join(headers) + f"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
         yield raw.replace("\n", "\r\n").encode("utf-8")
+
+
+def header_corpus(count: int, to: str = "alice@example.test", seed: int = 11, pool: int = 400) -> Iterator[bytes]:
+    """``count`` messages, oldest first, for benchmarks that read headers only (the header sync): each has headers
+    of its own drawn as :func:`messages` draws them (sender, date, Message-ID, thread replies with References,
+    list traffic, Received/DKIM noise), and one of ``pool`` bodies of each kind (plain, HTML newsletter,
+    attachment) made once, so a million messages take a minute to make instead of an hour. Line ends are CRLF.
+    """
+    rng = random.Random(seed)
+    bodies = _body_pool(rng, pool)
+    people = [(f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"{rng.choice(FIRST).lower()}.{i}@{rng.choice(DOMAINS)}")
+              for i in range(300)]
+    cumulative = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(people))))
+    threads: list[tuple[str, str]] = []
+    start = dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC)
+    for n in range(count):
+        name, addr = rng.choices(people, cum_weights=cumulative)[0]
+        domain = addr.split("@")[1]
+        date = format_datetime(start + dt.timedelta(minutes=n * 7 + rng.randint(0, 6)))
+        msgid = f"<{n}.{rng.randrange(1 << 30)}@{domain}>"
+        headers = [
+            f"Received: from mx{rng.randint(1, 9)}.{domain} (mx.example.net [192.0.2.{n % 250}]) by "
+            f"imap.example.test with ESMTPS id {rng.randrange(1 << 40):x}; {date}",
+            f"DKIM-Signature: v=1; a=rsa-sha256; d={domain}; s=s1; b={base64.b64encode(rng.randbytes(96)).decode()}",
+            f"From: {name} <{addr}>", f"To: {to}", f"Date: {date}", f"Message-ID: {msgid}",
+        ]
+        if threads and rng.random() < 0.35:
+            subject, root = threads[-1 - rng.randrange(min(50, len(threads)))]
+            headers += [f"Subject: Re: {subject}", f"In-Reply-To: {root}", f"References: {root}"]
+        else:
+            subject = _words(rng, rng.randint(3, 8)).capitalize()
+            if rng.random() < 0.1:
+                subject = f"[dev] {subject}"
+                headers.append("List-Id: <dev.lists.example.net>")
+            threads.append((subject, msgid))
+            headers.append(f"Subject: {subject}")
+        kind = rng.random()
+        body = bodies[0 if kind <= 0.88 else 1 if kind <= 0.93 else 2][rng.randrange(pool)]
+        yield ("\r\n".join(headers) + "\r\nMIME-Version: 1.0\r\n").encode("utf-8") + body
+
+
+def _body_pool(rng: random.Random, pool: int) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """Plain, attachment and HTML bodies (each with its Content-Type header and the blank line), CRLF."""
+    plain, attached, html = [], [], []
+    for n in range(pool):
+        text = _paragraphs(rng, rng.randint(1, 6))
+        plain.append(f"Content-Type: text/plain; charset=utf-8\n\n{text}\n")
+        blob = base64.encodebytes(rng.randbytes(rng.choice([8_000, 30_000, 120_000]))).decode()
+        attached.append(
+            "Content-Type: multipart/mixed; boundary=mix\n\n--mix\nContent-Type: text/plain; charset=utf-8\n\n"
+            f"{text}\n--mix\nContent-Type: application/pdf; name=\"rapport-été.pdf\"\nContent-Disposition: "
+            f"attachment; filename*=utf-8''rapport-%C3%A9t%C3%A9.pdf\nContent-Transfer-Encoding: base64\n\n{blob}"
+            "--mix--\n")
+        page = (f"<html><body><h1>Newsletter {n}</h1><img src='https://tracker.example.net/{n}.png'>"
+                + "".join(f"<p>{_words(rng, 60)}</p>" for _ in range(6)) + "</body></html>")
+        html.append("Content-Type: multipart/alternative; boundary=alt\n\n--alt\nContent-Type: text/plain; "
+                    f"charset=utf-8\n\n{text}\n--alt\nContent-Type: text/html; charset=utf-8\n\n{page}\n--alt--\n")
+    return tuple([body.replace("\n", "\r\n").encode("utf-8") for body in kind]  # type: ignore[return-value]
+                 for kind in (plain, attached, html))

@@ -1,6 +1,8 @@
 """The sync engine: keeps one account's local store in step with its IMAP server.
 
-Blocking and single-threaded (the account's worker thread). Data flows server → store; the GUI reads the store.
+Blocking, called from one thread (the account's worker thread); a header sync of more than one batch stores each
+batch from a writer thread of its own while the next is fetched (``_BatchWriter``). Data flows server → store; the
+GUI reads the store.
 Safety rules, learnt from other clients' bugs:
 
 * A local message is removed only when the server said so: after a complete, successful search of all UIDs
@@ -30,6 +32,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -108,6 +111,39 @@ class Cancelled(Exception):
 def _check(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled()
+
+
+class _BatchWriter:
+    """Runs a header sync's store writes in a thread of its own, one batch at a time, while the engine's thread
+    fetches and parses the next batch: SQLite releases the interpreter lock while it writes, so its B-tree work
+    overlaps the network wait and the parsing (a first sync of 100k headers spends about as long storing rows as
+    reading and parsing them). A write starts only once the previous one ended, in order; its failure is raised
+    in the engine's thread by the next ``submit`` or by ``close``, which waits for the last write. Store events
+    are then delivered in the writer thread (subscribers may be called from any thread). ``threaded=False``
+    (a sync of one batch) writes in the caller's thread."""
+
+    def __init__(self, *, threaded: bool) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="facteur-header-writer") if threaded else None
+        self._pending: Future[None] | None = None
+
+    def submit(self, write: Callable[..., None], *args: Any) -> None:
+        self.wait()
+        if self._pool is None:
+            write(*args)
+        else:
+            self._pending = self._pool.submit(write, *args)
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
 
 
 class SyncEngine:
@@ -304,21 +340,29 @@ class SyncEngine:
 
         The first batch is small (the newest ``FIRST_HEADER_BATCH``: what the list shows first). Full-text entries
         and address links are written every ``INDEX_EVERY`` headers and before returning (or raising), for many
-        batches at once, which costs a fraction of writing them with each batch.
+        batches at once, which costs a fraction of writing them with each batch. Each batch is stored by a writer
+        thread while this one fetches and parses the next (see ``_BatchWriter``); everything fetched is stored
+        before this returns or raises.
         """
+        writer = _BatchWriter(threaded=len(uids) > FIRST_HEADER_BATCH)
         try:
-            self._fetch_header_batches(imap, name, uids, progress, cancel, between_batches, uidvalidity)
+            self._fetch_header_batches(imap, name, uids, progress, cancel, between_batches, uidvalidity, writer)
         finally:
-            self.store.index_pending()
+            try:
+                writer.close()
+            finally:
+                self.store.index_pending()
 
     def _fetch_header_batches(self, imap: IMAPConnector, name: str, uids: list[int],
                               progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
-                              between_batches: Callable[[], None] | None, uidvalidity: int | None) -> None:
+                              between_batches: Callable[[], None] | None, uidvalidity: int | None,
+                              writer: _BatchWriter) -> None:
         total, remaining = len(uids), uids
         if progress is not None:
             progress(0, total)
         items = self._items()
         first, deferred = True, 0
+        stored = reported = 0
         while remaining:
             _check(cancel)
             batch = remaining[:min(self._batch_size, FIRST_HEADER_BATCH) if first else self._batch_size]
@@ -343,16 +387,31 @@ class SyncEngine:
             else:
                 self._batch_size = min(self._header_batch, self._batch_size * 2)
                 remaining = remaining[len(batch):]
+            # The previous batch was stored while this one was fetched: progress counts what is stored, and a
+            # cancel seen now leaves this batch out.
+            writer.wait()
+            if progress is not None and stored > reported:
+                progress(stored, total)
+                reported = stored
+            _check(cancel)
             if summaries:
-                self.store.add_messages(name, summaries, defer_index=True)
                 deferred += len(summaries)
+                writer.submit(self._store_batch, name, summaries, deferred >= INDEX_EVERY)
                 if deferred >= INDEX_EVERY:
-                    self.store.index_pending()
                     deferred = 0
-            if progress is not None:
-                progress(total - len(remaining), total)
+            stored = total - len(remaining)
             if between_batches is not None and remaining:
                 between_batches()
+        writer.wait()
+        if progress is not None and stored > reported:
+            progress(stored, total)
+
+    def _store_batch(self, name: str, summaries: list[MessageSummary], index: bool) -> None:
+        """One header batch into the store (in the writer thread); then, every ``INDEX_EVERY`` headers, the
+        full-text entries and address links of those stored so far."""
+        self.store.add_messages(name, summaries, defer_index=True)
+        if index:
+            self.store.index_pending()
 
     def _selected(self, name: str, uidvalidity: int | None) -> IMAPConnector:
         """The connection, with ``name`` selected: after a reconnection (or when what ran between batches selected
