@@ -121,9 +121,9 @@ def test_a_version_3_store_gets_its_conversations(tmp_path: Path) -> None:
     for table in ("address_links", "address_words", "address_backfill", "addresses"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP TABLE threads")
-    for trigger in ("delete", "move", "seen"):  # threads_insert went in step 9
+    for trigger in ("delete", "move", "seen"):  # threads_insert went in step 10
         conn.execute(f"DROP TRIGGER threads_{trigger}")
-    # Step 9 took the count trigger of step 1 away: a version-3 store has it.
+    # Step 10 took the count trigger of step 1 away: a version-3 store has it.
     conn.execute(next(s for s in schema._V1 if "TRIGGER messages_count_insert" in s))
     for index in ("with_attachments", "unread", "answered", "flagged", "deleted", "draft"):
         conn.execute(f"DROP INDEX messages_{index}")
