@@ -322,15 +322,23 @@ and the app opening a message every 0.7 s, sending one every ~8 s, refreshing an
 
 
 def _record(report: str) -> None:
+    """Put the report among RESULTS.md's notes, in place of the previous soak report; the rest stays as it was."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n## Notes\n"
     if "## Notes" not in text:
         text += "\n## Notes\n"
     head, notes = text.split("## Notes", 1)
     start = notes.find("### Soak run")
-    if start >= 0:
-        end = notes.find("\n### ", start + 1)
-        notes = notes[:start] + (notes[end + 1:] if end >= 0 else "")
-    RESULTS.write_text(head + "## Notes" + notes.rstrip("\n") + "\n\n" + report, encoding="utf-8")
+    if start < 0:  # first report: at the end of the Notes section, before the next section
+        start = notes.find("\n## ")
+        start = len(notes) if start < 0 else start + 1
+        end = start
+        report += "\n"
+    else:  # up to the next heading of any level
+        ends = [at + 1 for at in (notes.find("\n### ", start + 1), notes.find("\n## ", start + 1)) if at >= 0]
+        end = min(ends) if ends else len(notes)
+        if end < len(notes):
+            report += "\n"
+    RESULTS.write_text(head + "## Notes" + notes[:start] + report + notes[end:], encoding="utf-8")
     print(f"Recorded in {RESULTS}")
 
 
