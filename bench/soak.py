@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,18 @@ def child(duration: float) -> int:
             done["errors"] += 1
             print(json.dumps({"error": repr(error)}), flush=True)
 
+    by_type: dict[str, Counter[str]] = {}
+    statuses_said = [0]
+
+    def grown_types() -> list[tuple[str, int]]:
+        """Every minute: the types of gc-tracked objects that grew most since the first minute (what holds memory)."""
+        statuses_said[0] += 1
+        if statuses_said[0] % 12:
+            return []
+        counts = Counter(type(item).__qualname__ for item in gc.get_objects())
+        first = by_type.setdefault("first", counts)
+        return (counts - first).most_common(8)
+
     def status() -> None:
         rss_kb = 0
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -111,7 +124,7 @@ def child(duration: float) -> int:
             "t": round(time.monotonic() - started, 1), "rss_kb": rss_kb,
             "true_refs": sys.getrefcount(True), "none_refs": sys.getrefcount(None),
             "objects": len(gc.get_objects()), "threads": threading.active_count(), "inbox_rows": inbox_rows(),
-            "state": session.state, **done,
+            "state": session.state, "grown_types": grown_types(), **done,
         }), flush=True)
 
     def quit_app() -> None:
@@ -297,6 +310,9 @@ def _report(duration: float, alive: bool, exit_code: int | None, statuses: list[
         f"| {s['t']:.0f} s | {s['rss_kb'] / 1024:.0f} MB | {s['true_refs']} | {s['none_refs']} | {s['objects']} "
         f"| {s['threads']} | {s['inbox_rows']} | {s['opens']} | {s['sends']} / {s['sent']} |"
         for s in timeline)
+    counted = [s["grown_types"] for s in statuses if s.get("grown_types")]
+    grown = (", ".join(f"`{name}` +{count}" for name, count in counted[-1]) if counted
+             else "not counted (under a minute)")
     text = f"""### Soak run ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {duration / 60:.0f} min)
 
 `python -m bench.soak --duration {duration:.0f}`: the app offscreen on the demo mailbox (Dovecot and SMTP on
@@ -316,6 +332,7 @@ and the app opening a message every 0.7 s, sending one every ~8 s, refreshing an
 - References to True {first['true_refs']} → {last['true_refs']} (lowest {lowest_true}), to None
   {first['none_refs']} → {last['none_refs']} (lowest {lowest_none}): with PySide6 6.12 on Python 3.11 they fell
   by one per signal emitted, until the interpreter aborted; a fall of more than 500 fails the run.
+- gc-tracked objects that grew most since the first minute: {grown}.
 - Verdict: {"**passed**" if not problems else "**failed**: " + "; ".join(problems)}.
 """
     return text, not problems
