@@ -220,7 +220,8 @@ class MainWindow(QMainWindow):
         self.tree_model.dataChanged.connect(self._show_counts)  # the counts, Local Folders' too, as they change
         for signal in (self.local.drafts_view.model.modelReset, self.local.drafts_view.model.rowsRemoved):
             signal.connect(self._show_counts)
-        for signal in (self.list_model.modelReset, self.list_model.rowsInserted, self.list_model.rowsRemoved):
+        for signal in (self.list_model.modelReset, self.list_model.rowsInserted, self.list_model.rowsRemoved,
+                       self.list_model.searchSettled):
             signal.connect(self._show_counts)
         self.messages.flagToggled.connect(
             lambda uids, starred: self._each_group(
@@ -412,7 +413,7 @@ class MainWindow(QMainWindow):
     def _show_counts(self, *_args: object) -> None:
         index = self.tree_model.folder_index(*self.location) if self.location[1] else None
         if self.list_model.search_query and self.messages.message_model() is self.list_model:
-            self.status.set_search_count(self.list_model.rowCount())
+            self.status.set_search_count(self.list_model.rowCount(), more=self.list_model.searching_more)
         elif self.location[1] and self.local.showing_drafts():
             self.status.set_local_count("drafts", self.local.drafts_view.model.rowCount())
         elif index is not None and index.isValid() and self.location[0] == LOCAL_ACCOUNT_ID:

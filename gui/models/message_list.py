@@ -155,6 +155,8 @@ class MessageListModel(QAbstractTableModel):
 
     folderLoaded = Signal()
     """A folder, a sort order or a search was (re)loaded: the view restores its selection."""
+    searchSettled = Signal()
+    """The rest of a search's results, read after its newest ones were shown, has arrived (``searching_more``)."""
 
     def __init__(self, parent: QObject | None = None, *, icons: IconLookup | None = None,
                  window: int = WINDOW, max_cached: int = MAX_CACHED, loader: StoreLoader | None = None) -> None:
@@ -174,6 +176,7 @@ class MessageListModel(QAbstractTableModel):
         self._found: list[int] = []  # a search's results in their order, hidden ones included
         self._server_found: tuple[int, ...] = ()  # what a search on the server added to the local results
         self._search_limit = SEARCH_LIMIT  # how many results the next read of a search asks for
+        self._searching_more = False  # a search's newest results are shown and the rest is being read
         self._row_of: dict[int, int] | None = None
         self._cache: dict[int, MessageSummary] = {}
         self._pending = PendingChanges()
@@ -192,6 +195,11 @@ class MessageListModel(QAbstractTableModel):
     @property
     def folder(self) -> str:
         return self._folder
+
+    @property
+    def searching_more(self) -> bool:
+        """A search's newest results are listed and the rest (up to SEARCH_LIMIT) is still being read."""
+        return self._searching_more
 
     @property
     def search_query(self) -> str:
@@ -256,6 +264,7 @@ class MessageListModel(QAbstractTableModel):
         # Newest first, the first results are the newest few: they are shown, then the list is read whole.
         first_page = self._reads.deferred and self._sort == "date" and self._descending and not self._server_found
         self._search_limit = SEARCH_FIRST if first_page else SEARCH_LIMIT
+        self._searching_more = False
         self._windows_reading.clear()
         self._reread_timer.stop()
         if not self._reads.deferred or self._source is None or not self._folder:
@@ -290,16 +299,24 @@ class MessageListModel(QAbstractTableModel):
             if isinstance(result, StoreError):
                 result = ([], None, [])
             found, plan, first = result
+            settled = not reset and self._searching_more  # the rest of a search: the count shown with it is final
+            if settled:
+                self._searching_more = False
             if reset:
                 self._cache.update((summary.uid, summary) for summary in first)
+                # Up to the limit found: there may be more, and the rest join at the end (said before the rows
+                # are, so the count shown with them says more are coming).
+                self._searching_more = bool(query) and len(found) >= limit and limit < SEARCH_LIMIT
                 self._show_new_list(self._accept_uids(found))
-                if query and len(found) >= limit and limit < SEARCH_LIMIT:
-                    self._search_limit = SEARCH_LIMIT  # there may be more: the rest join at the end
+                if self._searching_more:
+                    self._search_limit = SEARCH_LIMIT
                     self._request_list(reset=False)
             elif plan is not None and self._uids is old and frozenset(self._pending.hidden) == hidden:
                 apply_row_plan(self, old, found, plan, self._set_uids)
             else:
                 self._apply_order(self._accept_uids(found))
+            if settled:
+                self.searchSettled.emit()
 
         self._reads.read(self._source, work, arrived, serial=True, again=lambda: self._request_list(reset=False))
 

@@ -135,9 +135,13 @@ class MailStatusBar(QStatusBar):
                 translate("MailStatusBar", "No drafts")
         self.folder_counts.setText(text)
 
-    def set_search_count(self, found: int) -> None:
-        """How many messages the search shows."""
-        self.folder_counts.setText(translate("MailStatusBar", "%Ln message(s) found", None, found))
+    def set_search_count(self, found: int, *, more: bool = False) -> None:
+        """How many messages the search shows; ``more``: its newest are listed and the rest is still being read."""
+        if more:
+            self.folder_counts.setText(translate("MailStatusBar", "%Ln message(s) found, looking for more…", None,
+                                                 found))
+        else:
+            self.folder_counts.setText(translate("MailStatusBar", "%Ln message(s) found", None, found))
 
     def remove_account(self, account_id: str) -> None:
         indicator = self._indicators.pop(account_id, None)

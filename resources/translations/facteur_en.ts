@@ -69,6 +69,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%Ln message(s) found, looking for more…</source>
+        <translation>
+            <numerusform>%Ln message found, looking for more…</numerusform>
+            <numerusform>%Ln messages found, looking for more…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln message(s) found</source>
         <translation>
             <numerusform>%Ln message found</numerusform>

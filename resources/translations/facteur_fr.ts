@@ -2223,6 +2223,13 @@ Les rouvrir&#xa0;?</translation>
         <translation>Aucun brouillon</translation>
     </message>
     <message numerus="yes">
+        <source>%Ln message(s) found, looking for more…</source>
+        <translation>
+            <numerusform>%Ln message trouvé, recherche des suivants…</numerusform>
+            <numerusform>%Ln messages trouvés, recherche des suivants…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln message(s) found</source>
         <translation>
             <numerusform>%Ln message trouvé</numerusform>

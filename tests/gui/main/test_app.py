@@ -181,7 +181,7 @@ def test_the_progress_bar_is_for_long_work_only(qtbot: Any) -> None:
     assert "Offline" in bar.indicator("a").toolTip()
 
 
-def test_the_status_bar_counts_the_folder_shown(qtbot: Any) -> None:
+def test_the_status_bar_counts_the_folder_shown(qtbot: Any, english: None) -> None:
     from gui.views.status_bar import MailStatusBar
 
     bar = MailStatusBar()
@@ -191,3 +191,7 @@ def test_the_status_bar_counts_the_folder_shown(qtbot: Any) -> None:
     assert bar.folder_counts.text().endswith("40 unread")
     bar.set_folder_counts(None)
     assert not bar.folder_counts.text()
+    bar.set_search_count(500, more=True)  # a search's newest results, the rest still being read
+    assert bar.folder_counts.text() == "500 messages found, looking for more…"
+    bar.set_search_count(1)
+    assert bar.folder_counts.text() == "1 message found"

@@ -275,12 +275,17 @@ def test_a_search_shows_its_newest_results_first_and_the_rest_join_them(qtbot, s
             model.set_folder(store.open_reader(), "acct", "INBOX")
         loaded: list[list[int]] = []
         inserted: list[tuple[int, int]] = []
-        model.folderLoaded.connect(lambda: loaded.append(model.uids()))
-        model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
-        with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+        more_when_loaded: list[bool] = []
+        more_when_inserted: list[bool] = []
+        model.folderLoaded.connect(lambda: (loaded.append(model.uids()), more_when_loaded.append(model.searching_more)))
+        model.rowsInserted.connect(lambda _parent, first, last: (inserted.append((first, last)),
+                                                                more_when_inserted.append(model.searching_more)))
+        with qtbot.waitSignal(model.searchSettled, timeout=5000):
             model.set_search("invoice")
         assert loaded == [expected[:SEARCH_FIRST]]  # the newest first, one bounded read
+        assert more_when_loaded == [True]  # shown as "found, looking for more"
         assert inserted == [(SEARCH_FIRST, len(expected) - 1)] and model.uids() == expected  # then the rest
+        assert more_when_inserted == [False] and not model.searching_more  # the count shown with them is final
         assert model.search_query == "invoice"
         # Another order needs every result before its first row: one read, one reset.
         loaded.clear()
@@ -295,6 +300,7 @@ def test_a_search_shows_its_newest_results_first_and_the_rest_join_them(qtbot, s
             model.set_search("lunch")
         assert model.uids() == [uid for uid in range(count, 0, -1) if not uid % 7]
         assert not model._reads.serial_reading and not inserted  # no second read asked for
+        assert not model.searching_more
     finally:
         assert loader.stop()
 
