@@ -3,6 +3,9 @@
 Each message counts for some addresses: a message in Sent for its To and Cc recipients ("written to"), any other
 message the person keeps (INBOX, Archive, their own folders) for its sender ("heard from"). Copies and throw-aways
 count for nobody: Drafts, Junk, Trash, and Gmail's All Mail / Starred / Important, which repeat other folders.
+Where Gmail's labels are views of All Mail (connectors.store.gmail), a message is counted once, on its All Mail row,
+by its labels (\\Sent: its recipients; \\Draft: nobody; anything else, archived mail included: its sender), and
+the views' rows count for nobody: a message with three labels is still one message exchanged.
 The links live in ``address_links`` and the counts in ``addresses`` follow them by triggers (schema step 5), so a
 message moved, expunged or dropped with its folder stops counting, and one seen twice is counted once.
 
@@ -29,7 +32,8 @@ from typing import Any, Literal
 from ..messaging.imap_support import choose_special_folder
 from .rows import INSERT_COLUMNS, clean_text
 
-Role = Literal["sent", "received"] | None
+Role = Literal["sent", "received", "labels"] | None
+"""Whom a folder's messages count for; "labels": each message by its Gmail labels (All Mail with views)."""
 
 SENT_WEIGHT = 3
 """A message written to someone counts as much as this many messages received from them."""
@@ -37,7 +41,10 @@ _MONTH_S = 30 * 24 * 3600
 # Folders whose messages repeat others' or were never the person's correspondence.
 _UNCOUNTED_USES = frozenset({"drafts", "junk", "trash", "all", "flagged", "important"})
 _POSITIONS = {column: INSERT_COLUMNS.split(", ").index(column)
-              for column in ("id", "date", "from_name", "from_addr", "to_addrs", "cc_addrs")}
+              for column in ("id", "date", "from_name", "from_addr", "to_addrs", "cc_addrs", "gm_labels")}
+_SENT_LABEL = "\\Sent"
+_UNCOUNTED_LABELS = frozenset({"\\Draft", "\\Spam", "\\Trash"})
+_LABEL_SEPARATOR = "\n"
 _UNUSABLE = frozenset('<>,;"')
 _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ word < prefix + _TOP is "starts with prefix"
 
@@ -94,11 +101,16 @@ def usable_address(address: str) -> str | None:
 
 
 def folder_role(conn: sqlite3.Connection, folder_id: int) -> Role:
-    """Whom a folder's messages count for: their recipients (Sent), their sender, or nobody."""
-    row = conn.execute("SELECT name, special_use FROM folders WHERE id = ?", (folder_id,)).fetchone()
+    """Whom a folder's messages count for: their recipients (Sent), their sender, nobody, or each by its labels
+    (Gmail's All Mail when labels are views of it; the views themselves count for nobody)."""
+    row = conn.execute("SELECT name, special_use, view_of FROM folders WHERE id = ?", (folder_id,)).fetchone()
     if row is None:
         return None
-    name, use = row
+    name, use, view_of = row
+    if view_of is not None:
+        return None
+    if conn.execute("SELECT 1 FROM folders WHERE view_of = ? LIMIT 1", (folder_id,)).fetchone() is not None:
+        return "labels"
     if use == "sent":
         return "sent"
     if use in _UNCOUNTED_USES:
@@ -129,6 +141,15 @@ def _person(raw_name: str, raw_address: str) -> tuple[str, str] | None:
     if name and fold(name) == fold(address):
         name = ""  # "bob@example.com <bob@example.com>" names nobody
     return address, name
+
+
+def _role_by_labels(row: Sequence[Any]) -> Role:
+    """Whom one All Mail message counts for, by its Gmail labels."""
+    text = row[_POSITIONS["gm_labels"]]
+    labels = set(text.split(_LABEL_SEPARATOR)) if text else set()
+    if _SENT_LABEL in labels:
+        return "sent"
+    return None if labels & _UNCOUNTED_LABELS else "received"
 
 
 def _links_of(role: Role, row: Sequence[Any]) -> Sequence[tuple[str, str]]:
@@ -179,6 +200,15 @@ def index_messages(conn: sqlite3.Connection, role: Role, rows: Iterable[Sequence
     caller's transaction."""
     if role is None:
         return
+    if role == "labels":
+        by_role: dict[Role, list[Sequence[Any]]] = {"sent": [], "received": []}
+        for row in rows:
+            own = _role_by_labels(row)
+            if own is not None:
+                by_role[own].append(row)
+        for own, own_rows in by_role.items():
+            index_messages(conn, own, own_rows)
+        return
     sent = int(role == "sent")
     people: dict[str, str] = {}
     links: dict[tuple[int, str], int] = {}  # (message, address) → the message's date
@@ -218,7 +248,7 @@ def note_written_to(conn: sqlite3.Connection, people: Iterable[tuple[str, str]],
         _upsert(conn, wanted, last_sent=int(when))
 
 
-_STORED = "SELECT id, folder_id, date, from_name, from_addr, to_addrs, cc_addrs FROM messages AS m"
+_STORED = "SELECT id, folder_id, date, from_name, from_addr, to_addrs, cc_addrs, gm_labels FROM messages AS m"
 _NOT_LINKED = "NOT EXISTS (SELECT 1 FROM address_links AS l WHERE l.message = m.id)"
 
 
@@ -226,12 +256,12 @@ def _insert_rows(found: Sequence[Sequence[Any]]) -> list[list[Any]]:
     """INSERT_COLUMNS-shaped rows (what index_messages reads) from _STORED rows."""
     width = len(INSERT_COLUMNS.split(", "))
     rows = []
-    for rowid, _folder_id, date, from_name, from_addr, to, cc in found:
+    for rowid, _folder_id, date, from_name, from_addr, to, cc, labels in found:
         values: list[Any] = [None] * width
         values[_POSITIONS["id"]], values[_POSITIONS["date"]] = rowid, date
         values[_POSITIONS["from_name"]] = from_name
         values[_POSITIONS["from_addr"]], values[_POSITIONS["to_addrs"]] = from_addr, to
-        values[_POSITIONS["cc_addrs"]] = cc
+        values[_POSITIONS["cc_addrs"]], values[_POSITIONS["gm_labels"]] = cc, labels
         rows.append(values)
     return rows
 

@@ -91,13 +91,22 @@ class _Hits:
 def _folders(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int | None) -> list[int]:
     if folder_id is not None:
         return [folder_id]
-    folder_ids = [row[0] for row in conn.execute("SELECT id FROM folders WHERE total > 0 ORDER BY id")]
-    # in:folder criteria choose the folders to read, rather than filter every folder's messages.
+    # Across folders a Gmail label's view is not read: its messages are found on their All Mail rows, once each.
+    folder_ids = [row[0] for row in conn.execute(
+        "SELECT id FROM folders WHERE total > 0 AND view_of IS NULL ORDER BY id")]
+    # in:folder criteria choose the folders to read, rather than filter every folder's messages: in:X reads X
+    # (All Mail for a label's view), -in:X skips X unless it is a view.
     for condition in parsed.conditions:
         if IN_FOLDER in condition.sql:
-            test = condition.sql.replace("m.folder_id", "?")
-            folder_ids = [fid for fid in folder_ids
-                          if conn.execute(f"SELECT {test}", (fid, *condition.params)).fetchone()[0]]
+            named = conn.execute(
+                "SELECT id, view_of FROM folders WHERE name = ? COLLATE NOCASE OR special_use = ?",
+                condition.params[:2]).fetchall()
+            if condition.sql == IN_FOLDER:
+                chosen = {view_of if view_of is not None else fid for fid, view_of in named}
+                folder_ids = [fid for fid in folder_ids if fid in chosen]
+            else:
+                skipped = {fid for fid, view_of in named if view_of is None}
+                folder_ids = [fid for fid in folder_ids if fid not in skipped]
     return folder_ids
 
 

@@ -102,6 +102,8 @@ class GmailViews(FolderWrites):
                     rebuilt.append(name)
             if rebuilt:
                 low, high = folder_id_range(source_id)
+                # All Mail now counts its messages for the address index, each once, by its labels.
+                addresses.index_stored(conn, f"SELECT id FROM messages WHERE id BETWEEN {int(low)} AND {int(high)}")
                 uids = [uid_of(rowid) for (rowid,) in conn.execute(
                     "SELECT id FROM messages WHERE id BETWEEN ? AND ? ORDER BY id", (low, high))]
                 views = [view for view in self._views(conn)[1] if view.name in rebuilt]
@@ -166,7 +168,6 @@ class GmailViews(FolderWrites):
     def _refresh(conn: sqlite3.Connection, batch: EventBatch, source_id: int, views: Sequence[_View],
                  uids: Sequence[int]) -> None:
         """Make the views' rows of ``uids`` what All Mail's rows say: added, removed or updated."""
-        roles = {view.id: addresses.folder_role(conn, view.id) for view in views}
         for chunk in chunks(uids):
             ids = tuple(message_rowid(source_id, uid) for uid in chunk)
             source = {uid_of(row[0]): row for row in conn.execute(
@@ -193,8 +194,7 @@ class GmailViews(FolderWrites):
                     batch.messages(MessagesRemoved, view.name, (uid_of(rowid) for rowid in removed))
                 if added:
                     insert_rows(conn, added)
-                    fts.index_new(conn, added)
-                    addresses.index_messages(conn, roles[view.id], added)
+                    fts.index_new(conn, added)  # a view's row counts for no address (its All Mail row does)
                     batch.messages(MessagesAdded, view.name, (uid_of(row[0]) for row in added))
                 if changed:
                     before = {uid_of(row[0]): row for row in present.values()}

@@ -457,7 +457,9 @@ class ReadQueries:
     # Search
 
     def search(self, query: str, folder: str | None = None, limit: int = 100) -> list[MessageSummary]:
-        """Messages matching ``query`` (see connectors.store.search), newest first.
+        """Messages matching ``query`` (see connectors.store.search), newest first, in ``folder`` or in every
+        folder. Across folders a Gmail message is found once, in All Mail, however many labels' views hold it
+        (``in:label`` finds it by its label); in a label's view it is found there.
 
         Raises SearchQueryError (a ValueError) for queries the person must fix; never an sqlite error.
         """
@@ -537,6 +539,8 @@ class ReadQueries:
             if source_id is not None:
                 where.append("m.folder_id = ?")
                 params.append(source_id)
+            else:  # across folders a Gmail message is found once, on its All Mail row, not again in each label
+                where.insert(0, "f.view_of IS NULL")
             rows = self._search_rows(conn, parsed.conditions, source_id is not None, " AND ".join(where),
                                      params, limit, _ID_COLUMNS if ids_only else SUMMARY_COLUMNS)
             return [row[0] for row in rows] if ids_only else rows
@@ -587,7 +591,8 @@ class ReadQueries:
         # of their answers kept.
         in_one = f"SELECT {columns} FROM messages AS m INDEXED BY {index} " \
                  f"JOIN folders AS f ON f.id = m.folder_id WHERE {where} AND m.folder_id = ? {order}"
-        folder_ids = params[-1:] if in_folder else [row[0] for row in conn.execute("SELECT id FROM folders")]
+        folder_ids = params[-1:] if in_folder else [
+            row[0] for row in conn.execute("SELECT id FROM folders WHERE view_of IS NULL")]
         rows = [row for folder_id in folder_ids for row in conn.execute(in_one, (*params, folder_id))]
         rows.sort(key=lambda row: (row[2], row[0]), reverse=True)  # m.date, m.id
         return rows[:limit]

@@ -302,7 +302,16 @@ _V10: tuple[str, ...] = (
     "DROP TRIGGER IF EXISTS threads_insert",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+_V11: tuple[str, ...] = (
+    # A Gmail message is one message exchanged, however many labels it has: the address index counts it on its
+    # All Mail row, by its labels, and no more on each label's view (connectors.store.addresses). The views' links
+    # go (the delete trigger takes their counts away) and All Mail is counted again in the background.
+    "DELETE FROM address_links WHERE message >> 32 IN (SELECT id FROM folders WHERE view_of IS NOT NULL)",
+    "INSERT OR REPLACE INTO address_backfill (folder_id, next_id) "
+    "SELECT DISTINCT view_of, view_of << 32 FROM folders WHERE view_of IS NOT NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_UID = 2**32 - 1

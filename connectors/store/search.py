@@ -7,7 +7,7 @@
     subject:"status update"  in the subject;  body:word  in the cached body text
     has:attachment           is:unread is:read is:flagged is:answered is:draft
     after:2024-01-31 before:2024-03  (UTC days; YYYY, YYYY-MM or YYYY-MM-DD, "-" or "/")
-    in:inbox                 a folder by name or by special use
+    in:inbox                 a folder by name or by special use (on Gmail, a label's folder: the label)
     -word -from:bob -is:read negation of any term
 
 Terms combine with AND. Every user value reaches FTS5 as a double-quoted string and SQL as a bound parameter,
@@ -56,7 +56,14 @@ SPARSE_INDEXES = {
 }
 # A negated operator that is another operator: spelled as that one, so that its index serves it (-is:read).
 _NEGATED = {_IS["read"]: _IS["unread"], _IS["unread"]: _IS["read"]}
-IN_FOLDER = "m.folder_id IN (SELECT id FROM folders WHERE name = ? COLLATE NOCASE OR special_use = ?)"
+# in:NAME — a folder by name or special use. A Gmail label's folder is a view of All Mail (connectors.store.gmail):
+# the All Mail row that the view repeats is in it too, since a search across folders or in a view reads that row.
+IN_FOLDER = (
+    "(m.folder_id IN (SELECT id FROM folders WHERE (name = ? COLLATE NOCASE OR special_use = ?) AND view_of IS NULL) "
+    "OR EXISTS (SELECT 1 FROM folders AS vf WHERE vf.view_of = m.folder_id "
+    "AND (vf.name = ? COLLATE NOCASE OR vf.special_use = ?) "
+    "AND EXISTS (SELECT 1 FROM messages AS vm WHERE vm.id = ((vf.id << 32) | (m.id & 4294967295)))))"
+)
 _OPERATORS = frozenset(_COLUMNS) | {"is", "has", "after", "before", "in"}
 _OPERATOR = re.compile(r"([A-Za-z]+):")
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
@@ -166,7 +173,7 @@ def _condition(token: QueryTerm) -> Condition:
     if operator == "before":
         return Condition("m.date < ?", (_day_start(value, "before"),))
     if operator == "in":
-        return Condition(IN_FOLDER, (value, value.lower()))
+        return Condition(IN_FOLDER, (value, value.lower(), value, value.lower()))
     raise AssertionError(f"not a condition operator: {operator}")
 
 

@@ -7,7 +7,7 @@ from sample_mail import make_summary
 
 from connectors.store import MailStore, SearchQueryError, parse_query
 from connectors.store import fulltext as store_fulltext
-from connectors.store.search import Condition
+from connectors.store.search import IN_FOLDER, Condition
 
 
 @pytest.mark.parametrize(
@@ -40,9 +40,7 @@ from connectors.store.search import Condition
         ("is:", None, None, ()),
         ("after:2024-01-31", None, None, (Condition("m.date >= ?", (1706659200,)),)),
         ("before:2024/02", None, None, (Condition("m.date < ?", (1706745600,)),)),
-        ("in:Inbox", None, None, (Condition(
-            "m.folder_id IN (SELECT id FROM folders WHERE name = ? COLLATE NOCASE OR special_use = ?)",
-            ("Inbox", "inbox")),)),
+        ("in:Inbox", None, None, (Condition(IN_FOLDER, ("Inbox", "inbox", "Inbox", "inbox")),)),
     ],
 )
 def test_parse_query(query: str, match: str | None, exclude: str | None, conditions: tuple[Condition, ...]) -> None:

@@ -290,5 +290,115 @@ def test_an_older_store_becomes_views_keeping_bodies_and_queued_commands(
             assert [s.subject for s in store.search("body", "Clients")] == ["Plan"]
             rows = store._conn.execute("SELECT count(*) FROM messages").fetchone()[0]
             assert rows == 3 + 1 + 2 + 1 + 1 + 1  # All Mail, INBOX, 2 labels, Receipts, Sent, Starred
+            # Each message counted once for completion: the labels' own rows went, All Mail counts them.
+            assert _counts(store, "sender") == {"sender@example.test": (0, 2)}
+            assert _counts(store, "friend") == {"friend@example.test": (1, 0)}
         finally:
             engine.close()
+
+
+def test_across_folders_a_message_with_labels_is_found_once(gmail: Any, engine: SyncEngine, store: MailStore) -> None:
+    """Issue 13.3: a search in every folder finds a message once, on its All Mail row (as Gmail's own search does),
+    however many labels' views repeat it; a search in a label's folder still lists it there."""
+    ids = seed(gmail)
+    engine.sync_all()
+    uid = subjects(store, ALL_MAIL)["Plan"]
+    engine.fetch_body("Clients", uid)  # its body words are indexed on the All Mail row
+    for query in ("plan", "Plan body", "body", "from:sender", "subject:plan", "plan is:unread", "after:2026",
+                  "is:unread", "-is:flagged plan"):
+        found = [(s.subject, s.folder, s.uid) for s in store.search(query)]
+        assert found.count(("Plan", ALL_MAIL, uid)) == 1, query
+        assert [subject for subject, _folder, _uid in found].count("Plan") == 1, query
+    assert sorted(s.subject for s in store.search("is:unread")) == ["Plan", "Receipt"]
+    assert sorted(s.subject for s in store.search("after:2026")) == ["Hello", "Plan", "Receipt"]
+    # in: a label's folder finds its messages by their label, once; -in: leaves them out.
+    for label in ("INBOX", "clients", "Projets/Été", "inbox"):
+        assert [(s.subject, s.folder) for s in store.search(f"in:{label}")] == [("Plan", ALL_MAIL)], label
+        assert [s.subject for s in store.search(f"plan in:{label}")] == ["Plan"], label
+    assert [s.subject for s in store.search("in:receipts")] == ["Receipt"]
+    assert [s.subject for s in store.search("in:sent")] == ["Hello"]
+    assert sorted(s.subject for s in store.search("-in:inbox after:2026")) == ["Hello", "Receipt"]
+    assert store.search("plan -in:clients") == []
+    # In a label's folder it is listed there, under the same UID, also when in: names that folder.
+    for folder in ("INBOX", "Projets/Été", "Clients"):
+        assert [(s.subject, s.folder, s.uid) for s in store.search("plan", folder)] == [("Plan", folder, uid)]
+        assert store.search_uids("plan", folder) == [uid]
+        assert store.search_uids("is:unread", folder) == [uid]
+        assert store.search_uids(f"in:{folder}", folder) == [uid]
+    assert store.search("plan", "Receipts") == []
+    # Acting on what the search across folders found acts on that message.
+    (hit,) = store.search("plan")
+    engine.set_flags(hit.folder, [hit.uid], add=["\\Flagged"])
+    assert "\\Flagged" in gmail.flags_of(USER, ids["Plan"])
+    assert [(s.subject, s.folder) for s in store.search("is:flagged")] == [("Plan", ALL_MAIL)]
+    assert [s.uid for s in store.search("is:flagged", "[Gmail]/Starred")] == [uid]
+
+
+def _counts(store: MailStore, prefix: str) -> dict[str, tuple[int, int]]:
+    return {known.address: (known.sent, known.received) for known in store.known_addresses(prefix)}
+
+
+def test_completion_counts_a_message_once_whatever_its_labels(gmail: Any, engine: SyncEngine,
+                                                               store: MailStore) -> None:
+    """Issue 13.3: the address index counts each Gmail message once (on its All Mail row, by its labels), so a
+    correspondent whose one message has three labels does not outrank one with two messages."""
+    seed(gmail)  # from sender@example.test: Plan with three labels, Receipt with one; Hello to friend@example.test
+    for number in (1, 2, 3):
+        gmail.add_message(USER, make_message(f"Note {number}", sender="sage@example.test", to=USER),
+                          labels=("\\Inbox",))
+    gmail.add_message(USER, make_message("Archived", sender="old@example.test", to=USER), labels=())
+    gmail.add_message(USER, make_message("Unsent", sender=USER, to="draft@example.test"), labels=("\\Draft",))
+    engine.sync_all()
+    assert _counts(store, "sender") == {"sender@example.test": (0, 2)}  # not 4 (Plan once per label)
+    assert _counts(store, "sage") == {"sage@example.test": (0, 3)}
+    assert _counts(store, "friend") == {"friend@example.test": (1, 0)}
+    assert _counts(store, "old") == {"old@example.test": (0, 1)}  # archived mail is kept mail
+    assert _counts(store, "draft") == {}
+    ranked = [known.address for known in store.known_addresses("example.test")]
+    assert ranked.index("sage@example.test") < ranked.index("sender@example.test")
+    # Labels come and go without counting the message again; in the Trash it counts for nobody, back again once.
+    uid = subjects(store, ALL_MAIL)["Plan"]
+    engine.move_messages("Clients", [uid], "Receipts")
+    engine.move_messages("INBOX", [uid], ALL_MAIL)
+    engine.sync_all()
+    assert _counts(store, "sender") == {"sender@example.test": (0, 2)}
+    engine.delete_messages("Receipts", [uid])
+    engine.sync_all()
+    assert _counts(store, "sender") == {"sender@example.test": (0, 1)}
+    engine.move_messages(TRASH, [subjects(store, TRASH)["Plan"]], "INBOX")
+    engine.sync_all()
+    assert _counts(store, "sender") == {"sender@example.test": (0, 2)}
+
+
+def test_an_older_view_store_counts_its_messages_again_once(gmail: Any, link: Link, tmp_path: Path) -> None:
+    """A store whose views were made before step 11 counted a message once per label: the step takes the views'
+    links away and the background backfill counts All Mail once."""
+    from connectors.store import addresses
+
+    seed(gmail)
+    path = tmp_path / "views.sqlite3"
+    with MailStore(path) as store:
+        engine = SyncEngine(store, link)
+        engine.sync_all()
+        engine.close()
+    # As the views of step 10 counted them: each view's rows by the view's folder, All Mail's for nobody.
+    conn = sqlite3.connect(path, isolation_level=None)
+    all_mail_id = conn.execute("SELECT id FROM folders WHERE name = ?", (ALL_MAIL,)).fetchone()[0]
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM address_links WHERE message >> 32 = ?", (all_mail_id,))
+    columns = addresses.INSERT_COLUMNS
+    for view_id, use in conn.execute("SELECT id, special_use FROM folders WHERE view_of IS NOT NULL").fetchall():
+        if use in ("flagged", "important", "drafts"):
+            continue
+        rows = conn.execute(f"SELECT {columns} FROM messages WHERE folder_id = ?", (view_id,)).fetchall()
+        addresses.index_messages(conn, "sent" if use == "sent" else "received", rows)
+    conn.execute("PRAGMA user_version = 10")
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT received FROM addresses WHERE address = 'sender@example.test'").fetchone() == (4,)
+    conn.close()
+    with MailStore(path) as store:
+        assert _counts(store, "sender") == {}  # the views' links went; All Mail is counted in the background
+        while store.backfill_addresses(limit=1):
+            pass
+        assert _counts(store, "sender") == {"sender@example.test": (0, 2)}
+        assert _counts(store, "friend") == {"friend@example.test": (1, 0)}
