@@ -40,7 +40,7 @@ from connectors.store.search import IN_FOLDER, Condition
         ("is:", None, None, ()),
         ("after:2024-01-31", None, None, (Condition("m.date >= ?", (1706659200,)),)),
         ("before:2024/02", None, None, (Condition("m.date < ?", (1706745600,)),)),
-        ("in:Inbox", None, None, (Condition(IN_FOLDER, ("Inbox", "inbox", "Inbox", "inbox")),)),
+        ("in:Inbox", None, None, (Condition(IN_FOLDER, ("Inbox", "inbox") * 3),)),
     ],
 )
 def test_parse_query(query: str, match: str | None, exclude: str | None, conditions: tuple[Condition, ...]) -> None:

@@ -101,3 +101,45 @@ def test_gmail_labels_are_views_of_all_mail_with_push_and_archive(ca: Any, tmp_p
         finally:
             window.close()
             delete_secrets(account.id)
+
+
+def test_a_message_with_several_labels_counts_once_and_is_found_in_a_label(
+        ca: Any, tmp_path: Path, qtbot: Any) -> None:
+    """Issue 13.3: the views across folders count a Gmail message once, however many labels' folders list it; a
+    search in a label's folder lists it there, once, and the status bar says so."""
+    from gui.models.mailbox_tree import UNIFIED_ACCOUNT_ID
+    from tests.servers.gmail_imap import FakeGmailIMAP
+
+    with FakeGmailIMAP(ca, passwords={USER: APP_PASSWORD}) as gmail:
+        gmail.add_message(USER, make_message("Plan", to=USER), labels=("\\Inbox", "Projets", "Clients", "\\Starred"),
+                          flags=("\\Flagged",))
+        gmail.add_message(USER, make_message("Receipt", to=USER), labels=("Receipts",))
+        window, account = gmail_window(gmail, ca, tmp_path, qtbot, push=False)
+        try:
+            window.start()
+            model = window.tree_model
+
+            def counts(account_id: str, folder: str) -> Any:
+                index = model.folder_index(account_id, folder)
+                return (index.data(Roles.TOTAL_COUNT), index.data(Roles.UNREAD_COUNT)) if index.isValid() else None
+
+            qtbot.waitUntil(lambda: all(counts(account.id, folder) == (1, 1)
+                                        for folder in ("INBOX", "Projets", "Clients", "Receipts")), timeout=30000)
+            qtbot.waitUntil(lambda: counts(UNIFIED_ACCOUNT_ID, "unread") == (2, 2), timeout=10000)
+            assert counts(UNIFIED_ACCOUNT_ID, "inbox") == (1, 1)
+            assert counts(UNIFIED_ACCOUNT_ID, "starred") == (1, 1)
+
+            assert window.show_folder(account.id, "Clients")
+            window.search("plan")
+            messages = window.messages.model()
+            qtbot.waitUntil(lambda: messages.rowCount() == 1 and not window.list_model.searching_more, timeout=10000)
+            summary = messages.index(0, 0).data(Roles.SUMMARY)
+            assert summary.subject == "Plan"
+            all_mail = {s.subject: s.uid for s in window.sessions[account.id].reader.summaries("[Gmail]/All Mail")}
+            assert summary.uid == all_mail["Plan"]
+            qtbot.waitUntil(lambda: window.status.folder_counts.text().startswith("1 message"), timeout=5000)
+            window.search("receipt")
+            qtbot.waitUntil(lambda: messages.rowCount() == 0 and not window.list_model.searching_more, timeout=10000)
+        finally:
+            window.close()
+            delete_secrets(account.id)
