@@ -182,7 +182,9 @@ def measure_sizes(sizes: list[int], cache: Path | None = None) -> dict[int, dict
                     "Facteur: peak RSS": f"{ours['peak_rss_mb']:.0f} MB",
                     "load average (1 min) when measured": f"{load:.1f}",
                 }
-                print(f"measured {count:,} messages", file=sys.stderr, flush=True)
+                # Each column as soon as it is measured: a long run that fails later keeps what it measured.
+                print(f"measured {count:,} messages: {json.dumps(columns[count], ensure_ascii=False)}",
+                      file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return columns

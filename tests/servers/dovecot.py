@@ -400,6 +400,9 @@ auth_verbose = yes
 mail_fsync = never
 # Tests open many connections per user from one address; the default of 10 would refuse some.
 mail_max_userip_connections = 1000
+# No address-space cap: a million-message folder's index cache (355 MB in bench/header_sync.py) cannot be mapped
+# under the 256 MB default ("mmap() failed: Cannot allocate memory", then "Out of memory" mid-FETCH).
+default_vsz_limit = 0
 {capability}
 # Runs first so every login carries nodelay: wrong passwords then fail at once instead of after the auth
 # penalty (0.5 to 15 s), and continue-fail still leaves the verdict to the passdbs below.

@@ -212,6 +212,34 @@ def test_sync_can_be_cancelled(dovecot: DovecotServer, engine: SyncEngine, store
     assert store.count(BOX) == 1500
 
 
+def test_a_store_write_that_fails_in_the_writer_thread_fails_the_sync(
+        dovecot: DovecotServer, engine: SyncEngine, store: MailStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Header batches are stored by a writer thread while the next is fetched: a write that fails there fails the
+    sync in the caller's thread, what was stored before stays (and searchable), nothing after it is stored, and the
+    next sync finishes the folder."""
+    from connectors.store import StoreError
+
+    dovecot.seed(ALICE, BOX, _messages(1500))
+    original = store.add_messages
+    writers: list[threading.Thread] = []
+
+    def failing(folder: str, summaries: Any, **options: Any) -> None:
+        writers.append(threading.current_thread())
+        if len(writers) == 2:
+            raise StoreError("the disk is full")
+        original(folder, summaries, **options)
+
+    monkeypatch.setattr(store, "add_messages", failing)
+    with pytest.raises(StoreError, match="disk is full"):
+        engine.sync_folder(BOX)
+    assert threading.current_thread() not in writers
+    assert store.count(BOX) == 500 and store.pending_index() == 0
+    assert store.uids(BOX) == list(range(1001, 1501))
+    monkeypatch.undo()
+    engine.sync_folder(BOX)
+    assert store.count(BOX) == 1500 and store.folder(BOX).total == 1500  # type: ignore[union-attr]
+
+
 def test_message_without_date_header_is_dated_by_the_server(dovecot: DovecotServer, engine: SyncEngine,
                                                             store: MailStore) -> None:
     undated = b"From: a@example.test\r\nSubject: No date\r\n\r\nbody\r\n"
