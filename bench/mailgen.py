@@ -49,6 +49,23 @@ def _paragraphs(rng: random.Random, count: int) -> str:
     return "\n\n".join(_words(rng, rng.randint(20, 80)).capitalize() + "." for _ in range(count))
 
 
+def _subject_headers(rng: random.Random, headers: list[str], threads: list[tuple[str, str]], msgid: str,
+                     reply_to: tuple[str, str] | None) -> str:
+    """Adds the Subject (and a reply's In-Reply-To/References, or a list's List-Id) to ``headers``; a new subject
+    starts a thread others may reply to. The subject, without "Re: "."""
+    if reply_to is not None:
+        subject, root = reply_to
+        headers += [f"Subject: Re: {subject}", f"In-Reply-To: {root}", f"References: {root}"]
+        return subject
+    subject = _words(rng, rng.randint(3, 8)).capitalize()
+    if rng.random() < 0.1:
+        subject = f"[dev] {subject}"
+        headers.append("List-Id: <dev.lists.example.net>")
+    threads.append((subject, msgid))
+    headers.append(f"Subject: {subject}")
+    return subject
+
+
 def messages(count: int, to: str = "alice@example.test", seed: int = 7) -> Iterator[bytes]:
     """``count`` messages, oldest first."""
     rng = random.Random(seed)
@@ -72,16 +89,8 @@ def messages(count: int, to: str = "alice@example.test", seed: int = 7) -> Itera
             f"Message-ID: {msgid}",
         ]
         kind = rng.random()
-        if threads and kind < 0.35:
-            subject, root = rng.choice(threads[-50:])
-            headers += [f"Subject: Re: {subject}", f"In-Reply-To: {root}", f"References: {root}"]
-        else:
-            subject = _words(rng, rng.randint(3, 8)).capitalize()
-            if rng.random() < 0.1:
-                subject = f"[dev] {subject}"
-                headers.append("List-Id: <dev.lists.example.net>")
-            threads.append((subject, msgid))
-            headers.append(f"Subject: {subject}")
+        subject = _subject_headers(rng, headers, threads, msgid,
+                                   rng.choice(threads[-50:]) if threads and kind < 0.35 else None)
         body = _paragraphs(rng, rng.randint(1, 6))
         if kind > 0.93:  # a newsletter in HTML with remote images
             html = (f"<html><body><h1>{subject}</h1><img src='https://tracker.example.net/{n}.png'>"
@@ -126,16 +135,8 @@ def header_corpus(count: int, to: str = "alice@example.test", seed: int = 11, po
             f"DKIM-Signature: v=1; a=rsa-sha256; d={domain}; s=s1; b={base64.b64encode(rng.randbytes(96)).decode()}",
             f"From: {name} <{addr}>", f"To: {to}", f"Date: {date}", f"Message-ID: {msgid}",
         ]
-        if threads and rng.random() < 0.35:
-            subject, root = threads[-1 - rng.randrange(min(50, len(threads)))]
-            headers += [f"Subject: Re: {subject}", f"In-Reply-To: {root}", f"References: {root}"]
-        else:
-            subject = _words(rng, rng.randint(3, 8)).capitalize()
-            if rng.random() < 0.1:
-                subject = f"[dev] {subject}"
-                headers.append("List-Id: <dev.lists.example.net>")
-            threads.append((subject, msgid))
-            headers.append(f"Subject: {subject}")
+        reply_to = threads[-1 - rng.randrange(min(50, len(threads)))] if threads and rng.random() < 0.35 else None
+        _subject_headers(rng, headers, threads, msgid, reply_to)
         kind = rng.random()
         body = bodies[0 if kind <= 0.88 else 1 if kind <= 0.93 else 2][rng.randrange(pool)]
         yield ("\r\n".join(headers) + "\r\nMIME-Version: 1.0\r\n").encode("utf-8") + body

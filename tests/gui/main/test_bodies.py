@@ -109,17 +109,22 @@ def test_opening_shows_the_text_and_saving_downloads_the_attachment(window: Any,
     assert CountingEngine.reads == [window.opener.current[2]]
 
 
-def test_a_message_opened_once_opens_again_from_its_cached_text(window: Any, dovecot: Any, qtbot: Any,
-                                                                 proxy: Any) -> None:
-    attachment = os.urandom(1024 * 1024)
-    dovecot.seed(ALICE, "INBOX", [big_message("First report", attachment), big_message("Second report", attachment)])
+def open_first_of_two(window: Any, dovecot: Any, qtbot: Any, first: str, second: str, size: int) -> Any:
+    """Two messages with an attachment of ``size`` bytes in alice's INBOX, listed; the first opened. Its identity."""
+    attachment = os.urandom(size)
+    dovecot.seed(ALICE, "INBOX", [big_message(first, attachment), big_message(second, attachment)])
     window.start()
     open_inbox(window, qtbot)
-    qtbot.waitUntil(lambda: row_of_subject(window, "First report") is not None
-                    and row_of_subject(window, "Second report") is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: row_of_subject(window, first) is not None
+                    and row_of_subject(window, second) is not None, timeout=WAIT_MS)
     with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
-        select_subject(window, qtbot, "First report")
-    first = window.opener.current
+        select_subject(window, qtbot, first)
+    return window.opener.current
+
+
+def test_a_message_opened_once_opens_again_from_its_cached_text(window: Any, dovecot: Any, qtbot: Any,
+                                                                 proxy: Any) -> None:
+    first = open_first_of_two(window, dovecot, qtbot, "First report", "Second report", 1024 * 1024)
     assert CountingEngine.reads == [first[2]]
     with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
         select_subject(window, qtbot, "Second report")
@@ -217,15 +222,7 @@ def test_with_the_server_gone_a_cached_message_opens_and_another_says_why(window
                                                                             proxy: Any) -> None:
     """The cache read and the worker's fetch are asked for together: the worker failing first (no server) never
     hides a cached message, and a message never cached says it could not be downloaded once both have answered."""
-    attachment = os.urandom(64 * 1024)
-    dovecot.seed(ALICE, "INBOX", [big_message("Kept report", attachment), big_message("Never opened", attachment)])
-    window.start()
-    open_inbox(window, qtbot)
-    qtbot.waitUntil(lambda: row_of_subject(window, "Kept report") is not None
-                    and row_of_subject(window, "Never opened") is not None, timeout=WAIT_MS)
-    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
-        select_subject(window, qtbot, "Kept report")
-    kept = window.opener.current
+    kept = open_first_of_two(window, dovecot, qtbot, "Kept report", "Never opened", 64 * 1024)
     session = next(iter(window.sessions.values()))
     marker = session.worker.submit(lambda _op, _engine: None, "marker")  # the text is cached once this has run
     with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
