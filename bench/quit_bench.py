@@ -36,6 +36,7 @@ from connectors.credentials import StaticCredentials  # noqa: E402
 from connectors.outbox import DraftStore, Outbox  # noqa: E402
 from connectors.store import MailStore  # noqa: E402
 from gui.accounts import Account, AccountStore, Identity, ServerSettings  # noqa: E402
+from gui.collector import collect_on_gui_thread  # noqa: E402
 from gui.settings import UiSettings  # noqa: E402
 from gui.workers.account_session import AccountSession  # noqa: E402
 from gui.workers.quitting import leftovers  # noqa: E402
@@ -54,6 +55,7 @@ class Bench:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.app = QApplication.instance() or QApplication([])
+        collect_on_gui_thread(self.app)  # as the application does
         self.ca = TestCA(root / "ca")
         self.dovecot = DovecotServer(root / "dovecot", self.ca, {USER: PASSWORD, FRIEND: PASSWORD})
         self.dovecot.start()

@@ -103,11 +103,13 @@ def scroll_to_end(path: Path) -> dict[str, str]:
     from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtWidgets import QApplication
 
+    from gui.collector import collect_on_gui_thread
     from gui.models.store_loader import StoreLoader
     from gui.models.thread_list import ThreadListModel
     from gui.views.message_list_view import MessageListView
 
     app = QApplication.instance() or QApplication([])
+    collect_on_gui_thread(app)  # as the application does
     loader = StoreLoader()
     model = ThreadListModel(loader=loader)
     view = MessageListView()

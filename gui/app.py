@@ -44,6 +44,7 @@ def create_application(argv: Sequence[str]) -> QCoreApplication:
     import PySide6.QtWebEngineWidgets  # noqa: F401 - the import itself initialises the web engine
     from PySide6.QtWidgets import QApplication
 
+    from .collector import collect_on_gui_thread
     from .views.html_view import register_message_scheme
 
     register_message_scheme()  # the reader's own scheme must be known before the application exists
@@ -52,6 +53,7 @@ def create_application(argv: Sequence[str]) -> QCoreApplication:
     QCoreApplication.setOrganizationDomain("facteur.app")
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication(list(argv))
+    collect_on_gui_thread(app)  # before any window or worker exists: no cycle of Qt objects is ever freed elsewhere
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(APP_ID)
     try:

@@ -49,6 +49,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                            "(scripts/install-system-deps.sh or the project's extras must install it)")
 
 
+# pytest-timeout's thread method needs the interpreter lock to fire. A deadlock in which one thread holds it while
+# waiting on a Qt lock another thread holds (while that one waits for the interpreter lock) never lets it run: CI then
+# sat silent until its own limit. faulthandler's watchdog is a C thread that needs no lock: shortly after the test's
+# own timeout it prints every thread's Python stack and ends the run with a failure.
+_WATCHDOG_GRACE_S = 60
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    import faulthandler
+
+    from _pytest.faulthandler import fault_handler_stderr_fd_key  # the terminal's stderr, not the captured one
+
+    marker = item.get_closest_marker("timeout")
+    timeout = float(marker.args[0]) if marker is not None and marker.args else float(
+        item.config.getini("timeout") or 0)
+    if timeout > 0:
+        faulthandler.dump_traceback_later(timeout + _WATCHDOG_GRACE_S, exit=True,
+                                        file=item.config.stash[fault_handler_stderr_fd_key])
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Delete what the tests left of Qt while the application still runs, as Facteur does when it quits.
 
@@ -71,6 +96,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for _ in range(3):  # a deletion can post more (a page's own parts, a profile after its pages)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp: Any) -> Any:
+    """pytest-qt's application, collecting reference cycles on the GUI thread only, as Facteur's own does."""
+    from gui.collector import collect_on_gui_thread
+
+    collect_on_gui_thread(qapp)
+    return qapp
 
 
 # Passwords with a space and punctuation, to prove they are quoted correctly on the wire.

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from connectors.outbox import DraftStore, Outbox
 from gui.accounts import Account, AccountStore, Identity, ServerSettings
+from gui.collector import collect_on_gui_thread
 
 from .postbox import ComposeSettings, Postbox
 from .window import ComposerWindow
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, help="save composer-*.png here and quit")
     args = parser.parse_args(argv)
     app = QApplication(sys.argv[:1])
+    collect_on_gui_thread(app)
     folder = Path(tempfile.mkdtemp(prefix="facteur-composer-demo-"))
     store = _demo_store(folder)
     postbox = Postbox(
