@@ -27,8 +27,8 @@ class MailStore(GmailViews, CommandQueue):
     Writes (each one transaction, events after commit; group them with ``batch()``): ``upsert_folders``,
     ``update_folder_state``, ``rename_folder``, ``remove_folder``, ``reset_folder``, ``add_messages``,
     ``update_flags``, ``change_flags``, ``update_labels``, ``remove_messages``, ``store_body``, ``drop_body``,
-    ``note_written_to``, ``backfill_addresses``; on Gmail ``set_gmail_views``, ``change_labels`` (labels' folders as
-    views of All Mail, see ``connectors.store.gmail``).
+    ``note_written_to``, ``backfill_addresses``, ``build_search_index``; on Gmail ``set_gmail_views``,
+    ``change_labels`` (labels' folders as views of All Mail, see ``connectors.store.gmail``).
     Queue: ``enqueue``, ``pending``, ``command``, ``complete``, ``fail``, ``rollback``.
     """
 

@@ -118,6 +118,16 @@ class MessageWrites(WriterBase):
         with self._write():
             return addresses.backfill_slice(self._conn, limit)
 
+    def build_search_index(self, limit: int = 2000) -> bool:
+        """Copy the full-text entries of up to ``limit`` messages into the index with prefix entries that a store
+        made before it builds in the background (one short transaction; see ``connectors.store.fts``); True
+        while more are left. Call it again until it returns False. No event: searches answer the same."""
+        with self._write_lock:
+            if not fts.building(self._conn):
+                return False  # the usual case: no write transaction
+            with self._write():
+                return fts.build_slice(self._conn, limit)
+
     def update_flags(self, folder: str, flags: Mapping[int, Iterable[str | bytes]]) -> list[int]:
         """Replace the flags of the given UIDs (as a FETCH FLAGS reply states them).
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from . import fts
 from .connection import open_writer
 from .errors import StoreCorruptError, StoreError, store_error
 from .events import EventBatch, EventHub, Subscriber
@@ -43,6 +44,7 @@ class WriterBase(ReadQueries):
                 conn.close()
                 raise StoreCorruptError(f"The mail store {path} is damaged ({damage})", path)
             migrate(conn)
+            fts.finish_empty_build(conn)
         except sqlite3.Error as error:
             conn.close()
             raise store_error(f"Could not prepare the mail store {path}: {error}", error, path) from error

@@ -152,6 +152,7 @@ class AccountSession(QObject):
         self.worker.submit(lambda _op, engine: engine.store.check_integrity(), "check the store", INTERACTIVE)
         self.sync_all()
         self._backfill_addresses()
+        self._build_search_index()
         self._resync.start()
         if self.idle is not None:
             self.idle.start()
@@ -331,6 +332,13 @@ class AccountSession(QObject):
         op = self.worker.submit(lambda _op, engine: engine.store.backfill_addresses(), "index addresses",
                                 BACKGROUND)
         op.finished.connect(lambda more: self._backfill_addresses() if more and not self._stopped else None)
+
+    def _build_search_index(self) -> None:
+        """A store made before the full-text index had prefix entries builds the new index a slice at a time, in
+        the background, between whatever else the worker does; searches use the old one until it is complete."""
+        op = self.worker.submit(lambda _op, engine: engine.store.build_search_index(), "index words",
+                                BACKGROUND)
+        op.finished.connect(lambda more: self._build_search_index() if more and not self._stopped else None)
 
     def search_server(self, folder: str, query: str) -> Operation:
         """Search ``folder`` on the server for ``query`` (the search box's language; X-GM-RAW on Gmail): finishes
