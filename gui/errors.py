@@ -16,7 +16,8 @@ translate = QCoreApplication.translate
 class UserMessage:
     title: str
     text: str
-    kind: str  # "auth", "reauth", "goa", "keyring", "certificate", "network", "insecure", "message", "config", "other"
+    kind: str  # "auth", "reauth", "goa", "keyring", "certificate", "network", "insecure", "message", "config", "store",
+    # "other"
     detail: str = ""  # the technical words (host, port, the server's reply), shown on request
 
 
@@ -130,3 +131,35 @@ def describe_account_problem(error: BaseException, account: str) -> UserMessage:
         title = "%1: " + problem.title
         text = translate("errors", "Facteur could not connect to this account.")
     return UserMessage(title.replace("%1", account), text, problem.kind, detail)
+
+
+def describe_store_problem(error: BaseException, account: str) -> UserMessage:
+    """For an account whose local store cannot be opened: what is wrong with the file, in plain words, and what to
+    do (the store's own message, which names the file, in ``detail``)."""
+    import errno
+    import sqlite3
+
+    from connectors.store import SchemaVersionError
+
+    detail = str(error) or type(error).__name__
+    cause = error.__cause__ or error.__context__
+    code = getattr(cause, "sqlite_errorcode", None) if isinstance(cause, sqlite3.Error) else None
+    primary = code & 0xFF if isinstance(code, int) else None
+    os_errno = cause.errno if isinstance(cause, OSError) else None
+    text_lower = detail.lower()
+    title = translate("errors", "Cannot open the local copy of %1").replace("%1", account)
+    if primary == 13 or os_errno == errno.ENOSPC or "disk is full" in text_lower:
+        text = translate("errors", "The disk is full. Free some space, then choose Try Again; the mail on the "
+                                   "server is safe.")
+    elif primary in (5, 6) or "database is locked" in text_lower:
+        text = translate("errors", "Another program is using the file that holds this account's mail. Close it "
+                                   "(or wait for it to finish), then choose Try Again.")
+    elif primary in (3, 8, 14) or os_errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR):
+        text = translate("errors", "Facteur may not read or write the file that holds this account's mail. Check "
+                                   "its permissions, then choose Try Again.")
+    elif isinstance(error, SchemaVersionError):
+        text = translate("errors", "It was written by a newer version of Facteur. Update Facteur to read it.")
+    else:
+        text = translate("errors", "The file that holds this account's mail cannot be read. Choose Try Again; "
+                                   "if it fails again, the detail below says why.")
+    return UserMessage(title, text, "store", detail)

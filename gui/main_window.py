@@ -30,7 +30,7 @@ from connectors.store import VIEWS, OpenedStore, SearchQueryError, StoreError
 
 from .accounts import APP_NAME, Account, AccountStore
 from .desktop_accounts import DesktopAccountsMonitor
-from .errors import describe_account_problem, describe_error
+from .errors import describe_account_problem, describe_error, describe_store_problem
 from .models.mailbox_tree import LOCAL_ACCOUNT_ID, UNIFIED_ACCOUNT_ID, MailboxTreeModel
 from .models.message_columns import Column
 from .models.message_list import MessageListModel
@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         self._session_factory = session_factory or self._default_session
         self.relay = StoreEventRelay(self)
         self.sessions: dict[str, AccountSession] = {}
+        """The accounts whose store is open: the only ones actions, models and searches see."""
+        self._opening: dict[str, AccountSession] = {}
+        """Sessions still opening their store (see ``add_account``)."""
         self.location: tuple[str, str] = ("", "")
         self._reader_windows: list[ReaderWindow] = []
         self._wanted: tuple[str, str] | None = None  # the folder to show once the first sync has listed it
@@ -294,33 +297,81 @@ class MainWindow(QMainWindow):
         return AccountSession(account, relay, credentials=self.dialogs.credentials_for(account), parent=self)
 
     def add_account(self, account: Account, *, start: bool = True) -> AccountSession | None:
-        """Show an account and start its workers (the wizard calls this for a new one). None when its local store
-        cannot be opened at all (the person is told; the other accounts work on)."""
+        """Show an account and start its workers (the wizard calls this for a new one). The account is shown at once,
+        "opening" while its session opens its store off the GUI thread; it joins ``sessions`` (what every action,
+        model and search uses) on ``storeReady``. None when a session cannot be made at all (the person is told;
+        the other accounts work on)."""
         try:
             session = self._session_factory(account, self.relay)
-        except StoreError as exc:
-            log.error("Cannot open the store of %s: %s", account.label, exc)
-            self.notify("error", translate("MainWindow", "Cannot open the local copy of %1").replace(
-                "%1", account.label), str(exc))
+        except StoreError as exc:  # a factory that opens the store itself
+            self._store_unusable(account, exc)
             return None
+        self._opening[account.id] = session
+        session.stateChanged.connect(self._state_changed)
+        session.activity.connect(self.status.set_activity)
+        if not session.ready:
+            self.tree_model.set_account(account.id, account.label, list)  # no folders until the store is open
+            self.status.set_account(account.id, account.label)
+            self._state_changed(account.id, session.state)
+            session.storeReady.connect(lambda _account_id: self._store_ready(session))
+            session.storeFailed.connect(lambda _account_id, exc: self._store_failed(session, exc))
+        if start:
+            session.start()  # when the store is open, if it is not yet
+        if session.ready:
+            self._store_ready(session)
+        return session
+
+    def opening_accounts(self) -> list[str]:
+        """The accounts whose store is still being opened (shown, not yet in ``sessions``)."""
+        return list(self._opening)
+
+    def _store_ready(self, session: AccountSession) -> None:
+        """The session's store is open: the account's folders, actions and sync, as for an account ever ready."""
+        account = session.account
+        if self._opening.get(account.id) is not session:  # removed (or replaced) while it opened
+            return
+        del self._opening[account.id]
         if session.rebuilt is not None:
             self._tell_rebuilt(account.label, session.rebuilt)
         session.storeDamaged.connect(self._store_damaged)
         session.set_check_interval(self.settings.check_minutes * 60_000)
         self.sessions[account.id] = session
-        session.stateChanged.connect(self._state_changed)
-        session.activity.connect(self.status.set_activity)
         session.commandsRefused.connect(self.commands.report_refused)
         session.connectionProblem.connect(self._connection_problem)
         if account.auth == "goa":
             self.desktop.watch()  # an account removed from GNOME Online Accounts is reported at once
         self.tree_model.set_account(account.id, account.label, session.reader.folders)
         self.status.set_account(account.id, account.label)
+        self._state_changed(account.id, session.state)
         self._accounts_changed()
-        if start:
-            session.start()
         self._update_actions()
-        return session
+        if self._wanted is not None and self._wanted[0] == account.id:
+            if self._wanted[1] and self.show_folder(*self._wanted):
+                self._wanted = None
+            else:
+                self._folders_listed(account.id)
+
+    def _store_failed(self, session: AccountSession, exc: BaseException) -> None:
+        if self._opening.get(session.account.id) is not session:
+            return
+        del self._opening[session.account.id]
+        self._store_unusable(session.account, exc)
+
+    def _store_unusable(self, account: Account, exc: BaseException) -> None:
+        """The account's store cannot be opened (locked by another program, unreadable, a full disk): say so, with
+        what to do; the account stays listed, marked, and can be tried again."""
+        log.error("Cannot open the store of %s: %s", account.label, exc)
+        self._state_changed(account.id, "unusable")
+        problem = describe_store_problem(exc, account.label)
+        self.notifications.account_problem(
+            account.id, "error", problem.title, problem.text, detail=problem.detail,
+            actions=[Action(translate("MainWindow", "Try Again"), lambda: self._open_again(account.id))])
+
+    def _open_again(self, account_id: str) -> None:
+        account = self.accounts.get(account_id)
+        if account is not None and account_id not in self.sessions and account_id not in self._opening:
+            self.notifications.clear_account_problem(account_id)
+            self.add_account(account)
 
     def _tell_rebuilt(self, label: str, rebuilt: OpenedStore) -> None:
         text = translate(
@@ -363,6 +414,9 @@ class MainWindow(QMainWindow):
         return self.add_account(account)
 
     def remove_account(self, account_id: str) -> None:
+        opening = self._opening.pop(account_id, None)
+        if opening is not None:
+            opening.stop(int(QUIT_BUDGET_S * 1000))  # its open runs on; the store is closed when it ends
         session = self.sessions.pop(account_id, None)
         if session is not None:
             session.stop(int(QUIT_BUDGET_S * 1000))
@@ -392,20 +446,22 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Start every account's workers (separate from construction so tests can wire signals first)."""
         freeze_startup_heap()
-        for session in self.sessions.values():
+        for session in [*self.sessions.values(), *self._opening.values()]:
             session.start()
         self.local.start()
         last = self.settings.last_folder()
         if not (last and self.show_folder(*last)) and not self._show_first_inbox():
             # First start: the folders are not known yet. Show this one as soon as the sync has listed it.
-            self._wanted = last if last and last[0] in self.sessions else self._first_inbox()
+            self._wanted = last if last and (last[0] in self.sessions or last[0] in self._opening) \
+                else self._first_inbox()
             if self._wanted is not None:
                 # Its account meanwhile, so that the tree does not make the view at its top current on focus.
                 self.tree.select_folder(self._wanted[0], "")
             self._refresh_page()
 
     def _first_inbox(self) -> tuple[str, str] | None:
-        return (next(iter(self.sessions)), INBOX) if self.sessions else None
+        accounts = [*self.sessions, *self._opening]
+        return (accounts[0], INBOX) if accounts else None
 
     def _show_first_inbox(self) -> bool:
         return any(self.tree.select_folder(account_id, INBOX) for account_id in self.sessions)
@@ -647,7 +703,12 @@ class MainWindow(QMainWindow):
         session = self.sessions.get(self.location[0])
         if session is not None and self.location[1] and self._special_use(session, self.location[1]) == "drafts":
             return  # the Drafts page stays
-        self.pages.setCurrentWidget(self.list_splitter if self.sessions else self.welcome)
+        self.pages.setCurrentWidget(self.list_splitter if self._shows_accounts() else self.welcome)
+
+    def _shows_accounts(self) -> bool:
+        """Accounts are listed (open, still opening, or unusable): the welcome page is for no account at all."""
+        return bool(self.sessions or self._opening) or any(
+            self.tree_model.account_index(account.id).isValid() for account in self.accounts.accounts)
 
     def _current_model(self) -> MessageListModel | ThreadListModel | UnifiedListModel:
         model = self.messages.message_model()
@@ -983,6 +1044,9 @@ class MainWindow(QMainWindow):
         """Stop every worker within QUIT_BUDGET_S in all (never longer, whatever the network does) and close every
         store; True if all stopped in time. Work cut short stays queued for the next start."""
         self.desktop.stop()
+        for opening in self._opening.values():
+            opening.request_stop()  # an open still running closes its store when it ends
+        self._opening.clear()
         sessions = list(self.sessions.values())
         postbox = self.local.postbox
         left = stop_all([*sessions, postbox, self.loader, runner()], QUIT_BUDGET_S)

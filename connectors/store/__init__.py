@@ -36,7 +36,7 @@ from .models import Folder, MessageSummary, SortKey, SpecialUse, ThreadSummary
 from .queries import StoreReader
 from .queue import Command
 from .reader_pool import ReaderPool
-from .recovery import OpenedStore, open_store
+from .recovery import OpenedStore, needs_upgrade, open_store
 from .search import ParsedQuery, parse_query
 from .views import VIEWS, View, ViewCounts
 
@@ -72,6 +72,7 @@ __all__ = [
     "ViewCounts",
     "compress_body",
     "default_store_path",
+    "needs_upgrade",
     "open_store",
     "parse_query",
 ]

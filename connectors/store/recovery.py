@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from ..sqlite_salvage import readable, readable_rows
 from .errors import StoreCorruptError, damage_marker
 from .mailstore import MailStore
+from .schema import SCHEMA_VERSION, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,25 @@ def open_store(path: str | os.PathLike[str], *, check: bool = True) -> OpenedSto
         return OpenedStore(MailStore(path, check=check))
     except StoreCorruptError as exc:
         return _rebuild(path, str(exc))
+
+
+def needs_upgrade(path: str | os.PathLike[str]) -> bool:
+    """True when the store at ``path`` exists with an older schema: opening it will run migration steps, which can
+    take seconds on a big store (the caller says so to the person). A file that cannot be read says False: opening
+    it reports why."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return False
+    try:
+        return schema_version(conn) < SCHEMA_VERSION
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def _rebuild(path: Path, reason: str) -> OpenedStore:

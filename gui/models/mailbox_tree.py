@@ -101,6 +101,14 @@ def _rank(node: Node) -> int:
     return SPECIAL_ORDER.index(node.special_use) if node.special_use in SPECIAL_ORDER else len(SPECIAL_ORDER)
 
 
+_STORE_STATES = {
+    "opening": lambda: translate("MailboxTreeModel", "%1 (opening…)"),
+    "upgrading": lambda: translate("MailboxTreeModel", "%1 (upgrading…)"),
+    "unusable": lambda: translate("MailboxTreeModel", "%1 (cannot be opened)"),
+}
+"""Account states of its local store (see AccountSession): the account row says them, having no folders."""
+
+
 class MailboxTreeModel(QAbstractItemModel):
     """Accounts (in the order given), their folders, and Local Folders last."""
 
@@ -397,6 +405,9 @@ class MailboxTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if node.kind in ("folder", "unified") and node.unread > 0:
                 return f"{node.label} ({node.unread})"
+            if node.kind == "account" and self._state(node) in _STORE_STATES:
+                # No folders to show yet (or at all): the row says why.
+                return _STORE_STATES[self._state(node)]().replace("%1", node.label)
             return node.label
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(node)
@@ -469,6 +480,10 @@ class MailboxTreeModel(QAbstractItemModel):
                 "offline": translate("MailboxTreeModel",
                                      "%1: offline — changes are kept and sent when the connection is back"),
                 "error": translate("MailboxTreeModel", "%1: cannot connect"),
+                "opening": translate("MailboxTreeModel", "%1: opening the mail kept on this computer…"),
+                "upgrading": translate("MailboxTreeModel", "%1: upgrading the mail kept on this computer (once, after "
+                                                           "an update of Facteur)…"),
+                "unusable": translate("MailboxTreeModel", "%1: the mail kept on this computer cannot be opened"),
             }.get(self._state(node), "%1").replace("%1", node.label)
         if not node.selectable:
             return node.label

@@ -93,7 +93,7 @@ _THEME_NAMES: dict[str, tuple[str, ...]] = {
 
 # What colour each status dot gets; these are not drawings, they carry meaning by colour and by tooltip text.
 _STATE_COLOURS = {"online": "#2e9d4b", "connecting": "#d99a1e", "offline": "#8a8a8a", "error": "#d03b3b",
-                  "locked": "#d03b3b"}
+                  "locked": "#d03b3b", "opening": "#d99a1e", "upgrading": "#d99a1e", "unusable": "#d03b3b"}
 
 
 def _text_colour(group: QPalette.ColorGroup = QPalette.ColorGroup.Active) -> str:

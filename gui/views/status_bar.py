@@ -22,6 +22,9 @@ def state_text(state: str) -> str:
         "offline": translate("MailStatusBar", "Offline"),
         "error": translate("MailStatusBar", "Cannot connect"),
         "locked": translate("MailStatusBar", "Keyring locked"),
+        "opening": translate("MailStatusBar", "Opening the mail store…"),
+        "upgrading": translate("MailStatusBar", "Upgrading the mail store…"),
+        "unusable": translate("MailStatusBar", "Cannot open the mail store"),
     }.get(state, state)
 
 

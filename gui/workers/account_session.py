@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -18,7 +19,16 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from connectors import create_connector
 from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.imap_support import choose_special_folder
-from connectors.store import Command, MailStore, OpenedStore, ReaderPool, StoreReader, default_store_path, open_store
+from connectors.store import (
+    Command,
+    MailStore,
+    OpenedStore,
+    ReaderPool,
+    StoreReader,
+    default_store_path,
+    needs_upgrade,
+    open_store,
+)
 from connectors.sync import CommandRefused, NotUndoable, SyncEngine, SyncResult
 
 from ..accounts import Account
@@ -26,6 +36,7 @@ from .account_worker import BACKGROUND, INTERACTIVE, AccountWorker
 from .idle_worker import IdleWorker
 from .operation import Operation
 from .quitting import keep
+from .runner import runner
 from .store_relay import StoreEventRelay
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
@@ -77,13 +88,34 @@ def imap_connect(account: Account, credentials: Any) -> Callable[[], IMAPConnect
 
 
 class AccountSession(QObject):
-    stateChanged = Signal(str, str)  # account id, "connecting" | "online" | "offline" | "error"
+    """One account's store, workers and commands (see the module's text).
+
+    **Opening.** Without a ``store`` given, the session opens the account's store itself, off the GUI thread (an
+    operation of the runner): opening runs the schema's migration steps, which took seconds on a big store, and
+    may wait for a lock. Until it is open the session is in the state "opening" (or "upgrading" while migration
+    steps run) and has no ``store``, ``reader``, ``readers`` nor ``worker``; ``start()`` is remembered. Then it says
+    ``storeReady`` and, if asked, starts; or it says ``storeFailed`` with the StoreError (a locked or unreadable
+    file, a full disk), and stays unusable. Everything that needs the store waits for ``storeReady``
+    (:class:`~gui.main_window.MainWindow` lists the session among its ``sessions`` only then).
+    """
+
+    stateChanged = Signal(str, str)
+    """Account id, "opening" | "upgrading" (the store) | "connecting" | "online" | "offline" | "error" | "locked"."""
+    storeReady = Signal(str)  # account id: the store is open; reads, sync and commands can start
+    storeFailed = Signal(str, object)  # account id, exception: the store could not be opened
     connectionProblem = Signal(str, object)  # account id, exception
     commandsRefused = Signal(str, list)  # account id, list[CommandRefused]
     activity = Signal(str, str, int, int)
     """Account id, what is being done ("" when nothing), done, total (0: unknown) — for the status bar."""
     syncFinished = Signal(str)  # account id: a full synchronisation pass ended (completed or not)
     storeDamaged = Signal(str)  # account id: the store was found damaged in use; rebuilding it needs a new session
+
+    store: MailStore
+    reader: StoreReader
+    """The GUI thread's read handle (once the store is open)."""
+    readers: ReaderPool
+    """Readers lent to the runner's pool threads (a cached message's read), kept open between uses."""
+    worker: AccountWorker
 
     def __init__(self, account: Account, relay: StoreEventRelay, *, store: MailStore | None = None,
                  connect: Callable[[], IMAPConnector] | None = None, credentials: Any = None, push: bool = True,
@@ -93,36 +125,15 @@ class AccountSession(QObject):
         self.account = account
         self.rebuilt: OpenedStore | None = None
         """Set when the store was found damaged at open and replaced by an empty one (the sync refills it)."""
-        if store is None:
-            # The whole-file check runs first thing in the worker (start()): it reads every page of the file.
-            opened = open_store(default_store_path(account.id), check=False)
-            store = opened.store
-            self.rebuilt = opened if opened.moved_aside is not None else None
-        self.store = store
-        self.reader: StoreReader = self.store.open_reader()
-        self.readers = ReaderPool(self.store.path)
-        """Readers lent to the runner's pool threads (a cached message's read), kept open between uses."""
         if connect is None:
             from ..desktop_accounts import account_credentials
 
             connect = imap_connect(account, credentials or account_credentials(account))
         self._connect = connect
         self._relay = relay
-        relay.attach(account.id, self.store)
-        # The workers live in other threads: their signals go to bound slots of this GUI-thread object, so they
-        # are queued here (a lambda connected to an object of another thread would run in that thread).
-        self.worker = AccountWorker(account.id, self.store, connect, engine_factory=engine_factory)
-        self.worker.stateChanged.connect(self._worker_state)
-        self.worker.connectionProblem.connect(self._worker_problem)
-        self.worker.reconnectDue.connect(self.sync_all)
-        self.worker.storeDamaged.connect(self._store_damaged)
-        self.worker.keyringOpened.connect(self.keyring_unlocked)
+        self._push = push
+        self._engine_factory = engine_factory
         self.idle: IdleWorker | None = None
-        if push:
-            self.idle = IdleWorker(account.id, connect, INBOX)
-            self.idle.changed.connect(self._inbox_changed)
-            self.idle.stateChanged.connect(self._idle_state)
-            self.idle.failed.connect(self._worker_problem)
         self._resync = QTimer(self)
         self._resync.setInterval(RESYNC_INTERVAL_MS)
         self._resync.timeout.connect(self._periodic_sync)
@@ -137,6 +148,87 @@ class AccountSession(QObject):
         self.inbox_baseline = 0
         """Highest INBOX UID when the first full sync ended: only mail above it is announced as new."""
         self._stopped = False
+        self._start_when_ready = False
+        self.ready = False
+        """True once the store is open (at once when one was given)."""
+        self.open_error: BaseException | None = None
+        """Why the store could not be opened (storeFailed said it), else None."""
+        self._opening_state = "opening"
+        self._opening: Operation | None = None
+        if store is not None:
+            self._attach(store)
+        else:
+            self._open_in_background(default_store_path(account.id))
+
+    def _open_in_background(self, path: Path) -> None:
+        upgrading = translate("AccountSession", "Upgrading the mail store of %1…").replace("%1", self.account.label)
+
+        def work(op: Operation) -> OpenedStore:
+            if needs_upgrade(path):
+                op.say("status", "upgrading")
+            # The whole-file check runs first thing in the worker (start()): it reads every page of the file.
+            opened = open_store(path, check=False)
+            if op.is_cancelled():  # the session stopped meanwhile: nobody will use it
+                opened.store.close()
+            return opened
+
+        op = self._opening = runner().submit(Operation(work, f"open the store of {self.account.label}"))
+        op.status.connect(lambda _state: self._upgrading(upgrading))
+        op.finished.connect(self._opened)
+        op.failed.connect(self._open_failed)
+
+    def _upgrading(self, text: str) -> None:
+        if self._stopped:
+            return
+        self._opening_state = "upgrading"
+        self.stateChanged.emit(self.account.id, "upgrading")
+        self.activity.emit(self.account.id, text, 0, 0)
+
+    def _opened(self, opened: OpenedStore) -> None:
+        self._opening = None
+        if self._stopped:
+            opened.store.close()
+            return
+        if self._opening_state == "upgrading":
+            self.activity.emit(self.account.id, "", 0, 0)
+        self.rebuilt = opened if opened.moved_aside is not None else None
+        self._attach(opened.store)
+        self.storeReady.emit(self.account.id)
+        self.stateChanged.emit(self.account.id, self.state)
+        if self._start_when_ready:
+            self.start()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self._opening = None
+        if self._stopped:
+            return
+        log.error("Cannot open the store of %s: %s", self.account.label, exc)
+        if self._opening_state == "upgrading":
+            self.activity.emit(self.account.id, "", 0, 0)
+        self.open_error = exc
+        self.stateChanged.emit(self.account.id, "unusable")
+        self.storeFailed.emit(self.account.id, exc)
+
+    def _attach(self, store: MailStore) -> None:
+        """The store is open: the read handles and the workers that use it."""
+        self.store = store
+        self.reader = store.open_reader()
+        self.readers = ReaderPool(store.path)
+        self._relay.attach(self.account.id, store)
+        # The workers live in other threads: their signals go to bound slots of this GUI-thread object, so they
+        # are queued here (a lambda connected to an object of another thread would run in that thread).
+        self.worker = AccountWorker(self.account.id, store, self._connect, engine_factory=self._engine_factory)
+        self.worker.stateChanged.connect(self._worker_state)
+        self.worker.connectionProblem.connect(self._worker_problem)
+        self.worker.reconnectDue.connect(self.sync_all)
+        self.worker.storeDamaged.connect(self._store_damaged)
+        self.worker.keyringOpened.connect(self.keyring_unlocked)
+        if self._push:
+            self.idle = IdleWorker(self.account.id, self._connect, INBOX)
+            self.idle.changed.connect(self._inbox_changed)
+            self.idle.stateChanged.connect(self._idle_state)
+            self.idle.failed.connect(self._worker_problem)
+        self.ready = True
 
     @property
     def account_id(self) -> str:
@@ -144,9 +236,17 @@ class AccountSession(QObject):
 
     @property
     def state(self) -> str:
-        return self.worker.state
+        if self.open_error is not None:
+            return "unusable"
+        return self.worker.state if self.ready else self._opening_state
 
     def start(self) -> None:
+        """Start syncing (and pushing); while the store opens, once it is open."""
+        if not self.ready:
+            self._start_when_ready = True
+            return
+        if self._stopped:
+            return
         self.worker.start()
         # Damage found here reaches the window through the worker's storeDamaged signal.
         self.worker.submit(lambda _op, engine: engine.store.check_integrity(), "check the store", INTERACTIVE)
@@ -174,7 +274,7 @@ class AccountSession(QObject):
     def sync_all(self) -> None:
         """Send queued commands, refresh the folder list, then sync every folder (INBOX first), one operation
         per folder so that what the person does can run in between."""
-        if self._syncing or self._stopped:
+        if self._syncing or self._stopped or not self.ready:
             return
         self._syncing = True
         self.activity.emit(self.account.id, translate("AccountSession", "Connecting…"), 0, 0)
@@ -263,10 +363,12 @@ class AccountSession(QObject):
         log.info("Background sync of %s failed: %s", self.account.label, exc)
 
     def cancel_sync(self) -> None:
-        self.worker.cancel_background()
+        if self.ready:
+            self.worker.cancel_background()
 
     def retry_now(self) -> None:
-        self.worker.retry_now()
+        if self.ready:
+            self.worker.retry_now()
 
     @Slot(str)
     def _worker_state(self, state: str) -> None:
@@ -277,7 +379,7 @@ class AccountSession(QObject):
     @Slot()
     def keyring_unlocked(self) -> None:
         """The person unlocked the keyring: connect again now (the worker, and IDLE if the lock stopped it)."""
-        if self._stopped:
+        if self._stopped or not self.ready:
             return
         if self.worker.state == "locked":
             self.worker.retry_now()
@@ -440,18 +542,24 @@ class AccountSession(QObject):
             return
         self._stopped = True
         self._resync.stop()
+        if not self.ready:
+            return  # an open in progress runs to its end (a migration is one transaction); _opened closes it
         if self.idle is not None:
             self.idle.request_stop()
         self.worker.request_stop()
 
     def interrupt(self) -> None:
         """Break both connections' blocking calls, a connect in progress included (from any thread)."""
+        if not self.ready:
+            return
         self.worker.interrupt()
         if self.idle is not None:
             self.idle.interrupt()
 
     def wait(self, deadline: float) -> bool:
         """Wait until ``deadline`` (time.monotonic()) for both threads; True if both have ended."""
+        if not self.ready:
+            return True  # no thread of its own: an open still running is the runner's, and closes what it opened
         stopped = self.worker.wait(deadline)
         if self.idle is not None:
             stopped = self.idle.wait(deadline) and stopped
@@ -460,6 +568,8 @@ class AccountSession(QObject):
     def release(self, stopped: bool) -> None:
         """After the threads: let go of the relay and the read handles (those lent to pool threads as they come
         back), and close the store once its writer is done (a worker still running keeps its store open)."""
+        if not self.ready:
+            return
         self._relay.detach(self.account.id)
         self.reader.close()
         self.readers.close()

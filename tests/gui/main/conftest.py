@@ -93,6 +93,11 @@ def make_window(tmp_path: Path, qtbot: Any, account_store: AccountStore, ui_sett
             window.close()
 
 
+def wait_stores_open(qtbot: Any, window: Any) -> None:
+    """Wait until every account's store is open (or found unusable): sessions open theirs off the GUI thread."""
+    qtbot.waitUntil(lambda: not window.opening_accounts(), timeout=15_000)
+
+
 def tree_index(window: Any, folder: str) -> Any:
     account_id = window.accounts.accounts[0].id
     return window.tree_model.folder_index(account_id, folder)

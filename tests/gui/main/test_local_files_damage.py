@@ -14,6 +14,7 @@ from connectors.store.errors import damage_marker
 from gui.main_window import MainWindow
 from tests.conftest import ALICE, BOB, make_message
 from tests.connectors.store.sample_mail import realistic_summaries
+from tests.gui.main.conftest import wait_stores_open
 
 PAGE = 4096
 
@@ -77,7 +78,8 @@ def test_a_damaged_drafts_file_is_said_and_kept(window_on_disk: Any, tmp_path: P
     assert str(aside) in notice.text and aside.read_bytes() == b"garbage where the drafts were\n" * 100
 
 
-def test_a_damaged_store_keeps_the_offline_changes_and_says_so(window_on_disk: Any, store_path: Path) -> None:
+def test_a_damaged_store_keeps_the_offline_changes_and_says_so(window_on_disk: Any, qtbot: Any,
+                                                               store_path: Path) -> None:
     with MailStore(store_path) as store:
         store.upsert_folders([((b"\\HasNoChildren",), b"/", "INBOX"), ((b"\\HasNoChildren",), b"/", "Bulk")])
         store.update_folder_state("INBOX", uidvalidity=7)
@@ -91,6 +93,7 @@ def test_a_damaged_store_keeps_the_offline_changes_and_says_so(window_on_disk: A
     damage_marker(store_path).touch()  # as when damage was found in use: the next open rebuilds it
 
     win = window_on_disk()
+    wait_stores_open(qtbot, win)
     notice = _notice(win, "was damaged")
     assert notice is not None
     assert "(2) were kept and will be sent" in notice.text

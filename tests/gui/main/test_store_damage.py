@@ -15,6 +15,7 @@ from gui.main_window import MainWindow
 from gui.workers.account_session import AccountSession
 from tests.conftest import ALICE, BOB, make_message
 from tests.connectors.store.sample_mail import realistic_summaries
+from tests.gui.main.conftest import wait_stores_open
 
 
 def _inbox_count(session: AccountSession) -> int:
@@ -36,6 +37,7 @@ def test_a_store_damaged_at_open_is_put_aside_and_refilled(window_on_disk: Any, 
     DraftStore(local / "drafts.sqlite3").save(Draft(id="d1", account_id=ALICE, subject="Half written"))
 
     made = window_on_disk()
+    wait_stores_open(qtbot, made)
     notice = _notice(made, "was damaged")
     assert notice is not None and "Outbox" in notice.text
     assert list(store_path.parent.glob("store.sqlite3.damaged-*"))
@@ -47,9 +49,11 @@ def test_a_store_damaged_at_open_is_put_aside_and_refilled(window_on_disk: Any, 
     assert made.local.postbox.drafts.get("d1") is not None, "so are local drafts"
 
 
-def test_a_store_that_cannot_be_opened_leaves_the_window_working(window_on_disk: Any, store_path: Path) -> None:
+def test_a_store_that_cannot_be_opened_leaves_the_window_working(window_on_disk: Any, qtbot: Any,
+                                                                  store_path: Path) -> None:
     store_path.mkdir()  # a directory where the file should be: SQLite cannot open it, whatever we do
     made = window_on_disk()
+    wait_stores_open(qtbot, made)
     assert made.sessions == {}
     notice = _notice(made, "Cannot open the local copy")
     assert notice is not None and notice.kind == "error"
@@ -71,6 +75,7 @@ def test_damage_found_in_use_offers_to_rebuild(window_on_disk: Any, qtbot: Any, 
     dovecot.seed(ALICE, "INBOX", [make_message("Refilled")])
     _damaged_search_index(store_path)
     made = window_on_disk()
+    wait_stores_open(qtbot, made)
     assert _notice(made, "damaged") is None, "nothing looks wrong at open"
     made.show()
     made.start()
@@ -97,6 +102,7 @@ def test_damage_inside_the_file_is_found_by_the_workers_first_check(window_on_di
         file.seek(pages // 2 * 4096)
         file.write(b"\xa5" * 4096 * 3)
     made = window_on_disk()  # the window opens at once: the whole-file check is the worker's first job
+    wait_stores_open(qtbot, made)
     assert _notice(made, "damaged") is None
     made.show()
     made.start()
