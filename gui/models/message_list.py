@@ -502,8 +502,7 @@ class MessageListModel(QAbstractTableModel):
 
     def folder_reset(self, account_id: str, folder: str) -> None:
         if self._concerns(account_id, folder):
-            self._pending.hidden.clear()
-            self._flag_overlay.clear()
+            self._pending.clear()
             self._reload()
 
     def _forget_missing(self, uids: set[int]) -> None:
