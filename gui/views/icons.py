@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-
-_SIZES = (16, 20, 24, 32, 48)
 
 # 24×24 line drawings; "C" is replaced by the colour.
 _OUTLINE = (
@@ -103,30 +101,76 @@ def _text_colour(group: QPalette.ColorGroup = QPalette.ColorGroup.Active) -> str
     return "#303030" if group != QPalette.ColorGroup.Disabled else "#a0a0a0"
 
 
-def _add_svg(icon: QIcon, svg: str, mode: QIcon.Mode) -> None:
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    for size in _SIZES:
-        for ratio in (1.0, 2.0):
-            pixmap = QPixmap(QSize(round(size * ratio), round(size * ratio)))
+class _DrawnIconEngine(QIconEngine):
+    """A drawing rendered at the size (and device pixel ratio) a view asks for, when it asks, and kept: rendering
+    every size × ratio up front cost the folder tree's first paint ~35 ms of the GUI thread."""
+
+    def __init__(self, svgs: dict[QIcon.Mode, bytes]) -> None:
+        super().__init__()
+        self._svgs = svgs
+        self._pixmaps: dict[tuple[int, int, QIcon.Mode], QPixmap] = {}
+
+    def rendered(self) -> int:
+        """How many pixmaps were rendered so far (one per size, ratio and mode asked for)."""
+        return len(self._pixmaps)
+
+    def _render(self, width: int, height: int, mode: QIcon.Mode) -> QPixmap:
+        svg = self._svgs.get(mode) or self._svgs[QIcon.Mode.Normal]
+        key = (width, height, QIcon.Mode.Disabled if mode == QIcon.Mode.Disabled else QIcon.Mode.Normal)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(max(1, width), max(1, height))
             pixmap.fill(Qt.GlobalColor.transparent)
+            side = min(width, height)  # the drawings are square: centred in a rectangle asked for
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            renderer.render(painter)
+            QSvgRenderer(QByteArray(svg)).render(painter, QRectF((width - side) / 2, (height - side) / 2, side, side))
             painter.end()
-            pixmap.setDevicePixelRatio(ratio)
-            icon.addPixmap(pixmap, mode)
+            self._pixmaps[key] = pixmap
+        return pixmap
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        pixmap = QPixmap(self._render(round(size.width() * scale), round(size.height() * scale), mode))
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, ratio))
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        side = min(size.width(), size.height())
+        return QSize(side, side)
+
+    def clone(self) -> QIconEngine:
+        twin = _DrawnIconEngine(self._svgs)
+        _ENGINES.append(twin)  # Qt owns what clone() returns; the Python object must outlive it
+        return twin
+
+    def key(self) -> str:
+        return "facteur-drawn"
+
+
+_ENGINES: list[_DrawnIconEngine] = []
+"""Every engine made, kept for the process: a QIcon shares its engine with its copies and may outlive any Python
+reference to it (the icons are few, and cached by :func:`_drawn`)."""
 
 
 @cache
 def _drawn(name: str, colour: str, disabled_colour: str | None = None) -> QIcon:
     template, body = _DRAWINGS[name]
     svg = template.format(body)
-    icon = QIcon()
-    _add_svg(icon, svg.replace('"C"', f'"{colour}"'), QIcon.Mode.Normal)
+    svgs = {QIcon.Mode.Normal: svg.replace('"C"', f'"{colour}"').encode("utf-8")}
     if disabled_colour is not None:
         # Drawn in the palette's disabled colour: Qt's own greying leaves thin dark lines looking enabled.
-        _add_svg(icon, svg.replace('"C"', f'"{disabled_colour}"'), QIcon.Mode.Disabled)
-    return icon
+        svgs[QIcon.Mode.Disabled] = svg.replace('"C"', f'"{disabled_colour}"').encode("utf-8")
+    engine = _DrawnIconEngine(svgs)
+    _ENGINES.append(engine)
+    return QIcon(engine)
 
 
 def icon(name: str, colour: str | None = None) -> QIcon:
