@@ -304,6 +304,8 @@ class MainWindow(QMainWindow):
         try:
             session = self._session_factory(account, self.relay)
         except StoreError as exc:  # a factory that opens the store itself
+            self.tree_model.set_account(account.id, account.label, list)
+            self.status.set_account(account.id, account.label)
             self._store_unusable(account, exc)
             return None
         self._opening[account.id] = session
@@ -362,6 +364,8 @@ class MainWindow(QMainWindow):
         what to do; the account stays listed, marked, and can be tried again."""
         log.error("Cannot open the store of %s: %s", account.label, exc)
         self._state_changed(account.id, "unusable")
+        if self.location == (account.id, ""):
+            self.opener.clear(self._no_folder_text(account.id))
         problem = describe_store_problem(exc, account.label)
         self.notifications.account_problem(
             account.id, "error", problem.title, problem.text, detail=problem.detail,
@@ -372,6 +376,8 @@ class MainWindow(QMainWindow):
         if account is not None and account_id not in self.sessions and account_id not in self._opening:
             self.notifications.clear_account_problem(account_id)
             self.add_account(account)
+            if self.location == (account_id, ""):
+                self.opener.clear(self._no_folder_text(account_id))
 
     def _tell_rebuilt(self, label: str, rebuilt: OpenedStore) -> None:
         text = translate(
@@ -458,6 +464,18 @@ class MainWindow(QMainWindow):
                 # Its account meanwhile, so that the tree does not make the view at its top current on focus.
                 self.tree.select_folder(self._wanted[0], "")
             self._refresh_page()
+
+    def _no_folder_text(self, account_id: str) -> str:
+        """What the reading pane says with no folder shown: why, when the account's store is not open."""
+        opening = self._opening.get(account_id)
+        if opening is not None:
+            return translate("MainWindow", "Opening the mail of %1 kept on this computer…").replace(
+                "%1", opening.account.label)
+        account = self.accounts.get(account_id) if account_id else None
+        if account is not None and account_id not in self.sessions:
+            return translate("MainWindow", "The mail of %1 kept on this computer cannot be opened.").replace(
+                "%1", account.label)
+        return translate("MainWindow", "Choose a folder") if self.sessions else ""
 
     def _first_inbox(self) -> tuple[str, str] | None:
         accounts = [*self.sessions, *self._opening]
@@ -551,7 +569,7 @@ class MainWindow(QMainWindow):
             self.status.set_folder_counts(None)
             self._current_model().clear()
             self.server_search.search_changed()
-            self.opener.clear(translate("MainWindow", "Choose a folder") if self.sessions else "")
+            self.opener.clear(self._no_folder_text(account_id))
             self._refresh_page()
             self._update_actions()
             return False

@@ -202,7 +202,6 @@ class AccountSession(QObject):
         self._opening = None
         if self._stopped:
             return
-        log.error("Cannot open the store of %s: %s", self.account.label, exc)
         if self._opening_state == "upgrading":
             self.activity.emit(self.account.id, "", 0, 0)
         self.open_error = exc
