@@ -739,6 +739,10 @@ Les rouvrir&#xa0;?</translation>
 <context>
     <name>AccountSession</name>
     <message>
+        <source>Upgrading the mail store of %1…</source>
+        <translation>Mise à niveau du stockage du courrier de %1…</translation>
+    </message>
+    <message>
         <source>Connecting…</source>
         <translation>Connexion…</translation>
     </message>
@@ -2189,6 +2193,18 @@ Les rouvrir&#xa0;?</translation>
         <source>Keyring locked</source>
         <translation>Trousseau verrouillé</translation>
     </message>
+    <message>
+        <source>Opening the mail store…</source>
+        <translation>Ouverture du stockage du courrier…</translation>
+    </message>
+    <message>
+        <source>Upgrading the mail store…</source>
+        <translation>Mise à niveau du stockage du courrier…</translation>
+    </message>
+    <message>
+        <source>Cannot open the mail store</source>
+        <translation>Impossible d&apos;ouvrir le stockage du courrier</translation>
+    </message>
     <message numerus="yes">
         <source>%Ln message(s)</source>
         <translation>
@@ -2288,6 +2304,18 @@ Les rouvrir&#xa0;?</translation>
         <translation>Suivis</translation>
     </message>
     <message>
+        <source>%1 (opening…)</source>
+        <translation>%1 (ouverture…)</translation>
+    </message>
+    <message>
+        <source>%1 (upgrading…)</source>
+        <translation>%1 (mise à niveau…)</translation>
+    </message>
+    <message>
+        <source>%1 (cannot be opened)</source>
+        <translation>%1 (impossible à ouvrir)</translation>
+    </message>
+    <message>
         <source>%1, %2 waiting, %3 not sent</source>
         <translation>%1, %2 en attente, non envoyés&#xa0;: %3</translation>
     </message>
@@ -2318,6 +2346,18 @@ Les rouvrir&#xa0;?</translation>
     <message>
         <source>%1: cannot connect</source>
         <translation>%1&#xa0;: connexion impossible</translation>
+    </message>
+    <message>
+        <source>%1: opening the mail kept on this computer…</source>
+        <translation>%1&#xa0;: ouverture du courrier conservé sur cet ordinateur…</translation>
+    </message>
+    <message>
+        <source>%1: upgrading the mail kept on this computer (once, after an update of Facteur)…</source>
+        <translation>%1&#xa0;: mise à niveau du courrier conservé sur cet ordinateur (une seule fois, après une mise à jour de Facteur)…</translation>
+    </message>
+    <message>
+        <source>%1: the mail kept on this computer cannot be opened</source>
+        <translation>%1&#xa0;: le courrier conservé sur cet ordinateur ne peut pas être ouvert</translation>
     </message>
     <message>
         <source>%1: %2 waiting to be sent, %3 could not be sent — select it to retry or edit</source>
@@ -2386,6 +2426,14 @@ Les rouvrir&#xa0;?</translation>
         <translation>Ajouter un compte…</translation>
     </message>
     <message>
+        <source>Opening the mail of %1 kept on this computer…</source>
+        <translation>Ouverture du courrier de %1 conservé sur cet ordinateur…</translation>
+    </message>
+    <message>
+        <source>The mail of %1 kept on this computer cannot be opened.</source>
+        <translation>Le courrier de %1 conservé sur cet ordinateur ne peut pas être ouvert.</translation>
+    </message>
+    <message>
         <source>No message selected</source>
         <translation>Aucun message sélectionné</translation>
     </message>
@@ -2422,7 +2470,7 @@ Les rouvrir&#xa0;?</translation>
     </message>
     <message>
         <source>Cannot open the local copy of %1</source>
-        <translation>Impossible d&apos;ouvrir la copie locale de %1</translation>
+        <translation type="vanished">Impossible d&apos;ouvrir la copie locale de %1</translation>
     </message>
     <message>
         <source>The local copy of %1 was damaged</source>
@@ -3775,6 +3823,30 @@ from:  to:  subject:  has:attachment  is:unread  is:starred  after:2024-01  befo
     <message>
         <source>Facteur could not connect to this account.</source>
         <translation>Facteur n&apos;a pas pu se connecter à ce compte.</translation>
+    </message>
+    <message>
+        <source>Cannot open the local copy of %1</source>
+        <translation>Impossible d&apos;ouvrir la copie locale de %1</translation>
+    </message>
+    <message>
+        <source>The disk is full. Free some space, then choose Try Again; the mail on the server is safe.</source>
+        <translation>Le disque est plein. Libérez de la place, puis choisissez Réessayer&#xa0;; le courrier sur le serveur ne risque rien.</translation>
+    </message>
+    <message>
+        <source>Another program is using the file that holds this account&apos;s mail. Close it (or wait for it to finish), then choose Try Again.</source>
+        <translation>Un autre programme utilise le fichier qui contient le courrier de ce compte. Fermez-le (ou attendez qu&apos;il ait fini), puis choisissez Réessayer.</translation>
+    </message>
+    <message>
+        <source>Facteur may not read or write the file that holds this account&apos;s mail. Check its permissions, then choose Try Again.</source>
+        <translation>Facteur n&apos;a pas le droit de lire ou d&apos;écrire le fichier qui contient le courrier de ce compte. Vérifiez ses permissions, puis choisissez Réessayer.</translation>
+    </message>
+    <message>
+        <source>It was written by a newer version of Facteur. Update Facteur to read it.</source>
+        <translation>Il a été écrit par une version plus récente de Facteur. Mettez Facteur à jour pour le lire.</translation>
+    </message>
+    <message>
+        <source>The file that holds this account&apos;s mail cannot be read. Choose Try Again; if it fails again, the detail below says why.</source>
+        <translation>Le fichier qui contient le courrier de ce compte ne peut pas être lu. Choisissez Réessayer&#xa0;; si cela échoue encore, le détail ci-dessous dit pourquoi.</translation>
     </message>
     <message>
         <source>Sign-in failed</source>
