@@ -301,6 +301,9 @@ class MainWindow(QMainWindow):
         "opening" while its session opens its store off the GUI thread; it joins ``sessions`` (what every action,
         model and search uses) on ``storeReady``. None when a session cannot be made at all (the person is told;
         the other accounts work on)."""
+        earlier = self._opening.pop(account.id, None)
+        if earlier is not None:  # its settings changed while it opened: that session goes, this one replaces it
+            earlier.stop(int(QUIT_BUDGET_S * 1000))
         try:
             session = self._session_factory(account, self.relay)
         except StoreError as exc:  # a factory that opens the store itself
@@ -311,16 +314,16 @@ class MainWindow(QMainWindow):
         self._opening[account.id] = session
         session.stateChanged.connect(self._state_changed)
         session.activity.connect(self.status.set_activity)
-        if not session.ready:
+        if session.ready:
+            self._store_ready(session)
+        else:
             self.tree_model.set_account(account.id, account.label, list)  # no folders until the store is open
             self.status.set_account(account.id, account.label)
             self._state_changed(account.id, session.state)
             session.storeReady.connect(lambda _account_id: self._store_ready(session))
             session.storeFailed.connect(lambda _account_id, exc: self._store_failed(session, exc))
         if start:
-            session.start()  # when the store is open, if it is not yet
-        if session.ready:
-            self._store_ready(session)
+            session.start()  # once the store is open, if it is not yet
         return session
 
     def opening_accounts(self) -> list[str]:
@@ -347,11 +350,7 @@ class MainWindow(QMainWindow):
         self._state_changed(account.id, session.state)
         self._accounts_changed()
         self._update_actions()
-        if self._wanted is not None and self._wanted[0] == account.id:
-            if self._wanted[1] and self.show_folder(*self._wanted):
-                self._wanted = None
-            else:
-                self._folders_listed(account.id)
+        self._folders_listed(account.id)  # the folder start() wanted to show, if its store already lists it
 
     def _store_failed(self, session: AccountSession, exc: BaseException) -> None:
         if self._opening.get(session.account.id) is not session:
