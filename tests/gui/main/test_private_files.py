@@ -70,6 +70,7 @@ def test_every_file_is_private_after_a_realistic_run(fresh_home: Path, dovecot: 
     try:
         window.show()
         window.start()
+        qtbot.waitUntil(lambda: account.id in window.sessions, timeout=15_000)  # its store opens in the background
         session = window.sessions[account.id]
         qtbot.waitUntil(lambda: session.synced_once, timeout=20_000)
         composer = postbox.open_composer(to=[BOB], subject="Private by default")
