@@ -72,8 +72,8 @@ def main() -> None:
             stored = 0
             stages: dict[str, float] = {}
             _count_cpu(stages, IMAPConnector, "fetch", "read and parse the FETCH answers")
-            _count_cpu(stages, engine_module, "summary_from_fetch", "build summaries")
-            _count_cpu(stages, store, "add_messages", "store the rows (indexes, triggers)")
+            _count_cpu(stages, engine_module, "row_from_fetch", "build the rows from the header fields")
+            _count_cpu(stages, store, "add_rows", "store the rows (indexes, conversations, commit)")
             _count_cpu(stages, store, "index_pending", "full-text entries and address links")
             out["stages"] = stages
 

@@ -11,6 +11,7 @@ import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import addresses, fts
 from .bodytext import body_text
@@ -20,7 +21,7 @@ from .flags import SEEN, encode_flags
 from .inserts import insert_rows
 from .models import MessageSummary
 from .queries import chunks, placeholders
-from .rows import INSERT_COLUMNS, encode_labels, summary_row
+from .rows import INSERT_COLUMNS, encode_labels, rekey_row, summary_row
 from .schema import folder_id_range, message_rowid, uid_of
 from .writer import WriterBase
 
@@ -43,27 +44,52 @@ class MessageWrites(WriterBase):
         for summary in summaries:
             if summary.folder not in ("", folder):
                 raise ValueError(f"Summary for UID {summary.uid} names folder {summary.folder!r}, not {folder!r}")
-        with self._write() as batch:
-            conn = self._conn
-            folder_id = self._folder_id(conn, folder)
-            rows = {row[0]: row for row in (summary_row(folder_id, summary) for summary in summaries)}
-            existing = self._existing_ids(conn, folder_id, sorted(rows))
-            new_rows = [row for rowid, row in rows.items() if rowid not in existing]
-            insert_rows(conn, new_rows)
-            if defer_index:
-                fts.defer(conn, [row[0] for row in new_rows])
-            else:
-                fts.index_new(conn, new_rows)
-                addresses.index_messages(conn, addresses.folder_role(conn, folder_id), new_rows)
-            if existing:
-                changed = sorted(existing)
-                bodies = fts.unindex(conn, changed)
-                conn.executemany(_UPDATE_ALL, [(*rows[rowid][2:], rowid) for rowid in changed])
-                fts.reindex(conn, changed, bodies)
-                batch.messages(MessagesChanged, folder, (uid_of(rowid) for rowid in changed))
-            batch.messages(MessagesAdded, folder, (uid_of(row[0]) for row in new_rows))
-            if rows:
-                batch.folders_changed()
+        with self._write():
+            folder_id = self._folder_id(self._conn, folder)
+            self._add_rows(folder, folder_id, [summary_row(folder_id, summary) for summary in summaries],
+                           defer_index)
+
+    def folder_key(self, folder: str) -> int:
+        """The store's id of ``folder``, which message rows carry (see :meth:`add_rows`); raises
+        FolderNotFoundError."""
+        with self._write_lock:
+            return self._folder_id(self._conn, folder)
+
+    def add_rows(self, folder: str, rows: Iterable[tuple[Any, ...]], *, defer_index: bool = False) -> None:
+        """:meth:`add_messages` for rows already made (``rows.INSERT_COLUMNS``, as ``summary_row`` makes them),
+        with the id :meth:`folder_key` gave for ``folder``: the header sync builds them straight from the FETCH
+        data. Rows made for an id the folder no longer has (it was removed and made again meanwhile) are made
+        again for its current one."""
+        rows = list(rows)
+        with self._write():
+            folder_id = self._folder_id(self._conn, folder)
+            if any(row[1] != folder_id for row in rows):
+                rows = [rekey_row(row, folder_id) for row in rows]
+            self._add_rows(folder, folder_id, rows, defer_index)
+
+    def _add_rows(self, folder: str, folder_id: int, made: list[tuple[Any, ...]], defer_index: bool) -> None:
+        """Inside a write: insert new rows, overwrite known ones (the last of a repeated id wins)."""
+        batch = self._batch
+        assert batch is not None
+        conn = self._conn
+        rows = {row[0]: row for row in made}
+        existing = self._existing_ids(conn, folder_id, sorted(rows))
+        new_rows = [row for rowid, row in rows.items() if rowid not in existing]
+        insert_rows(conn, new_rows)
+        if defer_index:
+            fts.defer(conn, [row[0] for row in new_rows])
+        else:
+            fts.index_new(conn, new_rows)
+            addresses.index_messages(conn, addresses.folder_role(conn, folder_id), new_rows)
+        if existing:
+            changed = sorted(existing)
+            bodies = fts.unindex(conn, changed)
+            conn.executemany(_UPDATE_ALL, [(*rows[rowid][2:], rowid) for rowid in changed])
+            fts.reindex(conn, changed, bodies)
+            batch.messages(MessagesChanged, folder, (uid_of(rowid) for rowid in changed))
+        batch.messages(MessagesAdded, folder, (uid_of(row[0]) for row in new_rows))
+        if rows:
+            batch.folders_changed()
 
     def index_pending(self) -> int:
         """Write the full-text entries and address links ``add_messages(defer_index=True)`` left (one short

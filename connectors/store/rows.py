@@ -73,6 +73,16 @@ def summary_row(folder_id: int, summary: MessageSummary) -> tuple[Any, ...]:
     )
 
 
+def rekey_row(row: tuple[Any, ...], folder_id: int) -> tuple[Any, ...]:
+    """An INSERT_COLUMNS row made for another folder id, made for ``folder_id``: its id, and its thread key when
+    that came from the id (a message without any Message-ID)."""
+    rowid = message_rowid(folder_id, uid_of(row[0]))
+    gm_thrid = row[19]
+    key = thread_key(row[15], row[16], row[17], None if gm_thrid is None else from_signed64(gm_thrid),
+                     fallback=str(rowid))
+    return (rowid, folder_id, *row[2:8], key, *row[9:])
+
+
 def encode_labels(labels: tuple[str, ...] | list[str]) -> str:
     return clean_text(_LABEL_SEPARATOR.join(label for label in labels if label))
 

@@ -44,10 +44,11 @@ from ..messaging.bodystructure import ReadableMessage
 from ..messaging.imap import GmailIMAPConnector, IMAPConnector, list_with_roles
 from ..messaging.imap_support import choose_special_folder, decode_labels
 from ..messaging.mime import parse_message
-from ..store import Command, MailStore, MessageSummary
+from ..store import Command, MailStore
+from ..store.schema import uid_of
 from .offline import BATCH_MESSAGES, download_bodies
 from .server_search import server_criteria
-from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, epoch, summary_from_fetch
+from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, row_from_fetch, with_internal_date
 from .undo import LABELS, RESTORE, execute_restore
 from .undo import undo as undo_in_store
 
@@ -361,6 +362,7 @@ class SyncEngine:
         if progress is not None:
             progress(0, total)
         items = self._items()
+        folder_id = self.store.folder_key(name) if remaining else 0
         first, deferred = True, 0
         stored = reported = 0
         while remaining:
@@ -373,16 +375,16 @@ class SyncEngine:
                 log.info("UIDVALIDITY of %r changed during the sync: the next sync rebuilds it", name)
                 return
             try:
-                summaries = self._fetch_summaries(imap, batch, items)
+                rows = self._fetch_rows(imap, folder_id, batch, items)
             except ConnectionError as exc:
-                summaries = _received_whole(batch, exc)
+                rows = _received_whole(folder_id, batch, exc)
                 smallest = len(batch) <= MIN_HEADER_BATCH
                 self._batch_size = max(MIN_HEADER_BATCH, len(batch) // 2)
-                if not summaries and smallest:
+                if not rows and smallest:
                     raise
                 log.info("The link broke during %r's header batch of %d (%d kept): going on with batches of %d",
-                         name, len(batch), len(summaries), self._batch_size)
-                got = {s.uid for s in summaries}
+                         name, len(batch), len(rows), self._batch_size)
+                got = {uid_of(row[0]) for row in rows}
                 remaining = [uid for uid in batch if uid not in got] + remaining[len(batch):]
             else:
                 self._batch_size = min(self._header_batch, self._batch_size * 2)
@@ -394,9 +396,9 @@ class SyncEngine:
                 progress(stored, total)
                 reported = stored
             _check(cancel)
-            if summaries:
-                deferred += len(summaries)
-                writer.submit(self._store_batch, name, summaries, deferred >= INDEX_EVERY)
+            if rows:
+                deferred += len(rows)
+                writer.submit(self._store_batch, name, rows, deferred >= INDEX_EVERY)
                 if deferred >= INDEX_EVERY:
                     deferred = 0
             stored = total - len(remaining)
@@ -406,10 +408,10 @@ class SyncEngine:
         if progress is not None and stored > reported:
             progress(stored, total)
 
-    def _store_batch(self, name: str, summaries: list[MessageSummary], index: bool) -> None:
-        """One header batch into the store (in the writer thread); then, every ``INDEX_EVERY`` headers, the
+    def _store_batch(self, name: str, rows: list[tuple[Any, ...]], index: bool) -> None:
+        """One header batch's rows into the store (in the writer thread); then, every ``INDEX_EVERY`` headers, the
         full-text entries and address links of those stored so far."""
-        self.store.add_messages(name, summaries, defer_index=True)
+        self.store.add_rows(name, rows, defer_index=True)
         if index:
             self.store.index_pending()
 
@@ -423,18 +425,20 @@ class SyncEngine:
                 raise _FolderReplaced()
         return imap
 
-    def _fetch_summaries(self, imap: IMAPConnector, batch: list[int], items: list[str]) -> list[MessageSummary]:
+    def _fetch_rows(self, imap: IMAPConnector, folder_id: int, batch: list[int],
+                    items: list[str]) -> list[tuple[Any, ...]]:
+        """The store rows of one header batch (``row_from_fetch``: made straight from the FETCH data)."""
         response = imap.fetch(batch, items)
-        summaries = [summary_from_fetch(uid, data) for uid, data in response.items()]
-        undated = [s.uid for s in summaries if not s.date]
+        made = [row_from_fetch(folder_id, uid, data) for uid, data in response.items()]
+        undated = [uid_of(row[0]) for row, dated in made if not dated]
         if undated:
             try:
                 dates = imap.fetch(undated, ["INTERNALDATE"])
             except ConnectionError as exc:  # the headers did arrive: keep those that need no INTERNALDATE
                 raise FetchInterruptedError(str(exc), exc.host, exc.port, received=dict(response)) from None
-            summaries = [replace(s, internal_date=epoch(dates.get(s.uid, {}).get(b"INTERNALDATE")))
-                         if not s.date else s for s in summaries]
-        return summaries
+            return [row if dated else with_internal_date(row, dates.get(uid_of(row[0]), {}).get(b"INTERNALDATE"))
+                    for row, dated in made]
+        return [row for row, _ in made]
 
     def _sync_flags(self, imap: IMAPConnector, name: str, known: list[int], local_modseq: int | None,
                     server_modseq: int | None, cancel: threading.Event | None,
@@ -767,14 +771,14 @@ class SyncEngine:
         return self.search_server(folder, criteria, limit=limit) if criteria else []
 
 
-def _received_whole(batch: list[int], error: ConnectionError) -> list[MessageSummary]:
-    """The summaries whose FETCH answers had arrived whole before the link broke (only dated ones: the others
-    need a second FETCH for INTERNALDATE and come with the next batch)."""
+def _received_whole(folder_id: int, batch: list[int], error: ConnectionError) -> list[tuple[Any, ...]]:
+    """The rows whose FETCH answers had arrived whole before the link broke (only dated ones: the others need a
+    second FETCH for INTERNALDATE and come with the next batch)."""
     if not isinstance(error, FetchInterruptedError):
         return []
     wanted = set(batch)
-    summaries = [summary_from_fetch(uid, data) for uid, data in error.received.items() if uid in wanted]
-    return [summary for summary in summaries if summary.date]
+    made = [row_from_fetch(folder_id, uid, data) for uid, data in error.received.items() if uid in wanted]
+    return [row for row, dated in made if dated]
 
 
 def _label_argument(label: str) -> str:

@@ -18,6 +18,10 @@ from ..messaging.charsets import decode_text
 from ..messaging.imap_support import decode_labels
 from ..messaging.mime import decode_header_value
 from ..store import MessageSummary
+from ..store.flags import encode_flags
+from ..store.rows import clean_text, encode_labels
+from ..store.schema import message_rowid
+from ..store.threads import subject_skip, thread_key, to_signed64
 
 HEADER_FIELDS = (
     "FROM", "TO", "CC", "SUBJECT", "DATE", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "CONTENT-TYPE",
@@ -217,3 +221,82 @@ def summary_from_fetch(uid: int, data: Mapping[bytes, Any]) -> MessageSummary:
         gm_thrid=int(thrid) if thrid is not None else None,
         gm_msgid=int(msgid) if msgid is not None else None,
     )
+
+
+# -- the header sync's fast path: store rows straight from the FETCH data ---------------------------------------
+
+_FLAG_CODES: dict[tuple[Any, ...], tuple[int, str]] = {}  # FLAGS item -> (bits, keywords): few distinct sets
+
+
+def _flag_code(flags: Any) -> tuple[int, str]:
+    """``encode_flags`` of a FLAGS item as the summary decodes it, remembered per distinct set (a folder holds a
+    handful: (), (\\Seen), (\\Seen \\Answered)...)."""
+    key = tuple(flags)
+    try:
+        return _FLAG_CODES[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable item: never from IMAPClient or the fast parser, still not a reason to fail
+        return encode_flags([f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f) for f in key])
+    code = encode_flags([f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f) for f in key])
+    code = (code[0], clean_text(code[1]))
+    if len(_FLAG_CODES) > 4096:
+        _FLAG_CODES.clear()
+    _FLAG_CODES[key] = code
+    return code
+
+
+def row_from_fetch(folder_id: int, uid: int, data: Mapping[bytes, Any]) -> tuple[tuple[Any, ...], bool]:
+    """The store's row (``connectors.store.rows.INSERT_COLUMNS``) for one FETCH response of SUMMARY_ITEMS (+
+    GMAIL_ITEMS), and whether its Date header gave a date (if not, the row's date waits for INTERNALDATE: see
+    :func:`with_internal_date`).
+
+    The row is exactly ``summary_row(folder_id, summary_from_fetch(uid, data))`` (the tests compare both on a
+    varied corpus), built without the frozen MessageSummary in between and without cleaning text twice: a first
+    sync spent about a third of its CPU time building summaries and turning them into rows. Never raises on junk.
+    """
+    headers = _split_headers(_header_bytes(data))
+    get = headers.get
+    from_name, from_addr = _sender(get("from", ""))
+    internal = data.get(b"INTERNALDATE")
+    internal_date = epoch(internal) if isinstance(internal, dt.datetime) else 0
+    date = date_epoch(get("date"))
+    bits, keywords = _flag_code(data.get(b"FLAGS", ()))
+    labels, thrid, msgid = data.get(b"X-GM-LABELS"), data.get(b"X-GM-THRID"), data.get(b"X-GM-MSGID")
+    gm_thrid = int(thrid) if thrid is not None else None
+    gm_msgid = int(msgid) if msgid is not None else None
+    rowid = message_rowid(folder_id, uid)
+    subject = clean_text(_text(get("subject")))
+    message_id = clean_text(_text(get("message-id"))[:500].strip())
+    in_reply_to = clean_text(_text(get("in-reply-to"))[:500].strip())
+    references = clean_text(" ".join(_text(get("references")).split()[-20:]))
+    return (
+        rowid,
+        folder_id,
+        date or internal_date,
+        internal_date,
+        bits,
+        keywords,
+        int(data.get(b"RFC822.SIZE") or 0),
+        # Without BODYSTRUCTURE, multipart/mixed is the sign of attachments (see summary_from_fetch).
+        int(get("content-type", "").lower().startswith("multipart/mixed")),
+        thread_key(message_id, in_reply_to, references, gm_thrid, fallback=str(rowid)),
+        subject,
+        subject_skip(subject),
+        clean_text(from_name[:_MAX_TEXT]),
+        clean_text(from_addr[:_MAX_TEXT]),
+        clean_text(_recipients(get("to"))),
+        clean_text(_recipients(get("cc"))),
+        message_id,
+        in_reply_to,
+        references,
+        None if gm_msgid is None else to_signed64(gm_msgid),
+        None if gm_thrid is None else to_signed64(gm_thrid),
+        encode_labels(decode_labels(labels)) if labels is not None else "",
+    ), bool(date)
+
+
+def with_internal_date(row: tuple[Any, ...], internal: object) -> tuple[Any, ...]:
+    """An undated row (no usable Date header) with the message's INTERNALDATE as its date."""
+    internal_date = epoch(internal)
+    return (*row[:2], internal_date, internal_date, *row[4:])

@@ -220,16 +220,16 @@ def test_a_store_write_that_fails_in_the_writer_thread_fails_the_sync(
     from connectors.store import StoreError
 
     dovecot.seed(ALICE, BOX, _messages(1500))
-    original = store.add_messages
+    original = store.add_rows
     writers: list[threading.Thread] = []
 
-    def failing(folder: str, summaries: Any, **options: Any) -> None:
+    def failing(folder: str, rows: Any, **options: Any) -> None:
         writers.append(threading.current_thread())
         if len(writers) == 2:
             raise StoreError("the disk is full")
-        original(folder, summaries, **options)
+        original(folder, rows, **options)
 
-    monkeypatch.setattr(store, "add_messages", failing)
+    monkeypatch.setattr(store, "add_rows", failing)
     with pytest.raises(StoreError, match="disk is full"):
         engine.sync_folder(BOX)
     assert threading.current_thread() not in writers
