@@ -118,6 +118,14 @@ def _newest_below(conn: sqlite3.Connection, folder_id: int, below: int) -> Match
     return None if row is None else (row[0], row[1])
 
 
+def _kept(rows: list[tuple[Any, ...]], keys: dict[int, tuple[Any, ...]] | None) -> list[Match]:
+    """(date, id) of (date, id, columns...) rows, their columns kept in ``keys``."""
+    if keys is None:
+        return rows
+    keys.update((row[1], row[2:]) for row in rows)
+    return [(row[0], row[1]) for row in rows]
+
+
 def full_text_rows(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int | None, limit: int,
                    extra: Sequence[str] = (), extra_params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
     """SUMMARY_COLUMNS rows of the newest ``limit`` messages matching ``parsed`` (which has words), newest
@@ -133,9 +141,11 @@ def full_text_rows(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int
 
 
 def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int | None, limit: int,
-                  extra: Sequence[str] = (), extra_params: Sequence[object] = ()) -> list[int]:
+                  extra: Sequence[str] = (), extra_params: Sequence[object] = (), *,
+                  columns: str = "", keys: dict[int, tuple[Any, ...]] | None = None) -> list[int]:
     """The ids of the messages :func:`full_text_rows` answers, in the same order (newest first): no row is
-    read beyond its date."""
+    read beyond its date, and ``columns`` of ``m`` (", m.subject, ..."), put in ``keys`` by id for the messages
+    found (a list sorted on them, read in the same row reads)."""
     expression = parsed.match if parsed.match is not None else parsed.exclude
     if expression is None:
         raise ValueError("a search without words has no full-text part")
@@ -159,12 +169,13 @@ def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int 
         found: list[Match] = []
         if few is not None:
             candidates = conn.execute(
-                f"SELECT m.date, m.id FROM messages AS m INDEXED BY {few} WHERE m.folder_id = ? AND {where} "
+                f"SELECT m.date, m.id{columns} FROM messages AS m INDEXED BY {few} WHERE m.folder_id = ? AND {where} "
                 f"ORDER BY m.date DESC, m.id DESC LIMIT {FEW_CANDIDATES}", (fid, *params)).fetchall()
             if len(candidates) < FEW_CANDIDATES:
                 # The other criteria leave few messages (is:draft, is:deleted...): look each up in the index.
-                found += [(date, rowid) for date, rowid in candidates
-                         if (conn.execute(_HIT, (expression, rowid)).fetchone() is not None) == wanted][:limit]
+                found += _kept([row for row in candidates
+                                if (conn.execute(_HIT, (expression, row[1])).fetchone() is not None) == wanted][:limit],
+                               keys)
                 best = sorted([*best, *found], reverse=True)[:limit]
                 continue
         upper = conn.execute("SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
@@ -178,14 +189,16 @@ def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int 
                 lower = max(low, upper - width + 1)
                 if wanted:
                     for chunk in _chunks(hits.down_to(lower)):
-                        found += conn.execute(
-                            f"SELECT m.date, m.id FROM messages AS m NOT INDEXED "
-                            f"WHERE m.id IN ({', '.join('?' * len(chunk))}) AND {where}", (*chunk, *params))
+                        found += _kept(conn.execute(
+                            f"SELECT m.date, m.id{columns} FROM messages AS m NOT INDEXED "
+                            f"WHERE m.id IN ({', '.join('?' * len(chunk))}) AND {where}", (*chunk, *params)).fetchall(),
+                            keys)
                 else:
                     excluded = set(hits.down_to(lower))
-                    found += [(date, rowid) for date, rowid in conn.execute(
-                        f"SELECT m.date, m.id FROM messages AS m NOT INDEXED WHERE m.id BETWEEN ? AND ? AND {where}",
-                        (lower, upper, *params)) if rowid not in excluded]
+                    found += _kept([row for row in conn.execute(
+                        f"SELECT m.date, m.id{columns} FROM messages AS m NOT INDEXED "
+                        f"WHERE m.id BETWEEN ? AND ? AND {where}", (lower, upper, *params)) if row[1] not in excluded],
+                        keys)
                 if lower == low:
                     break
                 if len(found) + len(best) >= limit:

@@ -36,6 +36,13 @@ _CHUNK = 500
 _PROBE = 4000
 # What a search answering ids only reads of each row: the id and date at SUMMARY_COLUMNS' positions (0 and 2).
 _ID_COLUMNS = "m.id, f.name, m.date"
+# What a search's results are sorted on in the message list (search_uids), when not by the search's own order:
+# the text compared without case (casefold) then the date, or (the date, else the internal date; the id).
+_SORT_COLUMNS: dict[str, str] = {
+    "sender": "coalesce(nullif(m.from_name, ''), m.from_addr), m.date",
+    "subject": "m.subject, m.date",
+    "date": "CASE WHEN m.date THEN m.date ELSE m.internal_date END, m.id",
+}
 
 
 def folder_from_row(row: tuple[Any, ...]) -> Folder:
@@ -487,35 +494,47 @@ class ReadQueries:
         parsed = parse_query(query)
         with self._reading() as conn:
             folder_id = self._folder_id(conn, folder)
-            found: list[int] = []
+            # In another order than the search's, the list sorts on a few columns: the search reads them with the
+            # rows it reads anyway (a Gmail label's view is searched through All Mail: its own rows are read).
+            read: dict[int, tuple[Any, ...]] | None = None
+            if (sort != "date" or include) and self._body_folder_id(conn, folder) == folder_id:
+                read = {}
+            found: list[int] = []  # message ids of the folder
             if not parsed.matches_nothing and limit > 0:
-                found = [uid_of(rowid) for rowid in self._searched(conn, query, parsed, folder, limit, ids_only=True)]
+                found = self._searched(conn, query, parsed, folder, limit, ids_only=True, keys=read,
+                                       key_columns=_SORT_COLUMNS[sort])
+                if read is None:  # a Gmail view's messages were found on their All Mail rows
+                    found = [message_rowid(folder_id, uid_of(rowid)) for rowid in found]
             if include:
                 local = set(found)
-                found += [uid for uid in dict.fromkeys(include) if uid not in local]
+                found += [rowid for rowid in dict.fromkeys(message_rowid(folder_id, uid) for uid in include)
+                          if rowid not in local]
             if not found:
                 return []
             if sort == "date" and not include:
                 # The search's own order, (date, id) newest first, is the list's: a message's date is its
                 # internal date when it has none, and one folder's ids go as its UIDs (a Gmail view's too).
-                return found if descending else found[::-1]
+                return [rowid & MAX_UID for rowid in (found if descending else found[::-1])]
             # The list's order, from the few columns it depends on; a UID the folder does not hold is dropped.
-            keys: dict[int, tuple[Any, ...]] = {}
-            for chunk in chunks([message_rowid(folder_id, uid) for uid in found]):
-                keys.update((uid_of(row[0]), row[1:]) for row in conn.execute(
-                    f"SELECT m.id, m.date, m.internal_date, m.from_name, m.from_addr, m.subject FROM messages AS m "
-                    f"WHERE m.id IN ({placeholders(len(chunk))})", tuple(chunk)))
-        present = [uid for uid in found if uid in keys]
-        if sort == "sender":
-            return sorted(present, key=lambda uid: ((keys[uid][2] or keys[uid][3]).casefold(), keys[uid][0]),
-                          reverse=descending)
-        if sort == "subject":
-            return sorted(present, key=lambda uid: (keys[uid][4].casefold(), keys[uid][0]), reverse=descending)
-        return sorted(present, key=lambda uid: (keys[uid][0] or keys[uid][1], uid), reverse=descending)
+            keys = {} if read is None else read
+            missing = [rowid for rowid in found if rowid not in keys]
+            for chunk in chunks(missing):
+                keys.update((row[0], row[1:]) for row in conn.execute(
+                    f"SELECT m.id, {_SORT_COLUMNS[sort]} FROM messages AS m WHERE m.id IN ({placeholders(len(chunk))})",
+                    tuple(chunk)))
+        # Ties stay newest first (a stable sort).
+        if sort == "date":
+            order = {rowid: keys[rowid] for rowid in found if rowid in keys}
+        else:
+            order = {rowid: (keys[rowid][0].casefold(), keys[rowid][1]) for rowid in found if rowid in keys}
+        return [rowid & MAX_UID for rowid in sorted(order, key=order.__getitem__, reverse=descending)]
 
     def _searched(self, conn: sqlite3.Connection, query: str, parsed: ParsedQuery, folder: str | None, limit: int,
-                  *, ids_only: bool) -> list[Any]:
-        """The newest ``limit`` matches of ``parsed``, newest first: SUMMARY_COLUMNS rows, or their ids only."""
+                  *, ids_only: bool, keys: dict[int, tuple[Any, ...]] | None = None,
+                  key_columns: str = "") -> list[Any]:
+        """The newest ``limit`` matches of ``parsed``, newest first: SUMMARY_COLUMNS rows, or their ids only;
+        with ``keys`` (ids only), the ``key_columns`` of ``m`` of matches found by words are put there by id (read
+        with the rows the search reads to check them)."""
         where = [condition.sql for condition in parsed.conditions]
         params: list[object] = [param for condition in parsed.conditions for param in condition.params]
         source_id: int | None = None
@@ -532,7 +551,8 @@ class ReadQueries:
         try:
             if parsed.match is not None or parsed.exclude is not None:
                 if ids_only:
-                    return full_text_ids(conn, parsed, source_id, limit, extra, extra_params)
+                    return full_text_ids(conn, parsed, source_id, limit, extra, extra_params,
+                                         columns=f", {key_columns}" if keys is not None else "", keys=keys)
                 return full_text_rows(conn, parsed, source_id, limit, extra, extra_params)
             where += extra
             params += extra_params
@@ -541,6 +561,8 @@ class ReadQueries:
                 params.append(source_id)
             else:  # across folders a Gmail message is found once, on its All Mail row, not again in each label
                 where.insert(0, "f.view_of IS NULL")
+            # (Their keys are left to the caller: read by id, in id order, they cost less than in the walk's date
+            # order, from rows all over the table.)
             rows = self._search_rows(conn, parsed.conditions, source_id is not None, " AND ".join(where),
                                      params, limit, _ID_COLUMNS if ids_only else SUMMARY_COLUMNS)
             return [row[0] for row in rows] if ids_only else rows

@@ -163,3 +163,39 @@ def test_search_uids_are_the_search_in_the_lists_order(store: MailStore, sort: s
             == _listed(store, query, limit, sort, descending), query
         assert store.search_uids(query, "INBOX", limit, sort=sort, descending=descending, include=include) \
             == _listed(store, query, limit, sort, descending, include), query
+
+
+def test_search_uids_keep_ties_and_accents_in_the_lists_order(tmp_path: Path) -> None:
+    """Senders and subjects equal but for case and accents, on the same date: the order the list sorted them in
+    memory (casefold, ties newest first), whichever way the search read them."""
+    with MailStore(tmp_path / "store.sqlite3") as store:
+        store.upsert_folders([((), "/", "INBOX")])
+        names = ["Émile", "émile", "EMILE", "emile", "Zoë", "zoë", "", "Ångström"]
+        store.add_messages("INBOX", [
+            MessageSummary(uid=uid, subject=f"{names[uid % 8] or 'Plain'} meeting", from_name=names[uid % 8],
+                           from_addr=f"p{uid % 3}@example.com", date=1_700_000_000 + uid // 10 * 60,
+                           flags=frozenset({"\\Draft"}) if uid % 7 == 0 else frozenset())
+            for uid in range(1, 400)])
+        for query in ("meeting", "-zzz", "meeting is:draft", "is:draft", "is:unread", "émile"):
+            for sort in ("date", "sender", "subject"):
+                for descending in (True, False):
+                    for limit in (30, 5000):
+                        assert store.search_uids(query, "INBOX", limit, sort=sort, descending=descending) \
+                            == _listed(store, query, limit, sort, descending), (query, sort, descending, limit)
+
+
+@pytest.mark.parametrize("sort", ["date", "sender", "subject"])
+def test_search_uids_in_a_gmail_labels_view_are_in_the_lists_order(tmp_path: Path, sort: str) -> None:
+    """A label's view is searched through All Mail: its own rows give the list's order."""
+    with MailStore(tmp_path / "store.sqlite3") as store:
+        store.upsert_folders([((), "/", "INBOX"), ((b"\\All",), "/", "[Gmail]/All Mail")])
+        store.add_messages("[Gmail]/All Mail", [
+            dataclasses.replace(summary, gm_labels=("\\Inbox",) if summary.uid % 3 else ())
+            for summary in realistic_summaries(900, seed=12)])
+        store.set_gmail_views("[Gmail]/All Mail", {"INBOX": "\\Inbox"})
+        assert 500 < store.count("INBOX") < 900
+        for query in ("meeting", "re", "is:unread", "-meeting", "from:alice"):
+            for descending in (True, False):
+                found = store.search_uids(query, "INBOX", 5000, sort=sort, descending=descending)
+                assert found == _listed(store, query, 5000, sort, descending), (query, descending)
+                assert found or query == "from:alice"
