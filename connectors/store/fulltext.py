@@ -31,6 +31,7 @@ from .search import IN_FOLDER, ParsedQuery, sparse_index
 FIRST_WINDOW = 1024  # UIDs in the first window; each next one is twice as wide
 FEW_CANDIDATES = 200  # fewer messages than this left by the other criteria are looked up one by one
 FEW_HITS = 2000  # fewer hits than this in a folder are all read at once, without windows
+ESTIMATE = 1.25  # margin of the last window's width over what the density seen so far says it needs
 _HIT = "SELECT 1 FROM message_fts WHERE message_fts MATCH ? AND rowid = ?"
 _CHUNK = 500
 _STREAM_BATCH = 1024
@@ -184,6 +185,7 @@ def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int 
         every = hits.all_if_fewer(FEW_HITS) if wanted else None
         if every is not None:  # few hits, all read: one window, the whole folder, their rows fetched by id
             width = upper - low + 1
+        top = upper
         try:
             while True:
                 lower = max(low, upper - width + 1)
@@ -206,7 +208,13 @@ def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int 
                     below = _newest_below(conn, fid, lower)
                     if below is None or (len(kept) >= limit and below < kept[-1]):
                         break
-                upper, width = lower - 1, width * 2
+                # The next window is twice as wide, or as wide as the matches still missing need at the density
+                # seen so far (with a margin), if that is less: the last window is not read far beyond the limit.
+                missing = limit - len(found) - len(best)
+                width *= 2
+                if ESTIMATE and found and missing > 0:
+                    width = min(width, max(FIRST_WINDOW, int(missing * (top - lower + 1) / len(found) * ESTIMATE)))
+                upper = lower - 1
         finally:
             hits.close()
         best = sorted([*best, *found], reverse=True)[:limit]
