@@ -146,3 +146,21 @@ def test_a_store_with_no_message_takes_the_new_index_when_opened(
     with MailStore(path) as store:
         assert not fts.building(store._conn)
         assert "prefix = '2 3'" in _prefix_sizes(store)
+
+
+def test_a_reader_open_across_the_swap_keeps_answering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message list's loader thread holds its reader for the session: the index changing under it, even in
+    the middle of a snapshot, changes no answer."""
+    path = tmp_path / "old.sqlite3"
+    _old_store(path, monkeypatch)
+    with MailStore(path) as store, store.open_reader() as reader:
+        queries = ("re", "meeting", "pro", "from:alice")
+        before = {query: reader.search_uids(query, "INBOX", 5000, sort="sender") for query in queries}
+        with reader.snapshot():
+            first = reader.search_uids("re", "INBOX", 100)
+            while store.build_search_index(limit=400):
+                pass
+            assert reader.search_uids("re", "INBOX", 100) == first  # the snapshot still reads the old index
+        assert not fts.building(store._conn)
+        assert {query: reader.search_uids(query, "INBOX", 5000, sort="sender") for query in queries} == before
+        assert all(before.values())
