@@ -24,7 +24,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--stall-sync-count", default="10000",
                      help="messages in the first sync the GUI stall probe watches (the issue's target: 100000)")
     parser.addoption("--startup-store-count", default="100000",
-                     help="messages in the store the start-up stall probe opens (one schema step behind)")
+                     help="messages in the store the start-up stall probe opens (and upgrades)")
     parser.addoption("--stall-sample", action="store_true",
                      help="print the GUI thread's Python stacks sampled during the probe's longest stalls")
 
