@@ -126,6 +126,7 @@ class Bench:
 
     def idle(self) -> float:
         window = self.window()
+        self.wait_until(lambda: bool(window.sessions))  # the store opens off the GUI thread first
         session = next(iter(window.sessions.values()))
         self.wait_until(lambda: session.synced_once and session.idle.watcher.connections >= 1)
         return self.close_window(window)
@@ -133,6 +134,7 @@ class Bench:
     def mid_sync(self) -> float:
         with FaultyProxy(self.dovecot.imaps_port, delay=0.005) as proxy:
             window = self.window(imap_port=proxy.port, push=False)
+            self.wait_until(lambda: bool(window.sessions))
             session = next(iter(window.sessions.values()))
             seen: list[int] = []
             session.activity.connect(lambda _a, text, done, _t: seen.append(done) if "Archive" in text else None)

@@ -50,7 +50,7 @@ STATUS_EVERY_S = 5.0
 def child(duration: float) -> int:
     import gc
 
-    from PySide6.QtCore import QSocketNotifier, QTimer
+    from PySide6.QtCore import QEventLoop, QSocketNotifier, QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.accounts import AccountStore
@@ -59,11 +59,24 @@ def child(duration: float) -> int:
 
     app = create_application(sys.argv[:1])
     assert isinstance(app, QApplication)
-    window = MainWindow(AccountStore(), app_icon=app.windowIcon())
+    accounts = AccountStore()
+    first = accounts.accounts[0].id  # Alice's: the demo's second account (Work) opens beside it
+    window = MainWindow(accounts, app_icon=app.windowIcon())
     window.resize(1280, 800)
     window.show()
     window.start()
-    session = next(iter(window.sessions.values()))
+    opened = QEventLoop()  # each account's store opens off the GUI thread: its session joins `sessions` then,
+    poll = QTimer()  # in whichever order the stores open
+    poll.timeout.connect(lambda: opened.quit() if first in window.sessions else None)
+    poll.start(20)
+    QTimer.singleShot(120_000, opened.quit)
+    opened.exec()
+    poll.stop()
+    if first not in window.sessions:
+        print(json.dumps({"error": "the account's store did not open in 120 s"}), flush=True)
+        window.close()
+        return 1
+    session = window.sessions[first]
     account_id = session.account_id
     postbox = window.local.postbox
     done = {"opens": 0, "sends": 0, "sent": 0, "refreshes": 0, "folder_switches": 0, "errors": 0}
