@@ -24,7 +24,6 @@ from connectors.store.rows import rekey_row, summary_row
 from connectors.sync.summaries import (
     HEADER_FIELDS,
     HEADER_ITEM,
-    _split_headers,
     row_from_fetch,
     summary_from_fetch,
     with_internal_date,
@@ -145,45 +144,6 @@ def test_rows_equal_the_summaries_rows() -> None:
 def test_rekeyed_rows_equal_rows_made_for_that_folder() -> None:
     for uid, data in corpus():
         assert rekey_row(row_from_fetch(3, uid, data)[0], 9) == row_from_fetch(9, uid, data)[0]
-
-
-def _reference_split(raw: bytes) -> dict[str, str]:
-    """The header splitting as first written (a line at a time), kept here to check the faster one against."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        from connectors.messaging.charsets import decode_text
-        text = decode_text(raw, "utf-8")
-    fields: dict[str, str] = {}
-    name = None
-    for line in text.split("\n"):
-        line = line.rstrip("\r")
-        if not line:
-            continue
-        if line[0] in " \t":
-            if name is not None:
-                fields[name] += " " + line.strip()
-            continue
-        key, colon, value = line.partition(":")
-        if not colon:
-            name = None
-            continue
-        key = key.strip().lower()
-        if key in fields:
-            name = None
-            continue
-        name = key
-        fields[key] = value.strip()
-    return fields
-
-
-def test_header_splitting_matches_the_line_by_line_reading() -> None:
-    blocks = [data[KEY] for _, data in corpus() if KEY in data]
-    blocks += [b"A: 1\n\n\nB: 2\n \n\tC\n", b"\n\r\n", b"X:\r\n folded \xc2\x85 NEL\r\n", b" : empty name\r\n",
-               b"Subject:\x1c\x1d\x1e\x1fseparators\x1f\r\n", b"Subject: a\r\n\r\n b after a blank line\r\n",
-               b"Subject:\r\n\r\n", b"\xef\xbb\xbfSubject: BOM\r\n", b"Subject: \x0b\x0cvt ff\x0b\r\n \x0b\r\n"]
-    for block in blocks:
-        assert _split_headers(block) == _reference_split(block), block[:200]
 
 
 @pytest.mark.parametrize("fresh_first", [True, False])
