@@ -32,7 +32,7 @@ class GuiThreadCollector(QObject):
         super().__init__(app)
         self.setObjectName("facteur-gui-thread-collector")
         self._next_full_at = 0.0
-        self.collections = [0, 0, 0]  # per generation, for tests and the soak's report
+        self.collections = [0, 0, 0]  # collections made, per generation (the tests read them)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.collect_due)
