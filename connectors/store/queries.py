@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import zlib
+from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
@@ -200,14 +202,14 @@ class ReadQueries:
         order = order_by(sort, descending)
         with self._reading() as conn:
             folder_id = self._folder_id(conn, folder)
-            # One JSON array rather than a row each (see thread_keys): 300,000 rows would cost as many trips
-            # through the interpreter, each handing the GIL to and from the GUI thread.
+            # One string of 8 hex digits per UID rather than a row each (300,000 rows would cost as many trips
+            # through the interpreter, each handing the GIL to and from the GUI thread), decoded in C: json.loads
+            # of 100,000 UIDs held the interpreter lock for 27 ms in one go, this takes under a third of it.
             found = conn.execute(
-                f"SELECT json_group_array(id & {MAX_UID}) FROM "
+                f"SELECT group_concat(printf('%08x', id & {MAX_UID}), '') FROM "
                 f"(SELECT m.id FROM messages AS m WHERE m.folder_id = ? ORDER BY {order})", (folder_id,)
             ).fetchone()[0]
-        uids: list[int] = json.loads(found)
-        return uids
+        return unpack_uids(found or "")
 
     def uid_at(self, folder: str, row: int, sort: SortKey = "date", descending: bool = True) -> int | None:
         """The UID shown at ``row`` of the list in this order, or None past the end."""
@@ -674,3 +676,14 @@ class _NoLock(AbstractContextManager[None]):
 
     def __exit__(self, *exc_info: object) -> None:
         return None
+
+
+_UID_ARRAY = next(code for code in "IL" if array(code).itemsize == 4)
+
+
+def unpack_uids(packed: str) -> list[int]:
+    """UIDs from 8 hex digits each (big-endian, as SQLite's ``printf('%08x')`` writes them)."""
+    uids = array(_UID_ARRAY, bytes.fromhex(packed))
+    if sys.byteorder == "little":
+        uids.byteswap()
+    return uids.tolist()

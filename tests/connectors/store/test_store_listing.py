@@ -56,6 +56,14 @@ def test_windows_follow_the_sort_order(
     assert store.uid_at("INBOX", -1, sort, descending) is None
 
 
+
+def test_sorted_uids_of_an_empty_folder_and_at_the_ends_of_the_uid_range(store: MailStore) -> None:
+    assert store.sorted_uids("Trash") == []
+    store.add_messages("Trash", [make_summary(uid, date=1_700_000_000 + n)
+                                 for n, uid in enumerate([1, 2**32 - 1, 255, 256, 2**31])])
+    assert store.sorted_uids("Trash") == [2**31, 256, 255, 2**32 - 1, 1]
+    assert store.sorted_uids("Trash", "date", descending=False) == [1, 2**32 - 1, 255, 256, 2**31]
+
 def test_subject_sort_ignores_reply_prefixes() -> None:
     assert [s[subject_skip(s):] for s in ["Re: Fwd: x", "RE[2]: y", "AW:  z", "Réponse", "Fwd:Re: w", "Re:"]] == [
         "x", "y", "z", "Réponse", "w", "",

@@ -144,6 +144,41 @@ def test_message_list_turns_store_events_into_row_changes(store: MailStore, qtbo
     assert not resets
 
 
+
+def test_row_lookups_on_a_big_list_need_no_map_of_every_row(qtbot, store: MailStore) -> None:
+    """A window read by the loader repaints its own rows, and a few lookups scan the list: neither builds the map
+    of every row (56 ms of the GUI thread at 100,000 rows, on every first paint of a big folder); many lookups do,
+    and every answer is the same either way."""
+    from gui.models.message_list import MAX_SCANS
+    from gui.models.store_loader import StoreLoader
+
+    store.add_messages("INBOX", [summary(uid, f"Message {uid}") for uid in range(1, 2001)])
+    loader = StoreLoader()
+    try:
+        model = MessageListModel(window=100, loader=loader)
+        with qtbot.waitSignal(model.folderLoaded, timeout=5000):
+            model.set_folder(store.open_reader(), "acct", "INBOX")
+        changed: list[tuple[int, int]] = []
+        model.dataChanged.connect(lambda top, bottom: changed.append((top.row(), bottom.row())))
+        assert model.index(1250, Column.SUBJECT).data() == "…"
+        with qtbot.waitSignal(model.dataChanged, timeout=5000):
+            pass
+        assert changed == [(1200, 1299)] and model.index(1250, Column.SUBJECT).data() == "Message 750"
+        assert model._row_of is None
+        assert [model.row_of(uid) for uid in (2000, 1, 750, 5000)] == [0, 1999, 1250, None]
+        assert model._row_of is None
+        assert [model.row_of(uid) for uid in range(1, 2001, 100)] == list(range(1999, -1, -100))
+        assert model._row_of is not None  # more than MAX_SCANS lookups: the map is built once
+        assert MAX_SCANS < 20
+        store.add_messages("INBOX", [summary(uid, f"Message {uid}") for uid in range(2001, 2004)])
+        with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+            model.messages_added("acct", "INBOX", [2001, 2002, 2003])
+        assert model._row_of is None and model.row_of(750) == 1253 and model.row_of(2003) == 0
+        index = model.index_of(1)
+        assert index.row() == 2002 and index.data(Roles.UID) == 1
+    finally:
+        assert loader.stop()
+
 def test_optimistic_changes_show_at_once_and_settle(store: MailStore) -> None:
     store.add_messages("INBOX", [summary(uid) for uid in range(1, 6)])
     model = MessageListModel()
