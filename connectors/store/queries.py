@@ -499,13 +499,14 @@ class ReadQueries:
             # In another order than the search's, the list sorts on a few columns: the search reads them with the
             # rows it reads anyway (a Gmail label's view is searched through All Mail: its own rows are read).
             read: dict[int, tuple[Any, ...]] | None = None
-            if (sort != "date" or include) and self._body_folder_id(conn, folder) == folder_id:
+            in_view = self._body_folder_id(conn, folder) != folder_id
+            if (sort != "date" or include) and not in_view:
                 read = {}
             found: list[int] = []  # message ids of the folder
             if not parsed.matches_nothing and limit > 0:
                 found = self._searched(conn, query, parsed, folder, limit, ids_only=True, keys=read,
                                        key_columns=_SORT_COLUMNS[sort])
-                if read is None:  # a Gmail view's messages were found on their All Mail rows
+                if in_view:  # a Gmail view's messages were found on their All Mail rows
                     found = [message_rowid(folder_id, uid_of(rowid)) for rowid in found]
             if include:
                 local = set(found)
@@ -520,16 +521,33 @@ class ReadQueries:
             # The list's order, from the few columns it depends on; a UID the folder does not hold is dropped.
             keys = {} if read is None else read
             missing = [rowid for rowid in found if rowid not in keys]
-            for chunk in chunks(missing):
+            if missing and max(missing) - min(missing) < len(missing) * 3 // 2:
+                # Nearly every row between the first and the last (the newest before a date...): one range read
+                # costs less than as many lookups by id.
+                wanted = set(missing)
                 keys.update((row[0], row[1:]) for row in conn.execute(
-                    f"SELECT m.id, {_SORT_COLUMNS[sort]} FROM messages AS m WHERE m.id IN ({placeholders(len(chunk))})",
-                    tuple(chunk)))
-        # Ties stay newest first (a stable sort).
+                    f"SELECT m.id, {_SORT_COLUMNS[sort]} FROM messages AS m WHERE m.id BETWEEN ? AND ?",
+                    (min(missing), max(missing))) if row[0] in wanted)
+            else:
+                for chunk in chunks(missing):
+                    keys.update((row[0], row[1:]) for row in conn.execute(
+                        f"SELECT m.id, {_SORT_COLUMNS[sort]} FROM messages AS m "
+                        f"WHERE m.id IN ({placeholders(len(chunk))})", tuple(chunk)))
+        listed = [rowid for rowid in found if rowid in keys]
         if sort == "date":
-            order = {rowid: keys[rowid] for rowid in found if rowid in keys}
+            listed.sort(key=keys.__getitem__, reverse=descending)
+        elif include or in_view:  # the server's finds come last, out of date order (a view's rows are read by
+            # id from its own rows): ties are broken on the date too
+            order = {rowid: (keys[rowid][0].casefold(), keys[rowid][1]) for rowid in listed}
+            listed.sort(key=order.__getitem__, reverse=descending)
         else:
-            order = {rowid: (keys[rowid][0].casefold(), keys[rowid][1]) for rowid in found if rowid in keys}
-        return [rowid & MAX_UID for rowid in sorted(order, key=order.__getitem__, reverse=descending)]
+            # The search's own order is (date, id) newest first, so one stable sort on the text alone leaves ties
+            # newest first, as the (text, date) order wants descending; ascending, the dates go oldest first
+            # (ties on the date still newest first) before that sort.
+            if not descending:
+                listed.sort(key=lambda rowid: keys[rowid][1])
+            listed.sort(key=lambda rowid: keys[rowid][0].casefold(), reverse=descending)
+        return [rowid & MAX_UID for rowid in listed]
 
     def _searched(self, conn: sqlite3.Connection, query: str, parsed: ParsedQuery, folder: str | None, limit: int,
                   *, ids_only: bool, keys: dict[int, tuple[Any, ...]] | None = None,

@@ -74,16 +74,21 @@ def _defined(store: MailStore, query: str, folder: str | None, limit: int) -> li
     return [(name, rowid & 0xFFFFFFFF) for name, rowid in rows]
 
 
-@pytest.mark.parametrize(("first_window", "few_hits"),
-                         [(store_fulltext.FIRST_WINDOW, store_fulltext.FEW_HITS), (1, 0), (1 << 24, 0),
-                          (store_fulltext.FIRST_WINDOW, 0)])
+@pytest.mark.parametrize(("first_window", "few_hits", "skips"),
+                         [(store_fulltext.FIRST_WINDOW, store_fulltext.FEW_HITS, store_fulltext.SKIPS_PER_LOOKUP),
+                          (1, 0, store_fulltext.SKIPS_PER_LOOKUP), (1 << 24, 0, store_fulltext.SKIPS_PER_LOOKUP),
+                          (store_fulltext.FIRST_WINDOW, 0, store_fulltext.SKIPS_PER_LOOKUP),
+                          (store_fulltext.FIRST_WINDOW, 0, 1)])
 @pytest.mark.parametrize("folder", [None, "INBOX"])
 @pytest.mark.parametrize("limit", [1, 50, 5000])
 def test_word_searches_answer_exactly_as_defined(store: MailStore, folder: str | None, limit: int,
-                                                 first_window: int, few_hits: int,
+                                                 first_window: int, few_hits: int, skips: int,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_fulltext, "FIRST_WINDOW", first_window)
     monkeypatch.setattr(store_fulltext, "FEW_HITS", few_hits)  # 0: windows even for a handful of hits
+    # 1: the hits left below a window are looked up rather than the date index walked, unless they outnumber
+    # the UIDs walked
+    monkeypatch.setattr(store_fulltext, "SKIPS_PER_LOOKUP", skips)
     for query in QUERIES:
         found = [(summary.folder, summary.uid) for summary in store.search(query, folder=folder, limit=limit)]
         assert found == _defined(store, query, folder, limit), query
@@ -158,7 +163,8 @@ def test_search_uids_are_the_search_in_the_lists_order(store: MailStore, sort: s
                                                        limit: int) -> None:
     # found on the server: a local match perhaps, one said twice, one the store does not hold
     include = (5, 17, 17, COUNT - 1, 123_456)
-    for query in [*QUERIES, "is:unread is:flagged", "-is:read", "-is:unread has:attachment", "", "  "]:
+    for query in [*QUERIES, "is:unread is:flagged", "-is:read", "-is:unread has:attachment", "", "  ",
+                  "before:2017-08-20", "after:2017-09-01", "before:2017-08-20 -is:flagged"]:
         assert store.search_uids(query, "INBOX", limit, sort=sort, descending=descending) \
             == _listed(store, query, limit, sort, descending), query
         assert store.search_uids(query, "INBOX", limit, sort=sort, descending=descending, include=include) \
