@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from connectors.messaging.parse_process import CHILD_ARGUMENT, child_main
+
 from .accounts import APP_ID, APP_NAME, AccountStore
 from .private_paths import Unusable, make_private, unusable_folders
 
@@ -117,6 +119,8 @@ def _bring_forward(window: MainWindow, arguments: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv if argv is None else argv)
+    if arguments[1:2] == [CHILD_ARGUMENT]:  # the bundle started as a parsing process (connectors.messaging)
+        return child_main()
     logging.basicConfig(level=os.environ.get("FACTEUR_LOG", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     unusable = unusable_folders()  # files left by a run as another user: said plainly, before anything fails
@@ -146,6 +150,7 @@ def _run(arguments: list[str], guard: InstanceGuard, unusable: list[Unusable]) -
 
     from .composer import Postbox
     from .main_window import MainWindow
+    from .workers.parsing import message_parser
 
     assert isinstance(app, QApplication)
     if unusable:
@@ -158,8 +163,10 @@ def _run(arguments: list[str], guard: InstanceGuard, unusable: list[Unusable]) -
     window = MainWindow(accounts, app_icon=app.windowIcon(), postbox=postbox)
     window.show()
     window.start()
-    # Once the window is up: the reader's web engine starts before the first message needs it.
+    # Once the window is up: the reader's web engine, and a parsing process, start before the first message needs
+    # them.
     QTimer.singleShot(0, window.reader.warm_up)
+    QTimer.singleShot(0, message_parser().start)
     guard.argumentsReceived.connect(lambda forwarded: _bring_forward(window, forwarded))
     guard.listen()
     if "--smoke-test" in arguments[1:]:

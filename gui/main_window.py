@@ -62,6 +62,7 @@ from .views.undo import UndoControl
 from .workers.account_session import INBOX, PUSH, AccountSession, UndoStep
 from .workers.bodies import with_whole_message
 from .workers.keyring_unlock import KeyringUnlocker
+from .workers.parsing import close_message_parser
 from .workers.quitting import release_when_stopped, stop_all
 from .workers.runner import runner
 from .workers.store_relay import StoreEventRelay
@@ -1067,6 +1068,7 @@ class MainWindow(QMainWindow):
         sessions = list(self.sessions.values())
         postbox = self.local.postbox
         left = stop_all([*sessions, postbox, self.loader, runner()], QUIT_BUDGET_S)
+        close_message_parser()  # no parsing process outlives the window (a parse still running fails at once)
         for session in sessions:
             session.release(stopped=session not in left)
             if session in left:

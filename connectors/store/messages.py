@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import addresses, fts
-from .bodytext import body_text
+from .bodytext import MAX_INDEXED_CHARS, body_text
 from .errors import MessageNotFoundError
 from .events import EventBatch, MessagesAdded, MessagesChanged, MessagesRemoved
 from .flags import SEEN, encode_flags
@@ -264,13 +264,16 @@ class MessageWrites(WriterBase):
                 batch.folders_changed()
         return removed
 
-    def store_body(self, folder: str, uid: int, raw: bytes, *, complete: bool = True) -> None:
+    def store_body(self, folder: str, uid: int, raw: bytes, *, complete: bool = True, text: str | None = None
+                   ) -> None:
         """Cache a fetched message (RFC 822 bytes) and add its text to the full-text index.
 
         ``complete=False``: ``raw`` is the message rebuilt from its text parts (what opening it downloads); it is
-        cached and indexed the same way, but never replaces a complete body already cached.
+        cached and indexed the same way, but never replaces a complete body already cached. ``text``: its
+        searchable text (``bodytext.body_text(raw)``) when the caller has it already, e.g. from parsing the message
+        in another process to show it: the message is not parsed again here.
         """
-        text, raw_blob, text_blob = _prepared_body(raw)  # parse and compress before taking the write lock
+        text, raw_blob, text_blob = _prepared_body(raw, text)  # parse and compress before taking the write lock
         with self._write() as batch:
             conn = self._conn
             rowid = message_rowid(self._body_folder_id(conn, folder), uid)
@@ -341,8 +344,8 @@ def compress_body(raw: bytes) -> CompressedBody:
     return CompressedBody(raw, zlib.compress(raw, 1))
 
 
-def _prepared_body(body: bytes | CompressedBody) -> tuple[str, bytes, bytes]:
-    """(searchable text, compressed message, compressed text) of a message to cache."""
+def _prepared_body(body: bytes | CompressedBody, text: str | None = None) -> tuple[str, bytes, bytes]:
+    """(searchable text, compressed message, compressed text) of a message to cache (``text``: known already)."""
     compressed = body if isinstance(body, CompressedBody) else compress_body(body)
-    text = body_text(compressed.raw)
+    text = body_text(compressed.raw) if text is None else text[:MAX_INDEXED_CHARS]
     return text, compressed.blob, fts.compress_text(text)

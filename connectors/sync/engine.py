@@ -536,13 +536,14 @@ class SyncEngine:
             return None
         return self.connection().get_message_for_reading(uid, mailbox=folder)
 
-    def cache_readable(self, folder: str, uid: int, readable: ReadableMessage) -> None:
-        """Keep what :meth:`fetch_for_reading` downloaded (see there)."""
+    def cache_readable(self, folder: str, uid: int, readable: ReadableMessage, *, text: str | None = None) -> None:
+        """Keep what :meth:`fetch_for_reading` downloaded (see there); ``text``: its searchable text, when the
+        caller has it already (see ``MailStore.store_body``)."""
         folder = self._on_server(folder)[0]
         if readable.complete and self.store.has_body(folder, uid):
             return  # it came from the cache
         with self.store.batch():
-            self.store.store_body(folder, uid, readable.raw, complete=readable.complete)
+            self.store.store_body(folder, uid, readable.raw, complete=readable.complete, text=text)
             summary = self.store.summary(folder, uid)
             if summary is not None and summary.has_attachments != readable.has_attachments:
                 self.store.add_messages(folder, [replace(summary, has_attachments=readable.has_attachments)])

@@ -10,13 +10,19 @@ saved or opened (the reader's ``downloadNeeded``). Moving on to another message 
 behind if it has not run yet (the account's queue drops a cancelled fetch; the runner's keyed slot supersedes the
 cache read), and every step checks that the message is still the one asked for, so a slow fetch never replaces
 what the person moved on to.
+
+Every parse happens in a parsing process (:mod:`gui.workers.parsing`): the pool thread or the worker waits on a
+pipe, not holding the interpreter lock the GUI thread needs, and the worker caches the searchable text that parse
+extracted instead of parsing the text parts again. A message whose parse overruns its time limit or kills its
+process says so in the reader ("could not be read"), is not cached, and the next opening works.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from connectors.messaging.mime import parse_message
+from connectors.messaging.bodystructure import ReadableMessage
+from connectors.messaging.parse_process import ParseFailed
 from connectors.store import MessageSummary, StoreError
 
 from ..errors import describe_error
@@ -24,6 +30,7 @@ from ..models.formatting import full_date
 from ..settings import UiSettings
 from ..workers.account_session import AccountSession
 from ..workers.operation import Operation
+from ..workers.parsing import message_parser
 from ..workers.runner import runner
 from .reader import DisplayedMessage, ReaderView, displayed, remote_allowed_for
 
@@ -109,7 +116,7 @@ class MessageOpener(QObject):
                 return None
             op.check_cancelled()
             raw, complete = found
-            return displayed(key, parse_message(raw, partial=not complete), fallback)
+            return displayed(key, message_parser().parse(raw, partial=not complete).message, fallback)
 
         work = Operation(cached, name="open cached message")
         work.finished.connect(lambda message: self._cached(key, message))
@@ -122,10 +129,14 @@ class MessageOpener(QObject):
         session = self._session
         assert session is not None
         fallback = self._fallback_date()
-        # Parsed in the worker right after the download: the text needs no further hop before it is shown.
-        op = session.fetch_for_reading(
-            key[1], key[2], lambda readable: displayed(key, parse_message(readable.raw, partial=not readable.complete),
-                                                       fallback), unless_cached=unless_cached)
+
+        def shown(readable: ReadableMessage) -> tuple[DisplayedMessage, str | None]:
+            # Parsed (in a parsing process) as soon as the worker has the text: no further hop before it is shown.
+            # The searchable text comes with it, so caching the text parts does not parse them again.
+            parsed = message_parser().parse(readable.raw, partial=not readable.complete, with_text=True)
+            return displayed(key, parsed.message, fallback), parsed.text
+
+        op = session.fetch_for_reading(key[1], key[2], shown, unless_cached=unless_cached)
         self._fetching = op
         self.fetches += 1
         op.finished.connect(lambda message: self._fetched(key, message))
@@ -192,6 +203,10 @@ class MessageOpener(QObject):
 
     def _show_failure(self, key: Key, exc: BaseException) -> None:
         self._waiting.clear()
+        if isinstance(exc, ParseFailed):
+            self._reader.show_error(translate("MessageOpener", "This message could not be read: {reason}.").format(
+                reason=exc))
+            return
         problem = describe_error(exc)
         heading = translate("MessageOpener", "This message could not be downloaded.")
         self._reader.show_error(f"{heading}\n\n{problem.text}")
@@ -210,7 +225,7 @@ class MessageOpener(QObject):
     def _parse_attachments(self, key: Key, raw: bytes) -> None:
         if key != self._current:
             return
-        work = Operation(lambda _op: displayed(key, parse_message(raw)), name="parse attachments")
+        work = Operation(lambda _op: displayed(key, message_parser().parse(raw).message), name="parse attachments")
         work.finished.connect(lambda message: self._reader.attachments.downloaded(message.attachments)
                               if message.key == self._current else None)
         work.failed.connect(lambda exc: self._download_failed(key, exc))

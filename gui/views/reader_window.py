@@ -12,11 +12,10 @@ from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
-from connectors.messaging.mime import parse_message
-
 from ..models.formatting import shown_text
 from ..settings import UiSettings
 from ..workers.operation import Operation
+from ..workers.parsing import message_parser
 from ..workers.runner import runner
 from .html_view import open_externally
 from .icons import icon
@@ -73,7 +72,7 @@ class ReaderWindow(QMainWindow):
 
         def load(_op: Operation) -> tuple[bytes, DisplayedMessage]:
             data = raw if raw is not None else path.read_bytes() if path is not None else b""
-            return data, displayed(key, parse_message(data))
+            return data, displayed(key, message_parser().parse(data).message)
 
         work = Operation(load, name="read message")
         work.finished.connect(self._loaded)

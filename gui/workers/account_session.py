@@ -453,16 +453,19 @@ class AccountSession(QObject):
         """The whole message, attachments included (saving one, forwarding, a reader window)."""
         return self.worker.submit(lambda _op, engine: engine.fetch_body(folder, uid), "fetch body", INTERACTIVE)
 
-    def fetch_for_reading(self, folder: str, uid: int, then: Callable[[Any], Any] | None = None, *,
+    def fetch_for_reading(self, folder: str, uid: int,
+                          then: Callable[[Any], tuple[Any, str | None]] | None = None, *,
                           unless_cached: bool = False) -> Operation:
         """What showing the message needs (a ``ReadableMessage``): its text parts, never its attachments.
 
         ``then(readable)``, if given, runs in the worker right after the download (the opener parses there, so the
-        text needs no other hop) and the operation finishes with its result; what was downloaded is cached by a
-        second operation queued behind it, so caching never delays the text. ``unless_cached``: the operation
+        text needs no other hop) and returns ``(result, searchable text or None)``: the operation finishes with
+        the result, and the text, when given, is cached with the message instead of being extracted again. What
+        was downloaded is cached by a second operation queued behind it, so caching never delays the text; a
+        download ``then`` failed on (a message that could not be parsed) is not cached. ``unless_cached``: the operation
         finishes with None, asking nothing of the server, when the store has something to show the message (the
         caller reads that in the runner's pool at the same time; see ``SyncEngine.fetch_unless_cached``)."""
-        fetched: list[Any] = []
+        fetched: list[tuple[Any, str | None]] = []
 
         def fetch(op: Operation, engine: SyncEngine) -> Any:
             if unless_cached:
@@ -471,13 +474,18 @@ class AccountSession(QObject):
                     return None
             else:
                 readable = engine.fetch_for_reading(folder, uid, cache=False)
-            fetched.append(readable)
             op.check_cancelled()
-            return then(readable) if then is not None else readable
+            if then is None:
+                fetched.append((readable, None))
+                return readable
+            result, text = then(readable)
+            fetched.append((readable, text))
+            return result
 
         def cache(_op: Operation, engine: SyncEngine) -> None:
             if fetched:
-                engine.cache_readable(folder, uid, fetched.pop())
+                readable, text = fetched.pop()
+                engine.cache_readable(folder, uid, readable, text=text)
 
         op = self.worker.submit(fetch, "fetch text", INTERACTIVE)
         self.worker.submit(cache, "cache text", INTERACTIVE)

@@ -2907,6 +2907,10 @@ Qt %1</translation>
         <translation>Aucun message sélectionné</translation>
     </message>
     <message>
+        <source>This message could not be read: {reason}.</source>
+        <translation>Ce message n’a pas pu être lu&#xa0;: {reason}.</translation>
+    </message>
+    <message>
         <source>This message could not be downloaded.</source>
         <translation>Ce message n&apos;a pas pu être téléchargé.</translation>
     </message>

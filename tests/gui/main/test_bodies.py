@@ -255,3 +255,66 @@ def test_the_readers_lent_to_the_pool_are_closed_when_the_window_closes(window: 
     window.close()
     assert readers.closed
     qtbot.waitUntil(lambda: readers.open_readers() == 0, timeout=WAIT_MS)
+
+
+def test_opening_parses_in_a_parsing_process_and_caches_the_text_it_read(window: Any, dovecot: Any,
+                                                                          qtbot: Any, monkeypatch: Any) -> None:
+    """The text is parsed in a child process (the GUI thread never waits for the interpreter lock while it is),
+    and the searchable text that parse extracted is what the cache indexes: the message is not parsed again."""
+    import connectors.store.messages
+    from gui.workers.parsing import message_parser
+
+    def parsed_again(raw: bytes) -> str:
+        raise AssertionError("the cached text was parsed again in the app")
+
+    monkeypatch.setattr(connectors.store.messages, "body_text", parsed_again)
+    first = open_first_of_two(window, dovecot, qtbot, "Parsed report", "Other report", 4096)
+    pids = message_parser().pids
+    assert pids  # a parsing process read it
+    session = next(iter(window.sessions.values()))
+    marker = session.worker.submit(lambda _op, _engine: None, "marker")  # the text is cached once this has run
+    with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
+        pass
+    with session.readers.reader() as reader:
+        assert reader.readable_body("INBOX", first[2]) is not None
+        assert first[2] in reader.search_uids("figures", "INBOX")  # a word of the body, indexed
+    window.close()
+    assert message_parser().pids == []
+    for pid in pids:  # no parsing process left behind
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_a_message_that_cannot_be_parsed_in_time_says_so_and_the_next_opens(window: Any, dovecot: Any, qtbot: Any,
+                                                                          monkeypatch: Any) -> None:
+    """A parse that overruns its limit (a hostile message: here, a limit no parse can meet) costs that message a
+    plain error in the reader, and is not cached; the next message opens, and so does this one afterwards."""
+    import gui.workers.parsing as parsing
+    from connectors.messaging.parse_process import MessageParser
+
+    dovecot.seed(ALICE, "INBOX", [big_message(subject, os.urandom(1024)) for subject in ("Hostile", "Next")])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, "Hostile") is not None
+                    and row_of_subject(window, "Next") is not None, timeout=WAIT_MS)
+    impatient = MessageParser(timeout_s=0.001)
+    real = parsing.message_parser()
+    monkeypatch.setattr(parsing, "_parser", impatient)
+    try:
+        select_subject(window, qtbot, "Hostile")
+        qtbot.waitUntil(lambda: "could not be read" in window.reader.status_label.text(), timeout=WAIT_MS)
+        assert "longer than" in window.reader.status_label.text() and window.reader.message is None
+        session = next(iter(window.sessions.values()))
+        uid = window.opener.current[2]
+        marker = session.worker.submit(lambda _op, _engine: None, "marker")
+        with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
+            pass
+        with session.readers.reader() as reader:
+            assert reader.readable_body("INBOX", uid) is None  # what could not be read is not cached
+    finally:
+        monkeypatch.setattr(parsing, "_parser", real)
+        impatient.close()
+    for subject in ("Next", "Hostile"):
+        with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+            select_subject(window, qtbot, subject)
+        assert window.reader.message is not None and window.reader.message.subject == subject

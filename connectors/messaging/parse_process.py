@@ -1,0 +1,353 @@
+"""Parsing incoming mail in processes of their own, so that a parse never holds this process's interpreter lock.
+
+The email package is pure Python: parsing a message in a thread of the app holds the interpreter lock for as long
+as it runs, and every other thread (the GUI's, which must never wait more than 50 ms) waits for it in turns. Here a
+parse is sent to a child process through a pipe; the asking thread waits on the pipe with the lock released.
+
+A child is fed hostile mail, so it is treated as something that may fail in any way:
+
+- each parse has a time limit (``timeout_s``): a child that overruns it is killed, and the parse raises
+  :class:`ParseFailed` saying so;
+- a child that dies (a crash, its memory limit ``memory_bytes`` reached) or answers garbage is replaced: that
+  parse raises :class:`ParseFailed`, the next one starts a fresh child;
+- what a child answers is unpickled with only the result's own classes allowed (no more trusted than the mail);
+- children end with their parent: :meth:`MessageParser.close` kills them, and a child whose parent died reads the
+  end of its pipe and exits.
+
+At most ``processes`` children run at once (the message being opened, one cached, an attachment's parse); a parse
+that finds them all busy waits for one, within its time limit. When no child can be started at all (no Python to
+run), parsing happens in the calling thread, as before this module, rather than not at all.
+
+A child is this interpreter running :func:`child_main` (a frozen bundle's executable is started with
+:data:`CHILD_ARGUMENT` instead, and its entry point calls :func:`child_main`).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..store.bodytext import body_text
+from .mime import ParsedAttachment, ParsedMessage, parse_message
+
+__all__ = ["CHILD_ARGUMENT", "MessageParser", "ParseFailed", "ParseResult", "child_main"]
+
+log = logging.getLogger(__name__)
+
+CHILD_ARGUMENT = "--facteur-parse-messages"
+"""What a frozen bundle's executable is started with to be a child (its entry point calls :func:`child_main`)."""
+
+DEFAULT_TIMEOUT_S = 20.0
+DEFAULT_MEMORY_BYTES = 3 * 1024**3
+_REQUEST = struct.Struct(">QB")  # raw message's length, flags
+_ANSWER = struct.Struct(">Q")  # pickled answer's length
+_PARTIAL, _WITH_TEXT = 1, 2
+_CHUNK = 1 << 20
+
+
+class ParseFailed(Exception):
+    """A message could not be parsed in a child process (it took too long, or the child died); the message is
+    named by its caller. The next parse works: the child is replaced."""
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    message: ParsedMessage
+    text: str | None = None
+    """The message's searchable text (``connectors.store.bodytext.body_text``), when asked for."""
+
+
+# -- the child -----------------------------------------------------------------------------------------------------
+
+
+def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
+    buffer = bytearray()
+    while len(buffer) < size:
+        chunk = stream.read(min(_CHUNK, size - len(buffer)))
+        if not chunk:
+            return None
+        buffer += chunk
+    return bytes(buffer)
+
+
+def _limit_memory(limit: int) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass  # not enforced on this system: the time limit still holds
+
+
+def child_main(memory_bytes: int = DEFAULT_MEMORY_BYTES) -> int:
+    """Answer parse requests on stdin until it ends: one pickled ``("ok", ParseResult)`` or ``("error", reason)``
+    per request, on stdout."""
+    _limit_memory(memory_bytes)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing printed by a library may corrupt the answers
+    while True:
+        header = _read_exactly(stdin, _REQUEST.size)
+        if header is None:
+            return 0
+        size, flags = _REQUEST.unpack(header)
+        raw = _read_exactly(stdin, size)
+        if raw is None:
+            return 0
+        try:
+            message = parse_message(raw, partial=bool(flags & _PARTIAL))
+            text = body_text(raw) if flags & _WITH_TEXT else None
+            answer = pickle.dumps(("ok", ParseResult(message, text)), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - a hostile message (RecursionError, MemoryError...): said, and the child goes on
+            answer = pickle.dumps(("error", type(exc).__name__), protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(_ANSWER.pack(len(answer)))
+        stdout.write(answer)
+        stdout.flush()
+
+
+# -- the parent ----------------------------------------------------------------------------------------------------
+
+_ALLOWED = {
+    (ParseResult.__module__, "ParseResult"), (ParsedMessage.__module__, "ParsedMessage"),
+    (ParsedAttachment.__module__, "ParsedAttachment"), ("datetime", "datetime"), ("datetime", "timezone"),
+    ("datetime", "timedelta"), ("builtins", "set"), ("builtins", "frozenset"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"a parsing process answered with {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _load_answer(data: bytes) -> ParseResult:
+    answer = _Unpickler(io.BytesIO(data)).load()
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        raise ParseFailed("the parsing process gave a malformed answer")
+    status, value = answer
+    if status == "ok" and isinstance(value, ParseResult) and isinstance(value.message, ParsedMessage):
+        return value
+    if status == "error":
+        raise ParseFailed(f"the message could not be parsed ({value})")
+    raise ParseFailed("the parsing process gave a malformed answer")
+
+
+def _child_command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_ARGUMENT]
+    return [sys.executable, "-I", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+            "from connectors.messaging.parse_process import child_main; sys.exit(child_main())",
+            str(Path(__file__).resolve().parents[2])]
+
+
+class _Child:
+    """One child process and its two pipes (non-blocking on this side)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, running this module
+            _child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            bufsize=0, close_fds=True)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._in, self._out = self.process.stdin.fileno(), self.process.stdout.fileno()
+        self.reused = False  # it has parsed before the request it has now
+        os.set_blocking(self._in, False)
+        os.set_blocking(self._out, False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def _wait_for(self, fd: int, event: int, deadline: float) -> None:
+        poller = select.poll()
+        poller.register(fd, event | select.POLLERR | select.POLLHUP)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if poller.poll(max(1, int(left * 1000))):
+                return
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            self._wait_for(self._in, select.POLLOUT, deadline)
+            try:
+                written = os.write(self._in, view[:_CHUNK])
+            except BlockingIOError:
+                continue
+            view = view[written:]
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        buffer = bytearray()
+        while len(buffer) < size:
+            self._wait_for(self._out, select.POLLIN, deadline)
+            try:
+                chunk = os.read(self._out, min(_CHUNK, size - len(buffer)))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError
+            buffer += chunk
+        return bytes(buffer)
+
+    def ask(self, raw: bytes, flags: int, deadline: float) -> bytes:
+        self._write(_REQUEST.pack(len(raw), flags), deadline)
+        self._write(raw, deadline)
+        size = _ANSWER.unpack(self._read(_ANSWER.size, deadline))[0]
+        return self._read(size, deadline)
+
+    def kill(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL not taken within 5 s
+            log.warning("A parsing process (%d) did not end after SIGKILL", self.process.pid)
+
+
+class MessageParser:
+    """Parses messages in up to ``processes`` child processes (see the module's docstring). Thread-safe."""
+
+    def __init__(self, *, processes: int = 2, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        self._most = max(1, processes)
+        self._timeout_s = timeout_s
+        self._lock = threading.Condition()
+        self._idle: list[_Child] = []
+        self._busy: set[_Child] = set()
+        self._starting = 0
+        self._generation = 0  # bumped by close(): children busy meanwhile are killed when they come back
+        self._unavailable = False
+
+    @property
+    def pids(self) -> list[int]:
+        """The children's process ids (tests)."""
+        with self._lock:
+            return sorted(child.pid for child in (*self._idle, *self._busy))
+
+    def start(self) -> None:
+        """Start a child ahead of the first parse (its imports take a moment), in the background."""
+        def warm() -> None:
+            try:
+                child = self._take(time.monotonic() + self._timeout_s)
+            except ParseFailed:
+                return
+            if child is not None:
+                self._give_back(child, self._generation, ok=True)
+
+        threading.Thread(target=warm, name="parser-start", daemon=True).start()
+
+    @property
+    def busy_pids(self) -> list[int]:
+        """The process ids of the children parsing now (tests)."""
+        with self._lock:
+            return sorted(child.pid for child in self._busy)
+
+    def parse(self, raw: bytes, *, partial: bool = False, with_text: bool = False,
+              timeout_s: float | None = None) -> ParseResult:
+        """``parse_message(raw, partial=partial)`` (and the searchable text ``with_text``), in a child process.
+        Raises :class:`ParseFailed` when the child takes longer than the time limit (``timeout_s``, else the
+        parser's) or dies."""
+        limit = self._timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + limit
+        flags = (_PARTIAL if partial else 0) | (_WITH_TEXT if with_text else 0)
+        while True:
+            generation = self._generation
+            child = self._take(deadline)
+            if child is None:  # no child can be started here: parse in this thread
+                return ParseResult(parse_message(raw, partial=partial), body_text(raw) if with_text else None)
+            ok = False
+            try:
+                data = child.ask(raw, flags, deadline)
+                ok = True
+                break
+            except TimeoutError:
+                raise ParseFailed(f"reading it took longer than {limit:g} s") from None
+            except (EOFError, OSError):
+                # A child that had parsed before may have died idle (its end not noticed yet): once more, in a new
+                # one. A new child that dies died of this message.
+                if child.reused:
+                    continue
+                child.process.poll()
+                raise ParseFailed("the process reading it stopped "
+                                  f"(exit status {child.process.returncode})") from None
+            finally:
+                self._give_back(child, generation, ok=ok)
+        try:
+            return _load_answer(data)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
+            raise ParseFailed(f"the parsing process gave a malformed answer ({exc})") from None
+
+    def _take(self, deadline: float) -> _Child | None:
+        with self._lock:
+            while True:
+                while self._idle:
+                    child = self._idle.pop()
+                    if child.alive():
+                        self._busy.add(child)
+                        child.reused = True
+                        return child
+                    child.kill()  # died while idle: replaced
+                if self._unavailable:
+                    return None
+                if len(self._busy) + self._starting < self._most:
+                    self._starting += 1
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ParseFailed("every parsing process stayed busy")
+                self._lock.wait(left)
+        try:
+            child = _Child()
+        except OSError:
+            log.warning("No parsing process could be started: messages are parsed in the app itself",
+                        exc_info=True)
+            with self._lock:
+                self._starting -= 1
+                self._unavailable = True
+                self._lock.notify_all()
+            return None
+        with self._lock:
+            self._starting -= 1
+            self._busy.add(child)
+        return child
+
+    def _give_back(self, child: _Child, generation: int, *, ok: bool) -> None:
+        with self._lock:
+            self._busy.discard(child)
+            keep = ok and generation == self._generation and child.alive()
+            if keep:
+                self._idle.append(child)
+            self._lock.notify_all()
+        if not keep:
+            child.kill()
+
+    def close(self) -> None:
+        """Kill every child (those parsing now as soon as their answer or failure is in). A later parse starts a
+        new one."""
+        with self._lock:
+            self._generation += 1
+            idle, self._idle = self._idle, []
+            busy = list(self._busy)
+        for child in idle:
+            child.kill()
+        for child in busy:  # a parse stuck in a child ends now, with ParseFailed
+            if child.alive():
+                child.process.kill()

@@ -1,0 +1,171 @@
+"""Parsing in child processes: the same answers as parsing in place, and a hostile message (slow, deep, a child
+that dies) costs that message a clear error, never the app, and never the next message."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from email.policy import SMTP
+
+import pytest
+
+from connectors.messaging.mime import parse_message
+from connectors.messaging.parse_process import MessageParser, ParseFailed, _load_answer
+from connectors.store.bodytext import body_text
+
+
+def _until(condition: Callable[[], bool], timeout_s: float = 30.0) -> bool:
+    """Wait for ``condition`` (checked every 5 ms), at most ``timeout_s``."""
+    waiting = threading.Event()
+    for _ in range(int(timeout_s / 0.005)):
+        if condition():
+            return True
+        waiting.wait(0.005)
+    return condition()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.fixture
+def parser() -> Iterator[MessageParser]:
+    parsing = MessageParser(processes=2)
+    yield parsing
+    pids = parsing.pids
+    parsing.close()
+    assert all(_gone(pid) for pid in pids)
+
+
+def _rich_message() -> bytes:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "Zoé <zoe@example.test>", "bob@example.test", "Café et plans"
+    msg["Date"] = "Tue, 24 Nov 2026 10:00:00 +0100"
+    msg.set_content("Les plans du phare, en pièce jointe.")
+    msg.add_alternative('<p>Les <b>plans</b> du phare <img src="cid:logo@x"></p>', subtype="html")
+    msg.get_payload()[1].add_related(b"\x89PNG\r\n\x1a\n" + bytes(200), "image", "png", cid="<logo@x>")
+    msg.add_attachment(os.urandom(50_000), maintype="application", subtype="octet-stream", filename="../plans.bin")
+    return msg.as_bytes(policy=SMTP)
+
+
+def _many_parts(count: int) -> bytes:
+    """A message the email package takes seconds to parse (20,000 parts: about 2 s in place)."""
+    parts = b"".join(b"--x\r\nContent-Type: text/plain\r\n\r\npart %d\r\n" % n for n in range(count))
+    return (b'From: a@example.test\r\nSubject: many\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; '
+            b'boundary="x"\r\n\r\n' + parts + b"--x--\r\n")
+
+
+def _nested(depth: int) -> bytes:
+    head = b"From: a@example.test\r\nSubject: deep\r\nMIME-Version: 1.0\r\n"
+    opening = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (n, n)
+                       for n in range(depth))
+    closing = b"".join(b"--b%d--\r\n" % n for n in reversed(range(depth)))
+    return head + opening + b"Content-Type: text/plain\r\n\r\nat the bottom\r\n" + closing
+
+
+PLAIN = b"From: a@example.test\r\nSubject: plain\r\n\r\nJust words about lighthouses.\r\n"
+
+
+@pytest.mark.parametrize("raw", [PLAIN, _rich_message(), _nested(60), b"\x00\xff not even a header\r\n", b""])
+@pytest.mark.parametrize("partial", [False, True])
+def test_the_answers_are_those_of_parsing_in_place(parser: MessageParser, raw: bytes, partial: bool) -> None:
+    result = parser.parse(raw, partial=partial, with_text=True)
+    assert result.message == parse_message(raw, partial=partial)
+    assert result.text == body_text(raw)
+    assert parser.parse(raw, partial=partial).text is None
+
+
+def test_attachment_names_stay_sanitised_and_inline_images_arrive(parser: MessageParser) -> None:
+    message = parser.parse(_rich_message()).message
+    names = {part.filename for part in message.attachments}
+    assert "plans.bin" in names and not any("/" in name or ".." in name for name in names)
+    assert any(part.content_id and part.data.startswith(b"\x89PNG") for part in message.attachments)
+    assert message.html_body is not None and "cid:logo@x" in message.html_body
+    assert message.datetime is not None and message.datetime.utcoffset() is not None
+
+
+def test_a_message_slower_than_the_limit_fails_alone(parser: MessageParser) -> None:
+    assert parser.parse(PLAIN).message.subject == "plain"  # a child running
+    [first] = parser.pids
+    with pytest.raises(ParseFailed, match="longer than"):
+        parser.parse(_many_parts(20_000), timeout_s=0.2)
+    assert _gone(first) and parser.pids == []  # killed, not left parsing
+    assert parser.parse(PLAIN).message.body.strip() == "Just words about lighthouses."
+
+
+def test_deep_nesting_is_read_or_refused_and_the_next_message_opens(parser: MessageParser) -> None:
+    try:
+        message = parser.parse(_nested(3000)).message
+    except ParseFailed:
+        pass
+    else:
+        assert message.too_deep and "at the bottom" in message.body
+    assert parser.parse(PLAIN).message.subject == "plain"
+
+
+def test_a_child_that_dies_while_parsing_fails_that_message_only(parser: MessageParser) -> None:
+    outcome: list[BaseException] = []
+
+    def parse_slow() -> None:
+        try:
+            parser.parse(_many_parts(20_000))
+        except ParseFailed as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=parse_slow)
+    thread.start()
+    assert _until(lambda: len(parser.busy_pids) == 1)  # a new child has the slow message (2 s of parsing)
+    [child] = parser.busy_pids
+    os.kill(child, 9)  # as a crash would end it
+    thread.join(60)
+    assert not thread.is_alive()
+    assert len(outcome) == 1 and "stopped" in str(outcome[0])
+    assert parser.parse(PLAIN).message.subject == "plain" and child not in parser.pids
+
+
+def test_a_child_that_died_while_idle_is_replaced_unnoticed(parser: MessageParser) -> None:
+    parser.parse(PLAIN)
+    [child] = parser.pids
+    os.kill(child, 9)
+    assert parser.parse(PLAIN).message.subject == "plain"
+    assert child not in parser.pids
+
+
+def test_parses_at_once_share_at_most_the_allowed_children(parser: MessageParser) -> None:
+    messages = [PLAIN, _rich_message(), _nested(40), PLAIN, _rich_message(), PLAIN]
+    results: dict[int, str] = {}
+
+    def parse(n: int) -> None:
+        results[n] = parser.parse(messages[n]).message.subject
+
+    threads = [threading.Thread(target=parse, args=(n,)) for n in range(len(messages))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == {n: parse_message(raw).subject for n, raw in enumerate(messages)}
+    assert 1 <= len(parser.pids) <= 2
+
+
+def test_close_ends_every_child_and_a_later_parse_starts_another(parser: MessageParser) -> None:
+    parser.parse(PLAIN)
+    pids = parser.pids
+    parser.close()
+    assert parser.pids == [] and all(_gone(pid) for pid in pids)
+    assert parser.parse(PLAIN).message.subject == "plain"
+
+
+def test_an_answer_naming_anything_but_a_parse_result_is_refused() -> None:
+    with pytest.raises(pickle.UnpicklingError):
+        _load_answer(pickle.dumps(("ok", os.system)))
+    with pytest.raises(ParseFailed):
+        _load_answer(pickle.dumps(("done", 1)))
+    with pytest.raises(ParseFailed, match="RecursionError"):
+        _load_answer(pickle.dumps(("error", "RecursionError")))
