@@ -74,6 +74,25 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         faulthandler.cancel_dump_traceback_later()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After every test that used Qt: no object the application holds has both a parent and a Python owner (see
+    :mod:`tests.gui.ownership`: such an object is freed twice, a crash at some later garbage collection)."""
+    result = yield
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            from tests.gui.ownership import python_owned_children
+
+            owned = python_owned_children([app, *QApplication.topLevelWidgets()])
+            assert not owned, f"Qt objects owned by both their parent and Python: {owned}"
+    return result
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Delete what the tests left of Qt while the application still runs, as Facteur does when it quits.
 

@@ -262,7 +262,11 @@ class RemoteContentGuard(QWebEngineUrlRequestInterceptor):
     """Decides every request of one page (see the module docstring)."""
 
     def __init__(self, view: HtmlMessageView, page_url: QUrl, allow_remote: bool, owner: QObject) -> None:
-        super().__init__(owner)
+        # Not ``super().__init__(owner)``: PySide6 does not hand this class's constructor parent (named ``p`` in
+        # Qt) to C++, so Python would own a guard its page also owns, and whichever let it go second freed it
+        # again (a crash in the garbage collector, or a page calling a freed guard). setParent() hands it over.
+        super().__init__()
+        self.setParent(owner)
         self._view = view
         self._page_url = page_url
         self.allow_remote = allow_remote

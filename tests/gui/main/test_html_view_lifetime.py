@@ -47,3 +47,33 @@ def test_a_popup_page_dies_before_the_profile_it_shares_with_its_message_page(al
     else:
         qtbot.waitUntil(lambda: {"page", "popup 0", "popup 1"} <= set(deaths), timeout=TIMEOUT)
         assert "profile" not in deaths and isValid(profile) and view.message_page.profile() is profile
+
+
+def test_a_page_s_guards_belong_to_the_page_alone(qtbot: Any) -> None:
+    """Each page's request guard (and each popup catcher's) is deleted by its page, never by Python too: a guard
+    owned by both was freed a second time when the garbage collector reached its wrapper after the page had gone
+    (a crash in the collector, seen in test runs), or freed under a page still using it."""
+    import gc
+
+    from shiboken6 import ownedByPython
+
+    from tests.gui.ownership import python_owned_children
+
+    view = HtmlMessageView()  # deleted by the test itself, not by pytest-qt
+    view.show()
+    guards = []
+    for allow_remote in (True, False, True):
+        with qtbot.waitSignal(view.pageLoaded, timeout=TIMEOUT):
+            view.show_html(message_document(sanitise_html("<p>x</p>", allow_remote=allow_remote).html),
+                           allow_remote=allow_remote)
+        page = view.message_page
+        assert page is not None
+        page.createWindow(QWebEnginePage.WebWindowType.WebBrowserTab)
+        guards.append(page.guard)
+        assert not ownedByPython(page.guard) and page.guard.parent() is page
+    assert python_owned_children([view]) == []
+    view.close()
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not any(isValid(guard) for guard in guards), timeout=TIMEOUT)
+    gc.collect()  # the wrappers left point at nothing to free
+    assert not any(ownedByPython(guard) for guard in guards)
