@@ -11,6 +11,7 @@ import pytest
 
 from bench.timings.conftest import Timings
 from bench.timings.test_gui_stalls import StallProbe
+from gui.workers.parsing import message_parser
 from tests.conftest import ALICE
 from tests.connectors.sync.test_bodies_on_demand import big_message
 from tests.gui.main.test_main_window import open_inbox, row_of_subject
@@ -29,9 +30,10 @@ def test_opening_a_message_with_a_20_mb_attachment(make_window: Any, dovecot: An
                     timeout=60_000)
     session = next(iter(window.sessions.values()))
     qtbot.waitUntil(lambda: session.synced_once, timeout=60_000)
-    # The app starts the reader's web engine once the window is up (ReaderView.warm_up), as here.
+    # The app starts the reader's web engine and a parsing process once the window is up, as here.
     window.reader.warm_up()
-    qtbot.waitUntil(lambda: window.reader.html_view.message_page.loaded, timeout=30_000)
+    message_parser().start()
+    qtbot.waitUntil(lambda: window.reader.html_view.message_page.loaded and message_parser().ready, timeout=30_000)
     qtbot.wait(500)
     steps = _timeline(monkeypatch)
     heartbeat = StallProbe(stall_sample)

@@ -25,6 +25,7 @@ import pytest
 
 from bench.timings.conftest import Timings
 from bench.timings.stall_sampler import StackSampler
+from gui.workers.parsing import message_parser
 from tests.conftest import ALICE, BOB
 from tests.gui.composer.conftest import fetch_all
 from tests.gui.main.conftest import tree_index
@@ -215,8 +216,9 @@ def test_gui_stall_while_opening_messages(make_window: Any, dovecot: Any, qtbot:
     open_inbox(window, qtbot)
     qtbot.waitUntil(lambda: all(row_of_subject(window, f"Newsletter {n:02d}") is not None for n in range(count)),
                     timeout=60_000)
-    window.reader.warm_up()  # as the app does once its window is up
-    qtbot.waitUntil(lambda: window.reader.html_view.message_page.loaded, timeout=30_000)
+    window.reader.warm_up()  # as the app does once its window is up, and a parsing process
+    message_parser().start()
+    qtbot.waitUntil(lambda: window.reader.html_view.message_page.loaded and message_parser().ready, timeout=30_000)
     with qtbot.waitSignal(window.opener.shown, timeout=30_000):
         window.messages.setCurrentIndex(window.messages.model().index(row_of_subject(window, "Newsletter 00"), 0))
     qtbot.wait(500)

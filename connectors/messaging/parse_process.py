@@ -242,17 +242,23 @@ class MessageParser:
         with self._lock:
             return sorted(child.pid for child in (*self._idle, *self._busy))
 
+    @property
+    def ready(self) -> bool:
+        """A child is waiting for a message, its imports done."""
+        with self._lock:
+            return bool(self._idle)
+
     def start(self) -> None:
-        """Start a child ahead of the first parse (its imports take a moment), in the background."""
+        """Start a child ahead of the first parse (its imports take half a second), in the background: it parses
+        an empty message, and waits."""
         def warm() -> None:
             try:
-                child = self._take(time.monotonic() + self._timeout_s)
+                self.parse(b"")
             except ParseFailed:
-                return
-            if child is not None:
-                self._give_back(child, self._generation, ok=True)
+                log.warning("A parsing process could not be started ahead of the first message", exc_info=True)
 
-        threading.Thread(target=warm, name="parser-start", daemon=True).start()
+        if not self.ready:
+            threading.Thread(target=warm, name="parser-start", daemon=True).start()
 
     @property
     def busy_pids(self) -> list[int]:

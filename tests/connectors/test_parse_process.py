@@ -169,3 +169,12 @@ def test_an_answer_naming_anything_but_a_parse_result_is_refused() -> None:
         _load_answer(pickle.dumps(("done", 1)))
     with pytest.raises(ParseFailed, match="RecursionError"):
         _load_answer(pickle.dumps(("error", "RecursionError")))
+
+
+def test_start_readies_a_child_ahead_of_the_first_message(parser: MessageParser) -> None:
+    assert not parser.ready
+    parser.start()
+    assert _until(lambda: parser.ready)
+    [child] = parser.pids
+    parser.start()  # one waiting already: no other is started
+    assert parser.parse(PLAIN).message.subject == "plain" and parser.pids == [child]
