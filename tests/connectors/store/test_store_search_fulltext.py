@@ -74,24 +74,45 @@ def _defined(store: MailStore, query: str, folder: str | None, limit: int) -> li
     return [(name, rowid & 0xFFFFFFFF) for name, rowid in rows]
 
 
-@pytest.mark.parametrize(("first_window", "few_hits", "skips"),
-                         [(store_fulltext.FIRST_WINDOW, store_fulltext.FEW_HITS, store_fulltext.SKIPS_PER_LOOKUP),
-                          (1, 0, store_fulltext.SKIPS_PER_LOOKUP), (1 << 24, 0, store_fulltext.SKIPS_PER_LOOKUP),
-                          (store_fulltext.FIRST_WINDOW, 0, store_fulltext.SKIPS_PER_LOOKUP),
-                          (store_fulltext.FIRST_WINDOW, 0, 1)])
+_DEFAULTS = {"FIRST_WINDOW": store_fulltext.FIRST_WINDOW, "FEW_HITS": store_fulltext.FEW_HITS}
+
+
+# FEW_HITS 0: windows even for a handful of hits. SKIPS_PER_LOOKUP 1: the hits left below a window are looked up
+# rather than the date index walked, unless they outnumber the UIDs walked. WALK_DENSITY 0: every search of words
+# alone walks the date index, testing messages far below the hits read (WALK_REACH) alone, or giving up on the walk
+# for the windows after WALK_ALONE of them.
+@pytest.mark.parametrize("tuning", [
+    _DEFAULTS, {"FIRST_WINDOW": 1, "FEW_HITS": 0}, {"FIRST_WINDOW": 1 << 24, "FEW_HITS": 0}, {"FEW_HITS": 0},
+    {"FEW_HITS": 0, "SKIPS_PER_LOOKUP": 1},
+    {"FEW_HITS": 0, "WALK_DENSITY": 0, "WALK_STEP": 7, "WALK_REACH": 100, "WALK_ALONE": 1 << 20},
+    {"FEW_HITS": 0, "WALK_DENSITY": 0, "WALK_REACH": 10, "WALK_ALONE": 2},
+], ids=lambda tuning: ",".join(f"{name}={value}" for name, value in tuning.items()))
 @pytest.mark.parametrize("folder", [None, "INBOX"])
 @pytest.mark.parametrize("limit", [1, 50, 5000])
 def test_word_searches_answer_exactly_as_defined(store: MailStore, folder: str | None, limit: int,
-                                                 first_window: int, few_hits: int, skips: int,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_fulltext, "FIRST_WINDOW", first_window)
-    monkeypatch.setattr(store_fulltext, "FEW_HITS", few_hits)  # 0: windows even for a handful of hits
-    # 1: the hits left below a window are looked up rather than the date index walked, unless they outnumber
-    # the UIDs walked
-    monkeypatch.setattr(store_fulltext, "SKIPS_PER_LOOKUP", skips)
+                                                 tuning: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in tuning.items():
+        monkeypatch.setattr(store_fulltext, name, value)
     for query in QUERIES:
         found = [(summary.folder, summary.uid) for summary in store.search(query, folder=folder, limit=limit)]
         assert found == _defined(store, query, folder, limit), query
+
+
+@pytest.mark.parametrize("walk_density", [store_fulltext.WALK_DENSITY, 0.0, 2.0])
+def test_folders_walked_by_date_one_after_the_other(tmp_path: Path, walk_density: float,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Across folders whose dates overlap, the walk of the next folder stops at the matches already found."""
+    monkeypatch.setattr(store_fulltext, "WALK_DENSITY", walk_density)
+    with MailStore(tmp_path / "store.sqlite3") as store:
+        store.upsert_folders([((), "/", "INBOX"), ((), "/", "Later")])
+        store.add_messages("INBOX", realistic_summaries(4000, seed=36))
+        store.add_messages("Later", [dataclasses.replace(summary, date=summary.date + 3_000_000)
+                                     for summary in realistic_summaries(4000, seed=37)])
+        for query in ("meeting", "re", "report", "from:alice", "meeting report"):
+            for limit in (1, 50, 2500, 5000):
+                found = [(summary.folder, summary.uid) for summary in store.search(query, limit=limit)]
+                assert found == _defined(store, query, None, limit), (query, limit)
+                assert {folder for folder, _uid in found} == ({"INBOX", "Later"} if limit > 2000 else {"Later"})
 
 
 def test_answers_are_the_same_whichever_side_the_walk_starts_from(store: MailStore,
