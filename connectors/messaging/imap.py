@@ -518,6 +518,33 @@ class IMAPConnector(BaseConnector):
             self._receiving = None
         return {uid: data for uid, data in out.items() if uid in wanted}
 
+    def fetch_newest(self, count: int, exists: int, items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+        """The last ``count`` messages of the selected mailbox (of ``exists``, as SELECT said), by sequence number:
+        one ``FETCH n:*`` of ``items`` (which must include UID), keyed by UID like :meth:`fetch`. No UID needs to be
+        known first, so a first sync shows the newest messages before it has searched the folder's UIDs. Sequence
+        numbers are stable during a FETCH (a server sends no EXPUNGE then, RFC 3501 7.4.1), and ``*`` reaches the
+        last message whatever arrived since SELECT. When the link breaks, the answers received whole travel in the
+        FetchInterruptedError."""
+        if "UID" not in (item.upper() for item in items):
+            raise ValueError("fetch_newest needs the UID item: its answers are keyed by UID")
+        low = max(1, exists - count + 1)
+
+        def asked(answers: dict[int, dict[bytes, Any]]) -> dict[int, dict[bytes, Any]]:
+            # Unsolicited FETCH responses (another session's flag change) may come for messages outside the range.
+            return {uid: data for uid, data in answers.items() if int(data.get(b"SEQ") or 0) >= low}
+
+        out: FetchData = {}
+        self._receiving = out
+        try:
+            with self.session("FETCH") as client:
+                _uid_fetch(client, f"{low}:*", items, out, by_uid=False)
+        except FetchInterruptedError as exc:
+            exc.received = asked(exc.received)
+            raise
+        finally:
+            self._receiving = None
+        return asked(out)
+
     def get_raw_message(self, message_id: str | int, mailbox: str | None = None) -> bytes:
         mailbox = self._ensure_selected(mailbox)
         uid = parse_ids([message_id])[0]
@@ -813,14 +840,18 @@ def _append(client: IMAPClient, mailbox: str, literal: bytes, flags: list[str], 
     return data[0]
 
 
-def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str], into: FetchData) -> None:
+def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str], into: FetchData, *,
+               by_uid: bool = True) -> None:
     """One ``UID FETCH`` of a compressed set, its answers merged into ``into`` as they arrive. IMAPClient's own
     ``fetch`` cannot take ranges (it filters its answer with ``int()`` of each id it was given), so the command
     goes through the imaplib layer it is built on. The answer is read by :func:`.fetch_stream.read_fetch_answer`
-    when every item is one its fast parser knows, else by imaplib and IMAPClient's parser."""
+    when every item is one its fast parser knows, else by imaplib and IMAPClient's parser. ``by_uid=False``: a
+    plain ``FETCH`` of sequence numbers (``items`` then include UID, by which the answers are keyed all the same).
+    """
     imap = client._imap
     item_list = b"(" + b" ".join(to_bytes(item).upper() for item in items) + b")"
-    tag = imap._command("UID", "FETCH", message_set, item_list)
+    tag = imap._command("UID", "FETCH", message_set, item_list) if by_uid else imap._command(
+        "FETCH", message_set, item_list)
     if fast_items(items) and isinstance(getattr(imap, "file", None), io.BufferedReader):
         try:
             typ, data, parse_error = read_fetch_answer(imap, tag, into, client.normalise_times)

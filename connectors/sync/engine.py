@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 
 HEADER_BATCH = 2000
 FIRST_HEADER_BATCH = 500  # the newest, for the list to show at once; the batches after it are full-size
+# A first sync of a larger folder fetches its newest FIRST_HEADER_BATCH by sequence number before searching its
+# UIDs (at a million messages the UID search alone takes seconds); a smaller one is searched first, as any resync.
+NEWEST_FIRST_OVER = FIRST_HEADER_BATCH
 INDEX_EVERY = 20_000  # stored headers whose full-text entries and address links are written in one go
 MIN_HEADER_BATCH = 50  # after cuts, batches halve down to this
 FLAGS_BATCH = 5000
@@ -309,29 +312,78 @@ class SyncEngine:
             self.store.update_folder_state(name, last_sync=time.time())
             return SyncResult()
 
-        # One complete answer decides what is new and what is gone; a partial one raises before any change.
-        # It comes in UID windows (ESEARCH ranges when offered): one line listing 300k UIDs would exceed imaplib's
-        # line limit.
-        on_server = set(imap.all_uids(info.get("uidnext"), exists)) if exists else set()
-        local_uids = self.store.uids(name)
-        gone = [uid for uid in local_uids if uid not in on_server]
-        if gone:
-            self.store.remove_messages(name, gone)
-        kept = [uid for uid in local_uids if uid in on_server]
-        changed = self._sync_flags(imap, name, kept, local.highestmodseq, modseq, cancel, uidvalidity)
-        local_set = set(local_uids)
-        missing = sorted((uid for uid in on_server if uid not in local_set), reverse=True)
-        self._fetch_headers(imap, name, missing, progress, cancel, between_batches, uidvalidity)
+        # A folder's first sync shows its newest messages before anything else: they are fetched by sequence
+        # number (no UID needs to be known) and stored by the writer thread while the UIDs are searched.
+        newest_first = exists > NEWEST_FIRST_OVER and local.total == 0
+        writer = _BatchWriter(threaded=True) if newest_first else None
+        try:
+            newest: list[int] = []
+            if writer is not None:
+                newest, imap = self._fetch_newest(imap, name, exists, progress, cancel, uidvalidity, writer)
+            # One complete answer decides what is new and what is gone; a partial one raises before any change.
+            # It comes in UID windows (ESEARCH ranges when offered): one line listing 300k UIDs would exceed
+            # imaplib's line limit.
+            on_server = set(imap.all_uids(info.get("uidnext"), exists)) if exists else set()
+            if writer is not None:
+                writer.wait()  # the newest are stored: one of them expunged meanwhile is removed below
+                if progress is not None and newest:
+                    progress(len(newest), len(newest) + len(on_server.difference(newest)))
+                _check(cancel)
+            local_uids = self.store.uids(name)
+            gone = [uid for uid in local_uids if uid not in on_server]
+            if gone:
+                self.store.remove_messages(name, gone)
+            just_fetched = set(newest)
+            kept = [uid for uid in local_uids if uid in on_server and uid not in just_fetched]
+            changed = self._sync_flags(imap, name, kept, local.highestmodseq, modseq, cancel, uidvalidity)
+            local_set = set(local_uids)
+            missing = sorted((uid for uid in on_server if uid not in local_set), reverse=True)
+            shown = len(on_server.intersection(newest))
+            self._fetch_headers(imap, name, missing, progress, cancel, between_batches, uidvalidity,
+                                writer=writer, done=shown)
+        except _FolderReplaced:  # before anything was stored
+            log.info("UIDVALIDITY of %r changed during the sync: the next sync rebuilds it", name)
+            return SyncResult()
+        finally:
+            if writer is not None:
+                try:
+                    writer.close()
+                finally:
+                    self.store.index_pending()
         self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
                                        highestmodseq=modseq, last_sync=time.time())
-        return SyncResult(len(missing), changed, len(gone))
+        return SyncResult(shown + len(missing), changed, len(set(gone).difference(newest)))
+
+    def _fetch_newest(self, imap: IMAPConnector, name: str, exists: int,
+                      progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
+                      uidvalidity: int | None, writer: _BatchWriter) -> tuple[list[int], IMAPConnector]:
+        """The newest ``FIRST_HEADER_BATCH`` messages (fewer while batches are small after a cut) of a folder seen
+        for the first time, fetched by sequence number right after SELECT and handed to ``writer``; their UIDs, and
+        the connection to go on with. When the link breaks, the answers that arrived whole are kept and the engine
+        reconnects (the rest of the sync fetches what is missing, as always); it raises ``_FolderReplaced`` when
+        the folder's UIDVALIDITY changed meanwhile."""
+        if progress is not None:
+            progress(0, exists)
+        folder_id = self.store.folder_key(name)
+        try:
+            response = imap.fetch_newest(min(self._batch_size, FIRST_HEADER_BATCH), exists, self._items())
+            rows = self._rows(imap, folder_id, response)
+        except ConnectionError as exc:
+            rows = _received_whole(folder_id, None, exc)
+            log.info("The link broke during %r's newest headers (%d kept): reconnecting", name, len(rows))
+            imap = self._selected(name, uidvalidity)
+        _check(cancel)
+        if rows:
+            writer.submit(self._store_batch, name, rows, False)
+        return [uid_of(row[0]) for row in rows], imap
 
     def _items(self) -> list[str]:
         return SUMMARY_ITEMS + (GMAIL_ITEMS if self._gmail else [])
 
     def _fetch_headers(self, imap: IMAPConnector, name: str, uids: list[int],
                        progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
-                       between_batches: Callable[[], None] | None = None, uidvalidity: int | None = None) -> None:
+                       between_batches: Callable[[], None] | None = None, uidvalidity: int | None = None, *,
+                       writer: _BatchWriter | None = None, done: int = 0) -> None:
         """Summaries of ``uids`` (newest first) in batches, each batch stored as soon as it arrives.
 
         A flaky link still makes progress: when the connection breaks mid-batch, the answers that arrived whole are
@@ -344,7 +396,15 @@ class SyncEngine:
         batches at once, which costs a fraction of writing them with each batch. Each batch is stored by a writer
         thread while this one fetches and parses the next (see ``_BatchWriter``); everything fetched is stored
         before this returns or raises.
+
+        With ``writer`` (the caller's, which closes it), ``done`` headers were stored already (a first sync's
+        newest): the batches start full-size and progress counts from there.
         """
+        if writer is not None:
+            if uids:
+                self._fetch_header_batches(imap, name, uids, progress, cancel, between_batches, uidvalidity, writer,
+                                           done)
+            return
         writer = _BatchWriter(threaded=len(uids) > FIRST_HEADER_BATCH)
         try:
             self._fetch_header_batches(imap, name, uids, progress, cancel, between_batches, uidvalidity, writer)
@@ -357,14 +417,14 @@ class SyncEngine:
     def _fetch_header_batches(self, imap: IMAPConnector, name: str, uids: list[int],
                               progress: Callable[[int, int], None] | None, cancel: threading.Event | None,
                               between_batches: Callable[[], None] | None, uidvalidity: int | None,
-                              writer: _BatchWriter) -> None:
-        total, remaining = len(uids), uids
-        if progress is not None:
+                              writer: _BatchWriter, done: int = 0) -> None:
+        total, remaining = done + len(uids), uids
+        if progress is not None and not done:
             progress(0, total)
         items = self._items()
         folder_id = self.store.folder_key(name) if remaining else 0
-        first, deferred = True, 0
-        stored = reported = 0
+        first, deferred = not done, done
+        stored = reported = done
         while remaining:
             _check(cancel)
             batch = remaining[:min(self._batch_size, FIRST_HEADER_BATCH) if first else self._batch_size]
@@ -428,7 +488,12 @@ class SyncEngine:
     def _fetch_rows(self, imap: IMAPConnector, folder_id: int, batch: list[int],
                     items: list[str]) -> list[tuple[Any, ...]]:
         """The store rows of one header batch (``row_from_fetch``: made straight from the FETCH data)."""
-        response = imap.fetch(batch, items)
+        return self._rows(imap, folder_id, imap.fetch(batch, items))
+
+    def _rows(self, imap: IMAPConnector, folder_id: int,
+              response: dict[int, dict[bytes, Any]]) -> list[tuple[Any, ...]]:
+        """The store rows of FETCH answers; INTERNALDATE is fetched for the messages their Date header left undated.
+        """
         made = [row_from_fetch(folder_id, uid, data) for uid, data in response.items()]
         undated = [uid_of(row[0]) for row, dated in made if not dated]
         if undated:
@@ -772,13 +837,14 @@ class SyncEngine:
         return self.search_server(folder, criteria, limit=limit) if criteria else []
 
 
-def _received_whole(folder_id: int, batch: list[int], error: ConnectionError) -> list[tuple[Any, ...]]:
+def _received_whole(folder_id: int, batch: list[int] | None, error: ConnectionError) -> list[tuple[Any, ...]]:
     """The rows whose FETCH answers had arrived whole before the link broke (only dated ones: the others need a
-    second FETCH for INTERNALDATE and come with the next batch)."""
+    second FETCH for INTERNALDATE and come with the next batch); of ``batch``'s UIDs, or (None) of any UID."""
     if not isinstance(error, FetchInterruptedError):
         return []
-    wanted = set(batch)
-    made = [row_from_fetch(folder_id, uid, data) for uid, data in error.received.items() if uid in wanted]
+    wanted = set(batch or ())
+    made = [row_from_fetch(folder_id, uid, data) for uid, data in error.received.items()
+            if batch is None or uid in wanted]
     return [row for row, dated in made if dated]
 
 
