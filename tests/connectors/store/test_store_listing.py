@@ -58,6 +58,7 @@ def test_windows_follow_the_sort_order(
 
 
 def test_sorted_uids_of_an_empty_folder_and_at_the_ends_of_the_uid_range(store: MailStore) -> None:
+    store.upsert_folders([((b"\\Trash",), "/", "Trash")])
     assert store.sorted_uids("Trash") == []
     store.add_messages("Trash", [make_summary(uid, date=1_700_000_000 + n)
                                  for n, uid in enumerate([1, 2**32 - 1, 255, 256, 2**31])])
