@@ -288,8 +288,8 @@ class MessageParser:
                 raise ParseFailed(f"reading it took longer than {limit:g} s") from None
             except (EOFError, OSError):
                 # A child that had parsed before may have died idle (its end not noticed yet): once more, in a new
-                # one. A new child that dies died of this message.
-                if child.reused:
+                # one. A new child that dies died of this message; one killed by close() is not replaced.
+                if child.reused and generation == self._generation:
                     continue
                 child.process.poll()
                 raise ParseFailed("the process reading it stopped "

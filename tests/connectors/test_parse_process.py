@@ -178,3 +178,23 @@ def test_start_readies_a_child_ahead_of_the_first_message(parser: MessageParser)
     [child] = parser.pids
     parser.start()  # one waiting already: no other is started
     assert parser.parse(PLAIN).message.subject == "plain" and parser.pids == [child]
+
+
+def test_close_during_a_parse_fails_it_without_starting_another_child(parser: MessageParser) -> None:
+    parser.parse(PLAIN)  # the slow parse below reuses this child: a reused child's death is otherwise retried
+    outcome: list[BaseException] = []
+
+    def parse_slow() -> None:
+        try:
+            parser.parse(_many_parts(20_000))
+        except ParseFailed as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=parse_slow)
+    thread.start()
+    assert _until(lambda: len(parser.busy_pids) == 1)
+    [child] = parser.busy_pids
+    parser.close()
+    thread.join(60)
+    assert not thread.is_alive() and len(outcome) == 1
+    assert parser.pids == [] and _gone(child)
