@@ -3,6 +3,8 @@
     python -m bench.facteur_sync ACTION --port P --user U --password W --ca CA --store PATH [--folder F]
 
 ACTION: initial (folder list + headers), resync, prefetch (bodies), search (20 queries). Prints one JSON line.
+``--searched-first``: the initial sync searches the folder's UIDs before fetching its newest headers (the engine
+before issue 13.1 fetched the newest by sequence number first), for a same-run comparison.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ def main() -> None:
     parser.add_argument("--ca", required=True)
     parser.add_argument("--store", required=True)
     parser.add_argument("--folder", default="INBOX")
+    parser.add_argument("--searched-first", action="store_true",
+                        help="initial: search the folder's UIDs before fetching its newest (as before issue 13.1)")
     args = parser.parse_args()
+    if args.searched_first:
+        engine_module.NEWEST_FIRST_OVER = 2**62
 
     def connect() -> IMAPConnector:
         imap: IMAPConnector = create_connector("imap", {

@@ -90,9 +90,10 @@ def imapclient_fetch(port: int, ca: Path, folder: str) -> tuple[float, float, in
         imap.logout()
 
 
-def facteur_first_sync(port: int, ca: Path, folder: str, store: Path) -> dict[str, Any]:
+def facteur_first_sync(port: int, ca: Path, folder: str, store: Path, searched_first: bool = False) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.facteur_sync", "initial", "--port", str(port), "--user", USER,
-               "--password", PASSWORD, "--ca", str(ca), "--store", str(store), "--folder", folder]
+               "--password", PASSWORD, "--ca", str(ca), "--store", str(store), "--folder", folder,
+               *(["--searched-first"] if searched_first else [])]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(output.strip().splitlines()[-1]))
 
@@ -130,9 +131,12 @@ def seed_files(server: DovecotServer, folder: str, count: int, cache: Path) -> N
 IMAPCLIENT_UP_TO = 300_000  # beyond, its one in-memory parse of the whole answer takes half an hour and GBs
 
 
-def measure_sizes(sizes: list[int], cache: Path | None = None) -> dict[int, dict[str, str]]:
+def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: bool = False,
+                  imapclient: bool = True) -> dict[int, dict[str, str]]:
     """One column of measures per size. ``cache``: where the corpus's Maildir files are kept for later runs (by
-    default they are written afresh in the run's directory and removed with it)."""
+    default they are written afresh in the run's directory and removed with it). ``searched_first``: a second
+    Facteur first sync, right after the first, whose UIDs are searched before its newest headers are fetched (the
+    engine before issue 13.1). ``imapclient=False`` leaves IMAPClient out."""
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
     work = Path(tempfile.mkdtemp(prefix="facteur-sync-bench-", dir=base))
     cache = cache or work / "corpus"
@@ -152,7 +156,7 @@ def measure_sizes(sizes: list[int], cache: Path | None = None) -> dict[int, dict
                 load = os.getloadavg()[0]
                 floor, floor_bytes = raw_fetch(port, ca.cert_path, folder, FLOOR_ITEMS)
                 wire, wire_bytes = raw_fetch(port, ca.cert_path, folder, FACTEUR_ITEMS)
-                if count <= IMAPCLIENT_UP_TO:
+                if imapclient and count <= IMAPCLIENT_UP_TO:
                     parsed, parsed_cpu, parsed_count = imapclient_fetch(port, ca.cert_path, folder)
                     peer = f"{parsed:.2f} s ({parsed / floor:.1f}× floor)"
                     peer_cpu = f"{parsed_cpu:.2f} s"
@@ -162,7 +166,12 @@ def measure_sizes(sizes: list[int], cache: Path | None = None) -> dict[int, dict
                 ours = facteur_first_sync(port, ca.cert_path, folder, store)
                 for path in work.glob(store.name + "*"):
                     path.unlink()
-                if parsed_count != count or ours["added"] != count:
+                before: dict[str, Any] = {}
+                if searched_first:
+                    before = facteur_first_sync(port, ca.cert_path, folder, store, searched_first=True)
+                    for path in work.glob(store.name + "*"):
+                        path.unlink()
+                if parsed_count != count or ours["added"] != count or before.get("added", count) != count:
                     raise RuntimeError(f"expected {count} messages, IMAPClient gave {parsed_count}, "
                                        f"Facteur stored {ours['added']}")
                 cpu = ours["cpu_seconds"]
@@ -179,6 +188,11 @@ def measure_sizes(sizes: list[int], cache: Path | None = None) -> dict[int, dict
                     **{f"    CPU: {stage}": f"{seconds:.2f} s ({seconds * 1e6 / count:.0f} µs/msg)"
                        for stage, seconds in stages.items()},
                     "Facteur: newest 500 headers in the store after": f"{ours['first_500']:.2f} s",
+                    **({"Facteur, UIDs searched first (before 13.1): newest 500 after": f"{before['first_500']:.2f} s",
+                        "  its first sync, wall and CPU": f"{before['seconds']:.2f} s, {before['cpu_seconds']:.2f} s"
+                                                          f" ({before['cpu_seconds'] * 1e6 / count:.0f} µs/msg)",
+                        "  its load average (1 min) at the end": f"{os.getloadavg()[0]:.1f}"}
+                       if before else {}),
                     "Facteur: peak RSS": f"{ours['peak_rss_mb']:.0f} MB",
                     "load average (1 min) when measured": f"{load:.1f}",
                 }

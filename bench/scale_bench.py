@@ -292,6 +292,9 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="add a 1,000,000-message folder")
     parser.add_argument("--maildir-cache", type=Path, help="with --sync: keep the corpus's Maildir files here "
                         "and reuse them in later runs (a million take ~6 GB and a quarter of an hour to write)")
+    parser.add_argument("--searched-first", action="store_true", help="with --sync: a second first sync that "
+                        "searches the UIDs before fetching the newest (the engine before issue 13.1), same run")
+    parser.add_argument("--no-imapclient", action="store_true", help="with --sync: leave IMAPClient out")
     parser.add_argument("--stores", type=Path, help="keep the filled stores in this folder and reuse them")
     parser.add_argument("--no-view", action="store_true", help="skip the conversation view (Qt) rows")
     options = parser.parse_args()
@@ -299,7 +302,8 @@ def main() -> None:
         from bench.header_sync import measure_sizes
 
         sizes = options.sizes if "--sizes" in sys.argv else [10_000, 100_000]
-        print_table(measure_sizes(sizes + ([1_000_000] if options.million else []), options.maildir_cache))
+        print_table(measure_sizes(sizes + ([1_000_000] if options.million else []), options.maildir_cache,
+                                  options.searched_first, not options.no_imapclient))
         return
     columns: dict[int, dict[str, str]] = {}
     sizes = options.sizes + ([1_000_000] if options.million and 1_000_000 not in options.sizes else [])
