@@ -35,8 +35,9 @@ ESTIMATE = 1.25  # margin of the last window's width over what the density seen 
 # A search whose words are in at least WALK_DENSITY of the newest messages, and that asks nothing else, walks the
 # folder's date index (_walk_by_date) rather than looking up each hit's date: the hits are read on WALK_STEP UIDs
 # at a time; a message more than WALK_REACH UIDs below them is looked up alone, and more than WALK_ALONE such
-# messages send the search back to the windows.
-WALK_DENSITY = 0.25
+# messages send the search back to the windows. (At 300k, 5,000 results, CPU: "re*", 67% of the messages,
+# 13 -> 10 ms; "meeting", 48%, even; "report", 30%, 17 -> 23 ms: each message walked costs about half a lookup.)
+WALK_DENSITY = 0.5
 WALK_STEP = 1024
 WALK_REACH = 1 << 16
 WALK_ALONE = 64
