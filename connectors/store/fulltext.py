@@ -287,8 +287,12 @@ def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int 
                     # Could a match below the window be newer than the limit-th found? The newest message below
                     # it, from the date index, answers that for every match at once, but that walk passes every
                     # message of the windows read: when the matches are sparse, the few hits left below are
-                    # fewer to look up by id (SKIPS_PER_LOOKUP index entries cost about one lookup).
-                    if wanted and hits.fewer_left((top - lower + 1) // SKIPS_PER_LOOKUP):  # (all below the window)
+                    # fewer to look up by id (SKIPS_PER_LOOKUP index entries cost about one lookup). They are
+                    # counted by reading them ahead, unless the matches seen so far say there are far too many.
+                    walked = top - lower + 1
+                    left = len(found) * (lower - low) / walked  # hits expected below, at the density seen
+                    if wanted and left <= 2 * (walked // SKIPS_PER_LOOKUP) \
+                            and hits.fewer_left(walked // SKIPS_PER_LOOKUP):  # (all below the window)
                         upper, width = lower - 1, lower - low  # one last window: the rest of the folder
                         continue
                     kept = sorted([*best, *found], reverse=True)[:limit]
