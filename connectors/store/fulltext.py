@@ -12,6 +12,8 @@ and the walk stops as soon as the ``limit``-th newest match found is newer than 
 at once and fetched by id, without windows. A message whose date is out of step with its UID only
 widens the walk: the answer is exactly the newest ``limit`` matches by (date, id), as a full scan would give.
 Across folders the same bound skips folders whose newest message is older than the matches already found.
+Words in most messages, asked for alone, are found the other way round: the folder's date index is walked newest
+first and each message tested against the hits read so far (_walk_by_date).
 """
 
 # SQL in this module is assembled only from its own constants and "?" placeholders; every value a caller
@@ -118,10 +120,10 @@ class _Hits:
 def _walk_by_date(conn: sqlite3.Connection, expression: str, folder_id: int, upper: int, hits: _Hits, limit: int,
                   older: Match | None) -> list[Match] | None:
     """The newest ``limit`` messages of the folder among ``hits`` (read from ``upper``, the folder's last message,
-    down; none handed out yet), newer than ``older`` (if given), newest first: the
-    folder's date index walked newest first, each message tested against the hits read so far, which are read
-    on as the walk goes down the UIDs. A message far below them (its date out of step with its UID) is tested
-    alone. None if too many are (the UIDs say little about the dates): the windows serve better then."""
+    down; none handed out yet), newer than ``older`` (if given), newest first: the folder's date index walked
+    newest first, each message tested against the hits read so far, which are read on as the walk goes down the
+    UIDs. A message far below them (its date out of step with its UID) is tested alone. None if too many are (the
+    UIDs say little about the dates): the windows serve better then."""
     walk = conn.execute("SELECT date, id FROM messages INDEXED BY messages_by_date WHERE folder_id = ? "
                         "ORDER BY date DESC, id DESC", (folder_id,))
     known: set[int] = set()  # every hit at or above floor
@@ -289,10 +291,10 @@ def full_text_ids(conn: sqlite3.Connection, parsed: ParsedQuery, folder_id: int 
                     # message of the windows read: when the matches are sparse, the few hits left below are
                     # fewer to look up by id (SKIPS_PER_LOOKUP index entries cost about one lookup). They are
                     # counted by reading them ahead, unless the matches seen so far say there are far too many.
-                    walked = top - lower + 1
-                    left = len(found) * (lower - low) / walked  # hits expected below, at the density seen
-                    if wanted and left <= 2 * (walked // SKIPS_PER_LOOKUP) \
-                            and hits.fewer_left(walked // SKIPS_PER_LOOKUP):  # (all below the window)
+                    span = top - lower + 1
+                    left = len(found) * (lower - low) / span  # hits expected below, at the density seen
+                    if wanted and left <= 2 * (span // SKIPS_PER_LOOKUP) \
+                            and hits.fewer_left(span // SKIPS_PER_LOOKUP):  # (all below the window)
                         upper, width = lower - 1, lower - low  # one last window: the rest of the folder
                         continue
                     kept = sorted([*best, *found], reverse=True)[:limit]
