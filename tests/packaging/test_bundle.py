@@ -98,6 +98,35 @@ def test_the_built_program_opens_its_main_window(built: tuple[Path, Path], tmp_p
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
+def test_the_built_program_parses_messages_in_a_child_of_its_own(built: tuple[Path, Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app parses incoming mail in child processes (connectors.messaging.parse_process); a bundle has no Python
+    to run, so its children are the program itself started with --facteur-parse-messages. Here this test's own
+    parser starts the bundle's program as its child, as the bundled app would (sys.frozen, sys.executable)."""
+    from connectors.messaging.mime import parse_message
+    from connectors.messaging.parse_process import MessageParser
+
+    bundle, _archive = built
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle / "facteur"))
+    raw = (b"From: Ana <ana@example.test>\r\nTo: bob@example.test\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n"
+           b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour \xc3\xa0 tous\r\n--b\r\n"
+           b"Content-Type: application/pdf; name=\"../../r\xc3\xa9sum\xc3\xa9.pdf\"\r\n"
+           b"Content-Disposition: attachment; filename=\"../../r\xc3\xa9sum\xc3\xa9.pdf\"\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n")
+    parser = MessageParser(processes=1)
+    try:
+        result = parser.parse(raw, with_text=True)
+        (pid,) = parser.pids
+        assert Path(f"/proc/{pid}/exe").resolve() == (bundle / "facteur").resolve()
+    finally:
+        parser.close()
+    assert result.message == parse_message(raw)
+    assert result.text is not None and "Bonjour à tous" in result.text
+    assert parser.pids == []
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the tarball and install.sh are for Linux")
 def test_the_tarball_unpacks_into_a_program_the_menu_entry_starts(built: tuple[Path, Path], tmp_path: Path) -> None:
     _bundle, archive = built
