@@ -33,7 +33,7 @@ def shift_click(window: Any, subject: str) -> None:
 def select_three(window: Any, qtbot: Any) -> None:
     click_subject(window, qtbot, "Message 5")
     shift_click(window, "Message 3")
-    qtbot.waitUntil(lambda: sorted(selected_subjects(window)) == ["Message 3", "Message 4", "Message 5"],
+    qtbot.waitUntil(lambda: sorted(map(str, selected_subjects(window))) == ["Message 3", "Message 4", "Message 5"],
                     timeout=5000)
 
 
@@ -79,7 +79,8 @@ def test_the_reader_pane_acts_on_every_selected_message(make_window: Any, doveco
                     timeout=10000)
     assert window.undo_notice.label.text() == "3 messages archived"
     # The list goes on with the next message, read in the reader again.
-    qtbot.waitUntil(lambda: len(selected_subjects(window)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(selected_subjects(window)) == 1 and None not in selected_subjects(window),
+                    timeout=5000)
     assert window.reader.isVisible() and not bulk.isVisible()
 
 

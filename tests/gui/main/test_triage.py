@@ -22,10 +22,13 @@ def seed_six(dovecot: Any) -> None:
                                   for n, subject in enumerate(SUBJECTS)])
 
 
-def selected_subjects(window: Any) -> list[str]:
+def selected_subjects(window: Any) -> list[str | None]:
+    """The subjects of the selected rows; None for a row whose summary the list is still reading (its data()
+    never waits: it answers a placeholder until the row's window arrives)."""
     model = window.messages.model()
     rows = sorted(index.row() for index in window.messages.selectionModel().selectedRows())
-    return [model.index(row, Column.SUBJECT).data(Roles.SUMMARY).subject for row in rows]
+    summaries = [model.index(row, Column.SUBJECT).data(Roles.SUMMARY) for row in rows]
+    return [summary.subject if summary is not None else None for summary in summaries]
 
 
 def click_subject(window: Any, qtbot: Any, subject: str) -> None:
