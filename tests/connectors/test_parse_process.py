@@ -110,7 +110,8 @@ def test_deep_nesting_is_read_or_refused_and_the_next_message_opens(parser: Mess
     assert parser.parse(PLAIN).message.subject == "plain"
 
 
-def test_a_child_that_dies_while_parsing_fails_that_message_only(parser: MessageParser) -> None:
+def _parse_slowly_in_a_thread(parser: MessageParser) -> tuple[threading.Thread, list[BaseException]]:
+    """A message that takes a child about 2 s to parse, parsed in a thread: (the thread, the ParseFailed it got)."""
     outcome: list[BaseException] = []
 
     def parse_slow() -> None:
@@ -121,6 +122,11 @@ def test_a_child_that_dies_while_parsing_fails_that_message_only(parser: Message
 
     thread = threading.Thread(target=parse_slow)
     thread.start()
+    return thread, outcome
+
+
+def test_a_child_that_dies_while_parsing_fails_that_message_only(parser: MessageParser) -> None:
+    thread, outcome = _parse_slowly_in_a_thread(parser)
     assert _until(lambda: len(parser.busy_pids) == 1)  # a new child has the slow message (2 s of parsing)
     [child] = parser.busy_pids
     os.kill(child, 9)  # as a crash would end it
@@ -182,16 +188,7 @@ def test_start_readies_a_child_ahead_of_the_first_message(parser: MessageParser)
 
 def test_close_during_a_parse_fails_it_without_starting_another_child(parser: MessageParser) -> None:
     parser.parse(PLAIN)  # the slow parse below reuses this child: a reused child's death is otherwise retried
-    outcome: list[BaseException] = []
-
-    def parse_slow() -> None:
-        try:
-            parser.parse(_many_parts(20_000))
-        except ParseFailed as exc:
-            outcome.append(exc)
-
-    thread = threading.Thread(target=parse_slow)
-    thread.start()
+    thread, outcome = _parse_slowly_in_a_thread(parser)
     assert _until(lambda: len(parser.busy_pids) == 1)
     [child] = parser.busy_pids
     parser.close()
