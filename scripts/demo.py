@@ -107,9 +107,10 @@ def take_screenshots(directory: Path) -> int:
     window.show()
     window.start()
     directory.mkdir(parents=True, exist_ok=True)
-    session = next(iter(window.sessions.values()))
-    account_id = session.account_id
     from gui.models.mailbox_tree import UNIFIED_ACCOUNT_ID
+
+    # The first account written by write_account(); its store opens in the background after start().
+    account_id = window.accounts.accounts[0].id
 
     def select_subject(fragment: str) -> bool:
         model = window.messages.model()
@@ -166,7 +167,9 @@ def take_screenshots(directory: Path) -> int:
     ]
 
     def run(index: int = 0) -> None:
-        if index == 0 and not all(each.synced_once for each in window.sessions.values()):
+        ready = window.sessions and not window.opening_accounts() and all(
+            each.synced_once for each in window.sessions.values())
+        if index == 0 and not ready:
             QTimer.singleShot(200, lambda: run(0))
             return
         delay, action = steps[index]
