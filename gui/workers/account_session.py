@@ -504,8 +504,21 @@ class AccountSession(QObject):
     def move(self, folder: str, uids: Sequence[int], destination: str, *, undo: UndoStep | None = None
              ) -> Operation:
         uid_list = list(uids)
-        return self._command(lambda _op, engine: self._recorded(
+        op = self._command(lambda _op, engine: self._recorded(
             undo, engine, engine.move_messages(folder, uid_list, destination)), "move")
+        op.finished.connect(lambda refused: self._moved_into(destination, refused))
+        return op
+
+    def _moved_into(self, destination: str | None, refused: object) -> None:
+        """Messages were moved to ``destination`` (a folder, the Trash): sync it now, so that it lists and counts
+        them at once rather than at its next periodic check. The sync replays the queue first, so it comes after
+        the move on the server. Nothing is asked while offline (the move stays queued; the next sync does both)."""
+        if destination is None or self._stopped or not self.ready or self.worker.state != "online":
+            return
+        if isinstance(refused, list) and refused:
+            return  # refused: the messages are back where they were
+        if self.sync_folder(destination, PUSH) is None and destination in self._folder_syncs:
+            self._changed_during_sync.add(destination)  # a sync of it is running: it may have listed it before
 
     def undo(self, step: UndoStep) -> Operation:
         """Undo what ``step`` did (after the operation that did it, in the worker's order); fails with
@@ -524,8 +537,11 @@ class AccountSession(QObject):
     def delete(self, folder: str, uids: Sequence[int], *, undo: UndoStep | None = None) -> Operation:
         """Move to the Trash; fails with PermanentDeleteNeeded (changing nothing) if that cannot be done."""
         uid_list = list(uids)
-        return self._command(lambda _op, engine: self._recorded(
+        op = self._command(lambda _op, engine: self._recorded(
             undo, engine, engine.delete_messages(folder, uid_list)), "delete")
+        trash = self.trash_folder()
+        op.finished.connect(lambda refused: self._moved_into(trash, refused))
+        return op
 
     def delete_permanently(self, folder: str, uids: Sequence[int]) -> Operation:
         """Delete for good: only once the person confirmed it."""

@@ -48,6 +48,30 @@ def test_archive_moves_to_the_archive_folder(make_window: Any, dovecot: Any, qtb
     assert row_of_subject(window, "Lunch on Friday?") is None
 
 
+def test_the_folder_moved_to_lists_the_messages_without_waiting_for_its_next_check(
+        make_window: Any, dovecot: Any, qtbot: Any) -> None:
+    """Archive and Delete sync the folder the messages went to: its counts in the tree (and its list, when opened)
+    show them at once, not at the folder's next periodic check ten minutes later."""
+    seed_inbox(dovecot)
+    window = make_window()
+    open_inbox(window, qtbot)
+    session = session_of(window)
+    qtbot.waitUntil(lambda: session.synced_once, timeout=10000)  # every folder was synced once: Archive is empty
+    assert tree_index(window, "Archive").data(Roles.TOTAL_COUNT) == 0
+    qtbot.waitUntil(lambda: row_of_subject(window, "Quarterly report") is not None, timeout=10000)
+    uid = window.messages.model().index(row_of_subject(window, "Quarterly report"), 0).data(Roles.SUMMARY).uid
+    window.commands.move(window.location[0], "INBOX", [uid], "Archive")  # unread, never opened
+    qtbot.waitUntil(lambda: tree_index(window, "Archive").data(Roles.TOTAL_COUNT) == 1, timeout=10000)
+    assert unread_count(window, "Archive") == 1
+    assert window.location[1] == "INBOX"  # nothing was opened to get there
+
+    qtbot.waitUntil(lambda: row_of_subject(window, "Lunch on Friday?") is not None, timeout=10000)
+    uid = window.messages.model().index(row_of_subject(window, "Lunch on Friday?"), 0).data(Roles.SUMMARY).uid
+    session.delete("INBOX", [uid])
+    qtbot.waitUntil(lambda: tree_index(window, "Trash").data(Roles.TOTAL_COUNT) == 1, timeout=10000)
+    assert "Lunch on Friday?" in server_flags(dovecot, "Trash")
+
+
 def test_a_refused_move_comes_back_with_a_notice(make_window: Any, dovecot: Any, qtbot: Any) -> None:
     seed_inbox(dovecot)
     dovecot.seed(ALICE, "Doomed", [make_message("Placeholder")])
