@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from connectors import create_connector
 from connectors.messaging.imap import IMAPConnector
 from connectors.messaging.imap_support import choose_special_folder
+from connectors.messaging.parse_process import ParseFailed
 from connectors.store import (
     Command,
     MailStore,
@@ -35,6 +36,7 @@ from ..accounts import Account
 from .account_worker import BACKGROUND, INTERACTIVE, AccountWorker
 from .idle_worker import IdleWorker
 from .operation import Operation
+from .parsing import message_parser
 from .quitting import keep
 from .runner import runner
 from .store_relay import StoreEventRelay
@@ -462,10 +464,12 @@ class AccountSession(QObject):
         text needs no other hop) and returns ``(result, searchable text or None)``: the operation finishes with
         the result, and the text, when given, is cached with the message instead of being extracted again. What
         was downloaded is cached by a second operation queued behind it, so caching never delays the text; a
-        download ``then`` failed on (a message that could not be parsed) is not cached. ``unless_cached``: the operation
-        finishes with None, asking nothing of the server, when the store has something to show the message (the
-        caller reads that in the runner's pool at the same time; see ``SyncEngine.fetch_unless_cached``)."""
-        fetched: list[tuple[Any, str | None]] = []
+        download ``then`` failed on (a message that could not be parsed) is not cached. A fetch superseded once
+        its download is done (the person moved on) is still cached, its searchable text then extracted in a
+        parsing process by the caching operation. ``unless_cached``: the operation finishes with None, asking
+        nothing of the server, when the store has something to show the message (the caller reads that in the
+        runner's pool at the same time; see ``SyncEngine.fetch_unless_cached``)."""
+        fetched: list[list[Any]] = []  # [readable, its searchable text or None]
 
         def fetch(op: Operation, engine: SyncEngine) -> Any:
             if unless_cached:
@@ -474,18 +478,28 @@ class AccountSession(QObject):
                     return None
             else:
                 readable = engine.fetch_for_reading(folder, uid, cache=False)
+            downloaded: list[Any] = [readable, None]
+            fetched.append(downloaded)  # kept even if the person has moved on meanwhile: the bytes are here
             op.check_cancelled()
             if then is None:
-                fetched.append((readable, None))
                 return readable
-            result, text = then(readable)
-            fetched.append((readable, text))
+            try:
+                result, downloaded[1] = then(readable)
+            except BaseException:
+                fetched.remove(downloaded)  # it could not be parsed: not cached
+                raise
             return result
 
         def cache(_op: Operation, engine: SyncEngine) -> None:
-            if fetched:
-                readable, text = fetched.pop()
-                engine.cache_readable(folder, uid, readable, text=text)
+            if not fetched:
+                return
+            readable, text = fetched.pop()
+            if text is None:  # superseded before its parse: the text is extracted where hostile mail costs nothing
+                try:
+                    text = message_parser().parse(readable.raw, partial=not readable.complete, with_text=True).text
+                except ParseFailed:
+                    return
+            engine.cache_readable(folder, uid, readable, text=text)
 
         op = self.worker.submit(fetch, "fetch text", INTERACTIVE)
         self.worker.submit(cache, "cache text", INTERACTIVE)

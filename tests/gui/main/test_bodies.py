@@ -4,6 +4,7 @@ downloads it, and moving through the list supersedes the fetches left behind. By
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -219,6 +220,58 @@ def test_holding_down_over_200_messages_downloads_no_attachment(window: Any, dov
     assert CountingEngine.wholes == []
     sent = proxy.server_bytes - before
     assert sent < len(reads) * one_text * 1.5 + 16 * 1024, (sent, len(reads), one_text)
+
+
+def test_a_text_fetch_superseded_after_its_download_is_still_cached(window: Any, dovecot: Any, qtbot: Any,
+                                                                   monkeypatch: Any) -> None:
+    """The person moves on while a message's text is coming down: that fetch is not parsed nor shown, but what it
+    downloaded is cached (its searchable text extracted in a parsing process, not in the app), so coming back
+    to it asks nothing of the server."""
+    import connectors.store.messages
+
+    def parsed_in_the_app(raw: bytes) -> str:
+        raise AssertionError("the cached text was parsed in the app")
+
+    monkeypatch.setattr(connectors.store.messages, "body_text", parsed_in_the_app)
+    downloaded, release = threading.Event(), threading.Event()
+    fetch = CountingEngine.fetch_unless_cached
+
+    def held(self: CountingEngine, folder: str, uid: int) -> Any:
+        readable = fetch(self, folder, uid)
+        if readable is not None and not downloaded.is_set():  # the first download waits for the person to move on
+            downloaded.set()
+            release.wait(WAIT_MS / 1000)
+        return readable
+
+    monkeypatch.setattr(CountingEngine, "fetch_unless_cached", held)
+    dovecot.seed(ALICE, "INBOX", [big_message(subject, os.urandom(4096)) for subject in ("Left behind", "Moved to")])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, "Left behind") is not None
+                    and row_of_subject(window, "Moved to") is not None, timeout=WAIT_MS)
+    shown: list[tuple[str, str, int]] = []
+    window.opener.shown.connect(lambda *key: shown.append(key))
+    try:
+        select_subject(window, qtbot, "Left behind")
+        left = window.opener.current
+        qtbot.waitUntil(downloaded.is_set, timeout=WAIT_MS)
+        select_subject(window, qtbot, "Moved to")  # supersedes the fetch whose download is done
+        moved_to = window.opener.current
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: shown[-1:] == [moved_to], timeout=WAIT_MS)
+    session = next(iter(window.sessions.values()))
+    marker = session.worker.submit(lambda _op, _engine: None, "marker")  # every caching queued before has run
+    with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
+        pass
+    assert left not in shown  # superseded: never parsed nor shown
+    with session.readers.reader() as reader:
+        assert reader.readable_body("INBOX", left[2]) is not None
+        assert left[2] in reader.search_uids("figures", "INBOX")  # a word of its text, indexed
+    reads = len(CountingEngine.reads)
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS) as back:
+        select_subject(window, qtbot, "Left behind")
+    assert tuple(back.args) == left and len(CountingEngine.reads) == reads  # from the cache
 
 
 def test_with_the_server_gone_a_cached_message_opens_and_another_says_why(window: Any, dovecot: Any, qtbot: Any,
