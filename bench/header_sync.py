@@ -90,10 +90,11 @@ def imapclient_fetch(port: int, ca: Path, folder: str) -> tuple[float, float, in
         imap.logout()
 
 
-def facteur_first_sync(port: int, ca: Path, folder: str, store: Path, searched_first: bool = False) -> dict[str, Any]:
+def facteur_first_sync(port: int, ca: Path, folder: str, store: Path, searched_first: bool = False,
+                       in_process: bool = False) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.facteur_sync", "initial", "--port", str(port), "--user", USER,
                "--password", PASSWORD, "--ca", str(ca), "--store", str(store), "--folder", folder,
-               *(["--searched-first"] if searched_first else [])]
+               *(["--searched-first"] if searched_first else []), *(["--in-process"] if in_process else [])]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(output.strip().splitlines()[-1]))
 
@@ -125,18 +126,33 @@ def seed_files(server: DovecotServer, folder: str, count: int, cache: Path) -> N
     server.seed(USER, folder, [])  # CREATE: Dovecot makes the folder's directories
     box = server.mail_dir / USER / "Maildir" / folder / "cur"
     for entry in os.scandir(source):
-        os.link(entry.path, box / entry.name)
+        try:
+            os.link(entry.path, box / entry.name)
+        except OSError:  # the cache on another file system than the server's mail (/dev/shm): copied
+            shutil.copy2(entry.path, box / entry.name)
+            if uid is not None and gid is not None:
+                os.chown(box / entry.name, uid, gid)
 
 
 IMAPCLIENT_UP_TO = 300_000  # beyond, its one in-memory parse of the whole answer takes half an hour and GBs
 
 
+def _stages(sync: dict[str, Any], count: int, label: str = "CPU") -> dict[str, str]:
+    """A first sync's CPU per stage, per message; "other" is what no stage counted."""
+    stages = dict(sync["stages"])
+    stages["other (TLS, UID search, select, engine)"] = sync["cpu_seconds"] - sum(stages.values())
+    return {f"    {label}: {stage}": f"{seconds:.2f} s ({seconds * 1e6 / count:.0f} µs/msg)"
+            for stage, seconds in stages.items()}
+
+
 def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: bool = False,
-                  imapclient: bool = True) -> dict[int, dict[str, str]]:
+                  imapclient: bool = True, in_process: bool = False) -> dict[int, dict[str, str]]:
     """One column of measures per size. ``cache``: where the corpus's Maildir files are kept for later runs (by
     default they are written afresh in the run's directory and removed with it). ``searched_first``: a second
     Facteur first sync, right after the first, whose UIDs are searched before its newest headers are fetched (the
-    engine before issue 13.1). ``imapclient=False`` leaves IMAPClient out."""
+    engine before issue 13.1). ``imapclient=False`` leaves IMAPClient out. ``in_process``: another Facteur first sync
+    just before it, with the header rows made in the sync's own thread (no child process: as before), and the
+    floor measured again after both."""
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
     work = Path(tempfile.mkdtemp(prefix="facteur-sync-bench-", dir=base))
     cache = cache or work / "corpus"
@@ -163,6 +179,11 @@ def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: b
                 else:
                     parsed_count, peer, peer_cpu = count, "not run", "not run"
                 store = work / f"store-{count}.sqlite3"
+                alone: dict[str, Any] = {}
+                if in_process:
+                    alone = facteur_first_sync(port, ca.cert_path, folder, store, in_process=True)
+                    for path in work.glob(store.name + "*"):
+                        path.unlink()
                 ours = facteur_first_sync(port, ca.cert_path, folder, store)
                 for path in work.glob(store.name + "*"):
                     path.unlink()
@@ -171,12 +192,12 @@ def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: b
                     before = facteur_first_sync(port, ca.cert_path, folder, store, searched_first=True)
                     for path in work.glob(store.name + "*"):
                         path.unlink()
-                if parsed_count != count or ours["added"] != count or before.get("added", count) != count:
+                floor_after = raw_fetch(port, ca.cert_path, folder, FLOOR_ITEMS)[0] if in_process else 0.0
+                if (parsed_count != count or ours["added"] != count or before.get("added", count) != count
+                        or alone.get("added", count) != count):
                     raise RuntimeError(f"expected {count} messages, IMAPClient gave {parsed_count}, "
                                        f"Facteur stored {ours['added']}")
                 cpu = ours["cpu_seconds"]
-                stages = dict(ours["stages"])
-                stages["other (TLS, UID search, select, engine)"] = cpu - sum(stages.values())
                 columns[count] = {
                     "floor: raw ENVELOPE fetch, read not parsed": f"{floor:.2f} s ({floor_bytes / 1e6:.0f} MB)",
                     "  Facteur's HEADER.FIELDS fetch, read not parsed": f"{wire:.2f} s ({wire_bytes / 1e6:.0f} MB)",
@@ -185,14 +206,21 @@ def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: b
                     "Facteur: first header sync into the store": f"{ours['seconds']:.2f} s "
                                                                  f"({ours['seconds'] / floor:.1f}× floor)",
                     "  Facteur: CPU time of its process": f"{cpu:.2f} s ({cpu / floor:.1f}× floor)",
-                    **{f"    CPU: {stage}": f"{seconds:.2f} s ({seconds * 1e6 / count:.0f} µs/msg)"
-                       for stage, seconds in stages.items()},
+                    **_stages(ours, count),
                     "Facteur: newest 500 headers in the store after": f"{ours['first_500']:.2f} s",
                     **({"Facteur, UIDs searched first (before 13.1): newest 500 after": f"{before['first_500']:.2f} s",
                         "  its first sync, wall and CPU": f"{before['seconds']:.2f} s, {before['cpu_seconds']:.2f} s"
                                                           f" ({before['cpu_seconds'] * 1e6 / count:.0f} µs/msg)",
                         "  its load average (1 min) at the end": f"{os.getloadavg()[0]:.1f}"}
                        if before else {}),
+                    **({"Facteur, rows made in its own thread (before): first sync": f"{alone['seconds']:.2f} s "
+                                                                   f"({alone['seconds'] / floor:.1f}× floor)",
+                        "  its CPU time": f"{alone['cpu_seconds']:.2f} s "
+                                          f"({alone['cpu_seconds'] * 1e6 / count:.0f} µs/msg)",
+                        **_stages(alone, count, "before"),
+                        "  its newest 500 in the store after": f"{alone['first_500']:.2f} s",
+                        "floor again, after both syncs": f"{floor_after:.2f} s"}
+                       if alone else {}),
                     "Facteur: peak RSS": f"{ours['peak_rss_mb']:.0f} MB",
                     "load average (1 min) when measured": f"{load:.1f}",
                 }

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from connectors.messaging.parse_process import CHILD_ARGUMENT, child_main
+from connectors.sync import header_process
 
 from .accounts import APP_ID, APP_NAME, AccountStore
 from .private_paths import Unusable, make_private, unusable_folders
@@ -121,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv if argv is None else argv)
     if arguments[1:2] == [CHILD_ARGUMENT]:  # the bundle started as a parsing process (connectors.messaging)
         return child_main()
+    if arguments[1:2] == [header_process.CHILD_ARGUMENT]:  # ... as a header sync's rows process (connectors.sync)
+        return header_process.child_main()
     logging.basicConfig(level=os.environ.get("FACTEUR_LOG", "WARNING").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     unusable = unusable_folders()  # files left by a run as another user: said plainly, before anything fails

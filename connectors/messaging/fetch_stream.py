@@ -25,7 +25,7 @@ from __future__ import annotations
 import imaplib
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from imapclient.response_parser import parse_fetch_response
@@ -217,13 +217,15 @@ def _merge(into: FetchData, parsed: FetchData) -> None:
 
 def read_fetch_answer(imap: Any, tag: bytes, into: FetchData, normalise_times: bool = True,
                       on_response: Callable[[], None] | None = None,
+                      on_fetch: Callable[[Iterable[int]], None] | None = None,
                       ) -> tuple[str, list[bytes], Exception | None]:
     """Read everything up to the tagged completion of the FETCH sent as ``tag``; FETCH responses are parsed and
     merged into ``into`` (keyed by UID, as IMAPClient keys them) as each one arrives whole, so a broken link
     leaves the answers received so far there. Returns the completion's (type, [text]) as imaplib would, and the
     first error IMAPClient's parser raised, if any: like imaplib + IMAPClient, reading goes on to the end and the
     caller raises it after checking the completion. Raises as imaplib would on BYE, on a line over
-    ``imaplib._MAXLINE`` or at end of file."""
+    ``imaplib._MAXLINE`` or at end of file. ``on_fetch`` is given the UIDs whose data in ``into`` a FETCH response
+    just added to or changed, once that response is whole."""
     file = imap.file
     if not isinstance(file, io.BufferedReader):
         raise TypeError("read_fetch_answer needs imaplib's buffered socket file")
@@ -307,14 +309,20 @@ def read_fetch_answer(imap: Any, tag: bytes, into: FetchData, normalise_times: b
                 into[uid] = data
             else:
                 known.update(data)
+            if on_fetch is not None:
+                on_fetch((uid,))
         else:
             kind, records = _records(imap, response, literals)
             if kind == "FETCH":
                 if parse_error is None:
                     try:
-                        _merge(into, parse_fetch_response(records, normalise_times, True))
+                        parsed_data = parse_fetch_response(records, normalise_times, True)
                     except Exception as exc:  # noqa: BLE001 - IMAPClient's own errors, raised by the caller
                         parse_error = exc
+                    else:
+                        _merge(into, parsed_data)
+                        if on_fetch is not None:
+                            on_fetch(parsed_data.keys())
             else:
                 for record in records:
                     imap._append_untagged(kind, record)  # noqa: SLF001

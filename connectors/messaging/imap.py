@@ -58,6 +58,11 @@ __all__ = ["IMAPConnector", "GmailIMAPConnector", "FolderInfo"]
 log = logging.getLogger(__name__)
 
 ClientFactory = Callable[[ServerConfig, ssl.SSLContext | None], IMAPClient]
+AnswerReader = Callable[[Any, bytes, FetchData, bool, bool], tuple[str, list[bytes], Exception | None]]
+"""Reads one FETCH answer in place of :func:`.fetch_stream.read_fetch_answer`, with its arguments (imaplib's
+instance, the command's tag, where the answers go, ``normalise_times``) and whether this is the first command of
+its :meth:`IMAPConnector.fetch`; returns what it returns, raises as it raises, and, like it, leaves in the dict
+the answers received whole when the link breaks (the sync engine's header process, ``connectors.sync``)."""
 # Enough messages per FETCH to amortise the round trip. Each comes whole (BODY.PEEK[]), attachments included, so
 # one reply can hold 100 large messages in memory; the sync engine (connectors.sync) fetches headers instead and
 # bodies when they are wanted.
@@ -501,19 +506,21 @@ class IMAPConnector(BaseConnector):
             raise MessageError(f"Message {message_id} is not in mailbox {self._selected!r} (deleted or moved?)")
         return messages[0]
 
-    def fetch(self, uids: Iterable[int], items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+    def fetch(self, uids: Iterable[int], items: Sequence[str], *,
+              reader: AnswerReader | None = None) -> dict[int, dict[bytes, Any]]:
         """``UID FETCH`` of ``items`` for ``uids`` in the selected mailbox, parsed as IMAPClient parses (see
         :mod:`.fetch_stream` for the fast path of the usual shapes): the UIDs travel as ranges, in as many
         commands as keep each line short. Only the UIDs asked for are returned (a server may add unsolicited
         FETCH responses for others). When the link breaks, the answers received whole so far travel in the
-        FetchInterruptedError."""
+        FetchInterruptedError. ``reader``: what reads each answer when the fast path applies, instead of
+        :func:`.fetch_stream.read_fetch_answer` (see :data:`AnswerReader`)."""
         wanted = set(uids)
         out: FetchData = {}
         self._receiving = out
         try:
             with self.session("FETCH") as client:
-                for message_set in message_sets(wanted):
-                    _uid_fetch(client, message_set, items, out)
+                for index, message_set in enumerate(message_sets(wanted)):
+                    _uid_fetch(client, message_set, items, out, reader=reader, first=index == 0)
         finally:
             self._receiving = None
         return {uid: data for uid, data in out.items() if uid in wanted}
@@ -841,12 +848,14 @@ def _append(client: IMAPClient, mailbox: str, literal: bytes, flags: list[str], 
 
 
 def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str], into: FetchData, *,
-               by_uid: bool = True) -> None:
+               by_uid: bool = True, reader: AnswerReader | None = None, first: bool = True) -> None:
     """One ``UID FETCH`` of a compressed set, its answers merged into ``into`` as they arrive. IMAPClient's own
     ``fetch`` cannot take ranges (it filters its answer with ``int()`` of each id it was given), so the command
     goes through the imaplib layer it is built on. The answer is read by :func:`.fetch_stream.read_fetch_answer`
     when every item is one its fast parser knows, else by imaplib and IMAPClient's parser. ``by_uid=False``: a
     plain ``FETCH`` of sequence numbers (``items`` then include UID, by which the answers are keyed all the same).
+    ``reader`` (with ``first``: this is the first command of its ``fetch``) reads the answer instead of
+    ``read_fetch_answer`` when that would.
     """
     imap = client._imap
     item_list = b"(" + b" ".join(to_bytes(item).upper() for item in items) + b")"
@@ -854,7 +863,10 @@ def _uid_fetch(client: IMAPClient, message_set: str, items: Sequence[str], into:
         "FETCH", message_set, item_list)
     if fast_items(items) and isinstance(getattr(imap, "file", None), io.BufferedReader):
         try:
-            typ, data, parse_error = read_fetch_answer(imap, tag, into, client.normalise_times)
+            if reader is None:
+                typ, data, parse_error = read_fetch_answer(imap, tag, into, client.normalise_times)
+            else:
+                typ, data, parse_error = reader(imap, tag, into, client.normalise_times, first)
         except imap.abort as exc:
             raise imap.abort(f"command: FETCH => {exc}") from None
         finally:

@@ -144,20 +144,23 @@ def _load_answer(data: bytes) -> ParseResult:
     raise ParseFailed("the parsing process gave a malformed answer")
 
 
-def _child_command() -> list[str]:
+def _child_command(argument: str = CHILD_ARGUMENT, module: str = __name__) -> list[str]:
+    """This interpreter running ``module``'s ``child_main`` (a frozen bundle: its executable with ``argument``,
+    which its entry point dispatches)."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, CHILD_ARGUMENT]
+        return [sys.executable, argument]
     return [sys.executable, "-I", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
-            "from connectors.messaging.parse_process import child_main; sys.exit(child_main())",
+            f"from {module} import child_main; sys.exit(child_main())",
             str(Path(__file__).resolve().parents[2])]
 
 
 class _Child:
-    """One child process and its two pipes (non-blocking on this side)."""
+    """One child process and its two pipes (non-blocking on this side); ``command``: another module's child (the
+    header sync's, ``connectors.sync.header_process``), this module's by default."""
 
-    def __init__(self) -> None:
+    def __init__(self, command: list[str] | None = None) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - this interpreter, running this module
-            _child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            command or _child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             bufsize=0, close_fds=True)
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in, self._out = self.process.stdin.fileno(), self.process.stdout.fileno()

@@ -46,6 +46,7 @@ from ..messaging.imap_support import choose_special_folder, decode_labels
 from ..messaging.mime import parse_message
 from ..store import Command, MailStore
 from ..store.schema import uid_of
+from .header_process import MADE, HeaderRowsProcess
 from .offline import BATCH_MESSAGES, download_bodies
 from .server_search import server_criteria
 from .summaries import GMAIL_ITEMS, SUMMARY_ITEMS, row_from_fetch, with_internal_date
@@ -62,6 +63,9 @@ NEWEST_FIRST_OVER = FIRST_HEADER_BATCH
 INDEX_EVERY = 20_000  # stored headers whose full-text entries and address links are written in one go
 MIN_HEADER_BATCH = 50  # after cuts, batches halve down to this
 FLAGS_BATCH = 5000
+# More headers to fetch than this, and their rows are made by a child process while this thread reads the socket
+# (``header_process``); fewer are not worth its start.
+CHILD_OVER = 5000
 
 # The X-GM-LABELS value behind Gmail's system folders (by SPECIAL-USE); a user label's folder is named as the label.
 # Starred follows the \\Flagged flag (connectors.store.gmail.STARRED).
@@ -154,7 +158,7 @@ class SyncEngine:
     """One account: a store, and a way to get a connected IMAP connector (called again after a drop)."""
 
     def __init__(self, store: MailStore, connect: Callable[[], IMAPConnector], *,
-                 header_batch: int = HEADER_BATCH, gmail_views: bool = True) -> None:
+                 header_batch: int = HEADER_BATCH, gmail_views: bool = True, rows_in_child: bool = True) -> None:
         self.store = store
         self._connect = connect
         self._imap: IMAPConnector | None = None
@@ -164,6 +168,9 @@ class SyncEngine:
         self._gmail = False
         self._gmail_views = gmail_views  # False: every Gmail folder synchronised as a folder (as before views)
         self._views_ready = False  # the labels' folders are views of All Mail, as the folder list says
+        # A large header sync's rows are made by a child process (see header_process); False: in this thread.
+        self._rows_in_child = rows_in_child
+        self._header_process: HeaderRowsProcess | None = None
         self.last_queued: Command | None = None
         """The command the last set_flags/move_messages/delete_messages/delete_permanently call queued, as it was
         before its replay: what ``undo`` takes."""
@@ -187,9 +194,23 @@ class SyncEngine:
         return self._imap
 
     def close(self) -> None:
+        self._stop_header_process()
         imap, self._imap = self._imap, None
         if imap is not None:
             imap.disconnect()
+
+    def _start_header_process(self) -> None:
+        """A child to make the rows of the header batches to come (ready a few tenths of a second later: the batches
+        before are made here)."""
+        if self._rows_in_child:
+            if self._header_process is None:
+                self._header_process = HeaderRowsProcess()
+            self._header_process.start()
+
+    def _stop_header_process(self) -> None:
+        process, self._header_process = self._header_process, None
+        if process is not None:
+            process.close()
 
     # -- folders ---------------------------------------------------------------------------------------------
 
@@ -316,6 +337,8 @@ class SyncEngine:
         # number (no UID needs to be known) and stored by the writer thread while the UIDs are searched.
         newest_first = exists > NEWEST_FIRST_OVER and local.total == 0
         writer = _BatchWriter(threaded=True) if newest_first else None
+        if exists - local.total > CHILD_OVER:
+            self._start_header_process()  # its imports overlap the newest's FETCH and the UID search
         try:
             newest: list[int] = []
             if writer is not None:
@@ -345,6 +368,7 @@ class SyncEngine:
             log.info("UIDVALIDITY of %r changed during the sync: the next sync rebuilds it", name)
             return SyncResult()
         finally:
+            self._stop_header_process()
             if writer is not None:
                 try:
                     writer.close()
@@ -487,14 +511,19 @@ class SyncEngine:
 
     def _fetch_rows(self, imap: IMAPConnector, folder_id: int, batch: list[int],
                     items: list[str]) -> list[tuple[Any, ...]]:
-        """The store rows of one header batch (``row_from_fetch``: made straight from the FETCH data)."""
-        return self._rows(imap, folder_id, imap.fetch(batch, items))
+        """The store rows of one header batch (``row_from_fetch``: made straight from the FETCH data, by the header
+        process when one is ready)."""
+        process = self._header_process
+        reader = process.reader(folder_id) if process is not None else None
+        if reader is None:
+            return self._rows(imap, folder_id, imap.fetch(batch, items))
+        return self._rows(imap, folder_id, imap.fetch(batch, items, reader=reader))
 
     def _rows(self, imap: IMAPConnector, folder_id: int,
               response: dict[int, dict[bytes, Any]]) -> list[tuple[Any, ...]]:
         """The store rows of FETCH answers; INTERNALDATE is fetched for the messages their Date header left undated.
         """
-        made = [row_from_fetch(folder_id, uid, data) for uid, data in response.items()]
+        made = [_made(folder_id, uid, data) for uid, data in response.items()]
         undated = [uid_of(row[0]) for row, dated in made if not dated]
         if undated:
             try:
@@ -843,9 +872,14 @@ def _received_whole(folder_id: int, batch: list[int] | None, error: ConnectionEr
     if not isinstance(error, FetchInterruptedError):
         return []
     wanted = set(batch or ())
-    made = [row_from_fetch(folder_id, uid, data) for uid, data in error.received.items()
-            if batch is None or uid in wanted]
+    made = [_made(folder_id, uid, data) for uid, data in error.received.items() if batch is None or uid in wanted]
     return [row for row, dated in made if dated]
+
+
+def _made(folder_id: int, uid: int, data: dict[bytes, Any]) -> tuple[tuple[Any, ...], bool]:
+    """``row_from_fetch`` of a FETCH answer: the header process's (see ``header_process.MADE``), or made here."""
+    made: tuple[tuple[Any, ...], bool] | None = data.get(MADE)
+    return made if made is not None else row_from_fetch(folder_id, uid, data)
 
 
 def _label_argument(label: str) -> str:
