@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import addresses, fts
+from . import addresses, deferred, fts
 from .bodytext import MAX_INDEXED_CHARS, body_text
 from .errors import MessageNotFoundError
 from .events import EventBatch, MessagesAdded, MessagesChanged, MessagesRemoved
@@ -100,6 +100,35 @@ class MessageWrites(WriterBase):
                 return 0  # the usual case: no write transaction
             with self._write():
                 return fts.index_pending(self._conn)
+
+    defer_indexes_over = deferred.DEFER_OVER
+    """How many new messages a sync must be about to store for :meth:`defer_indexes` to leave indexes out."""
+
+    def defer_indexes(self, coming: int) -> bool:
+        """A sync is about to store ``coming`` new messages in one folder: when they are many and at least as many
+        as the store holds, leave out the indexes their rows would land on at random (sender, subject, conversation)
+        until :meth:`build_deferred_indexes` builds them from the stored rows (see ``connectors.store.deferred``);
+        True when they are out. Queries still answer meanwhile, some slower. No event."""
+        with self._write_lock:
+            if not deferred.worth_deferring(self._conn, coming, self.defer_indexes_over):
+                return False
+            with self._write():
+                deferred.defer(self._conn)
+            return True
+
+    def build_deferred_indexes(self) -> bool:
+        """Build one index :meth:`defer_indexes` left out (one transaction: ~0.3 s of CPU per 100k stored messages);
+        True while more are left. Call it again until it returns False. No event."""
+        with self._write_lock:
+            if not deferred.deferred(self._conn):
+                return False  # the usual case: no write transaction
+            with self._write():
+                return deferred.build_one(self._conn)
+
+    def deferred_indexes(self) -> list[str]:
+        """The names of the indexes left out now (see :meth:`defer_indexes`)."""
+        with self._write_lock:
+            return deferred.deferred(self._conn)
 
     def pending_index(self) -> int:
         """How many stored messages word searches cannot find yet (see ``add_messages``)."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from . import fts
+from . import deferred, fts
 from .connection import open_writer
 from .errors import StoreCorruptError, StoreError, store_error
 from .events import EventBatch, EventHub, Subscriber
@@ -43,6 +43,7 @@ class WriterBase(ReadQueries):
             if damage:
                 conn.close()
                 raise StoreCorruptError(f"The mail store {path} is damaged ({damage})", path)
+            deferred.build_all(conn)  # left out by a sync that was stopped: before any step that may redefine them
             migrate(conn)
             fts.finish_empty_build(conn)
         except sqlite3.Error as error:

@@ -330,6 +330,7 @@ class SyncEngine:
         if (self._condstore and modseq is not None and local.highestmodseq == modseq
                 and local.uidnext == info.get("uidnext") and local.total == exists):
             self.store.index_pending()  # what a sync killed while indexing left
+            self._build_deferred_indexes(between_batches)  # and what a cancelled one left out
             self.store.update_folder_state(name, last_sync=time.time())
             return SyncResult()
 
@@ -337,6 +338,7 @@ class SyncEngine:
         # number (no UID needs to be known) and stored by the writer thread while the UIDs are searched.
         newest_first = exists > NEWEST_FIRST_OVER and local.total == 0
         writer = _BatchWriter(threaded=True) if newest_first else None
+        deferred = False
         if exists - local.total > CHILD_OVER:
             self._start_header_process()  # its imports overlap the newest's FETCH and the UID search
         try:
@@ -362,21 +364,37 @@ class SyncEngine:
             local_set = set(local_uids)
             missing = sorted((uid for uid in on_server if uid not in local_set), reverse=True)
             shown = len(on_server.intersection(newest))
+            # A big first sync stores its rows without the indexes they would land on at random, and builds them
+            # once the rows are in (connectors.store.deferred).
+            deferred = self.store.defer_indexes(len(missing))
+            if not deferred:
+                self._build_deferred_indexes(between_batches)  # what a cancelled sync left out
             self._fetch_headers(imap, name, missing, progress, cancel, between_batches, uidvalidity,
                                 writer=writer, done=shown)
         except _FolderReplaced:  # before anything was stored
             log.info("UIDVALIDITY of %r changed during the sync: the next sync rebuilds it", name)
             return SyncResult()
         finally:
-            self._stop_header_process()
-            if writer is not None:
-                try:
-                    writer.close()
-                finally:
-                    self.store.index_pending()
+            try:
+                self._stop_header_process()
+                if writer is not None:
+                    try:
+                        writer.close()
+                    finally:
+                        self.store.index_pending()
+            finally:
+                if deferred:
+                    self._build_deferred_indexes(between_batches)
         self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
                                        highestmodseq=modseq, last_sync=time.time())
         return SyncResult(shown + len(missing), changed, len(set(gone).difference(newest)))
+
+    def _build_deferred_indexes(self, between_batches: Callable[[], None] | None) -> None:
+        """Build the indexes a big first sync left out, one transaction each, with ``between_batches`` between two
+        (a GUI write waits for one index, not all)."""
+        while self.store.build_deferred_indexes():
+            if between_batches is not None:
+                between_batches()
 
     def _fetch_newest(self, imap: IMAPConnector, name: str, exists: int,
                       progress: Callable[[int, int], None] | None, cancel: threading.Event | None,

@@ -56,6 +56,7 @@ def main() -> None:
 
     if job.get("pause_on"):
         _pause_on(store, job["pause_on"], int(job.get("occurrence", 1)))
+    store.defer_indexes_over = int(job.get("defer_indexes_over", store.defer_indexes_over))
     engine = SyncEngine(store, connect, header_batch=int(job.get("header_batch", 2000)))
     if job["mode"] == "sync":
         engine.sync_folder(job["folder"], progress=lambda done, total: _say("progress", done, total))
