@@ -61,6 +61,8 @@ def main() -> None:
                         help="initial: search the folder's UIDs before fetching its newest (as before issue 13.1)")
     parser.add_argument("--in-process", action="store_true",
                         help="initial: make the header rows in the sync's thread, not in a child process")
+    parser.add_argument("--indexes-kept", action="store_true",
+                        help="initial: keep every index while the rows are stored (as before schema step 13)")
     args = parser.parse_args()
     if args.searched_first:
         engine_module.NEWEST_FIRST_OVER = 2**62
@@ -75,6 +77,8 @@ def main() -> None:
 
     out: dict[str, Any] = {}
     with MailStore(args.store) as store:
+        if args.indexes_kept:
+            store.defer_indexes_over = 2**62
         engine = SyncEngine(store, connect, rows_in_child=not args.in_process)
         started = time.perf_counter()
         cpu_started = time.process_time()
@@ -85,6 +89,7 @@ def main() -> None:
             _count_cpu(stages, engine_module, "row_from_fetch", "build the rows from the header fields")
             _count_cpu(stages, store, "add_rows", "store the rows (indexes, conversations, commit)")
             _count_cpu(stages, store, "index_pending", "full-text entries and address links")
+            _count_cpu(stages, store, "build_deferred_indexes", "indexes left out, built at the end")
             out["stages"] = stages
 
             def count(event: object) -> None:  # when the newest 500 are in the store, for the list to show

@@ -91,10 +91,11 @@ def imapclient_fetch(port: int, ca: Path, folder: str) -> tuple[float, float, in
 
 
 def facteur_first_sync(port: int, ca: Path, folder: str, store: Path, searched_first: bool = False,
-                       in_process: bool = False) -> dict[str, Any]:
+                       in_process: bool = False, indexes_kept: bool = False) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.facteur_sync", "initial", "--port", str(port), "--user", USER,
                "--password", PASSWORD, "--ca", str(ca), "--store", str(store), "--folder", folder,
-               *(["--searched-first"] if searched_first else []), *(["--in-process"] if in_process else [])]
+               *(["--searched-first"] if searched_first else []), *(["--in-process"] if in_process else []),
+               *(["--indexes-kept"] if indexes_kept else [])]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(output.strip().splitlines()[-1]))
 
@@ -146,13 +147,15 @@ def _stages(sync: dict[str, Any], count: int, label: str = "CPU") -> dict[str, s
 
 
 def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: bool = False,
-                  imapclient: bool = True, in_process: bool = False) -> dict[int, dict[str, str]]:
+                  imapclient: bool = True, in_process: bool = False, indexes_kept: bool = False
+                  ) -> dict[int, dict[str, str]]:
     """One column of measures per size. ``cache``: where the corpus's Maildir files are kept for later runs (by
     default they are written afresh in the run's directory and removed with it). ``searched_first``: a second
     Facteur first sync, right after the first, whose UIDs are searched before its newest headers are fetched (the
     engine before issue 13.1). ``imapclient=False`` leaves IMAPClient out. ``in_process``: another Facteur first sync
     just before it, with the header rows made in the sync's own thread (no child process: as before), and the
-    floor measured again after both."""
+    floor measured again after both. ``indexes_kept``: another Facteur first sync right after it, keeping every index
+    while its rows are stored (before schema step 13)."""
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
     work = Path(tempfile.mkdtemp(prefix="facteur-sync-bench-", dir=base))
     cache = cache or work / "corpus"
@@ -192,9 +195,14 @@ def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: b
                     before = facteur_first_sync(port, ca.cert_path, folder, store, searched_first=True)
                     for path in work.glob(store.name + "*"):
                         path.unlink()
+                kept: dict[str, Any] = {}
+                if indexes_kept:
+                    kept = facteur_first_sync(port, ca.cert_path, folder, store, indexes_kept=True)
+                    for path in work.glob(store.name + "*"):
+                        path.unlink()
                 floor_after = raw_fetch(port, ca.cert_path, folder, FLOOR_ITEMS)[0] if in_process else 0.0
                 if (parsed_count != count or ours["added"] != count or before.get("added", count) != count
-                        or alone.get("added", count) != count):
+                        or alone.get("added", count) != count or kept.get("added", count) != count):
                     raise RuntimeError(f"expected {count} messages, IMAPClient gave {parsed_count}, "
                                        f"Facteur stored {ours['added']}")
                 cpu = ours["cpu_seconds"]
@@ -221,6 +229,13 @@ def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: b
                         "  its newest 500 in the store after": f"{alone['first_500']:.2f} s",
                         "floor again, after both syncs": f"{floor_after:.2f} s"}
                        if alone else {}),
+                    **({"Facteur, every index kept while storing (before): first sync": f"{kept['seconds']:.2f} s "
+                                                                    f"({kept['seconds'] / floor:.1f}× floor)",
+                        "  its CPU time ": f"{kept['cpu_seconds']:.2f} s "
+                                          f"({kept['cpu_seconds'] * 1e6 / count:.0f} µs/msg)",
+                        **_stages(kept, count, "kept"),
+                        "  its load average (1 min) at the end ": f"{os.getloadavg()[0]:.1f}"}
+                       if kept else {}),
                     "Facteur: peak RSS": f"{ours['peak_rss_mb']:.0f} MB",
                     "load average (1 min) when measured": f"{load:.1f}",
                 }

@@ -297,6 +297,8 @@ def main() -> None:
     parser.add_argument("--no-imapclient", action="store_true", help="with --sync: leave IMAPClient out")
     parser.add_argument("--in-process-too", action="store_true", help="with --sync: another first sync just before, "
                         "its header rows made in the sync's thread (no child process: as before), same run")
+    parser.add_argument("--indexes-kept-too", action="store_true", help="with --sync: another first sync right "
+                        "after, keeping every index while it stores its rows (before schema step 13), same run")
     parser.add_argument("--stores", type=Path, help="keep the filled stores in this folder and reuse them")
     parser.add_argument("--no-view", action="store_true", help="skip the conversation view (Qt) rows")
     options = parser.parse_args()
@@ -305,7 +307,8 @@ def main() -> None:
 
         sizes = options.sizes if "--sizes" in sys.argv else [10_000, 100_000]
         print_table(measure_sizes(sizes + ([1_000_000] if options.million else []), options.maildir_cache,
-                                  options.searched_first, not options.no_imapclient, options.in_process_too))
+                                  options.searched_first, not options.no_imapclient, options.in_process_too,
+                                  options.indexes_kept_too))
         return
     columns: dict[int, dict[str, str]] = {}
     sizes = options.sizes + ([1_000_000] if options.million and 1_000_000 not in options.sizes else [])
