@@ -14,6 +14,12 @@ A child is fed hostile mail, so it is treated as something that may fail in any 
 - children end with their parent: :meth:`MessageParser.close` kills them, and a child whose parent died reads the
   end of its pipe and exits.
 
+What crosses the pipes costs the app's interpreter lock little: a cached message can be sent as the store keeps
+it (``compressed``: the child decompresses it), a message for a reader comes back made ready for it
+(``for_reading``: the HTML sanitised, the texts shown instead of the texts they were made from, and large
+attachments without their bytes; see :mod:`.reading`), and an answer is read straight into memory the kernel
+zeroes, then unpickled (the only copy made with the lock held).
+
 At most ``processes`` children run at once (the message being opened, one cached, an attachment's parse); a parse
 that finds them all busy waits for one, within its time limit. When no child can be started at all (no Python to
 run), parsing happens in the calling thread, as before this module, rather than not at all.
@@ -24,8 +30,11 @@ A child is this interpreter running :func:`child_main` (a frozen bundle's execut
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import logging
+import mmap
 import os
 import pickle
 import select
@@ -34,12 +43,14 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..store.bodytext import body_text
 from .mime import ParsedAttachment, ParsedMessage, parse_message
+from .reading import READING_BYTES, ForReading, for_reading
 
 __all__ = ["CHILD_ARGUMENT", "MessageParser", "ParseFailed", "ParseResult", "child_main"]
 
@@ -50,10 +61,12 @@ CHILD_ARGUMENT = "--facteur-parse-messages"
 
 DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_MEMORY_BYTES = 3 * 1024**3
-_REQUEST = struct.Struct(">QB")  # raw message's length, flags
+_REQUEST = struct.Struct(">QBQ")  # raw message's length, flags, attachment bytes kept for reading
 _ANSWER = struct.Struct(">Q")  # pickled answer's length
-_PARTIAL, _WITH_TEXT = 1, 2
+_PARTIAL, _WITH_TEXT, _COMPRESSED, _FOR_READING = 1, 2, 4, 8
+_EVERY_BYTE = (1 << 64) - 1  # kept_bytes=None
 _CHUNK = 1 << 20
+_PIPE_BYTES = 1 << 20  # each pipe's capacity, when the system allows it (fewer wake-ups for a big message)
 
 
 class ParseFailed(Exception):
@@ -64,8 +77,23 @@ class ParseFailed(Exception):
 @dataclass(frozen=True)
 class ParseResult:
     message: ParsedMessage
+    """The parsed message; for a reader (``for_reading``), its headers and listed attachments only, its texts
+    being in ``reading``."""
     text: str | None = None
     """The message's searchable text (``connectors.store.bodytext.body_text``), when asked for."""
+    reading: ForReading | None = None
+    """What a reader shows (``for_reading``): see :func:`.reading.for_reading`."""
+
+
+def _parsed(raw: bytes, flags: int, kept_bytes: int | None) -> ParseResult:
+    if flags & _COMPRESSED:
+        raw = zlib.decompress(raw)
+    message = parse_message(raw, partial=bool(flags & _PARTIAL))
+    text = body_text(raw) if flags & _WITH_TEXT else None
+    if flags & _FOR_READING:
+        headers, reading = for_reading(message, kept_bytes)
+        return ParseResult(headers, text, reading)
+    return ParseResult(message, text)
 
 
 # -- the child -----------------------------------------------------------------------------------------------------
@@ -101,14 +129,13 @@ def child_main(memory_bytes: int = DEFAULT_MEMORY_BYTES) -> int:
         header = _read_exactly(stdin, _REQUEST.size)
         if header is None:
             return 0
-        size, flags = _REQUEST.unpack(header)
+        size, flags, kept = _REQUEST.unpack(header)
         raw = _read_exactly(stdin, size)
         if raw is None:
             return 0
         try:
-            message = parse_message(raw, partial=bool(flags & _PARTIAL))
-            text = body_text(raw) if flags & _WITH_TEXT else None
-            answer = pickle.dumps(("ok", ParseResult(message, text)), protocol=pickle.HIGHEST_PROTOCOL)
+            result = _parsed(raw, flags, None if kept == _EVERY_BYTE else kept)
+            answer = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - a hostile message (RecursionError, MemoryError...): said, and the child goes on
             answer = pickle.dumps(("error", type(exc).__name__), protocol=pickle.HIGHEST_PROTOCOL)
         stdout.write(_ANSWER.pack(len(answer)))
@@ -120,7 +147,8 @@ def child_main(memory_bytes: int = DEFAULT_MEMORY_BYTES) -> int:
 
 _ALLOWED = {
     (ParseResult.__module__, "ParseResult"), (ParsedMessage.__module__, "ParsedMessage"),
-    (ParsedAttachment.__module__, "ParsedAttachment"), ("datetime", "datetime"), ("datetime", "timezone"),
+    (ParsedAttachment.__module__, "ParsedAttachment"), (ForReading.__module__, "ForReading"),
+    ("datetime", "datetime"), ("datetime", "timezone"),
     ("datetime", "timedelta"), ("builtins", "set"), ("builtins", "frozenset"),
 }
 
@@ -132,12 +160,13 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def _load_answer(data: bytes) -> ParseResult:
-    answer = _Unpickler(io.BytesIO(data)).load()
+def _load_answer(data: bytes | mmap.mmap) -> ParseResult:
+    answer = _Unpickler(io.BytesIO(data) if isinstance(data, bytes) else data).load()
     if not (isinstance(answer, tuple) and len(answer) == 2):
         raise ParseFailed("the parsing process gave a malformed answer")
     status, value = answer
-    if status == "ok" and isinstance(value, ParseResult) and isinstance(value.message, ParsedMessage):
+    if (status == "ok" and isinstance(value, ParseResult) and isinstance(value.message, ParsedMessage)
+            and (value.reading is None or isinstance(value.reading, ForReading))):
         return value
     if status == "error":
         raise ParseFailed(f"the message could not be parsed ({value})")
@@ -165,8 +194,10 @@ class _Child:
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in, self._out = self.process.stdin.fileno(), self.process.stdout.fileno()
         self.reused = False  # it has parsed before the request it has now
-        os.set_blocking(self._in, False)
-        os.set_blocking(self._out, False)
+        for fd in (self._in, self._out):
+            os.set_blocking(fd, False)
+            with contextlib.suppress(OSError, AttributeError):  # not Linux, or over the user's pipe allowance
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
     @property
     def pid(self) -> int:
@@ -195,24 +226,44 @@ class _Child:
                 continue
             view = view[written:]
 
-    def _read(self, size: int, deadline: float) -> bytes:
-        buffer = bytearray()
-        while len(buffer) < size:
+    def _read_into(self, buffer: memoryview, deadline: float) -> None:
+        """Fill ``buffer`` from the child's answers (the kernel copies into it, the interpreter lock released)."""
+        got = 0
+        while got < len(buffer):
             self._wait_for(self._out, select.POLLIN, deadline)
             try:
-                chunk = os.read(self._out, min(_CHUNK, size - len(buffer)))
+                count = os.readv(self._out, [buffer[got:]])
             except BlockingIOError:
                 continue
-            if not chunk:
+            if not count:
                 raise EOFError
-            buffer += chunk
+            got += count
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        """``size`` bytes of the child's answers (how the header sync's child, ``connectors.sync.header_process``,
+        reads its own)."""
+        buffer = bytearray(size)
+        with memoryview(buffer) as view:
+            self._read_into(view, deadline)
         return bytes(buffer)
 
-    def ask(self, raw: bytes, flags: int, deadline: float) -> bytes:
-        self._write(_REQUEST.pack(len(raw), flags), deadline)
+    def ask(self, raw: bytes, flags: int, kept_bytes: int | None, deadline: float) -> mmap.mmap:
+        """The child's pickled answer, in memory of its own (an anonymous map: the kernel zeroes its pages as they
+        are written, not this thread beforehand). The caller closes it."""
+        self._write(_REQUEST.pack(len(raw), flags, _EVERY_BYTE if kept_bytes is None else kept_bytes), deadline)
         self._write(raw, deadline)
-        size = _ANSWER.unpack(self._read(_ANSWER.size, deadline))[0]
-        return self._read(size, deadline)
+        header = bytearray(_ANSWER.size)
+        self._read_into(memoryview(header), deadline)
+        size = _ANSWER.unpack(header)[0]
+        answer = mmap.mmap(-1, max(1, size))
+        try:
+            with memoryview(answer) as view, view[:size] as target:
+                self._read_into(target, deadline)
+        except BaseException:
+            with contextlib.suppress(BufferError):  # still lent out: freed with its last reference instead
+                answer.close()
+            raise
+        return answer
 
     def kill(self) -> None:
         for stream in (self.process.stdin, self.process.stdout):
@@ -269,22 +320,26 @@ class MessageParser:
         with self._lock:
             return sorted(child.pid for child in self._busy)
 
-    def parse(self, raw: bytes, *, partial: bool = False, with_text: bool = False,
+    def parse(self, raw: bytes, *, partial: bool = False, with_text: bool = False, compressed: bool = False,
+              for_reading: bool = False, kept_bytes: int | None = READING_BYTES,
               timeout_s: float | None = None) -> ParseResult:
         """``parse_message(raw, partial=partial)`` (and the searchable text ``with_text``), in a child process.
+        ``compressed``: ``raw`` is zlib-compressed (as the store keeps bodies). ``for_reading``: the message made
+        ready for a reader, with attachment bytes up to ``kept_bytes`` (see :func:`.reading.for_reading`).
         Raises :class:`ParseFailed` when the child takes longer than the time limit (``timeout_s``, else the
         parser's) or dies."""
         limit = self._timeout_s if timeout_s is None else timeout_s
         deadline = time.monotonic() + limit
-        flags = (_PARTIAL if partial else 0) | (_WITH_TEXT if with_text else 0)
+        flags = ((_PARTIAL if partial else 0) | (_WITH_TEXT if with_text else 0)
+                 | (_COMPRESSED if compressed else 0) | (_FOR_READING if for_reading else 0))
         while True:
             generation = self._generation
             child = self._take(deadline)
             if child is None:  # no child can be started here: parse in this thread
-                return ParseResult(parse_message(raw, partial=partial), body_text(raw) if with_text else None)
+                return _parsed(raw, flags, kept_bytes)
             ok = False
             try:
-                data = child.ask(raw, flags, deadline)
+                data = child.ask(raw, flags, kept_bytes, deadline)
                 ok = True
                 break
             except TimeoutError:
@@ -300,7 +355,8 @@ class MessageParser:
             finally:
                 self._give_back(child, generation, ok=ok)
         try:
-            return _load_answer(data)
+            with data:
+                return _load_answer(data)
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
             raise ParseFailed(f"the parsing process gave a malformed answer ({exc})") from None
 

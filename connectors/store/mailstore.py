@@ -22,8 +22,8 @@ class MailStore(GmailViews, CommandQueue):
 
     Reads: ``folders``, ``folder``, ``count``, ``uids``, ``max_uid``, ``flags_by_uid``, ``summaries``,
     ``sorted_uids``, ``uid_at``, ``summary``, ``summaries_for``, ``thread``, ``threads``, ``thread_keys``,
-    ``threads_for``, ``thread_uids``, ``body``, ``readable_body``, ``has_body``, ``has_readable_body``, ``search``,
-    ``search_uids``, ``known_addresses`` (shared with StoreReader).
+    ``threads_for``, ``thread_uids``, ``body``, ``readable_body``, ``compressed_readable_body``, ``has_body``,
+    ``has_readable_body``, ``search``, ``search_uids``, ``known_addresses`` (shared with StoreReader).
     Writes (each one transaction, events after commit; group them with ``batch()``): ``upsert_folders``,
     ``update_folder_state``, ``rename_folder``, ``remove_folder``, ``reset_folder``, ``add_messages``,
     ``update_flags``, ``change_flags``, ``update_labels``, ``remove_messages``, ``store_body``, ``drop_body``,

@@ -442,6 +442,25 @@ class ReadQueries:
             ).fetchone()
         return None if row is None else (zlib.decompress(row[0]), bool(row[1]))
 
+    def compressed_readable_body(self, folder: str, uid: int) -> tuple[bytes, bool] | None:
+        """:meth:`readable_body` as the store keeps it, zlib-compressed, for another process to decompress (a
+        parsing process): read through a blob handle, which copies it with the interpreter lock released (a
+        column value is copied with it held: ~20 ms for a 20 MB attachment, felt by every other thread)."""
+        with self._reading() as conn:
+            rowid = message_rowid(self._body_folder_id(conn, folder), uid)
+            own = not conn.in_transaction
+            if own:
+                conn.execute("BEGIN")  # the flag and the bytes of the same row
+            try:
+                row = conn.execute("SELECT complete FROM bodies WHERE id = ?", (rowid,)).fetchone()
+                if row is None:
+                    return None
+                with conn.blobopen("bodies", "raw", rowid, readonly=True) as blob:
+                    return blob.read(), bool(row[0])
+            finally:
+                if own:
+                    conn.execute("COMMIT")
+
     def has_body(self, folder: str, uid: int) -> bool:
         """Whether the whole message is cached (its text parts alone do not count)."""
         with self._reading() as conn:

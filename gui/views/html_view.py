@@ -1,6 +1,6 @@
 """A web view for HTML mail that cannot run code, never reaches the network itself, and never navigates.
 
-This is the second wall behind the sanitiser (:mod:`gui.views.html_sanitiser`), and it holds on its own:
+This is the second wall behind the sanitiser (:mod:`connectors.messaging.html_sanitiser`), and it holds on its own:
 
 * **One message, one page.** Each message gets a fresh page with its own request guard (a per-page interceptor) and
   its own consent. The previous page is stopped and thrown away (its remote fetches aborted) before the new one
@@ -56,8 +56,9 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
+from connectors.messaging.html_sanitiser import REMOTE_IMAGE_SCHEME_NAME
+
 from ..workers.remote_images import RemoteImageFetch, RemoteImageFetcher, original_url
-from .html_sanitiser import REMOTE_IMAGE_SCHEME_NAME
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate

@@ -22,7 +22,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from connectors.messaging.bodystructure import ReadableMessage
-from connectors.messaging.parse_process import ParseFailed
+from connectors.messaging.mime import ParsedAttachment
+from connectors.messaging.parse_process import ParseFailed, ParseResult
 from connectors.store import MessageSummary, StoreError
 
 from ..errors import describe_error
@@ -109,14 +110,15 @@ class MessageOpener(QObject):
         def cached(op: Operation) -> DisplayedMessage | None:
             try:
                 with readers.reader() as reader:
-                    found = reader.readable_body(key[1], key[2])
+                    found = reader.compressed_readable_body(key[1], key[2])
             except StoreError:
                 return None  # the worker reads the store again, and fetches
             if found is None:
                 return None
             op.check_cancelled()
-            raw, complete = found
-            return displayed(key, message_parser().parse(raw, partial=not complete).message, fallback)
+            compressed, complete = found
+            parsed = message_parser().parse(compressed, compressed=True, partial=not complete, for_reading=True)
+            return displayed(key, parsed.message, fallback, parsed.reading)
 
         work = Operation(cached, name="open cached message")
         work.finished.connect(lambda message: self._cached(key, message))
@@ -133,8 +135,9 @@ class MessageOpener(QObject):
         def shown(readable: ReadableMessage) -> tuple[DisplayedMessage, str | None]:
             # Parsed (in a parsing process) as soon as the worker has the text: no further hop before it is shown.
             # The searchable text comes with it, so caching the text parts does not parse them again.
-            parsed = message_parser().parse(readable.raw, partial=not readable.complete, with_text=True)
-            return displayed(key, parsed.message, fallback), parsed.text
+            parsed = message_parser().parse(readable.raw, partial=not readable.complete, with_text=True,
+                                            for_reading=True)
+            return displayed(key, parsed.message, fallback, parsed.reading), parsed.text
 
         op = session.fetch_for_reading(key[1], key[2], shown, unless_cached=unless_cached)
         self._fetching = op
@@ -212,11 +215,38 @@ class MessageOpener(QObject):
         self._reader.show_error(f"{heading}\n\n{problem.text}")
 
     def _download_attachments(self) -> None:
-        """An attachment of the open message is being saved or opened: download the whole message, then hand the
-        reader its attachments with their bytes."""
+        """An attachment of the open message is being saved or opened: its bytes were left out of what was shown
+        (the message was read from its text parts, or it is cached whole with attachments too large to carry
+        around). Read the whole message from the cache in the pool, else download it through the worker, then hand
+        the reader its attachments with their bytes."""
         key, session = self._current, self._session
         if key is None or session is None:
             self._reader.attachments.download_failed()
+            return
+        readers = session.readers
+
+        def cached(op: Operation) -> list[ParsedAttachment] | None:
+            try:
+                with readers.reader() as reader:
+                    found = reader.compressed_readable_body(key[1], key[2])
+            except StoreError:
+                return None  # the worker reads the store again
+            if found is None or not found[1]:
+                return None  # only the text parts are cached
+            op.check_cancelled()
+            return _attachments(message_parser().parse(found[0], compressed=True, for_reading=True, kept_bytes=None))
+
+        work = Operation(cached, name="read attachments")
+        work.finished.connect(lambda attachments: self._cached_attachments(key, attachments))
+        work.failed.connect(lambda exc: self._download_failed(key, exc))
+        runner().submit(work, key=("attachments", id(self)))
+
+    def _cached_attachments(self, key: Key, attachments: list[ParsedAttachment] | None) -> None:
+        session = self._session
+        if key != self._current or session is None:
+            return
+        if attachments is not None:
+            self._reader.attachments.downloaded(attachments)
             return
         op = session.fetch_body(key[1], key[2])
         op.finished.connect(lambda raw: self._parse_attachments(key, raw))
@@ -225,9 +255,10 @@ class MessageOpener(QObject):
     def _parse_attachments(self, key: Key, raw: bytes) -> None:
         if key != self._current:
             return
-        work = Operation(lambda _op: displayed(key, message_parser().parse(raw).message), name="parse attachments")
-        work.finished.connect(lambda message: self._reader.attachments.downloaded(message.attachments)
-                              if message.key == self._current else None)
+        work = Operation(lambda _op: _attachments(message_parser().parse(raw, for_reading=True, kept_bytes=None)),
+                         name="parse attachments")
+        work.finished.connect(lambda attachments: self._reader.attachments.downloaded(attachments)
+                              if key == self._current else None)
         work.failed.connect(lambda exc: self._download_failed(key, exc))
         runner().submit(work, key=("attachments", id(self)))
 
@@ -252,6 +283,12 @@ class MessageOpener(QObject):
     def _mark_now(self) -> None:
         if self._current is not None:
             self.markRead.emit(*self._current)
+
+
+def _attachments(parsed: ParseResult) -> list[ParsedAttachment]:
+    """The attachments the reader lists, with every byte (``kept_bytes=None``): what saving or opening one needs."""
+    assert parsed.reading is not None
+    return parsed.reading.attachments
 
 
 def _sender_text(summary: MessageSummary) -> str:

@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
 
 from connectors.messaging import mime
 from connectors.messaging.mime import ParsedAttachment, ParsedMessage
+from connectors.messaging.reading import ForReading, reading_view
 
 from ..models.formatting import full_date, names_another_address
 from .attachment_view import AttachmentView
 from .headers_view import MessageHeaderView
-from .html_sanitiser import content_id_key, message_document, sanitise_html
 from .html_view import HtmlMessageView
 from .icons import icon
-from .message_text import plain_text_html
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
@@ -64,21 +63,13 @@ class DisplayedMessage:
     """What the person must know before believing what the headers say (shown above the text)."""
 
 
-def displayed(key: tuple[str, str, int], parsed: ParsedMessage, fallback_date: int = 0) -> DisplayedMessage:
-    """Prepare a parsed message for the reader: sanitise its HTML (inline ``cid:`` images kept, remote ones set
-    aside until allowed) and list the other parts as attachments."""
-    html_body: str | None = None
-    remote_html: str | None = None
-    remote_count = 0
-    used: frozenset[str] = frozenset()
-    if parsed.html_body:
-        blocked = sanitise_html(parsed.html_body, parsed.attachments)
-        html_body, used, remote_count = message_document(blocked.html), blocked.content_ids, blocked.remote_blocked
-        if remote_count:
-            remote_html = message_document(sanitise_html(parsed.html_body, parsed.attachments,
-                                                         allow_remote=True).html)
-    attachments = [part for part in parsed.attachments
-                   if not (part.content_id and content_id_key(part.content_id) in used)]
+def displayed(key: tuple[str, str, int], parsed: ParsedMessage, fallback_date: int = 0,
+              reading: ForReading | None = None) -> DisplayedMessage:
+    """What the reader shows of a parsed message: ``reading``, its HTML sanitised and its parts listed, as a
+    parsing process prepares it with the parse (``MessageParser.parse(..., for_reading=True)``: then no HTML is
+    sanitised in the app's threads, whose interpreter lock the GUI thread shares); made here when not given."""
+    if reading is None:
+        reading = reading_view(parsed)
     epoch = int(parsed.datetime.timestamp()) if parsed.datetime is not None else fallback_date
     return DisplayedMessage(
         key=key,
@@ -91,11 +82,11 @@ def displayed(key: tuple[str, str, int], parsed: ParsedMessage, fallback_date: i
         to=parsed.to,
         cc=parsed.cc,
         date=full_date(epoch) if epoch else parsed.date,
-        plain_html=None if html_body is not None else plain_text_html(parsed.body),
-        html=html_body,
-        attachments=attachments,
-        remote_html=remote_html,
-        remote_count=remote_count,
+        plain_html=reading.plain_html,
+        html=reading.html,
+        attachments=reading.attachments,
+        remote_html=reading.remote_html,
+        remote_count=reading.remote_count,
     )
 
 

@@ -72,7 +72,9 @@ class ReaderWindow(QMainWindow):
 
         def load(_op: Operation) -> tuple[bytes, DisplayedMessage]:
             data = raw if raw is not None else path.read_bytes() if path is not None else b""
-            return data, displayed(key, message_parser().parse(data).message)
+            # Sanitised in the parsing process too; every attachment's bytes come back (nothing to fetch them from).
+            parsed = message_parser().parse(data, for_reading=True, kept_bytes=None)
+            return data, displayed(key, parsed.message, reading=parsed.reading)
 
         work = Operation(load, name="read message")
         work.finished.connect(self._loaded)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -13,7 +14,8 @@ from email.policy import SMTP
 import pytest
 
 from connectors.messaging.mime import parse_message
-from connectors.messaging.parse_process import MessageParser, ParseFailed, _load_answer
+from connectors.messaging.parse_process import MessageParser, ParseFailed, ParseResult, _load_answer
+from connectors.messaging.reading import reading_view
 from connectors.store.bodytext import body_text
 
 
@@ -89,6 +91,66 @@ def test_attachment_names_stay_sanitised_and_inline_images_arrive(parser: Messag
     assert any(part.content_id and part.data.startswith(b"\x89PNG") for part in message.attachments)
     assert message.html_body is not None and "cid:logo@x" in message.html_body
     assert message.datetime is not None and message.datetime.utcoffset() is not None
+
+
+def _with_attachments(*sizes: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "zoe@example.test", "bob@example.test", "Files"
+    msg.set_content("See the files.")
+    msg.add_alternative('<p>See <img src="http://tracker.evil.test/p.gif"> the files.<script>x()</script></p>'
+                        '<img src="cid:logo@x">', subtype="html")
+    msg.get_payload()[1].add_related(b"\x89PNG\r\n\x1a\n" + bytes(300_000), "image", "png", cid="<logo@x>")
+    for n, size in enumerate(sizes):
+        msg.add_attachment(os.urandom(size), maintype="application", subtype="octet-stream", filename=f"f{n}.bin")
+    return msg.as_bytes(policy=SMTP)
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_message_for_reading_comes_sanitised_without_its_texts_or_large_attachments(
+        parser: MessageParser, compressed: bool) -> None:
+    raw = _with_attachments(600_000, 300_000, 700_000)
+    sent = zlib.compress(raw, 1) if compressed else raw
+    result = parser.parse(sent, compressed=compressed, for_reading=True, with_text=True)
+    whole = parse_message(raw)
+    assert result.text == body_text(raw)
+    reading = result.reading
+    assert reading is not None
+    expected = reading_view(whole)
+    assert (reading.html, reading.remote_html, reading.remote_count, reading.plain_html) == (
+        expected.html, expected.remote_html, expected.remote_count, expected.plain_html)
+    assert reading.html is not None and "<script" not in reading.html and "evil.test" not in reading.html
+    assert reading.remote_count == 1 and "data:image/png;base64," in reading.html  # the inline image, in place
+    # The texts it was made from stay in the child; the headers come.
+    assert result.message.body == "" and result.message.html_body is None
+    assert result.message.subject == "Files" and result.message.sender == "zoe@example.test"
+    # Listed: the three files, not the inline image; their bytes up to 1 MiB in all, in order.
+    assert [part.filename for part in reading.attachments] == ["f0.bin", "f1.bin", "f2.bin"]
+    first, second, third = reading.attachments
+    originals = [part for part in whole.attachments if part.filename.startswith("f")]
+    assert first.downloaded and first.data == originals[0].data
+    assert second.downloaded and second.data == originals[1].data
+    assert not third.downloaded and third.data == b"" and third.size == 700_000
+    assert result.message.attachments == reading.attachments
+
+
+def test_a_message_for_reading_brings_every_byte_when_asked(parser: MessageParser) -> None:
+    raw = _with_attachments(3_000_000, 10)  # a 3 MB answer crosses the pipe several times over
+    reading = parser.parse(zlib.compress(raw), compressed=True, for_reading=True, kept_bytes=None).reading
+    whole = parse_message(raw)
+    assert reading is not None
+    assert [(part.filename, part.data) for part in reading.attachments] == [
+        (part.filename, part.data) for part in whole.attachments if part.filename.startswith("f")]
+    assert all(part.downloaded for part in reading.attachments)
+    assert parser.parse(PLAIN, for_reading=True).reading.plain_html is not None  # the child goes on
+
+
+def test_a_plain_message_for_reading_comes_as_escaped_html(parser: MessageParser) -> None:
+    raw = (b"From: a@example.test\r\nSubject: plain\r\n\r\n<b>not bold</b> see https://example.test/x\r\n"
+           b"> quoted\r\n")
+    reading = parser.parse(raw, for_reading=True).reading
+    assert reading is not None and reading.html is None
+    assert reading.plain_html == reading_view(parse_message(raw)).plain_html
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in reading.plain_html and 'href="https://example.test/x"' in reading.plain_html
 
 
 def test_a_message_slower_than_the_limit_fails_alone(parser: MessageParser) -> None:
@@ -175,6 +237,8 @@ def test_an_answer_naming_anything_but_a_parse_result_is_refused() -> None:
         _load_answer(pickle.dumps(("done", 1)))
     with pytest.raises(ParseFailed, match="RecursionError"):
         _load_answer(pickle.dumps(("error", "RecursionError")))
+    with pytest.raises(ParseFailed, match="malformed"):  # only a ForReading where one is expected
+        _load_answer(pickle.dumps(("ok", ParseResult(parse_message(PLAIN), None, parse_message(PLAIN)))))  # type: ignore[arg-type]
 
 
 def test_start_readies_a_child_ahead_of_the_first_message(parser: MessageParser) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from connectors.messaging.message_text import QUOTE_COLOURS, plain_text_html
 from connectors.messaging.mime import parse_message
-from gui.views.message_text import QUOTE_COLOURS, plain_text_html
 
 RAW = (
     b"From: zoe@example.test\r\nSubject: Re: jeudi\r\n"

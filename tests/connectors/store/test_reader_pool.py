@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,23 @@ def test_a_missing_store_raises_a_store_error_and_lends_nothing(tmp_path: Path) 
     with pytest.raises(StoreError), pool.reader():
         pass
     assert pool.open_readers() == 0 and pool.opened == 0
+
+
+def test_a_body_is_read_compressed_as_kept_for_a_parsing_process(store: MailStore) -> None:
+    """``compressed_readable_body``: the bytes ``readable_body`` decompresses, and the same flag, from a writer or
+    a reader, inside a snapshot too; None when nothing is cached."""
+    whole = b"Subject: whole\r\n\r\n" + bytes(range(256)) * 4096
+    parts = b"Subject: text parts\r\n\r\nOnly the words.\r\n"
+    store.add_messages("INBOX", [make_summary(1), make_summary(2), make_summary(3)])
+    store.store_body("INBOX", 1, whole)
+    store.store_body("INBOX", 2, parts, complete=False)
+    pool = ReaderPool(store.path)
+    with pool.reader() as reader:
+        for source in (store, reader):
+            for uid, raw, complete in ((1, whole, True), (2, parts, False)):
+                compressed, flag = source.compressed_readable_body("INBOX", uid)
+                assert (zlib.decompress(compressed), flag) == (raw, complete) == source.readable_body("INBOX", uid)
+            assert source.compressed_readable_body("INBOX", 3) is None
+        with reader.snapshot():
+            assert reader.compressed_readable_body("INBOX", 1) is not None
+    pool.close()

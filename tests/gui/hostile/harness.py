@@ -10,6 +10,7 @@ the list), each until its page has loaded. Then the reader shows a *barrier* mes
 allowed: the run is over when the barrier's connection arrives, since everything the earlier pages did reached the
 network stack before that. Every attacker host name is unique to its case, so each DNS query names its case; a
 contact that names none (or a connection to a web port other than the allowed one) is reported as unattributed.
+With the sanitiser standing, messages are parsed and sanitised in a parsing process, as the window does.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ import PySide6.QtWebEngineWidgets  # noqa: E402, F401
 from PySide6.QtNetwork import QNetworkProxy  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from connectors.messaging import reading  # noqa: E402
+from connectors.messaging.html_sanitiser import SanitisedHtml, remote_image_url  # noqa: E402
 from connectors.messaging.mime import parse_message  # noqa: E402
-from gui.views import html_view, reader  # noqa: E402
-from gui.views.html_sanitiser import SanitisedHtml, remote_image_url  # noqa: E402
-from gui.views.reader import ReaderView, displayed, remote_allowed_for  # noqa: E402
+from connectors.messaging.parse_process import MessageParser  # noqa: E402
+from gui.views import html_view  # noqa: E402
+from gui.views.reader import DisplayedMessage, ReaderView, displayed, remote_allowed_for  # noqa: E402
 from tests.gui.hostile.tripwire import Contact, Tripwire  # noqa: E402
 from tests.gui.hostile.vectors import ALLOWED_PORT, TRUSTED, Case, cases, html_message  # noqa: E402
 
@@ -52,7 +55,7 @@ def take_down_sanitiser() -> None:
                                lambda found: f'{found.group(1)}{remote_image_url(found.group(2))}"', html_body)
         return SanitisedHtml(html_body, 1 if "http" in html_body else 0, frozenset())
 
-    reader.sanitise_html = passthrough  # type: ignore[assignment]
+    reading.sanitise_html = passthrough  # type: ignore[assignment]
 
 
 def take_down_engine_wall() -> None:
@@ -86,7 +89,11 @@ def allowed(contact: Contact) -> bool:
 
 
 class Runner:
-    def __init__(self) -> None:
+    def __init__(self, *, in_the_app: bool) -> None:
+        """``in_the_app``: the messages are parsed and sanitised here (the sanitiser can then be taken down);
+        otherwise in a parsing process, as the window does."""
+        self.in_the_app = in_the_app
+        self.parser = MessageParser(processes=1)
         self.tripwire = Tripwire()
         self.tripwire.start()
         self.view = ReaderView()
@@ -94,8 +101,14 @@ class Runner:
         self.view.show()
         self.barriers = 0
 
+    def read(self, raw: bytes) -> DisplayedMessage:
+        if self.in_the_app:
+            return displayed(("", "", 0), parse_message(raw))
+        parsed = self.parser.parse(raw, for_reading=True)
+        return displayed(("", "", 0), parsed.message, reading=parsed.reading)
+
     def show(self, raw: bytes) -> None:
-        message = displayed(("", "", 0), parse_message(raw))
+        message = self.read(raw)
         self.view.show_message(message, allow_remote=remote_allowed_for(message, lambda a: a.lower() == TRUSTED))
 
     def page_loaded(self) -> bool:
@@ -106,8 +119,7 @@ class Runner:
         self.barriers += 1
         host = f"barrier-{self.barriers}.test"
         start = len(self.tripwire.snapshot())
-        message = displayed(("", "", 0), parse_message(html_message(
-            f'<img src="http://{host}:{ALLOWED_PORT}/b.png">', sender=f"Bank <{TRUSTED}>")))
+        message = self.read(html_message(f'<img src="http://{host}:{ALLOWED_PORT}/b.png">', sender=f"Bank <{TRUSTED}>"))
         self.view.show_message(message, allow_remote=True)
         wait_for(lambda: any(c.kind == "tcp" and c.detail == str(ALLOWED_PORT)
                              for c in self.tripwire.snapshot()[start:]), f"the barrier {host}")
@@ -163,7 +175,7 @@ def main(mode: str, out_path: str) -> int:
         take_down_engine_wall()
     if mode in ("engine", "none"):
         take_down_sanitiser()
-    runner = Runner()
+    runner = Runner(in_the_app=mode in ("engine", "none"))
     runner.barrier()  # the engine is up and the network answers before the first case starts
     start = len(runner.tripwire.snapshot())
     only = set(filter(None, os.environ.get("HOSTILE_CASES", "").split(",")))
@@ -176,6 +188,7 @@ def main(mode: str, out_path: str) -> int:
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(results, out, indent=1)
     runner.tripwire.stop()
+    runner.parser.close()
     runner.view.close()
     del runner
     app.processEvents()

@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
+from connectors.messaging.html_sanitiser import safe_style, sanitise_html
 from connectors.messaging.mime import ParsedAttachment
-from gui.views.html_sanitiser import safe_style, sanitise_html
 from tests.gui.hostile.vectors import HTML_VECTORS
 from tests.gui.main.http_counter import PIXEL
 

@@ -110,6 +110,45 @@ def test_opening_shows_the_text_and_saving_downloads_the_attachment(window: Any,
     assert CountingEngine.reads == [window.opener.current[2]]
 
 
+def test_a_message_cached_whole_opens_without_its_large_attachment_and_saves_it_from_the_cache(
+        window: Any, dovecot: Any, qtbot: Any, proxy: Any, ui_settings: Any, tmp_path: Path) -> None:
+    """A message cached whole (an attachment was saved before) is parsed and sanitised in a parsing process, and
+    what comes back to the app leaves out the bytes of its large attachment; saving it reads them from the cache
+    in the pool, asking nothing of the server or of the account's worker."""
+    ui_settings.mark_read_automatically = False  # no STORE counted as the server's bytes below
+    attachment = os.urandom(3 * 1024 * 1024)
+    dovecot.seed(ALICE, "INBOX", [big_message("Kept whole", attachment)])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, "Kept whole") is not None, timeout=WAIT_MS)
+    session = next(iter(window.sessions.values()))
+    uid = window.messages.model().uid_at(row_of_subject(window, "Kept whole"))
+    with qtbot.waitSignal(session.fetch_body("INBOX", uid).finished, timeout=WAIT_MS):
+        pass  # cached whole, as saving an attachment leaves it
+    before, wholes = proxy.server_bytes, list(CountingEngine.wholes)
+    with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
+        select_subject(window, qtbot, "Kept whole")
+    message = window.reader.message
+    assert message is not None and "figures are attached" in (message.html or "")
+    assert "data:image/png;base64," in (message.html or "")  # the inline logo, shown in place
+    attachments = window.reader.attachments
+    parts = {attachments.model.attachment(row).filename: attachments.model.attachment(row)
+             for row in range(attachments.model.rowCount())}
+    assert set(parts) == {"figures.bin", "small.csv"}
+    assert not parts["figures.bin"].downloaded and parts["figures.bin"].size == len(attachment)
+    assert parts["small.csv"].downloaded and parts["small.csv"].data == b"name,total\r\nalice,3\r\n"
+
+    target = tmp_path / "saved"
+    target.mkdir()
+    row = list(parts).index("figures.bin")
+    with qtbot.waitSignal(attachments.saved, timeout=WAIT_MS) as saved:
+        assert attachments.save_to(row, target) is None  # waits for its bytes, read from the cache
+    assert saved.args == [target / "figures.bin"]
+    assert (target / "figures.bin").read_bytes() == attachment
+    assert proxy.server_bytes == before and CountingEngine.wholes == wholes
+    assert CountingEngine.reads == []  # nothing fetched for reading either: it was all cached
+
+
 def open_first_of_two(window: Any, dovecot: Any, qtbot: Any, first: str, second: str, size: int) -> Any:
     """Two messages with an attachment of ``size`` bytes in alice's INBOX, listed; the first opened. Its identity."""
     attachment = os.urandom(size)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWebEngineCore import QWebEnginePage
 from shiboken6 import isValid
 
-from gui.views.html_sanitiser import message_document, sanitise_html
+from connectors.messaging.html_sanitiser import message_document, sanitise_html
 from gui.views.html_view import HtmlMessageView
 
 TIMEOUT = 20000

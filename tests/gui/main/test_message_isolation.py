@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QEvent
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineScript
 from shiboken6 import isValid
 
-from gui.views.html_sanitiser import message_document, sanitise_html
+from connectors.messaging.html_sanitiser import message_document, sanitise_html
 from gui.views.html_view import REMOTE_IMAGE_SCHEME, HtmlMessageView, MessagePage, SharedMessageProfile
 from tests.gui.main.http_counter import CountingServer
 from tests.gui.main.test_remote_images import TIMEOUT, allowed_document, make_view, wait_for_images

@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from connectors.messaging.html_sanitiser import sanitise_html
+from connectors.messaging.message_text import plain_text_html
 from connectors.messaging.mime import ParsedAttachment, parse_message
 from gui.views.attachment_view import is_executable
-from gui.views.html_sanitiser import sanitise_html
-from gui.views.message_text import plain_text_html
 from gui.views.reader import ReaderView, displayed
 from tests.conftest import ALICE, make_message
 from tests.gui.main.http_counter import PIXEL, CountingServer

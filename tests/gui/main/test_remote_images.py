@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QTimer, QUrl
 from PySide6.QtNetwork import QNetworkProxy
 from PySide6.QtWebEngineCore import QWebEngineScript
 
-from gui.views.html_sanitiser import message_document, remote_image_url, sanitise_html
+from connectors.messaging.html_sanitiser import message_document, remote_image_url, sanitise_html
 from gui.views.html_view import REMOTE_IMAGE_SCHEME, HtmlMessageView, NetworkGate, content_security_policy
 from gui.workers.remote_images import MAX_BYTES, RemoteImageFetcher
 from tests.gui.main.http_counter import PIXEL, CountingServer

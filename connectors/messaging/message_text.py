@@ -1,7 +1,7 @@
 """Turning a plain-text message into what the reader shows: escaped HTML with links, quote levels and signature.
 
 Plain text is escaped first and only then decorated (links, quote levels, signature), so nothing in a message can
-become markup. HTML bodies go through :mod:`gui.views.html_sanitiser` instead.
+become markup. HTML bodies go through :mod:`connectors.messaging.html_sanitiser` instead.
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ never goes to the web: Facteur fetches it, see :mod:`gui.workers.remote_images`)
 reported. Inline ``style`` attributes keep only the
 declarations that cannot fetch anything (no ``url()``, ``image-set()``, ``@import``, escapes or comments).
 
-The engine (:mod:`gui.views.html_view`) is the second, independent wall: each must hold alone.
+The engine (the app's ``gui.views.html_view``) is the second, independent wall: each must hold alone. The app
+sanitises in its parsing processes, with the parse (:mod:`.reading`, :mod:`.parse_process`): nh3 calls back into
+Python for every attribute, which in the app's threads held the interpreter lock the GUI thread needs.
 """
 
 from __future__ import annotations
