@@ -259,7 +259,33 @@ def read_fetch_answer(imap: Any, tag: bytes, into: FetchData, normalise_times: b
         buf.extend(chunk)
         unconsumed = len(chunk)
 
+    usual_match = _USUAL.match
     while True:
+        if scan == start:
+            # The usual response whole in the buffer: cut and parsed in one match, exactly as the generic cutting
+            # below and parse_fetch_response_fast would (same first line, same literal, ")" + CRLF after it).
+            usual = usual_match(buf, start)
+            if usual is not None:
+                head_end = usual.end()
+                seq, uid_text, flags, size_text, section, length = usual.groups()
+                stop = head_end + int(length)
+                values = _atoms(flags) if _FLAG_LIST.fullmatch(flags) else None
+                if (values is not None and head_end - start <= max_line and stop + 3 <= len(buf)
+                        and buf[stop:stop + 3] == b")\r\n"):
+                    uid = int(uid_text)
+                    data = {b"SEQ": int(seq), b"FLAGS": values, b"RFC822.SIZE": int(size_text),
+                            section.upper(): bytes(buf[head_end:stop])}
+                    known = into.get(uid)
+                    if known is None:
+                        into[uid] = data
+                    else:
+                        known.update(data)
+                    if on_fetch is not None:
+                        on_fetch((uid,))
+                    if on_response is not None:
+                        on_response()
+                    start = scan = stop + 3
+                    continue
         eol = buf.find(b"\r\n", scan)
         if eol < 0:
             if len(buf) - scan > max_line:

@@ -259,6 +259,10 @@ def test_lines_over_imaplibs_limit_are_refused_like_imaplib(monkeypatch: pytest.
     monkeypatch.setattr(imaplib, "_MAXLINE", 200)
     answer = b"* 1 FETCH (UID 1 FLAGS (" + b" ".join([b"$k%d" % i for i in range(100)]) + b"))\r\n" + TAG + b" OK\r\n"
     assert reference(answer)[:2] == fast(answer, 64)[:2] == ("error", "error")
+    # The usual shape whole in the buffer (read in one match): the same limit on its first line.
+    usual = (b"* 1 FETCH (UID 1 FLAGS (" + b" ".join([b"$k%d" % i for i in range(100)]) + b") RFC822.SIZE 3 "
+             + HEADER_SECTION + b" {3}\r\nabc)\r\n" + TAG + b" OK\r\n")
+    assert reference(usual)[:2] == fast(usual, 8192)[:2] == ("error", "error")
 
 
 def test_received_answers_stay_when_the_link_breaks() -> None:
