@@ -339,12 +339,13 @@ class SyncEngine:
         newest_first = exists > NEWEST_FIRST_OVER and local.total == 0
         writer = _BatchWriter(threaded=True) if newest_first else None
         deferred = False
-        if exists - local.total > CHILD_OVER:
-            self._start_header_process()  # its imports overlap the newest's FETCH and the UID search
         try:
             newest: list[int] = []
             if writer is not None:
                 newest, imap = self._fetch_newest(imap, name, exists, progress, cancel, uidvalidity, writer)
+            if exists - local.total > CHILD_OVER:
+                # After the newest (its imports would compete with them): they overlap the UID search instead.
+                self._start_header_process()
             # One complete answer decides what is new and what is gone; a partial one raises before any change.
             # It comes in UID windows (ESEARCH ranges when offered): one line listing 300k UIDs would exceed
             # imaplib's line limit.

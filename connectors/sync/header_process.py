@@ -70,6 +70,7 @@ _FRAME = struct.Struct(">cI")  # to the child: kind, payload's length
 _ANSWER = struct.Struct(">I")  # to the parent: marshal's length
 _BEGIN, _DATA, _SYNC, _END = b"B", b"D", b"S", b"E"
 _CHUNK = 1 << 16
+_ROWS_EVERY = 256
 _PIPE_SIZE = 1 << 20
 _F_SETPIPE_SZ = 1031  # Linux's fcntl for a pipe's size: the socket's bytes wait there, not in the socket
 _imaplib: Any = imaplib
@@ -195,13 +196,23 @@ def child_main(memory_bytes: int = MEMORY_BYTES) -> int:
             if first:
                 fetched = {}
             made: dict[int, tuple[int, int, tuple[Any, ...], bool]] = {}
+            pending: list[int] = []  # UIDs whose data changed since their row was made
 
-            def on_fetch(uids: Iterable[int], folder_id: int = folder_id, fetched: FetchData = fetched,
-                         made: dict[int, tuple[int, int, tuple[Any, ...], bool]] = made) -> None:
-                for uid in uids:
+            def rows(folder_id: int = folder_id, fetched: FetchData = fetched,
+                     made: dict[int, tuple[int, int, tuple[Any, ...], bool]] = made,
+                     pending: list[int] = pending) -> list[tuple[int, int, tuple[Any, ...], bool]]:
+                for uid in pending:
                     data = fetched[uid]
                     row, dated = row_from_fetch(folder_id, uid, data)
                     made[uid] = (uid, _seq(data), row, dated)
+                pending.clear()
+                return list(made.values())
+
+            def on_fetch(uids: Iterable[int], pending: list[int] = pending, rows: Callable[[], Any] = rows) -> None:
+                # Rows are made a few hundred at a time: one per response, between parses, costs a third more.
+                pending.extend(uids)
+                if len(pending) >= _ROWS_EVERY:
+                    rows()
 
             frames.begin()
             imap = _Answer(io.BufferedReader(_Stream(frames), _CHUNK), tagre, utf8)
@@ -212,15 +223,15 @@ def child_main(memory_bytes: int = MEMORY_BYTES) -> int:
                 raise
             except (imaplib.IMAP4.error, OSError, EOFError) as exc:
                 if frames.ended:
-                    answer(("cut", list(made.values())))
+                    answer(("cut", rows()))
                 else:
                     answer(("failed", "abort" if isinstance(exc, imaplib.IMAP4.abort) else "error", str(exc),
-                            list(made.values())))
+                            rows()))
             except Exception as exc:  # noqa: BLE001 - hostile mail (MemoryError...): said, and the parent gives up on this child
                 answer(("failed", "crash", type(exc).__name__, []))
             else:
                 error = None if parse_error is None else (type(parse_error).__name__, str(parse_error))
-                answer(("done", typ, lines[0], list(made.values()), imap.filed, error))
+                answer(("done", typ, lines[0], rows(), imap.filed, error))
     except _ParentGone:
         return 0
 

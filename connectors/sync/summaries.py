@@ -51,6 +51,8 @@ def _text(value: str | None) -> str:
 # "Mon, 1 Jan 2024 08:01:00 +0000". Anything else is left to the email package.
 _MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
 _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_MONTH_STARTS: dict[tuple[int, int], int] = {}  # (year, month) -> days from the epoch; at most 12 per year 1900-9999
 _PLAIN_DATE = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     r"([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})([0-9]{2})")
@@ -70,7 +72,11 @@ def date_epoch(value: str | None) -> int:
         if (y >= 1900 and 1 <= d <= _MONTH_DAYS[month] and (d < 29 or month != 2 or calendar.isleap(y))
                 and h < 24 and mi < 60 and sec < 60 and zh < 24 and zm < 60):
             offset = zh * 3600 + zm * 60
-            return calendar.timegm((y, month, d, h, mi, sec)) - (offset if sign == "+" else -offset)
+            start = _MONTH_STARTS.get((y, month))
+            if start is None:  # days from the epoch to the month's first day, as calendar.timegm counts them
+                start = _MONTH_STARTS[(y, month)] = dt.date(y, month, 1).toordinal() - _EPOCH_ORDINAL
+            seconds = ((start + d - 1) * 24 + h) * 3600 + mi * 60 + sec
+            return seconds - (offset if sign == "+" else -offset)
     try:
         return epoch(parsedate_to_datetime(value))
     except (TypeError, ValueError, IndexError):
