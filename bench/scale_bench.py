@@ -20,7 +20,9 @@ For each size a store is filled with the same generated corpus (tests/connectors
 * the message list's own searches (one folder, up to 5,000 results, in the list's order) through its model and
   the store loader's thread, from ``set_search`` to the first screenful of rows shown with their summaries and to
   every result listed, and beside each the same search read as the list read it before it was lazy (every
-  result's summary built, ``search(query, folder, 5000)``, before its sort in memory).
+  result's summary built, ``search(query, folder, 5000)``, before its sort in memory). ``--list-cache-mib 16 64``
+  runs them once per value, in turn, with the store loader's page cache of that size (rows suffixed with it, and
+  the process's resident memory around them): a before/after of the cache in one run.
 
 Wall times on a shared machine are inflated by the load (printed); CPU times of this process are printed beside
 the slowest rows. Targets (issue 13.5): a page in constant time, the end of the conversation view under 2 s and
@@ -164,7 +166,7 @@ def scroll_to_end(path: Path) -> dict[str, str]:
     }
 
 
-def measure(reader: StoreReader, page: int) -> dict[str, str]:
+def measure(reader: StoreReader, page: int, list_caches: list[int] | None = None) -> dict[str, str]:
     rows: dict[str, str] = {}
     conversations = reader.thread_count("INBOX")
     keys, seconds = timed(lambda: reader.thread_keys("INBOX"))
@@ -208,15 +210,26 @@ def measure(reader: StoreReader, page: int) -> dict[str, str]:
                                                          f"{ms(statistics.median(cpus))}"
     worst = max(typed, key=lambda query: typed[query][1])
     rows["typed searches, slowest"] = f"{ms(max(walls))} / {ms(max(cpus))} ({worst})"
-    rows.update(list_searches(reader))
+    if not list_caches:
+        rows.update(list_searches(reader))
+    for turn, mib in enumerate(list_caches or ()):
+        rows.update(list_searches(reader, mib * 1024, f" [{mib} MB cache, turn {turn + 1}]"))
     return rows
 
 
-def list_searches(reader: StoreReader) -> dict[str, str]:
+def resident_mb() -> float:
+    """This process's resident memory now (Linux), in MB."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def list_searches(reader: StoreReader, cache_kib: int | None = None, label: str = "") -> dict[str, str]:
     """The message list's searches through its model and the store loader's thread, as the window runs them:
     from ``set_search`` to the first screenful of rows shown with their summaries, and to the whole list of
     results; beside them, the same search read as the list read it before it was lazy (every result's summary
-    built). Wall and CPU time of the whole process (both threads), best of 3."""
+    built). Wall and CPU time of the whole process (both threads), best of 3. ``cache_kib``: the loader's page
+    cache (``--list-cache-mib``; the app's default otherwise), its rows named with ``label``, and the process's
+    resident memory before and after."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication
 
@@ -225,7 +238,8 @@ def list_searches(reader: StoreReader) -> dict[str, str]:
     from gui.models.store_loader import StoreLoader
 
     app = QCoreApplication.instance() or QCoreApplication([])
-    loader = StoreLoader()
+    resident = resident_mb()
+    loader = StoreLoader() if cache_kib is None else StoreLoader(cache_kib=cache_kib)
     model = MessageListModel(loader=loader)
     loaded: list[bool] = []
     model.folderLoaded.connect(lambda: loaded.append(True))
@@ -266,13 +280,14 @@ def list_searches(reader: StoreReader) -> dict[str, str]:
         wall, cpu = min(w for w, _ in first), min(c for _, c in first)
         all_wall, all_cpu = min(w for w, _ in whole), min(c for _, c in whole)
         old_wall, old_cpu = best_both(lambda query=query: reader.search(query, "INBOX", SEARCH_LIMIT))
-        name = f"list search {query!r}" + (f" by {sort}" if sort != "date" else "")
+        name = f"list search {query!r}" + (f" by {sort}" if sort != "date" else "") + label
         rows[f"{name}: first rows shown"] = f"{ms(wall)} / {ms(cpu)}"
         rows[f"{name}: every result listed"] = f"{ms(all_wall)} / {ms(all_cpu)} ({model.rowCount()})"
         rows[f"{name}: read as before"] = f"{ms(old_wall)} / {ms(old_cpu)}"
         slowest = max(slowest, (cpu, wall, name))
     worst = slowest[2].removeprefix("list search ")
-    rows["list searches, first rows shown, slowest (CPU)"] = f"{ms(slowest[1])} / {ms(slowest[0])} ({worst})"
+    rows[f"list searches, first rows shown, slowest (CPU){label}"] = f"{ms(slowest[1])} / {ms(slowest[0])} ({worst})"
+    rows[f"resident memory before / after the list searches{label}"] = f"{resident:.0f} / {resident_mb():.0f} MB"
     model.set_folder(None, "", "")
     assert loader.stop(5000)
     return rows
@@ -301,6 +316,8 @@ def main() -> None:
                         "after, keeping every index while it stores its rows (before schema step 13), same run")
     parser.add_argument("--stores", type=Path, help="keep the filled stores in this folder and reuse them")
     parser.add_argument("--no-view", action="store_true", help="skip the conversation view (Qt) rows")
+    parser.add_argument("--list-cache-mib", type=int, nargs="+", help="the list searches once per value, in turn, "
+                        "with the store loader's page cache set to it (e.g. 16 64 16 64: before/after, one run)")
     options = parser.parse_args()
     if options.sync:
         from bench.header_sync import measure_sizes
@@ -324,7 +341,7 @@ def main() -> None:
             if not options.no_view:
                 column.update(scroll_to_end(path))
             with StoreReader(path) as reader:
-                column.update(measure(reader, options.page))
+                column.update(measure(reader, options.page, options.list_cache_mib))
             column["load average (1 min) when measured"] = f"{os.getloadavg()[0]:.1f}"
             columns[count] = column
             if options.stores is None:

@@ -67,15 +67,20 @@ def open_writer(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_reader(path: Path, *, shared: bool = False) -> sqlite3.Connection:
+READER_CACHE_KIB = 16_000
+"""A reader's page cache, at most (SQLite takes the memory as pages are read)."""
+
+
+def open_reader(path: Path, *, shared: bool = False, cache_kib: int = READER_CACHE_KIB) -> sqlite3.Connection:
     """A read-only connection for the calling thread only (``check_same_thread`` stays on), or, ``shared``, for
-    one thread at a time among several (a :class:`~connectors.store.reader_pool.ReaderPool` lends it)."""
+    one thread at a time among several (a :class:`~connectors.store.reader_pool.ReaderPool` lends it).
+    ``cache_kib``: its page cache's size at most, in KiB."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=not shared)
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only = ON")
-        conn.execute("PRAGMA cache_size = -16000")
+        conn.execute(f"PRAGMA cache_size = {-max(1, int(cache_kib))}")
     except BaseException:
         conn.close()
         raise

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import views
 from .addresses import KnownAddress, known_addresses
-from .connection import open_reader
+from .connection import READER_CACHE_KIB, open_reader
 from .errors import FolderNotFoundError, SchemaVersionError, SearchQueryError, StoreError, store_error
 from .flags import decode_flags
 from .fulltext import full_text_ids, full_text_rows
@@ -672,12 +672,13 @@ class StoreReader(ReadQueries):
     blocks short, since the WAL file cannot be checkpointed past a reader that holds an old snapshot.
     """
 
-    def __init__(self, path: Path, *, shared: bool = False) -> None:
-        """``shared``: used by one thread at a time, not always the same one (see ``ReaderPool``)."""
+    def __init__(self, path: Path, *, shared: bool = False, cache_kib: int = READER_CACHE_KIB) -> None:
+        """``shared``: used by one thread at a time, not always the same one (see ``ReaderPool``). ``cache_kib``:
+        the size of its page cache at most, in KiB."""
         if not path.exists():
             raise StoreError(f"There is no mail store at {path}")
         try:
-            conn = open_reader(path, shared=shared)
+            conn = open_reader(path, shared=shared, cache_kib=cache_kib)
         except sqlite3.Error as error:
             raise store_error(f"Could not open the mail store {path} for reading: {error}", error, path) from error
         try:

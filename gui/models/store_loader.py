@@ -25,22 +25,29 @@ log = logging.getLogger(__name__)
 ReadWork = Callable[[StoreReader], Any]
 Deliver = Callable[[Any], None]
 
+LIST_CACHE_KIB = 64 * 1024
+"""The page cache of the loader's handles, at most: a list search of 5,000 results reads each result's row by id,
+and for sparse ones (``to:emma``, 2.7% of a 300k folder) those rows lie on pages spread over the whole table, which
+SQLite's default reader cache (16 MB) keeps evicting (measured in bench/RESULTS.md, issue 13.5). SQLite takes the
+memory as pages are read, for a large store only."""
+
 
 class _Reader(QObject):
     """Lives in the loader's thread; owns the StoreReader handles (SQLite connections belong to one thread)."""
 
     finished = Signal(int, object)  # ticket, result (or the StoreError raised)
 
-    def __init__(self) -> None:
+    def __init__(self, cache_kib: int) -> None:
         super().__init__()
         self._readers: dict[Path, StoreReader] = {}
+        self._cache_kib = cache_kib
 
     @Slot(int, object, object)
     def run(self, ticket: int, path: Path, work: ReadWork) -> None:
         try:
             reader = self._readers.get(path)
             if reader is None:
-                reader = self._readers[path] = StoreReader(path)
+                reader = self._readers[path] = StoreReader(path, cache_kib=self._cache_kib)
             result: Any = work(reader)
         except StoreError as exc:
             result = exc
@@ -71,14 +78,14 @@ class StoreLoader(QObject):
     _forget = Signal(object)
     _close = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, cache_kib: int = LIST_CACHE_KIB) -> None:
         super().__init__(parent)
         self._tickets = itertools.count(1)
         self._waiting: dict[int, Deliver] = {}
         self._stopping = False
         self._thread = QThread()
         self._thread.setObjectName("store-loader")
-        self._reader = _Reader()
+        self._reader = _Reader(cache_kib)
         self._reader.moveToThread(self._thread)
         self._request.connect(self._reader.run)
         self._forget.connect(self._reader.forget)

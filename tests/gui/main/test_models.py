@@ -295,6 +295,25 @@ def test_with_a_loader_data_never_reads_on_the_gui_thread(qtbot, store: MailStor
         assert loader.stop()
 
 
+def test_the_loader_reads_with_the_lists_page_cache(qtbot, store: MailStore) -> None:
+    """The list's reads (5,000 search results looked up by id) get a page cache of their own size, larger than a
+    plain reader's (bench/RESULTS.md, issue 13.5)."""
+    from connectors.store.connection import READER_CACHE_KIB
+    from gui.models.store_loader import LIST_CACHE_KIB, StoreLoader
+
+    sizes: list[int] = []
+    loader = StoreLoader()
+    try:
+        loader.submit(store.path, lambda reader: reader._conn.execute("PRAGMA cache_size").fetchone()[0],
+                      sizes.append)
+        qtbot.waitUntil(lambda: sizes != [], timeout=5000)
+    finally:
+        assert loader.stop()
+    assert sizes == [-LIST_CACHE_KIB] and LIST_CACHE_KIB > READER_CACHE_KIB
+    with store.open_reader() as plain:
+        assert plain._conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KIB
+
+
 def test_a_search_shows_its_newest_results_first_and_the_rest_join_them(qtbot, store: MailStore) -> None:
     from gui.models.message_list import SEARCH_FIRST
     from gui.models.store_loader import StoreLoader
