@@ -45,6 +45,7 @@ from .views.bulk_actions import BulkActionsPane
 from .views.folder_actions import FolderActions
 from .views.html_view import open_externally
 from .views.icons import folder_icon, icon, state_icon
+from .views.icons import warm_up as warm_icons
 from .views.local_folders import LocalFolders
 from .views.mail_actions import MailActions
 from .views.mailbox_tree_view import MailboxTreeView
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
 
         self.loader = StoreLoader(self)
         self.loader.damaged.connect(self._store_file_damaged)
+        warm_icons()  # now, not at the folder tree's first paint once the window is shown (issue 13.4)
         self.tree_model = MailboxTreeModel(self, folder_icon=folder_icon, state_icon=state_icon)
         self.list_model = MessageListModel(self, icons=icon, loader=self.loader)
         self.thread_model = ThreadListModel(self, icons=icon, loader=self.loader)
