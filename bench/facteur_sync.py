@@ -4,9 +4,10 @@
 
 ACTION: initial (folder list + headers), resync, prefetch (bodies), search (20 queries). Prints one JSON line.
 ``--searched-first``: the initial sync searches the folder's UIDs before fetching its newest headers (the engine
-before issue 13.1 fetched the newest by sequence number first), for a same-run comparison. ``--in-process``: the
-header rows are made in the sync's own thread instead of a child process (``connectors.sync.header_process``), as
-before; the CPU time printed is this process's plus its children's (the header process).
+before issue 13.1 fetched the newest by sequence number first), for a same-run comparison. ``--rows-in thread``:
+the header rows are made in the sync's own thread, ``child``: in a child process (``connectors.sync.header_process``),
+``auto`` (default): as the engine chooses (by the number of CPUs). The CPU time printed is this process's plus its
+children's (the header process).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def main() -> None:
     parser.add_argument("--folder", default="INBOX")
     parser.add_argument("--searched-first", action="store_true",
                         help="initial: search the folder's UIDs before fetching its newest (as before issue 13.1)")
-    parser.add_argument("--in-process", action="store_true",
-                        help="initial: make the header rows in the sync's thread, not in a child process")
+    parser.add_argument("--rows-in", choices=["auto", "child", "thread"], default="auto",
+                        help="initial: where the header rows are made (auto: as the engine chooses)")
     parser.add_argument("--indexes-kept", action="store_true",
                         help="initial: keep every index while the rows are stored (as before schema step 13)")
     args = parser.parse_args()
@@ -79,7 +80,7 @@ def main() -> None:
     with MailStore(args.store) as store:
         if args.indexes_kept:
             store.defer_indexes_over = 2**62
-        engine = SyncEngine(store, connect, rows_in_child=not args.in_process)
+        engine = SyncEngine(store, connect, rows_in_child={"auto": None, "child": True, "thread": False}[args.rows_in])
         started = time.perf_counter()
         cpu_started = time.process_time()
         if args.action == "initial":

@@ -91,10 +91,10 @@ def imapclient_fetch(port: int, ca: Path, folder: str) -> tuple[float, float, in
 
 
 def facteur_first_sync(port: int, ca: Path, folder: str, store: Path, searched_first: bool = False,
-                       in_process: bool = False, indexes_kept: bool = False) -> dict[str, Any]:
+                       rows_in: str = "", indexes_kept: bool = False) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.facteur_sync", "initial", "--port", str(port), "--user", USER,
                "--password", PASSWORD, "--ca", str(ca), "--store", str(store), "--folder", folder,
-               *(["--searched-first"] if searched_first else []), *(["--in-process"] if in_process else []),
+               *(["--searched-first"] if searched_first else []), *(["--rows-in", rows_in] if rows_in else []),
                *(["--indexes-kept"] if indexes_kept else [])]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(output.strip().splitlines()[-1]))
@@ -152,10 +152,11 @@ def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: b
     """One column of measures per size. ``cache``: where the corpus's Maildir files are kept for later runs (by
     default they are written afresh in the run's directory and removed with it). ``searched_first``: a second
     Facteur first sync, right after the first, whose UIDs are searched before its newest headers are fetched (the
-    engine before issue 13.1). ``imapclient=False`` leaves IMAPClient out. ``in_process``: another Facteur first sync
-    just before it, with the header rows made in the sync's own thread (no child process: as before), and the
-    floor measured again after both. ``indexes_kept``: another Facteur first sync right after it, keeping every index
-    while its rows are stored (before schema step 13)."""
+    engine before issue 13.1). ``imapclient=False`` leaves IMAPClient out. ``in_process``: Facteur's first sync with its
+    header rows made in a child process, and another just before it with them made in the sync's own thread (as
+    before; without ``in_process`` the engine chooses, by the number of CPUs), then the floor measured again.
+    ``indexes_kept``: another Facteur first sync right after it, keeping every index while its rows are stored
+    (before schema step 13)."""
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
     work = Path(tempfile.mkdtemp(prefix="facteur-sync-bench-", dir=base))
     cache = cache or work / "corpus"
@@ -184,10 +185,10 @@ def measure_sizes(sizes: list[int], cache: Path | None = None, searched_first: b
                 store = work / f"store-{count}.sqlite3"
                 alone: dict[str, Any] = {}
                 if in_process:
-                    alone = facteur_first_sync(port, ca.cert_path, folder, store, in_process=True)
+                    alone = facteur_first_sync(port, ca.cert_path, folder, store, rows_in="thread")
                     for path in work.glob(store.name + "*"):
                         path.unlink()
-                ours = facteur_first_sync(port, ca.cert_path, folder, store)
+                ours = facteur_first_sync(port, ca.cert_path, folder, store, rows_in="child" if in_process else "")
                 for path in work.glob(store.name + "*"):
                     path.unlink()
                 before: dict[str, Any] = {}

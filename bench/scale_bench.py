@@ -310,8 +310,8 @@ def main() -> None:
     parser.add_argument("--searched-first", action="store_true", help="with --sync: a second first sync that "
                         "searches the UIDs before fetching the newest (the engine before issue 13.1), same run")
     parser.add_argument("--no-imapclient", action="store_true", help="with --sync: leave IMAPClient out")
-    parser.add_argument("--in-process-too", action="store_true", help="with --sync: another first sync just before, "
-                        "its header rows made in the sync's thread (no child process: as before), same run")
+    parser.add_argument("--in-process-too", action="store_true", help="with --sync: Facteur's rows made in a child "
+                        "process, and another first sync just before with them made in the sync's thread, same run")
     parser.add_argument("--indexes-kept-too", action="store_true", help="with --sync: another first sync right "
                         "after, keeping every index while it stores its rows (before schema step 13), same run")
     parser.add_argument("--stores", type=Path, help="keep the filled stores in this folder and reuse them")

@@ -29,6 +29,7 @@ Safety rules, learnt from other clients' bugs:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -66,6 +67,17 @@ FLAGS_BATCH = 5000
 # More headers to fetch than this, and their rows are made by a child process while this thread reads the socket
 # (``header_process``); fewer are not worth its start.
 CHILD_OVER = 5000
+# ... on a machine with at least this many CPUs for Facteur: the child costs ~10% more CPU in all (the answer's bytes
+# through a pipe, the rows back), which a free core repays; on 2 cores shared with everything else it did not make
+# the sync faster (bench/RESULTS.md, issue 13.1).
+CHILD_CPUS = 3
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 # The X-GM-LABELS value behind Gmail's system folders (by SPECIAL-USE); a user label's folder is named as the label.
 # Starred follows the \\Flagged flag (connectors.store.gmail.STARRED).
@@ -158,7 +170,8 @@ class SyncEngine:
     """One account: a store, and a way to get a connected IMAP connector (called again after a drop)."""
 
     def __init__(self, store: MailStore, connect: Callable[[], IMAPConnector], *,
-                 header_batch: int = HEADER_BATCH, gmail_views: bool = True, rows_in_child: bool = True) -> None:
+                 header_batch: int = HEADER_BATCH, gmail_views: bool = True,
+                 rows_in_child: bool | None = None) -> None:
         self.store = store
         self._connect = connect
         self._imap: IMAPConnector | None = None
@@ -168,8 +181,9 @@ class SyncEngine:
         self._gmail = False
         self._gmail_views = gmail_views  # False: every Gmail folder synchronised as a folder (as before views)
         self._views_ready = False  # the labels' folders are views of All Mail, as the folder list says
-        # A large header sync's rows are made by a child process (see header_process); False: in this thread.
-        self._rows_in_child = rows_in_child
+        # A large header sync's rows are made by a child process (see header_process); False: in this thread; None:
+        # in a child when the machine has CHILD_CPUS.
+        self._rows_in_child = _usable_cpus() >= CHILD_CPUS if rows_in_child is None else rows_in_child
         self._header_process: HeaderRowsProcess | None = None
         self.last_queued: Command | None = None
         """The command the last set_flags/move_messages/delete_messages/delete_permanently call queued, as it was

@@ -278,3 +278,14 @@ def test_a_link_cut_during_the_childs_answers_keeps_what_came_and_completes(
         assert proxy.connections > 2
     assert used
     assert with_child == plain
+
+
+def test_the_engine_makes_rows_in_a_child_by_default_only_with_cpus_to_spare(
+        store: MailStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    def never() -> Any:
+        raise AssertionError("no connection needed")
+
+    for cpus, expected in ((1, False), (2, False), (engine_module.CHILD_CPUS, True), (16, True)):
+        monkeypatch.setattr(engine_module, "_usable_cpus", lambda cpus=cpus: cpus)
+        assert SyncEngine(store, never)._rows_in_child is expected  # noqa: SLF001
+        assert SyncEngine(store, never, rows_in_child=not expected)._rows_in_child is not expected  # noqa: SLF001
