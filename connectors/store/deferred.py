@@ -3,9 +3,9 @@
 A first sync stores rows newest first, so the indexes ordered by folder and date grow at one end. Three are in
 no order the rows arrive in: the list's sort by sender and by subject (``messages_by_sender``,
 ``messages_by_subject``) and a conversation's messages (``messages_by_thread``, keyed by a hash). Each row lands
-on a random page of each of them, so a transaction of 2,000 rows rewrites most of their pages, and each row cost
-a 100k first sync ~30 µs of CPU more than all the other indexes together (bench/store_bench.py ``--sync-writes``).
-Building them from the stored rows afterwards (a sort) costs ~7 µs per row.
+on a random page of each of them, so a transaction of 2,000 rows rewrites most of their pages: storing 100k rows
+took ~44 µs of CPU per row with them, ~22 without, and the cost with them grows with the folder (~50 at 300k;
+bench/store_bench.py ``--sync-writes``). Building them from the stored rows afterwards (a sort) costs ~7 µs per row.
 
 :func:`defer` drops them and records each definition in ``deferred_indexes``, in one write transaction;
 :func:`build_one` builds one back (in the caller's transaction) and :func:`build_all` all of them, each in a

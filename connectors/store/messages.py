@@ -117,7 +117,7 @@ class MessageWrites(WriterBase):
             return True
 
     def build_deferred_indexes(self) -> bool:
-        """Build one index :meth:`defer_indexes` left out (one transaction: ~0.3 s of CPU per 100k stored messages);
+        """Build one index :meth:`defer_indexes` left out (one transaction: ~0.2 s of CPU per 100k stored messages);
         True while more are left. Call it again until it returns False. No event."""
         with self._write_lock:
             if not deferred.deferred(self._conn):

@@ -177,6 +177,7 @@ class SyncEngine:
         self._imap: IMAPConnector | None = None
         self._header_batch = header_batch
         self._batch_size = header_batch  # smaller for a while after the link broke mid-batch
+        self._deferring = 0  # running syncs that left indexes out (one runs another between its batches)
         self._condstore = False
         self._gmail = False
         self._gmail_views = gmail_views  # False: every Gmail folder synchronised as a folder (as before views)
@@ -382,7 +383,9 @@ class SyncEngine:
             # A big first sync stores its rows without the indexes they would land on at random, and builds them
             # once the rows are in (connectors.store.deferred).
             deferred = self.store.defer_indexes(len(missing))
-            if not deferred:
+            if deferred:
+                self._deferring += 1
+            else:
                 self._build_deferred_indexes(between_batches)  # what a cancelled sync left out
             self._fetch_headers(imap, name, missing, progress, cancel, between_batches, uidvalidity,
                                 writer=writer, done=shown)
@@ -399,6 +402,7 @@ class SyncEngine:
                         self.store.index_pending()
             finally:
                 if deferred:
+                    self._deferring -= 1
                     self._build_deferred_indexes(between_batches)
         self.store.update_folder_state(name, uidvalidity=uidvalidity, uidnext=info.get("uidnext"),
                                        highestmodseq=modseq, last_sync=time.time())
@@ -406,7 +410,10 @@ class SyncEngine:
 
     def _build_deferred_indexes(self, between_batches: Callable[[], None] | None) -> None:
         """Build the indexes a big first sync left out, one transaction each, with ``between_batches`` between two
-        (a GUI write waits for one index, not all)."""
+        (a GUI write waits for one index, not all); not while a sync that left them out still runs (this one runs
+        between its batches): that sync builds them when it ends."""
+        if self._deferring:
+            return
         while self.store.build_deferred_indexes():
             if between_batches is not None:
                 between_batches()

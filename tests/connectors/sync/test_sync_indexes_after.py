@@ -72,6 +72,31 @@ def test_the_indexes_are_out_while_headers_stream_in_and_back_when_the_sync_ends
         engine.close()
 
 
+def test_a_small_sync_run_between_the_batches_of_a_big_one_leaves_its_indexes_out(
+        dovecot: DovecotServer, store: MailStore, imap_config: dict[str, Any], tmp_path: Path) -> None:
+    _seed(dovecot)
+    dovecot.seed(ALICE, "INBOX", [make_message(f"Inbox {i}") for i in range(5)])
+    store.defer_indexes_over = 500
+    engine = SyncEngine(store, connector_to(imap_config), header_batch=300)
+    out_after: list[list[str]] = []
+
+    def between() -> None:  # what the GUI's worker runs between two batches: here, opening INBOX syncs it
+        if not out_after:
+            assert engine.sync_folder("INBOX").added == 5
+        out_after.append(store.deferred_indexes())
+
+    try:
+        engine.sync_folder_list()
+        assert engine.sync_folder(BOX, between_batches=between).added == COUNT
+        assert out_after[:3] == [sorted(DEFERRABLE)] * 3, "the big sync's indexes stayed out"
+        assert store.deferred_indexes() == []
+        assert _indexes(store) == _expected_indexes(tmp_path)
+        assert store_view(store, BOX) == server_view(dovecot, BOX)
+        assert store_view(store, "INBOX") == server_view(dovecot, "INBOX")
+    finally:
+        engine.close()
+
+
 def test_a_cancelled_first_sync_builds_the_indexes_before_it_returns(
         dovecot: DovecotServer, store: MailStore, imap_config: dict[str, Any], tmp_path: Path) -> None:
     _seed(dovecot)
