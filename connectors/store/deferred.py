@@ -1,17 +1,17 @@
 """Indexes a big first sync leaves out while it stores its rows, built once the rows are in (schema step 13).
 
-A first sync stores rows newest first, so the indexes ordered by folder and date grow at one end. Three are in
-no order the rows arrive in: the list's sort by sender and by subject (``messages_by_sender``,
-``messages_by_subject``) and a conversation's messages (``messages_by_thread``, keyed by a hash). Each row lands
-on a random page of each of them, so a transaction of 2,000 rows rewrites most of their pages: storing 100k rows
-took ~44 µs of CPU per row with them, ~22 without, and the cost with them grows with the folder (~50 at 300k;
-bench/store_bench.py ``--sync-writes``). Building them from the stored rows afterwards (a sort) costs ~7 µs per row.
+A first sync stores rows newest first, so the indexes ordered by folder and date grow at one end. Two are in no
+order the rows arrive in: the list's sort by sender and by subject (``messages_by_sender``,
+``messages_by_subject``). Each row lands on a random page of each, so a transaction of 2,000 rows rewrites most of
+their pages, and their cost per row grows with the folder (bench/store_bench.py ``--sync-writes``). Building them
+from the stored rows afterwards is a sort. ``messages_by_thread`` is as random (a hash) and cost as much, but the
+conversation view reads a page's conversations through it while the sync runs (without it, a page read the
+folder's rows: 1.6 s at 500k), so it stays.
 
 :func:`defer` drops them and records each definition in ``deferred_indexes``, in one write transaction;
 :func:`build_one` builds one back (in the caller's transaction) and :func:`build_all` all of them, each in a
 transaction of its own, when a store is opened: a Facteur stopped in the middle of a sync leaves them for that.
-While they are out every query still answers, slower: the list sorted by sender or subject sorts the folder,
-and a conversation's messages are found by reading the folder's rows (``ReadQueries._thread_members``).
+While they are out every query still answers, slower: the list sorted by sender or subject sorts the folder.
 
 When it pays (:func:`worth_deferring`): the rows to come are many (``DEFER_OVER``) and at least as many as the
 store holds already, in every folder (the build reads them all, and their queries slow down meanwhile).
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 
-DEFERRABLE = ("messages_by_sender", "messages_by_subject", "messages_by_thread")
+DEFERRABLE = ("messages_by_sender", "messages_by_subject")
 DEFER_OVER = 10_000
 
 

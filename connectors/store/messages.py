@@ -106,7 +106,7 @@ class MessageWrites(WriterBase):
 
     def defer_indexes(self, coming: int) -> bool:
         """A sync is about to store ``coming`` new messages in one folder: when they are many and at least as many
-        as the store holds, leave out the indexes their rows would land on at random (sender, subject, conversation)
+        as the store holds, leave out the indexes their rows would land on at random (the sorts by sender and subject)
         until :meth:`build_deferred_indexes` builds them from the stored rows (see ``connectors.store.deferred``);
         True when they are out. Queries still answer meanwhile, some slower. No event."""
         with self._write_lock:

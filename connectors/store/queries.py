@@ -357,17 +357,11 @@ class ReadQueries:
 
     @staticmethod
     def _thread_members(conn: sqlite3.Connection, folder_id: int, keys: Sequence[int]) -> dict[int, list[int]]:
-        """The UIDs of each conversation in ``keys``, oldest first (from the (thread_key, folder_id, date) index; while
-        a big first sync leaves it out, ``connectors.store.deferred``, from the folder's rows)."""
+        """The UIDs of each conversation in ``keys``, oldest first (from the (thread_key, folder_id, date) index)."""
         members: dict[int, list[int]] = {}
-        if not keys:
-            return members
-        indexed = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'messages_by_thread'").fetchone()
-        hint = "INDEXED BY messages_by_thread" if indexed is not None else ""
         for chunk in chunks(list(keys)):
             for key, rowid in conn.execute(
-                f"SELECT thread_key, id FROM messages {hint} "
+                f"SELECT thread_key, id FROM messages INDEXED BY messages_by_thread "
                 f"WHERE thread_key IN ({placeholders(len(chunk))}) AND folder_id = ? ORDER BY thread_key, date, id",
                 (*chunk, folder_id),
             ):

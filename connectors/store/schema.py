@@ -333,9 +333,9 @@ _V12: tuple[str, ...] = (
 
 _V13: tuple[str, ...] = (
     # Indexes a big first sync leaves out while it stores its rows and builds once they are all in
-    # (connectors.store.deferred): their keys (sender, subject, conversation) follow no order the rows arrive in,
-    # so every batch of rows touched most of their pages. The definition of each index left out is written here
-    # in the transaction that drops it: a Facteur stopped meanwhile builds it when the store is next opened.
+    # (connectors.store.deferred): their keys (the list's sorts by sender and subject) follow no order the rows
+    # arrive in, so every batch of rows touched most of their pages. The definition of each index left out is written
+    # here in the transaction that drops it: a Facteur stopped meanwhile builds it when the store is next opened.
     "CREATE TABLE IF NOT EXISTS deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL)",
 )
 
