@@ -449,7 +449,14 @@ class ReadQueries:
                 row = conn.execute("SELECT complete FROM bodies WHERE id = ?", (rowid,)).fetchone()
                 if row is None:
                     return None
-                with conn.blobopen("bodies", "raw", rowid, readonly=True) as blob:
+                try:
+                    blob = conn.blobopen("bodies", "raw", rowid, readonly=True)
+                except OverflowError:
+                    # Python 3.11 before 3.11.4 (Debian 12 has 3.11.2) takes the row as a C int, and a message's
+                    # rowid is its folder id shifted left 32 bits: read the column instead, lock held.
+                    raw = conn.execute("SELECT raw FROM bodies WHERE id = ?", (rowid,)).fetchone()[0]
+                    return bytes(raw), bool(row[0])
+                with blob:
                     return blob.read(), bool(row[0])
             finally:
                 if own:
