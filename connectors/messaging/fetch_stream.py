@@ -215,6 +215,18 @@ def _merge(into: FetchData, parsed: FetchData) -> None:
         into.setdefault(key, {}).update(value)
 
 
+def _keep(into: FetchData, uid: int, data: dict[bytes, Any],
+          on_fetch: Callable[[Iterable[int]], None] | None) -> None:
+    """File one message's FETCH data (merged with what an earlier response of the answer gave it) and say so."""
+    known = into.get(uid)
+    if known is None:
+        into[uid] = data
+    else:
+        known.update(data)
+    if on_fetch is not None:
+        on_fetch((uid,))
+
+
 def read_fetch_answer(imap: Any, tag: bytes, into: FetchData, normalise_times: bool = True,
                       on_response: Callable[[], None] | None = None,
                       on_fetch: Callable[[Iterable[int]], None] | None = None,
@@ -273,15 +285,8 @@ def read_fetch_answer(imap: Any, tag: bytes, into: FetchData, normalise_times: b
                 if (values is not None and head_end - start <= max_line and stop + 3 <= len(buf)
                         and buf[stop:stop + 3] == b")\r\n"):
                     uid = int(uid_text)
-                    data = {b"SEQ": int(seq), b"FLAGS": values, b"RFC822.SIZE": int(size_text),
-                            section.upper(): bytes(buf[head_end:stop])}
-                    known = into.get(uid)
-                    if known is None:
-                        into[uid] = data
-                    else:
-                        known.update(data)
-                    if on_fetch is not None:
-                        on_fetch((uid,))
+                    _keep(into, uid, {b"SEQ": int(seq), b"FLAGS": values, b"RFC822.SIZE": int(size_text),
+                                      section.upper(): bytes(buf[head_end:stop])}, on_fetch)
                     if on_response is not None:
                         on_response()
                     start = scan = stop + 3
@@ -329,14 +334,7 @@ def read_fetch_answer(imap: Any, tag: bytes, into: FetchData, normalise_times: b
         response = bytes(buf[start:end])
         parsed = parse_fetch_response_fast(response) if response.startswith(b"* ") else None
         if parsed is not None:
-            uid, data = parsed
-            known = into.get(uid)
-            if known is None:
-                into[uid] = data
-            else:
-                known.update(data)
-            if on_fetch is not None:
-                on_fetch((uid,))
+            _keep(into, *parsed, on_fetch)
         else:
             kind, records = _records(imap, response, literals)
             if kind == "FETCH":
