@@ -19,6 +19,8 @@ process says so in the reader ("could not be read"), is not cached, and the next
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from connectors.messaging.bodystructure import ReadableMessage
@@ -37,6 +39,7 @@ from .reader import DisplayedMessage, ReaderView, displayed, remote_allowed_for
 
 # lupdate reads translate("Context", "text") calls; the strings are looked up under that context.
 translate = QCoreApplication.translate
+log = logging.getLogger(__name__)
 
 Key = tuple[str, str, int]
 
@@ -160,7 +163,12 @@ class MessageOpener(QObject):
         if key != self._current or "cache" not in self._waiting:
             return
         self._waiting.discard("cache")
-        self._fetch_error = self._fetch_error or exc
+        if isinstance(exc, ParseFailed):
+            self._fetch_error = self._fetch_error or exc  # the message itself: downloading it again would not help
+        else:
+            # The cache could not be read (not the message's fault): the worker reads it itself, or downloads it.
+            log.warning("Reading a cached message in the pool failed (%s): asking the account's worker",
+                        type(exc).__name__)
         self._neither_yet(key)
 
     def _fetched(self, key: Key, message: DisplayedMessage | None) -> None:
@@ -238,8 +246,16 @@ class MessageOpener(QObject):
 
         work = Operation(cached, name="read attachments")
         work.finished.connect(lambda attachments: self._cached_attachments(key, attachments))
-        work.failed.connect(lambda exc: self._download_failed(key, exc))
+        work.failed.connect(lambda exc: self._attachments_cache_failed(key, exc))
         runner().submit(work, key=("attachments", id(self)))
+
+    def _attachments_cache_failed(self, key: Key, exc: BaseException) -> None:
+        if isinstance(exc, ParseFailed):
+            self._download_failed(key, exc)  # the message itself: downloading it again would not help
+            return
+        log.warning("Reading a cached message's attachments in the pool failed (%s): downloading them",
+                    type(exc).__name__)
+        self._cached_attachments(key, None)
 
     def _cached_attachments(self, key: Key, attachments: list[ParsedAttachment] | None) -> None:
         session = self._session
