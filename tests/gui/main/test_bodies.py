@@ -123,21 +123,28 @@ def test_opening_shows_the_text_and_saving_downloads_the_attachment(window: Any,
     assert CountingEngine.reads == [window.opener.current[2]]
 
 
+def cached_whole(window: Any, dovecot: Any, qtbot: Any, subject: str, size: int) -> bytes:
+    """A message with an attachment of ``size`` random bytes in alice's INBOX, listed and cached whole (as saving an
+    attachment leaves it), not opened. The attachment's bytes."""
+    attachment = os.urandom(size)
+    dovecot.seed(ALICE, "INBOX", [big_message(subject, attachment)])
+    window.start()
+    open_inbox(window, qtbot)
+    qtbot.waitUntil(lambda: row_of_subject(window, subject) is not None, timeout=WAIT_MS)
+    session = next(iter(window.sessions.values()))
+    uid = window.messages.model().uid_at(row_of_subject(window, subject))
+    with qtbot.waitSignal(session.fetch_body("INBOX", uid).finished, timeout=WAIT_MS):
+        pass
+    return attachment
+
+
 def test_a_message_cached_whole_opens_without_its_large_attachment_and_saves_it_from_the_cache(
         window: Any, dovecot: Any, qtbot: Any, proxy: Any, ui_settings: Any, tmp_path: Path) -> None:
     """A message cached whole (an attachment was saved before) is parsed and sanitised in a parsing process, and
     what comes back to the app leaves out the bytes of its large attachment; saving it reads them from the cache
     in the pool, asking nothing of the server or of the account's worker."""
     ui_settings.mark_read_automatically = False  # no STORE counted as the server's bytes below
-    attachment = os.urandom(3 * 1024 * 1024)
-    dovecot.seed(ALICE, "INBOX", [big_message("Kept whole", attachment)])
-    window.start()
-    open_inbox(window, qtbot)
-    qtbot.waitUntil(lambda: row_of_subject(window, "Kept whole") is not None, timeout=WAIT_MS)
-    session = next(iter(window.sessions.values()))
-    uid = window.messages.model().uid_at(row_of_subject(window, "Kept whole"))
-    with qtbot.waitSignal(session.fetch_body("INBOX", uid).finished, timeout=WAIT_MS):
-        pass  # cached whole, as saving an attachment leaves it
+    attachment = cached_whole(window, dovecot, qtbot, "Kept whole", 3 * 1024 * 1024)
     before, wholes = proxy.server_bytes, list(CountingEngine.wholes)
     with qtbot.waitSignal(window.opener.shown, timeout=WAIT_MS):
         select_subject(window, qtbot, "Kept whole")
@@ -166,15 +173,7 @@ def test_a_cache_the_pool_cannot_read_opens_the_message_through_the_worker_and_s
     """Reading the cache in the pool can fail for a reason that is not the message's (Debian 12's Python 3.11.2
     once raised OverflowError there for every cached message): the message still opens (the account's worker
     reads it) and its attachment still saves (downloaded), instead of "could not be downloaded"."""
-    attachment = os.urandom(2 * 1024 * 1024)
-    dovecot.seed(ALICE, "INBOX", [big_message("Kept whole", attachment)])
-    window.start()
-    open_inbox(window, qtbot)
-    qtbot.waitUntil(lambda: row_of_subject(window, "Kept whole") is not None, timeout=WAIT_MS)
-    session = next(iter(window.sessions.values()))
-    uid = window.messages.model().uid_at(row_of_subject(window, "Kept whole"))
-    with qtbot.waitSignal(session.fetch_body("INBOX", uid).finished, timeout=WAIT_MS):
-        pass  # cached whole
+    attachment = cached_whole(window, dovecot, qtbot, "Kept whole", 2 * 1024 * 1024)
 
     def unreadable(_self: Any, _folder: str, _uid: int) -> None:
         raise OverflowError("Python int too large to convert to C int")
