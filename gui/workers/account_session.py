@@ -399,8 +399,13 @@ class AccountSession(QObject):
 
     @Slot()
     def _inbox_changed(self) -> None:
-        if self.sync_folder(INBOX, PUSH) is None and INBOX in self._folder_syncs:
-            self._changed_during_sync.add(INBOX)
+        self._sync_again(INBOX)
+
+    def _sync_again(self, name: str) -> None:
+        """``name`` changed on the server: sync it now, or, when a sync of it is running (it may have listed the
+        folder before the change), once more after that one."""
+        if self.sync_folder(name, PUSH) is None and name in self._folder_syncs:
+            self._changed_during_sync.add(name)
 
     @Slot(str)
     def _idle_state(self, state: str) -> None:
@@ -531,8 +536,7 @@ class AccountSession(QObject):
             return
         if isinstance(refused, list) and refused:
             return  # refused: the messages are back where they were
-        if self.sync_folder(destination, PUSH) is None and destination in self._folder_syncs:
-            self._changed_during_sync.add(destination)  # a sync of it is running: it may have listed it before
+        self._sync_again(destination)
 
     def undo(self, step: UndoStep) -> Operation:
         """Undo what ``step`` did (after the operation that did it, in the worker's order); fails with
